@@ -1,0 +1,5 @@
+"""``python -m engagement_report`` runs the command-line tool."""
+
+from engagement_report.cli import main
+
+main()
