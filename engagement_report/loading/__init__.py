@@ -1,0 +1,193 @@
+"""Load: files and sheets → text tables with provenance, recognised as datasets.
+
+No judgement about values happens here; :mod:`engagement_report.validation`
+decides what each cell means.
+"""
+
+from __future__ import annotations
+
+import glob
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from engagement_report.config import Config
+from engagement_report.errors import InputError
+from engagement_report.loading.csvfile import read_csv_cells
+from engagement_report.loading.headers import (
+    HEADER_SEARCH_ROWS,
+    accepted_headers,
+    find_header_row,
+    match_headers,
+)
+from engagement_report.loading.xlsx import WORKBOOK_SUFFIXES, RawSheet, read_workbook
+from engagement_report.models import LoadedInputs, SkippedSheet, SourceTable
+from engagement_report.schema import COLUMNS, dataset_for_name
+
+SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", *WORKBOOK_SUFFIXES)
+
+__all__ = ["discover_inputs", "load_inputs", "read_file"]
+
+
+def discover_inputs(inputs: Iterable[str | Path]) -> list[Path]:
+    """Expand files, folders and glob patterns into the list of files to read.
+
+    A folder contributes its spreadsheet files (not hidden files, not Excel's
+    ``~$`` lock files), in name order; a glob contributes its matches.
+    """
+    files: list[Path] = []
+    for item in inputs:
+        text = str(item)
+        path = Path(text).expanduser()
+        if path.is_dir():
+            files.extend(
+                child
+                for child in sorted(path.iterdir())
+                if child.is_file()
+                and child.suffix.lower() in SPREADSHEET_SUFFIXES
+                and not child.name.startswith((".", "~$"))
+            )
+        elif path.exists():
+            files.append(path)
+        elif any(ch in text for ch in "*?["):
+            matches = sorted(Path(p) for p in glob.glob(str(path), recursive=True))  # noqa: PTH207 (absolute patterns)
+            if not matches:
+                raise InputError(f"{text}: no file matches this pattern")
+            files.extend(m for m in matches if m.is_file())
+        else:
+            raise InputError(f"{text}: no such file or folder")
+    seen: set[Path] = set()
+    unique = []
+    for file in files:
+        key = file.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(file)
+    return unique
+
+
+def load_inputs(inputs: Sequence[str | Path], config: Config) -> LoadedInputs:
+    """Read every input file; raise :class:`InputError` for one that cannot be read."""
+    files = discover_inputs(inputs)
+    if not files:
+        raise InputError("no input files found (give files or folders holding csv/xlsx files)")
+    tables: list[SourceTable] = []
+    skipped: list[SkippedSheet] = []
+    for file in files:
+        file_tables, file_skipped = read_file(file, config)
+        tables.extend(file_tables)
+        skipped.extend(file_skipped)
+    return LoadedInputs(tuple(tables), tuple(skipped), tuple(files))
+
+
+def read_file(path: Path, config: Config) -> tuple[list[SourceTable], list[SkippedSheet]]:
+    """Read one file into recognised tables and the sheets it skipped."""
+    suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        sheets = read_workbook(path)
+    elif suffix in (".csv", ".tsv", ".txt"):
+        sheets = [RawSheet("", read_csv_cells(path), 1)]
+    else:
+        raise InputError(
+            f"{path}: unsupported file type {suffix or '(none)'!r}; "
+            "expected .csv, .xlsx, .xlsm, .xls or .ods"
+        )
+    single = len(sheets) == 1
+    file_hint = dataset_for_name(path.stem)
+    tables: list[SourceTable] = []
+    skipped: list[SkippedSheet] = []
+    for sheet in sheets:
+        sheet_name = sheet.name or None
+        named = dataset_for_name(sheet.name) if sheet.name else None
+        if named is None and single:
+            named = file_hint
+        if sheet.cells.empty or sheet.cells.isna().all().all():
+            if named and single:
+                raise InputError(
+                    f"{_where(path, sheet_name)}: the sheet is empty; expected a header row"
+                )
+            skipped.append(SkippedSheet(path, sheet_name, "empty sheet"))
+            continue
+        head = _head_rows(sheet.cells)
+        if named:
+            found = find_header_row(head, config, named)
+            if found is None or found[1].missing_required():
+                raise _missing_columns(path, sheet_name, named, head, config, found)
+            recognised_by = "name"
+        else:
+            found = find_header_row(head, config)
+            recognised_by = "header"
+            if found is None and file_hint:
+                hinted = find_header_row(head, config, file_hint)
+                if hinted is not None and not hinted[1].missing_required():
+                    found, recognised_by = hinted, "name"
+            if found is None:
+                skipped.append(
+                    SkippedSheet(
+                        path,
+                        sheet_name,
+                        "not named after a dataset and its header row does not clearly "
+                        "match one (queries, broadcasts, press_events)",
+                    )
+                )
+                continue
+        index, match = found
+        tables.append(_table(path, sheet, index, match.dataset, recognised_by))
+    return tables, skipped
+
+
+def _head_rows(cells: pd.DataFrame) -> list[list[object]]:
+    head = cells.head(HEADER_SEARCH_ROWS)
+    return [[None if pd.isna(v) else v for v in row] for row in head.itertuples(index=False)]
+
+
+def _where(path: Path, sheet: str | None) -> str:
+    return f"{path} [{sheet}]" if sheet else str(path)
+
+
+def _table(path: Path, sheet: RawSheet, index: int, dataset: str, by: str) -> SourceTable:
+    header_cells = sheet.cells.iloc[index]
+    headers = tuple("" if pd.isna(v) else str(v).strip() for v in header_cells)
+    body = sheet.cells.iloc[index + 1 :].reset_index(drop=True)
+    header_row = sheet.first_row + index
+    rows = pd.Series(np.arange(len(body), dtype=np.int64) + header_row + 1, name="_row")
+    return SourceTable(
+        file=path,
+        sheet=sheet.name or None,
+        dataset=dataset,
+        header_row=header_row,
+        headers=headers,
+        cells=body,
+        row_numbers=rows,
+        recognised_by="name" if by == "name" else "header",
+    )
+
+
+def _missing_columns(
+    path: Path,
+    sheet: str | None,
+    dataset: str,
+    head: list[list[object]],
+    config: Config,
+    found: tuple[int, object] | None,
+) -> InputError:
+    if found is not None:
+        row = head[found[0]]
+    else:
+        # Show the row with the most filled cells: most likely the header.
+        row = max(head, key=lambda r: sum(v is not None and str(v).strip() != "" for v in r))
+    present = [str(v).strip() for v in row if v is not None and str(v).strip()]
+    match = match_headers(row, dataset, config)
+    missing = [c.name for c in COLUMNS[dataset] if c.required and c.name not in match.mapping]
+    hints = "; ".join(
+        f"{name}: " + ", ".join(repr(a) for a in accepted_headers(dataset, name, config))
+        for name in missing
+    )
+    return InputError(
+        f"{_where(path, sheet)}: read as {dataset}, but required column(s) "
+        f"{', '.join(missing)} not found in the first {HEADER_SEARCH_ROWS} rows. "
+        f"Headers present: {', '.join(repr(p) for p in present) or '(none)'}. "
+        f"Accepted headers — {hints}. Map your header with [columns.{dataset}] in the config."
+    )

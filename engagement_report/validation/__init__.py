@@ -1,0 +1,141 @@
+"""Validate: text tables → typed, clean frames plus a report of problems as data.
+
+Nothing here prints. Every row read is accounted for exactly once as used,
+duplicate, blank, total row or rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from engagement_report.config import Config
+from engagement_report.models import (
+    CleanData,
+    LoadedInputs,
+    Problem,
+    SourceAccount,
+    ValidationReport,
+)
+from engagement_report.schema import COLUMNS, DATASETS
+from engagement_report.validation.rows import NOT_STATED, CheckedTable, check_table
+
+__all__ = ["NOT_STATED", "validate"]
+
+PROVENANCE = ["_file", "_sheet", "_row"]
+
+
+def validate(loaded: LoadedInputs, config: Config) -> CleanData:
+    """Check every loaded table and return clean frames with the validation report."""
+    checked = [check_table(table, config) for table in loaded.tables]
+    duplicates = _duplicate_masks(checked)
+    frames: dict[str, list[pd.DataFrame]] = {d: [] for d in DATASETS}
+    accounts: list[SourceAccount] = []
+    problems: list[Problem] = []
+    rejected_parts: list[pd.DataFrame] = []
+    for item, duplicate in zip(checked, duplicates, strict=True):
+        used = item.usable & ~duplicate
+        frames[item.source.dataset].append(item.frame[used.to_numpy()])
+        collector = item.problems
+        problems.extend(collector.problems)
+        rejected = item.rejected
+        accounts.append(
+            SourceAccount(
+                file=str(item.source.file),
+                sheet=item.source.sheet,
+                dataset=item.source.dataset,
+                header_row=item.source.header_row,
+                recognised_by=item.source.recognised_by,
+                mapping=item.mapping,
+                ignored_columns=item.ignored,
+                rows_read=len(item.frame),
+                used=int(used.sum()),
+                duplicate=int(duplicate.sum()),
+                blank=int(item.blank.sum()),
+                total_rows=int(item.total.sum()),
+                rejected=int(rejected.sum()),
+                errors=collector.errors,
+                warnings=collector.warnings,
+                problems_not_listed=collector.not_listed,
+            )
+        )
+        if rejected.any():
+            rejected_parts.append(_rejected_rows(item))
+    report = ValidationReport(tuple(accounts), tuple(problems), loaded.skipped)
+    clean = {d: _concat(frames[d], d) for d in DATASETS}
+    rejected_rows = (
+        pd.concat(rejected_parts, ignore_index=True)
+        if rejected_parts
+        else pd.DataFrame(columns=["file", "sheet", "row", "column", "reason"])
+    )
+    return CleanData(
+        queries=clean["queries"],
+        broadcasts=clean["broadcasts"],
+        press_events=clean["press_events"],
+        rejected_rows=rejected_rows,
+        report=report,
+        present=frozenset(t.source.dataset for t in checked),
+    )
+
+
+def _duplicate_masks(checked: Sequence[CheckedTable]) -> list[pd.Series]:
+    """Queries sharing an id: the last usable row (in input order) wins, the rest are duplicates."""
+    masks = [pd.Series(False, index=item.frame.index) for item in checked]
+    parts = []
+    for number, item in enumerate(checked):
+        if item.source.dataset != "queries":
+            continue
+        ids = item.frame["query_id"]
+        keep = item.usable & ids.notna()
+        parts.append(pd.DataFrame({"id": ids[keep], "source": number, "pos": ids[keep].index}))
+    if not parts:
+        return masks
+    ids = pd.concat(parts, ignore_index=True)
+    dup = ids[ids.duplicated("id", keep="last")]
+    for number, group in dup.groupby("source"):
+        mask = masks[int(number)]
+        mask.iloc[group["pos"].to_numpy()] = True
+    return masks
+
+
+def _concat(parts: list[pd.DataFrame], dataset: str) -> pd.DataFrame:
+    columns = [c.name for c in COLUMNS[dataset]]
+    if dataset == "queries":
+        columns.append("response_ok")
+    columns += PROVENANCE
+    if not parts:
+        empty = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
+        for spec in COLUMNS[dataset]:
+            if spec.kind == "date":
+                empty[spec.name] = pd.Series(dtype="datetime64[ns]")
+            elif spec.kind == "count":
+                empty[spec.name] = pd.Series(dtype="Int64")
+            else:
+                empty[spec.name] = pd.Series(dtype="string")
+        if dataset == "queries":
+            empty["response_ok"] = pd.Series(dtype=bool)
+        empty["_row"] = pd.Series(dtype=np.int64)
+        return empty
+    return pd.concat([p[columns] for p in parts], ignore_index=True)
+
+
+def _rejected_rows(item: CheckedTable) -> pd.DataFrame:
+    mask = item.rejected.to_numpy()
+    collector = item.problems
+    assert collector.reject_reason is not None and collector.reject_column is not None
+    head = pd.DataFrame(
+        {
+            "file": str(item.source.file),
+            "sheet": item.source.sheet or "",
+            "row": item.source.row_numbers.to_numpy()[mask],
+            "column": collector.reject_column.to_numpy()[mask],
+            "reason": collector.reject_reason.to_numpy()[mask],
+        }
+    )
+    cells = item.source.cells.iloc[mask].reset_index(drop=True)
+    names = [h or f"column {i + 1}" for i, h in enumerate(item.source.headers)]
+    names += [f"column {i + 1}" for i in range(len(names), cells.shape[1])]
+    cells.columns = names[: cells.shape[1]]
+    return pd.concat([head, cells.astype("string")], axis=1)

@@ -1,0 +1,327 @@
+"""The command line: options → one library call → output → exit code.
+
+The only module that imports Typer. Heavy modules (pandas, the readers,
+matplotlib) are imported inside the commands, so ``--help`` and
+``--version`` stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+
+from engagement_report import __version__, console
+from engagement_report.config import Config, find_config, load_config
+from engagement_report.errors import EngagementReportError, ExitCode, UsageError
+
+app = typer.Typer(
+    name="engagement-report",
+    help="Reports on how a city office listens to citizens: queries, live broadcasts, press events.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+BUG_EXIT = 70  # EX_SOFTWARE: anything not in ExitCode is a bug in this tool
+
+T = TypeVar("T")
+
+
+class SummaryFormat(StrEnum):
+    """Formats of ``summary``."""
+
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class ReportFormat(StrEnum):
+    """Formats of ``validate``."""
+
+    text = "text"
+    json = "json"
+
+
+class Language(StrEnum):
+    """Report languages."""
+
+    en = "en"
+    ru = "ru"
+    kk = "kk"
+
+
+InputsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Files (csv, xlsx) or folders holding them; default: the config's inputs.",
+        show_default=False,
+    ),
+]
+PeriodOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--period",
+        "-p",
+        help="2021, 2021-Q1, 2021-01, 2021-01-01..2021-02-28, last-month, ...; default: the whole span of the data.",
+    ),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--config",
+        "-c",
+        help="TOML config; default $ENGAGEMENT_REPORT_CONFIG, else ./engagement-report.toml.",
+    ),
+]
+TodayOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--today",
+        help="Pin 'today' (YYYY-MM-DD) for relative periods and deadlines, for reruns and tests.",
+    ),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")]
+VerboseOpt = Annotated[
+    bool,
+    typer.Option(
+        "--verbose", "-v", help="Say more: column mappings, ignored columns, skipped sheets."
+    ),
+]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"engagement-report {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Reports on how a city office listens to citizens: queries, live broadcasts, press events."""
+
+
+@contextmanager
+def _outcome(debug: bool) -> Iterator[None]:
+    """Map library exceptions to one clear stderr line and the documented exit code."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except EngagementReportError as exc:
+        if debug:
+            raise
+        console.error(str(exc))
+        raise typer.Exit(int(exc.exit_code)) from None
+    except KeyboardInterrupt:
+        console.error("interrupted")
+        raise typer.Exit(130) from None
+    except Exception as exc:
+        if debug:
+            raise
+        console.error(
+            f"internal error ({type(exc).__name__}: {exc}); this is a bug: rerun with --debug and report it"
+        )
+        raise typer.Exit(BUG_EXIT) from None
+
+
+def _setup(config_path: Path | None, quiet: bool = False, verbose: bool = False) -> Config:
+    console.configure(quiet=quiet, verbose=verbose)
+    return load_config(find_config(config_path))
+
+
+def _inputs(given: list[Path] | None, config: Config) -> list[str]:
+    if given:
+        return [str(p) for p in given]
+    if config.inputs:
+        base = config.source.parent if config.source else Path.cwd()
+        return [i if Path(i).expanduser().is_absolute() else str(base / i) for i in config.inputs]
+    raise UsageError(
+        "no inputs: give files or folders, or name them with inputs = [...] in the config"
+    )
+
+
+def _today(text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--today {text!r}: expected a date as YYYY-MM-DD") from None
+
+
+def _run(debug: bool, action: Callable[[], T]) -> T:
+    with _outcome(debug):
+        return action()
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+@app.command()
+def build(
+    inputs: InputsArg = None,
+    period: PeriodOpt = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Output folder; default reports/<period>/.")
+    ] = None,
+    config_path: ConfigOpt = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Exit 1 without writing a report when any row is rejected."),
+    ] = False,
+    lang: Annotated[
+        Language | None,
+        typer.Option("--lang", help="Report language; default from config, else en."),
+    ] = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="Folder of templates that replace built-in ones by name."),
+    ] = None,
+    today: TodayOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Read, check and compute; write report.md, report.html, summary.csv and summary.json."""
+
+    def action() -> None:
+        config = _setup(config_path, quiet, verbose)
+        from engagement_report import pipeline
+
+        if templates is not None and not templates.is_dir():
+            raise UsageError(f"--templates {templates}: no such folder")
+        with console.status("Building the report…"):
+            result = pipeline.build(
+                _inputs(inputs, config),
+                config,
+                period=period,
+                out=out,
+                strict=strict,
+                lang=lang.value if lang else None,
+                templates=templates,
+                today=_today(today),
+            )
+        _describe(result.data.report)
+        folder = next(iter(result.files.values())).parent
+        console.info(f"Wrote {', '.join(sorted(result.files))} to {folder}")
+
+    _run(debug, action)
+
+
+@app.command()
+def summary(
+    inputs: InputsArg = None,
+    period: PeriodOpt = None,
+    fmt: Annotated[
+        SummaryFormat, typer.Option("--format", "-f", help="csv, json or jsonl.")
+    ] = SummaryFormat.csv,
+    no_header: Annotated[
+        bool, typer.Option("--no-header", help="CSV without the header row, to append to a file.")
+    ] = False,
+    config_path: ConfigOpt = None,
+    today: TodayOpt = None,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Write every figure of the period to stdout (the summary contract), for pipes."""
+
+    def action() -> None:
+        config = _setup(config_path, quiet)
+        from engagement_report import export, pipeline
+
+        records = pipeline.summarize(_inputs(inputs, config), config, period, _today(today))
+        if fmt is SummaryFormat.csv:
+            _emit([export.csv_text(records, header=not no_header)])
+        elif fmt is SummaryFormat.json:
+            _emit([export.json_text(records)])
+        else:
+            _emit(export.jsonl_lines(records))
+
+    _run(debug, action)
+
+
+@app.command("validate")
+def validate_command(
+    inputs: InputsArg = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = ReportFormat.text,
+    config_path: ConfigOpt = None,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Check the inputs: how each sheet was read, row accounting and every problem.
+
+    Exit 0 when no row is rejected, 1 when rows were rejected, 2 when an input cannot be read.
+    """
+
+    def action() -> int:
+        config = _setup(config_path, quiet, verbose)
+        from engagement_report import pipeline
+        from engagement_report.validation.report import report_as_dict, report_as_text
+
+        report = pipeline.check_inputs(_inputs(inputs, config), config)
+        if fmt is ReportFormat.json:
+            _emit([json.dumps(report_as_dict(report), ensure_ascii=False, indent=2) + "\n"])
+        else:
+            _emit([report_as_text(report)])
+        return int(ExitCode.DATA_PROBLEMS if report.rejected else ExitCode.OK)
+
+    code = _run(debug, action)
+    raise typer.Exit(code)
+
+
+def _describe(report: object) -> None:
+    from engagement_report.models import ValidationReport
+
+    assert isinstance(report, ValidationReport)
+    for source in report.sources:
+        where = f"{Path(source.file).name}" + (f" [{source.sheet}]" if source.sheet else "")
+        console.detail(
+            f"{where}: read as {source.dataset} (header on row {source.header_row}); "
+            f"{source.used} of {source.rows_read} rows used"
+        )
+        if source.ignored_columns:
+            console.detail(f"{where}: ignored columns: {', '.join(source.ignored_columns)}")
+    for skipped in report.skipped:
+        console.detail(
+            f"skipped {skipped.file.name}{f' [{skipped.sheet}]' if skipped.sheet else ''}: {skipped.reason}"
+        )
+    if report.rejected:
+        console.warning(
+            f"{report.rejected} row(s) rejected; see rejected.csv and 'engagement-report validate'"
+        )
+
+
+def _emit(chunks: object) -> None:
+    """Write data to stdout; a reader that closes the pipe early ends the run quietly."""
+    try:
+        for chunk in chunks:  # type: ignore[attr-defined]
+            sys.stdout.write(chunk)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would complain again when flushing stdout at exit; point it at devnull.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0) from None
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

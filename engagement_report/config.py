@@ -1,0 +1,236 @@
+"""The TOML configuration, read and checked into a typed :class:`Config`.
+
+Standard library only: the command line reads the config before it knows
+whether it needs pandas.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from engagement_report.errors import ConfigError
+from engagement_report.schema import COLUMNS, DATASETS, STATUS_CLASSES
+
+CONFIG_ENV = "ENGAGEMENT_REPORT_CONFIG"
+DEFAULT_CONFIG_NAME = "engagement-report.toml"
+LANGUAGES = ("en", "ru", "kk")
+FORMATS = ("md", "html", "csv", "json")
+
+
+@dataclass(frozen=True)
+class DeadlineConfig:
+    """``[deadlines]``: the answer and forwarding terms."""
+
+    answer_working_days: int = 15
+    redirect_working_days: int = 3
+    kind: str = "working"
+
+
+@dataclass(frozen=True)
+class CalendarConfig:
+    """``[calendar]``: whose public holidays, and the year's announced transfers."""
+
+    country: str = "KZ"
+    extra_holidays: tuple[date, ...] = ()
+    extra_working_days: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting, with the defaults an Almaty office would use."""
+
+    timezone: str = "Asia/Almaty"
+    lang: str = "en"
+    inputs: tuple[str, ...] = ()
+    output: str | None = None
+    formats: tuple[str, ...] = FORMATS
+    min_category_size: int = 5
+    columns: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    statuses: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    topics: dict[str, str] = field(default_factory=dict)
+    channels: dict[str, str] = field(default_factory=dict)
+    districts: dict[str, str] = field(default_factory=dict)
+    deadlines: DeadlineConfig = DeadlineConfig()
+    calendar: CalendarConfig = CalendarConfig()
+    source: Path | None = None
+
+
+_TOP_KEYS = {
+    "timezone",
+    "lang",
+    "inputs",
+    "output",
+    "formats",
+    "min_category_size",
+    "columns",
+    "statuses",
+    "topics",
+    "channels",
+    "districts",
+    "deadlines",
+    "calendar",
+}
+
+
+def find_config(explicit: Path | None, cwd: Path | None = None) -> Path | None:
+    """The config to use: ``--config``, else ``$ENGAGEMENT_REPORT_CONFIG``, else ``./engagement-report.toml``."""
+    if explicit is not None:
+        return explicit
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env)
+    local = (cwd or Path.cwd()) / DEFAULT_CONFIG_NAME
+    return local if local.is_file() else None
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and check a config file; ``None`` gives the defaults."""
+    if path is None:
+        return Config()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return parse_config(raw, path)
+
+
+def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
+    """Check a parsed TOML mapping and turn it into a :class:`Config`."""
+    where = str(path) if path else "config"
+
+    def fail(message: str) -> ConfigError:
+        return ConfigError(f"{where}: {message}")
+
+    unknown = sorted(set(raw) - _TOP_KEYS)
+    if unknown:
+        raise fail(f"unknown key {unknown[0]!r}; known keys: {', '.join(sorted(_TOP_KEYS))}")
+
+    timezone = _str(raw.get("timezone", "Asia/Almaty"), "timezone", fail)
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise fail(
+            f"unknown time zone {timezone!r} (use an IANA name such as Asia/Almaty)"
+        ) from None
+    lang = _str(raw.get("lang", "en"), "lang", fail)
+    if lang not in LANGUAGES:
+        raise fail(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    formats = _strings(raw.get("formats", list(FORMATS)), "formats", fail)
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise fail(f"unknown format {fmt!r} in formats; known: {', '.join(FORMATS)}")
+    min_size = raw.get("min_category_size", 5)
+    if not isinstance(min_size, int) or isinstance(min_size, bool) or min_size < 1:
+        raise fail("min_category_size must be a whole number of at least 1")
+
+    columns: dict[str, dict[str, tuple[str, ...]]] = {}
+    for dataset, mapping in _table(raw.get("columns", {}), "columns", fail).items():
+        if dataset not in DATASETS:
+            raise fail(f"unknown key 'columns.{dataset}'; datasets: {', '.join(DATASETS)}")
+        known = {c.name for c in COLUMNS[dataset]}
+        columns[dataset] = {}
+        for column, headers in _table(mapping, f"columns.{dataset}", fail).items():
+            if column not in known:
+                raise fail(
+                    f"unknown key 'columns.{dataset}.{column}'; columns: {', '.join(sorted(known))}"
+                )
+            columns[dataset][column] = _strings(headers, f"columns.{dataset}.{column}", fail)
+
+    statuses: dict[str, tuple[str, ...]] = {}
+    for cls, spellings in _table(raw.get("statuses", {}), "statuses", fail).items():
+        if cls not in STATUS_CLASSES:
+            raise fail(f"unknown key 'statuses.{cls}'; classes: {', '.join(STATUS_CLASSES)}")
+        statuses[cls] = _strings(spellings, f"statuses.{cls}", fail)
+
+    relabels = {}
+    for key in ("topics", "channels", "districts"):
+        table = _table(raw.get(key, {}), key, fail)
+        relabels[key] = {str(k): _str(v, f"{key}.{k}", fail) for k, v in table.items()}
+
+    return Config(
+        timezone=timezone,
+        lang=lang,
+        inputs=_strings(raw.get("inputs", []), "inputs", fail),
+        output=_str(raw["output"], "output", fail) if "output" in raw else None,
+        formats=formats,
+        min_category_size=min_size,
+        columns=columns,
+        statuses=statuses,
+        topics=relabels["topics"],
+        channels=relabels["channels"],
+        districts=relabels["districts"],
+        deadlines=_deadlines(_table(raw.get("deadlines", {}), "deadlines", fail), fail),
+        calendar=_calendar(_table(raw.get("calendar", {}), "calendar", fail), fail),
+        source=path,
+    )
+
+
+def _deadlines(table: dict[str, Any], fail: Any) -> DeadlineConfig:
+    known = {"answer_working_days", "redirect_working_days", "kind"}
+    for key in table:
+        if key not in known:
+            raise fail(f"unknown key 'deadlines.{key}'; known: {', '.join(sorted(known))}")
+    answer = table.get("answer_working_days", 15)
+    redirect = table.get("redirect_working_days", 3)
+    for name, value in (("answer_working_days", answer), ("redirect_working_days", redirect)):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise fail(f"deadlines.{name} must be a whole number of days, at least 1")
+    kind = table.get("kind", "working")
+    if kind not in ("working", "calendar"):
+        raise fail(f"deadlines.kind must be 'working' or 'calendar', not {kind!r}")
+    return DeadlineConfig(answer, redirect, kind)
+
+
+def _calendar(table: dict[str, Any], fail: Any) -> CalendarConfig:
+    known = {"country", "extra_holidays", "extra_working_days"}
+    for key in table:
+        if key not in known:
+            raise fail(f"unknown key 'calendar.{key}'; known: {', '.join(sorted(known))}")
+
+    def dates(key: str) -> tuple[date, ...]:
+        values = table.get(key, [])
+        if not isinstance(values, list):
+            raise fail(f"calendar.{key} must be a list of dates")
+        out = []
+        for value in values:
+            if isinstance(value, date):
+                out.append(value)
+                continue
+            try:
+                out.append(date.fromisoformat(str(value)))
+            except ValueError:
+                raise fail(f"calendar.{key}: {value!r} is not a date (YYYY-MM-DD)") from None
+        return tuple(sorted(out))
+
+    country = _str(table.get("country", "KZ"), "calendar.country", fail)
+    return CalendarConfig(country, dates("extra_holidays"), dates("extra_working_days"))
+
+
+def _table(value: Any, key: str, fail: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise fail(f"{key} must be a table ([{key}])")
+    return value
+
+
+def _str(value: Any, key: str, fail: Any) -> str:
+    if not isinstance(value, str):
+        raise fail(f"{key} must be a string")
+    return value
+
+
+def _strings(value: Any, key: str, fail: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise fail(f"{key} must be a string or a list of strings")
+    return tuple(value)

@@ -1,0 +1,313 @@
+"""Answer deadlines for citizens' queries and whether they were met.
+
+Kazakhstan's Administrative Procedural Code (art. 76): an appeal is answered within
+15 working days, the head of the body may extend the term by a reasoned decision
+(up to two months), and an appeal sent to the wrong body is forwarded within
+3 working days.  The term runs from the first working day after the day of receipt;
+the deadline is the whole N-th working day (only dates matter, never times).
+
+Working days come from the ``holidays`` library.  For KZ (checked with holidays
+0.109) the library already contains everything the government decides each year:
+weekend holidays carry "(observed)" substitute days off (Nauryz 21 March 2021 on a
+Sunday → Wednesday 24 March off), transfers appear as "Day off (substituted from
+…)" holidays, and the Saturdays/Sundays that become working days in exchange are
+listed in ``weekend_workdays`` (e.g. Sunday 2020-12-20, Saturday 2021-07-03).  We
+use all of it rather than hardcoding dates; ``extra_holidays`` and
+``extra_working_days`` cover decrees the library does not know yet.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+import holidays
+import numpy as np
+import pandas as pd
+
+DEADLINE_CLASSES = ("on_time", "late", "open_not_due", "open_overdue")
+_CLOSING_STATUSES = ("answered", "rejected", "redirected")
+_OPEN_CLASSES = ("open_not_due", "open_overdue")
+# A generous bound on working days per year, used to size the padding of the
+# working-day array so that "n working days later" never runs off its end.
+_MIN_WORKING_DAYS_PER_YEAR = 200
+
+
+@dataclass(frozen=True)
+class DeadlineRules:
+    """How long an office has to answer: a number of working or calendar days."""
+
+    answer_days: int = 15
+    redirect_days: int = 3
+    kind: Literal["working", "calendar"] = "working"
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """A country's working days, with local transfers layered on top.
+
+    ``extra_working_days`` wins over everything (a working Saturday stays working
+    even if also listed as a holiday); ``extra_holidays`` adds days off.
+    """
+
+    country: str = "KZ"
+    extra_holidays: tuple[date, ...] = ()
+    extra_working_days: tuple[date, ...] = ()
+
+    def is_working_day(self, day: date) -> bool:
+        """Whether ``day`` is a working day in this calendar."""
+        arr = _working_day_array(self, day.year, day.year)
+        target = np.datetime64(day, "D")
+        pos = int(np.searchsorted(arr, target))
+        return pos < len(arr) and arr[pos] == target
+
+    def working_days(self, start: date, end: date) -> np.ndarray:
+        """All working days in ``[start, end]`` as a sorted ``datetime64[D]`` array."""
+        if end < start:
+            return np.array([], dtype="datetime64[D]")
+        arr = _working_day_array(self, start.year, end.year)
+        lo = np.searchsorted(arr, np.datetime64(start, "D"), side="left")
+        hi = np.searchsorted(arr, np.datetime64(end, "D"), side="right")
+        return arr[lo:hi].copy()
+
+    def add_working_days(self, days: pd.Series, n: int) -> pd.Series:
+        """Date of the ``n``-th working day strictly after each day (``n >= 1``).
+
+        Only the date part of ``days`` is used; NaT stays NaT.  Returns normalised
+        ``datetime64[ns]`` with the index of ``days``.
+        """
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        d = _to_days(days)
+        out = np.full(d.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        valid = ~np.isnat(d)
+        if valid.any():
+            first, last = _year(d[valid].min()), _year(d[valid].max())
+            # Pad so the n-th working day after the last date is always inside.
+            arr = _working_day_array(self, first, last + 1 + n // _MIN_WORKING_DAYS_PER_YEAR)
+            # side="right": a working day of receipt itself does not count.
+            idx = np.searchsorted(arr, d[valid], side="right") + (n - 1)
+            out[valid] = arr[idx]
+        return pd.Series(out.astype("datetime64[ns]"), index=days.index, name=days.name)
+
+
+@functools.lru_cache(maxsize=64)
+def _working_day_array(calendar: WorkingCalendar, first_year: int, last_year: int) -> np.ndarray:
+    """Sorted working days of whole years ``first_year..last_year`` (cached, read-only)."""
+    years = range(first_year, last_year + 1)
+    lib = holidays.country_holidays(calendar.country, years=years)
+    days = np.arange(f"{first_year}-01-01", f"{last_year + 1}-01-01", dtype="datetime64[D]")
+    # 1970-01-01 was a Thursday (weekday 3 with Monday = 0).
+    weekday = (days.astype(np.int64) + 3) % 7
+    weekend = np.isin(weekday, sorted(lib.weekend))
+    working = ~weekend & ~np.isin(days, _as_days(lib.keys()))
+    # Weekend days the government made working in exchange for a transferred day off.
+    working |= weekend & np.isin(days, _as_days(lib.weekend_workdays))
+    working &= ~np.isin(days, _as_days(calendar.extra_holidays))
+    working |= np.isin(days, _as_days(calendar.extra_working_days))
+    result = days[working]
+    result.flags.writeable = False  # shared through the cache
+    return result
+
+
+def _as_days(values: object) -> np.ndarray:
+    return np.array(sorted(values), dtype="datetime64[D]")  # type: ignore[call-overload]
+
+
+def _year(day: np.datetime64) -> int:
+    return int(day.astype("datetime64[Y]").astype(np.int64)) + 1970
+
+
+def _to_days(values: pd.Series) -> np.ndarray:
+    """Dates (``datetime64[D]``) of a datetime-like Series; wall-clock date if tz-aware."""
+    ts = pd.to_datetime(values)
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_localize(None)
+    return ts.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+
+
+def _dates(values: pd.Series | None, index: pd.Index) -> pd.Series:
+    """Normalised ``datetime64[ns]`` Series (all NaT when ``values`` is None)."""
+    if values is None:
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    return pd.Series(_to_days(values).astype("datetime64[ns]"), index=values.index)
+
+
+def _clean_status(status: pd.Series) -> pd.Series:
+    return status.astype("string").str.strip().str.lower().fillna("")
+
+
+def compute_deadlines(
+    received_at: pd.Series,
+    status: pd.Series,
+    deadline_override: pd.Series | None,
+    extended_until: pd.Series | None,
+    rules: DeadlineRules,
+    calendar: WorkingCalendar,
+) -> pd.Series:
+    """Effective deadline date of each query (normalised ``datetime64[ns]``).
+
+    Redirected queries get the redirect term, others the answer term (working or
+    calendar days after the date of receipt).  A non-null ``deadline_override``
+    replaces the computed date; a non-null ``extended_until`` later than the
+    deadline then replaces it (a lawful extension).  All Series share one index.
+    """
+    received = _dates(received_at, received_at.index)
+    if rules.kind == "calendar":
+        answer = received + pd.Timedelta(days=rules.answer_days)
+        redirect = received + pd.Timedelta(days=rules.redirect_days)
+    else:
+        answer = calendar.add_working_days(received, rules.answer_days)
+        redirect = calendar.add_working_days(received, rules.redirect_days)
+    is_redirect = _clean_status(status).eq("redirected").to_numpy(dtype=bool)
+    deadline = answer.where(~is_redirect, redirect)
+    override = _dates(deadline_override, received.index)
+    deadline = override.where(override.notna(), deadline)
+    extension = _dates(extended_until, received.index)
+    # An "extension" earlier than the term would shorten it; the law only lengthens.
+    # Without any other deadline, the extension decision is the only term we know.
+    later = extension.notna() & (deadline.isna() | (extension > deadline))
+    deadline = extension.where(later, deadline)
+    return deadline.rename("deadline")
+
+
+def _effective_status(frame: pd.DataFrame) -> pd.Series:
+    """Lower-case status; blank/NA with an answer date counts as answered."""
+    status = _clean_status(frame["status"])
+    return status.mask(status.eq("") & frame["answered_at"].notna(), "answered")
+
+
+def classify_deadlines(
+    frame: pd.DataFrame, as_of: date, rules: DeadlineRules, calendar: WorkingCalendar
+) -> pd.Series:
+    """Deadline class of each query as of the end of ``as_of`` (categorical).
+
+    Closed means answered/rejected/redirected with an answer date on or before
+    ``as_of``; an answer dated later is still open at the cut-off.  Rows whose
+    deadline cannot be computed (no receipt date, no override) are NaN.
+    """
+    status = _effective_status(frame)
+    deadline = compute_deadlines(
+        frame["received_at"],
+        status,
+        frame.get("deadline"),
+        frame.get("extended_until"),
+        rules,
+        calendar,
+    )
+    answered = _dates(frame["answered_at"], frame.index)
+    cutoff = pd.Timestamp(as_of)
+    closed = status.isin(_CLOSING_STATUSES).to_numpy(dtype=bool) & (answered <= cutoff)
+    known = deadline.notna()
+    conditions = [
+        known & closed & (answered <= deadline),
+        known & closed & (answered > deadline),
+        known & ~closed & (deadline >= cutoff),
+        known & ~closed & (deadline < cutoff),
+    ]
+    # Code -1 is NaN in a Categorical: rows without a deadline stay unclassified.
+    codes = np.select(conditions, list(range(len(DEADLINE_CLASSES))), default=-1).astype(np.int8)
+    values = pd.Categorical.from_codes(codes, categories=pd.Index(DEADLINE_CLASSES))
+    return pd.Series(values, index=frame.index, name="deadline_class")
+
+
+@dataclass(frozen=True)
+class DeadlineFigures:
+    """Headline deadline figures of a report."""
+
+    on_time: int
+    late: int
+    open_not_due: int
+    open_overdue: int
+    on_time_share: float | None
+    extended: int
+    median_response_working_days: float | None
+    redirected_on_time: int
+    redirected_late: int
+    redirected_open: int
+    as_of: date
+
+
+def working_days_between(start: pd.Series, end: pd.Series, calendar: WorkingCalendar) -> pd.Series:
+    """Working days strictly after each start date up to and including the end date.
+
+    Same day → 0; an end before the start gives a negative count; NaN where either
+    side is NaT.  Times of day are ignored.
+    """
+    s, e = _to_days(start), _to_days(end)
+    valid = ~np.isnat(s) & ~np.isnat(e)
+    out = np.full(s.shape, np.nan)
+    if valid.any():
+        both = np.concatenate([s[valid], e[valid]])
+        arr = _working_day_array(calendar, _year(both.min()), _year(both.max()))
+        after_end = np.searchsorted(arr, e[valid], side="right")
+        after_start = np.searchsorted(arr, s[valid], side="right")
+        out[valid] = after_end - after_start
+    return pd.Series(out, index=start.index, name="working_days")
+
+
+def deadline_figures(
+    frame: pd.DataFrame,
+    classes: pd.Series,
+    as_of: date,
+    calendar: WorkingCalendar,
+    rules: DeadlineRules,
+) -> DeadlineFigures:
+    """Count the classes and summarise response times.
+
+    ``on_time``/``late`` include redirected queries; the ``redirected_*`` fields
+    break them out against the redirect term.  The median response is measured
+    in working days over answered queries closed by ``as_of``, whatever
+    ``rules.kind`` is (``rules`` is taken so callers pass the same pair everywhere).
+    """
+    counts = classes.value_counts()
+    n = {c: int(counts.get(c, 0)) for c in DEADLINE_CLASSES}
+    decided = n["on_time"] + n["late"]
+    status = _effective_status(frame)
+    redirected = status.eq("redirected").to_numpy(dtype=bool)
+    closed = classes.isin(("on_time", "late")).to_numpy(dtype=bool)
+    answered = closed & status.eq("answered").to_numpy(dtype=bool)
+    days = working_days_between(
+        frame["received_at"][answered], frame["answered_at"][answered], calendar
+    )
+    median = days.median() if days.notna().any() else None
+    extended = int(frame["extended_until"].notna().sum()) if "extended_until" in frame else 0
+    return DeadlineFigures(
+        on_time=n["on_time"],
+        late=n["late"],
+        open_not_due=n["open_not_due"],
+        open_overdue=n["open_overdue"],
+        on_time_share=n["on_time"] / decided if decided else None,
+        extended=extended,
+        median_response_working_days=None if median is None else float(median),
+        redirected_on_time=int((redirected & classes.eq("on_time").to_numpy(dtype=bool)).sum()),
+        redirected_late=int((redirected & classes.eq("late").to_numpy(dtype=bool)).sum()),
+        redirected_open=int((redirected & classes.isin(_OPEN_CLASSES).to_numpy(dtype=bool)).sum()),
+        as_of=as_of,
+    )
+
+
+def longest_open(
+    frame: pd.DataFrame, classes: pd.Series, as_of: date, limit: int = 10
+) -> pd.DataFrame:
+    """The ``limit`` oldest queries still open at ``as_of`` (ids and ages only).
+
+    ``age_days`` is calendar days from the date of receipt to ``as_of``.  Uses the
+    ``query_id`` column, or the index when there is none.  No free text is copied.
+    """
+    is_open = classes.isin(_OPEN_CLASSES).to_numpy(dtype=bool)
+    ids = frame["query_id"] if "query_id" in frame else frame.index.to_series()
+    received = _dates(frame["received_at"], frame.index)
+    ages = (pd.Timestamp(as_of) - received).dt.days
+    table = pd.DataFrame(
+        {
+            "query_id": ids.to_numpy()[is_open],
+            "received_at": received.to_numpy()[is_open],
+            "age_days": ages.to_numpy()[is_open],
+            "deadline_class": classes.astype("string").to_numpy()[is_open],
+        }
+    )
+    table = table.sort_values(["age_days", "query_id"], ascending=[False, True], kind="stable")
+    return table.head(limit).reset_index(drop=True)

@@ -1,0 +1,48 @@
+"""Exit codes and the exceptions the library raises for people to read.
+
+The CLI maps each exception to one exit code; nothing else in the library
+decides how the process ends.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """The documented exit codes (README, "Exit codes")."""
+
+    OK = 0
+    DATA_PROBLEMS = 1  # rows rejected under --strict / validate, or a --fail-on check failed
+    BAD_INPUT = 2  # bad usage, a bad config, or an input that cannot be read at all
+    OUTPUT_FAILED = 3  # the report could not be written
+
+
+class EngagementReportError(Exception):
+    """Base class: a problem with a message meant for a person."""
+
+    exit_code: ExitCode = ExitCode.BAD_INPUT
+
+
+class InputError(EngagementReportError):
+    """An input file cannot be read at all (corrupt, encrypted, empty, wrong kind)."""
+
+
+class ConfigError(EngagementReportError):
+    """The configuration file is missing, unreadable or has unknown keys."""
+
+
+class UsageError(EngagementReportError):
+    """Options that do not make sense together, or no inputs given."""
+
+
+class OutputError(EngagementReportError):
+    """A report or summary could not be written."""
+
+    exit_code = ExitCode.OUTPUT_FAILED
+
+
+class DataQualityError(EngagementReportError):
+    """Rows were rejected under ``--strict``, or a ``--fail-on`` check failed."""
+
+    exit_code = ExitCode.DATA_PROBLEMS

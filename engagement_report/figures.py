@@ -1,0 +1,246 @@
+"""Every figure's definition, in one place, computed with pandas on clean frames.
+
+``METRICS`` is the single source of the definitions: the README's table, each
+report's methodology note and the summary contract all read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from engagement_report.periods import Period
+from engagement_report.results import (
+    BroadcastFigures,
+    CategoryFigures,
+    Figures,
+    PressFigures,
+    ProgramFigures,
+    QueryFigures,
+)
+from engagement_report.validation.rows import NOT_STATED
+
+DEFAULT_MIN_CATEGORY_SIZE = 5
+
+
+@dataclass(frozen=True)
+class Metric:
+    """A figure's name, dataset and definition in words."""
+
+    dataset: str
+    name: str
+    definition: str
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric(
+        "queries",
+        "received",
+        "queries whose date received falls in the period, each query counted once (rows sharing a query_id are one query, the last row wins)",
+    ),
+    Metric(
+        "queries",
+        "answered",
+        "received queries whose status is answered (a blank status with an answer date counts as answered)",
+    ),
+    Metric("queries", "in_progress", "received queries whose status is in progress"),
+    Metric("queries", "rejected", "received queries whose status is rejected"),
+    Metric("queries", "redirected", "received queries forwarded to another body"),
+    Metric(
+        "queries",
+        "other_status",
+        "received queries with a blank or unknown status: counted as received, never as answered",
+    ),
+    Metric("queries", "answered_share", "answered / received; empty when nothing was received"),
+    Metric(
+        "queries",
+        "median_response_days",
+        "median of (answer date − date received) in days, fractional, over answered queries with both dates and the answer not before receipt",
+    ),
+    Metric(
+        "queries",
+        "p90_response_days",
+        "90th percentile (linear interpolation) of the same response times",
+    ),
+    Metric("queries", "share_of_received", "per category: the category's received / all received"),
+    Metric("broadcasts", "broadcasts", "live broadcasts aired in the period"),
+    Metric("broadcasts", "questions_answered", "citizens' questions answered on air, summed"),
+    Metric(
+        "broadcasts",
+        "questions_per_broadcast",
+        "questions_answered / broadcasts; empty when there were no broadcasts",
+    ),
+    Metric(
+        "broadcasts",
+        "tv_segments",
+        "TV segments aired after the broadcasts, summed; empty when the data has no such column",
+    ),
+    Metric("press_events", "press_events", "press conferences and briefings held in the period"),
+    Metric("press_events", "speakers", "speakers at those events, summed"),
+    Metric("press_events", "journalist_questions", "journalists' questions answered, summed"),
+    Metric("press_events", "publications", "publications that followed the events, summed"),
+    Metric(
+        "press_events",
+        "publications_per_event",
+        "publications / press_events; empty when there were none",
+    ),
+    Metric(
+        "press_events",
+        "questions_per_event",
+        "journalist_questions / press_events; empty when there were none",
+    ),
+)
+
+
+def share(part: float, whole: float) -> float | None:
+    """``part / whole``, or None when the whole is zero (undefined, not 0)."""
+    return float(part) / float(whole) if whole else None
+
+
+def in_period(dates: pd.Series, period: Period) -> pd.Series:
+    """Rows whose date (the day, time ignored) falls inside the period."""
+    start = pd.Timestamp(period.start)
+    end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
+    return (dates >= start) & (dates < end)
+
+
+def response_days(queries: pd.DataFrame) -> pd.Series:
+    """Response time in fractional days of answered queries with usable dates."""
+    measurable = queries["response_ok"].astype(bool) & queries["status"].eq("answered").fillna(
+        False
+    )
+    delta = queries.loc[measurable, "answered_at"] - queries.loc[measurable, "received_at"]
+    return delta.dt.total_seconds() / 86400.0
+
+
+def _quantile(values: pd.Series, q: float) -> float | None:
+    return float(values.quantile(q)) if len(values) else None
+
+
+def query_figures(queries: pd.DataFrame) -> QueryFigures:
+    """Totals for the queries of one period."""
+    status = queries["status"]
+    counts = status.value_counts(dropna=True)
+    received = len(queries)
+    answered = int(counts.get("answered", 0))
+    classified = sum(
+        int(counts.get(s, 0)) for s in ("answered", "in_progress", "rejected", "redirected")
+    )
+    days = response_days(queries)
+    return QueryFigures(
+        received=received,
+        answered=answered,
+        in_progress=int(counts.get("in_progress", 0)),
+        rejected=int(counts.get("rejected", 0)),
+        redirected=int(counts.get("redirected", 0)),
+        other_status=received - classified,
+        answered_share=share(answered, received),
+        median_response_days=_quantile(days, 0.5),
+        p90_response_days=_quantile(days, 0.9),
+        responses_measured=len(days),
+    )
+
+
+def category_figures(
+    queries: pd.DataFrame, dimension: str, min_size: int = DEFAULT_MIN_CATEGORY_SIZE
+) -> tuple[CategoryFigures, ...]:
+    """Queries by ``dimension``, biggest first (ties by name); blanks as '(not stated)'."""
+    if queries.empty:
+        return ()
+    labels = queries[dimension].astype("string").fillna(NOT_STATED)
+    answered = queries["status"].eq("answered").fillna(False).astype(np.int64)
+    days = response_days(queries)
+    frame = pd.DataFrame({"label": labels, "answered": answered})
+    grouped = frame.groupby("label", sort=False, observed=True)["answered"].agg(["size", "sum"])
+    medians = days.groupby(labels[days.index], observed=True).median()
+    grouped = grouped.reset_index().sort_values(["size", "label"], ascending=[False, True])
+    total = len(queries)
+    rows = []
+    for label, size, count in grouped.itertuples(index=False):
+        median = medians.get(label)
+        rows.append(
+            CategoryFigures(
+                category=str(label),
+                received=int(size),
+                answered=int(count),
+                answered_share=share(int(count), int(size)),
+                share_of_received=share(int(size), total),
+                median_response_days=None if median is None or pd.isna(median) else float(median),
+                comparable=int(size) >= min_size,
+            )
+        )
+    return tuple(rows)
+
+
+def _total(values: pd.Series) -> int:
+    return int(values.sum()) if len(values) else 0
+
+
+def broadcast_figures(broadcasts: pd.DataFrame) -> BroadcastFigures:
+    """Totals for the broadcasts of one period."""
+    count = len(broadcasts)
+    questions = _total(broadcasts["questions_answered"])
+    segments = broadcasts["tv_segments"]
+    tv_segments = None if count and segments.isna().all() else _total(segments)
+    return BroadcastFigures(count, questions, share(questions, count), tv_segments)
+
+
+def program_figures(broadcasts: pd.DataFrame) -> tuple[ProgramFigures, ...]:
+    """Broadcasts by programme, most broadcasts first."""
+    if broadcasts.empty:
+        return ()
+    labels = broadcasts["program"].astype("string").fillna(NOT_STATED)
+    grouped = (
+        broadcasts.assign(label=labels)
+        .groupby("label", observed=True)["questions_answered"]
+        .agg(["size", "sum"])
+        .reset_index()
+        .sort_values(["size", "sum", "label"], ascending=[False, False, True])
+    )
+    return tuple(
+        ProgramFigures(str(label), int(size), int(total))
+        for label, size, total in grouped.itertuples(index=False)
+    )
+
+
+def press_figures(events: pd.DataFrame) -> PressFigures:
+    """Totals for the press events of one period."""
+    count = len(events)
+    questions = _total(events["journalist_questions"])
+    publications = _total(events["publications"])
+    return PressFigures(
+        press_events=count,
+        speakers=_total(events["speakers"]),
+        journalist_questions=questions,
+        publications=publications,
+        publications_per_event=share(publications, count),
+        questions_per_event=share(questions, count),
+    )
+
+
+def compute_figures(
+    queries: pd.DataFrame,
+    broadcasts: pd.DataFrame,
+    press_events: pd.DataFrame,
+    period: Period,
+    *,
+    min_category_size: int = DEFAULT_MIN_CATEGORY_SIZE,
+    datasets: frozenset[str] = frozenset(),
+) -> Figures:
+    """Every figure of ``period`` from the clean frames (rows outside it are left out)."""
+    q = queries[in_period(queries["received_at"], period)]
+    b = broadcasts[in_period(broadcasts["date"], period)]
+    p = press_events[in_period(press_events["date"], period)]
+    return Figures(
+        period=period,
+        queries=query_figures(q),
+        by_topic=category_figures(q, "topic", min_category_size),
+        by_channel=category_figures(q, "channel", min_category_size),
+        by_district=category_figures(q, "district", min_category_size),
+        broadcasts=broadcast_figures(b),
+        by_program=program_figures(b),
+        press=press_figures(p),
+        datasets=datasets,
+    )

@@ -1,0 +1,100 @@
+"""Header matching: which spreadsheet column is which canonical column.
+
+Used twice: by the readers to find the header row below title rows, and by
+validation to map headers to canonical columns. One set of rules for both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from engagement_report.config import Config
+from engagement_report.schema import COLUMNS, DATASETS, header_key
+
+HEADER_SEARCH_ROWS = 30
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """A header row's mapping for one dataset."""
+
+    dataset: str
+    mapping: dict[str, int]  # canonical column -> position in the row
+    ignored: tuple[str, ...]  # headers that matched no column
+
+    @property
+    def score(self) -> int:
+        """How many canonical columns the row names."""
+        return len(self.mapping)
+
+    def missing_required(self) -> list[str]:
+        """Required canonical columns that the row does not name."""
+        return [c.name for c in COLUMNS[self.dataset] if c.required and c.name not in self.mapping]
+
+
+def accepted_headers(dataset: str, column: str, config: Config) -> tuple[str, ...]:
+    """Every header accepted for ``column``: the config's own first, then the name and aliases."""
+    spec = next(c for c in COLUMNS[dataset] if c.name == column)
+    own = config.columns.get(dataset, {}).get(column, ())
+    return (*own, spec.name, *spec.aliases)
+
+
+def _lookup(dataset: str, config: Config) -> dict[str, str]:
+    table: dict[str, str] = {}
+    # The config's mapping wins over built-in aliases, so it is entered first.
+    for column, headers in config.columns.get(dataset, {}).items():
+        for header in headers:
+            table.setdefault(header_key(header), column)
+    for spec in COLUMNS[dataset]:
+        for header in (spec.name, *spec.aliases):
+            table.setdefault(header_key(header), spec.name)
+    return table
+
+
+def match_headers(headers: Sequence[object], dataset: str, config: Config) -> HeaderMatch:
+    """Map a row of header cells to ``dataset``'s canonical columns (first match wins)."""
+    lookup = _lookup(dataset, config)
+    mapping: dict[str, int] = {}
+    ignored: list[str] = []
+    for position, header in enumerate(headers):
+        if header is None or (isinstance(header, float) and header != header):
+            continue
+        text = str(header).strip()
+        if not text:
+            continue
+        column = lookup.get(header_key(text))
+        if column is None or column in mapping:
+            ignored.append(text)
+        else:
+            mapping[column] = position
+    return HeaderMatch(dataset, mapping, tuple(ignored))
+
+
+def find_header_row(
+    rows: Sequence[Sequence[object]], config: Config, dataset: str | None = None
+) -> tuple[int, HeaderMatch] | None:
+    """The first row (of the first 30) that best names a dataset's columns.
+
+    With ``dataset`` given (the sheet's name said which), only that dataset is
+    tried; otherwise the best-scoring dataset must have all its required columns
+    and beat every other dataset, or the answer is ``None`` (ambiguous).
+    """
+    candidates = (dataset,) if dataset else DATASETS
+    best: dict[str, tuple[int, HeaderMatch]] = {}
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        for name in candidates:
+            match = match_headers(row, name, config)
+            if match.score and (name not in best or match.score > best[name][1].score):
+                best[name] = (index, match)
+    if not best:
+        return None
+    if dataset:
+        return best.get(dataset)
+    ranked = sorted(best.values(), key=lambda item: -item[1].score)
+    top = ranked[0]
+    if top[1].missing_required() or top[1].score < 2:
+        return None
+    if len(ranked) > 1 and ranked[1][1].score == top[1].score:
+        return None
+    return top

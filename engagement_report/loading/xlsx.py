@@ -1,0 +1,160 @@
+"""Workbook reader: fastexcel (calamine, in Rust) into Arrow, every cell as text.
+
+Reading every cell as text keeps one value parser for xlsx and csv: calamine
+renders real date cells as ISO text and numbers as plain digits, which
+:mod:`engagement_report.validation.values` reads like any typed-in value.
+
+Calamine trims empty leading rows and columns, so the spreadsheet row number
+of the first row it returns is read from the sheet's XML (``<row r="…">``),
+which the xlsx format writes explicitly.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from engagement_report.errors import InputError
+
+# A 1,000,000-row queries sheet unpacks to about 300 MB of XML; far beyond that
+# is either a mistake or a decompression bomb, and is refused before parsing.
+MAX_UNCOMPRESSED_BYTES = 4 * 1024**3
+MAX_COMPRESSION_RATIO = 200
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+
+
+@dataclass(frozen=True)
+class RawSheet:
+    """A sheet's cells as text, and the spreadsheet row number of its first row."""
+
+    name: str
+    cells: pd.DataFrame
+    first_row: int
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse files that are not workbooks, are encrypted, or unpack to absurd sizes."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(8)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot open: {exc.strerror or exc}") from None
+    if not head:
+        raise InputError(f"{path}: the file is empty (0 bytes); expected an xlsx workbook")
+    suffix = path.suffix.lower()
+    if head == OLE_MAGIC and suffix != ".xls":
+        raise InputError(
+            f"{path}: this is a password-protected (encrypted) workbook or an old .xls "
+            "file renamed; open it in Excel, remove the password and save as .xlsx"
+        )
+    if suffix in (".xlsx", ".xlsm", ".ods"):
+        if not zipfile.is_zipfile(path):
+            raise InputError(
+                f"{path}: not a spreadsheet: an {suffix} file is a zip archive, this file "
+                f"starts with {head[:4]!r}; export it again from Excel as .xlsx"
+            )
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+        unpacked = sum(info.file_size for info in infos)
+        packed = sum(info.compress_size for info in infos) or 1
+        if unpacked > MAX_UNCOMPRESSED_BYTES or (
+            unpacked > 256 * 1024**2 and unpacked / packed > MAX_COMPRESSION_RATIO
+        ):
+            raise InputError(
+                f"{path}: refused: the workbook would unpack to {unpacked / 1024**2:,.0f} MB "
+                f"from {packed / 1024**2:,.1f} MB (a decompression bomb or a broken file)"
+            )
+
+
+def read_workbook(path: Path) -> list[RawSheet]:
+    """Every sheet of a workbook as text cells, visible or hidden."""
+    import fastexcel
+
+    check_workbook(path)
+    try:
+        reader = fastexcel.read_excel(path)
+        names = list(reader.sheet_names)
+    except Exception as exc:  # calamine reports corruption as assorted errors
+        raise InputError(f"{path}: cannot read as a workbook: {_short(exc)}") from None
+    first_rows = _first_used_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
+    sheets = []
+    for name in names:
+        try:
+            sheet = reader.load_sheet(name, header_row=None, dtypes="string")
+            cells = sheet.to_pandas()
+        except Exception as exc:
+            message = _short(exc)
+            if "empty" in message.lower() or "no data" in message.lower():
+                cells = pd.DataFrame()
+            else:
+                raise InputError(f"{path} [{name}]: cannot read sheet: {message}") from None
+        cells.columns = range(cells.shape[1])
+        sheets.append(RawSheet(name, cells, first_rows.get(name, 1)))
+    return sheets
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(/?)>(.*?)</(?:\w+:)?row>|<(?:\w+:)?row\b[^>]*/>", re.S)
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
+
+
+def _first_used_rows(path: Path) -> dict[str, int]:
+    """Map sheet name → number of the first row holding a value, from the sheet XML."""
+    from defusedxml import ElementTree
+
+    result: dict[str, int] = {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            targets = {
+                rel.get("Id"): rel.get("Target", "")
+                for rel in rels
+                if rel.tag.endswith("Relationship")
+            }
+            for sheet in workbook.iter():
+                if not sheet.tag.endswith("}sheet"):
+                    continue
+                rel_id = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+                target = targets.get(rel_id, "")
+                if not target:
+                    continue
+                part = (
+                    target.lstrip("/")
+                    if target.startswith("/")
+                    else str(PurePosixPath("xl") / target)
+                )
+                row = _scan_first_row(archive, part)
+                if row is not None:
+                    result[sheet.get("name", "")] = row
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return result
+    return result
+
+
+def _scan_first_row(archive: zipfile.ZipFile, part: str) -> int | None:
+    buffer = b""
+    with archive.open(part) as stream:
+        while True:
+            chunk = stream.read(1 << 16)
+            buffer += chunk
+            for match in _ROW.finditer(buffer):
+                if match.group(3) and _VALUE.search(match.group(3)):
+                    number = _ROW_NUMBER.search(match.group(1) or b"")
+                    return int(number.group(1)) if number else None
+            if not chunk or len(buffer) > 8 << 20:
+                return None
+            # keep only the unfinished tail so long sheets are not rescanned
+            last = buffer.rfind(b"</row>")
+            if last > 0:
+                buffer = buffer[last + 6 :]

@@ -1,0 +1,155 @@
+"""Plain records passed between the stages: load → validate → compute → render/export.
+
+Frames travel inside these records; everything else is a plain value, so a
+report, an export or a test can read a result without knowing how it was made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class SourceTable:
+    """One sheet (or CSV file) read as text cells, with where each row came from.
+
+    ``cells`` has one string column per spreadsheet column right of the header
+    row (named by position), and ``row_numbers`` gives each row's number as the
+    spreadsheet shows it.
+    """
+
+    file: Path
+    sheet: str | None
+    dataset: str
+    header_row: int
+    headers: tuple[str, ...]
+    cells: pd.DataFrame
+    row_numbers: pd.Series
+    recognised_by: Literal["name", "header"] = "name"
+
+    @property
+    def label(self) -> str:
+        """``file`` or ``file [sheet]`` for messages."""
+        return f"{self.file.name} [{self.sheet}]" if self.sheet else self.file.name
+
+
+@dataclass(frozen=True)
+class SkippedSheet:
+    """A sheet or file that was read but not recognised as any dataset."""
+
+    file: Path
+    sheet: str | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class LoadedInputs:
+    """Everything the readers produced."""
+
+    tables: tuple[SourceTable, ...]
+    skipped: tuple[SkippedSheet, ...] = ()
+    files: tuple[Path, ...] = ()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about one cell (or row, or header) of an input."""
+
+    code: str
+    severity: Severity
+    file: str
+    sheet: str | None
+    row: int | None
+    column: str | None
+    value: str | None
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        """The problem as a JSON-ready mapping."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class SourceAccount:
+    """Row accounting for one source: every row read is counted exactly once."""
+
+    file: str
+    sheet: str | None
+    dataset: str
+    header_row: int
+    recognised_by: str
+    mapping: dict[str, str]
+    ignored_columns: tuple[str, ...]
+    rows_read: int
+    used: int
+    duplicate: int
+    blank: int
+    total_rows: int
+    rejected: int
+    errors: int
+    warnings: int
+    problems_not_listed: int
+
+    @property
+    def balanced(self) -> bool:
+        """True when used + duplicate + blank + total rows + rejected = rows read."""
+        return (
+            self.used + self.duplicate + self.blank + self.total_rows + self.rejected
+            == self.rows_read
+        )
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """What validation found: accounting per source, problems, skipped sheets."""
+
+    sources: tuple[SourceAccount, ...]
+    problems: tuple[Problem, ...]
+    skipped: tuple[SkippedSheet, ...] = ()
+
+    @property
+    def rejected(self) -> int:
+        """Rows rejected over all sources."""
+        return sum(s.rejected for s in self.sources)
+
+    @property
+    def warnings(self) -> int:
+        """Warnings over all sources (listed or not)."""
+        return sum(s.warnings for s in self.sources)
+
+    def for_dataset(self, dataset: str) -> tuple[SourceAccount, ...]:
+        """The sources read as ``dataset``."""
+        return tuple(s for s in self.sources if s.dataset == dataset)
+
+
+@dataclass(frozen=True)
+class CleanData:
+    """Typed frames per dataset (provenance in ``_file``, ``_sheet``, ``_row``)."""
+
+    queries: pd.DataFrame
+    broadcasts: pd.DataFrame
+    press_events: pd.DataFrame
+    rejected_rows: pd.DataFrame
+    report: ValidationReport
+    present: frozenset[str] = field(default_factory=frozenset)
+
+    def frame(self, dataset: str) -> pd.DataFrame:
+        """The clean frame of ``dataset``."""
+        frame: pd.DataFrame = getattr(self, dataset)
+        return frame

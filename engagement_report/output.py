@@ -1,0 +1,51 @@
+"""Writing report folders: every file appears whole or not at all.
+
+Each file is written to a temporary name in the same folder and renamed into
+place, so a reader (a web server, an e-mail job) never sees half a report and
+a failed run leaves the previous report untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from engagement_report.errors import OutputError
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8, as given) to ``path`` via a temporary file and a rename."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                handle.write(text)
+            Path(tmp).replace(path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def write_files(
+    folder: Path, texts: Mapping[str, str], stale: Iterable[str] = ()
+) -> dict[str, Path]:
+    """Write every ``name → text`` into ``folder``; remove ``stale`` files this run did not produce."""
+    written = {}
+    for name, text in texts.items():
+        path = folder / name
+        write_atomic(path, text)
+        written[name] = path
+    for name in stale:
+        if name not in texts:
+            try:
+                (folder / name).unlink(missing_ok=True)
+            except OSError as exc:
+                raise OutputError(
+                    f"{folder / name}: cannot remove an old file: {exc.strerror or exc}"
+                ) from None
+    return written

@@ -1,0 +1,70 @@
+"""The documented template context: everything a template may use.
+
+Custom templates (``--templates DIR``) receive exactly one :class:`ReportContext`
+as ``ctx``; its fields are listed in the README.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from engagement_report.figures import METRICS, Metric
+from engagement_report.models import SkippedSheet, SourceAccount
+from engagement_report.periods import Period
+from engagement_report.results import Figures
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input file as named in the methodology note."""
+
+    name: str
+    dataset: str
+    sheet: str | None
+    rows_read: int
+    used: int
+    excluded: int
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """What every report template receives as ``ctx``.
+
+    ``figures`` holds every number; ``sources`` the row accounting per file and
+    sheet; ``metrics`` the definitions for the methodology note.
+    """
+
+    title: str
+    period: Period
+    figures: Figures
+    sources: tuple[SourceAccount, ...]
+    skipped: tuple[SkippedSheet, ...]
+    rejected_rows: int
+    warnings: int
+    problems_by_code: dict[str, int]
+    coverage: dict[
+        str, tuple[tuple[str, ...], tuple[str, ...]]
+    ]  # dataset → (months with data, months without)
+    tool_version: str
+    lang: str = "en"
+    metrics: tuple[Metric, ...] = METRICS
+    min_category_size: int = 5
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def inputs(self) -> list[InputFile]:
+        """Input files with rows read and used, for the methodology note."""
+        return [
+            InputFile(
+                name=_basename(s.file),
+                dataset=s.dataset,
+                sheet=s.sheet,
+                rows_read=s.rows_read,
+                used=s.used,
+                excluded=s.rows_read - s.used,
+            )
+            for s in self.sources
+        ]
+
+
+def _basename(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]

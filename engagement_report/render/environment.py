@@ -1,0 +1,83 @@
+"""Jinja environments: built-in templates, user overrides, filters bound to a locale.
+
+Templates are looked up in the user's folder first (``--templates DIR``), then
+among the built-ins; a built-in stays reachable as ``default:NAME`` so a
+replacement can ``{% extends "default:report.html.j2" %}``.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any, Literal
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    select_autoescape,
+)
+from markupsafe import Markup
+
+from engagement_report.render import filters
+from engagement_report.render.translations import translations_for
+
+Kind = Literal["html", "md"]
+
+
+def builtin_templates_dir() -> Path:
+    """The shipped templates: inside the wheel, or the checkout's top-level ``templates/``."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "templates", package.parent / "templates"):
+        if (candidate / "report.md.j2").is_file():
+            return candidate
+    raise FileNotFoundError(
+        f"built-in templates not found in {package / 'templates'} or {package.parent / 'templates'}"
+    )
+
+
+def _markdown_finalize(value: Any) -> Any:
+    # Everything printed into Markdown is escaped unless a template marks it safe,
+    # the same guarantee autoescaping gives HTML.
+    if isinstance(value, Markup) or value is None:
+        return value if value is not None else ""
+    return filters.markdown_escape(value)
+
+
+def make_environment(kind: Kind, lang: str = "en", user_dir: Path | None = None) -> Environment:
+    """An environment for HTML (autoescaped) or Markdown (escaped by finalize) in ``lang``."""
+    builtin = FileSystemLoader(str(builtin_templates_dir()))
+    loaders: list[Any] = []
+    if user_dir is not None:
+        loaders.append(FileSystemLoader(str(user_dir)))
+    loaders += [PrefixLoader({"default": builtin}), builtin]
+    env = Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+        finalize=_markdown_finalize if kind == "md" else None,
+        undefined=StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    locale = {"en": "en", "ru": "ru", "kk": "kk"}.get(lang, "en")
+    env.install_gettext_translations(translations_for(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters.update(
+        number=partial(filters.number, locale=locale),
+        percent=partial(filters.percent, locale=locale),
+        signed=partial(filters.signed, locale=locale),
+        long_date=partial(filters.long_date, locale=locale),
+        md=filters.markdown_escape,
+    )
+    return env
+
+
+def render(
+    template: str, kind: Kind, context: object, lang: str = "en", user_dir: Path | None = None
+) -> str:
+    """Render one template with the report context as ``ctx``."""
+    env = make_environment(kind, lang, user_dir)
+    return env.get_template(template).render(ctx=context)

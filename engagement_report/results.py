@@ -1,0 +1,98 @@
+"""Typed results of the compute stage: what reports and exports read.
+
+Plain values only (ints, floats, strings, dates), so rendering and exporting
+never touch pandas.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from engagement_report.periods import Period
+
+if TYPE_CHECKING:
+    from engagement_report.deadlines import DeadlineFigures
+
+
+@dataclass(frozen=True)
+class QueryFigures:
+    """Citizens' queries received in the period."""
+
+    received: int
+    answered: int
+    in_progress: int
+    rejected: int
+    redirected: int
+    other_status: int
+    answered_share: float | None
+    median_response_days: float | None
+    p90_response_days: float | None
+    responses_measured: int
+
+
+@dataclass(frozen=True)
+class CategoryFigures:
+    """One topic, channel or district."""
+
+    category: str
+    received: int
+    answered: int
+    answered_share: float | None
+    share_of_received: float | None
+    median_response_days: float | None
+    comparable: bool  # at least min_category_size queries: its shares may be ranked
+    on_time_share: float | None = None
+
+
+@dataclass(frozen=True)
+class BroadcastFigures:
+    """Live broadcasts aired in the period."""
+
+    broadcasts: int
+    questions_answered: int
+    questions_per_broadcast: float | None
+    tv_segments: int | None
+
+
+@dataclass(frozen=True)
+class ProgramFigures:
+    """One programme's broadcasts."""
+
+    program: str
+    broadcasts: int
+    questions_answered: int
+
+
+@dataclass(frozen=True)
+class PressFigures:
+    """Press conferences and briefings held in the period."""
+
+    press_events: int
+    speakers: int
+    journalist_questions: int
+    publications: int
+    publications_per_event: float | None
+    questions_per_event: float | None
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every figure of one period."""
+
+    period: Period
+    queries: QueryFigures
+    by_topic: tuple[CategoryFigures, ...]
+    by_channel: tuple[CategoryFigures, ...]
+    by_district: tuple[CategoryFigures, ...]
+    broadcasts: BroadcastFigures
+    by_program: tuple[ProgramFigures, ...]
+    press: PressFigures
+    datasets: frozenset[str] = field(default_factory=frozenset)
+    deadlines: DeadlineFigures | None = None
+
+    def breakdown(self, dimension: str) -> tuple[CategoryFigures, ...]:
+        """The query breakdown by ``topic``, ``channel`` or ``district``."""
+        return {"topic": self.by_topic, "channel": self.by_channel, "district": self.by_district}[
+            dimension
+        ]

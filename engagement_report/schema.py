@@ -1,0 +1,232 @@
+"""The three datasets: canonical columns, header aliases, status spellings.
+
+Data, not logic. Every alias is compared after :func:`header_key` folding
+(case, surrounding whitespace, inner runs of spaces, ``ё``→``е``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DATASETS = ("queries", "broadcasts", "press_events")
+
+STATUS_CLASSES = ("answered", "in_progress", "rejected", "redirected")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One canonical column of a dataset."""
+
+    name: str
+    kind: str  # "id", "date", "count", "category", "status", "text"
+    required: bool
+    aliases: tuple[str, ...] = ()
+    meaning: str = ""
+
+
+QUERY_COLUMNS = (
+    Column(
+        "query_id",
+        "id",
+        False,
+        ("id", "№", "номер", "номер обращения", "өтініш нөмірі", "query id", "unique key"),
+        "identifier; rows sharing one are one query (the last row wins)",
+    ),
+    Column(
+        "received_at",
+        "date",
+        True,
+        (
+            "received",
+            "date received",
+            "created",
+            "created date",
+            "дата поступления",
+            "дата обращения",
+            "дата регистрации",
+            "түскен күні",
+            "тіркелген күні",
+        ),
+        "date or date-time the query arrived",
+    ),
+    Column(
+        "answered_at",
+        "date",
+        False,
+        (
+            "answered",
+            "date answered",
+            "closed",
+            "closed date",
+            "дата ответа",
+            "дата исполнения",
+            "дата закрытия",
+            "жауап берілген күні",
+        ),
+        "date or date-time of the answer",
+    ),
+    Column(
+        "status",
+        "status",
+        True,
+        ("статус", "состояние", "мәртебесі", "мәртебе"),
+        "answered, in_progress, rejected or redirected (spellings in three languages)",
+    ),
+    Column(
+        "topic",
+        "category",
+        False,
+        ("category", "тема", "тематика", "категория", "тақырып", "санат"),
+        "what the query is about",
+    ),
+    Column(
+        "channel",
+        "category",
+        False,
+        ("source", "канал", "источник", "арна", "дереккөз"),
+        "how the query arrived (social network, website, call centre)",
+    ),
+    Column("district", "category", False, ("район", "аудан"), "the city district"),
+    Column(
+        "deadline",
+        "date",
+        False,
+        ("due date", "срок", "срок исполнения", "мерзімі"),
+        "an explicit deadline that overrides the computed one",
+    ),
+    Column(
+        "extended_until",
+        "date",
+        False,
+        ("extended", "продлено до", "срок продлен до", "ұзартылды"),
+        "a lawful extension of the deadline",
+    ),
+)
+
+BROADCAST_COLUMNS = (
+    Column(
+        "date",
+        "date",
+        True,
+        ("дата", "күні", "дата эфира", "эфир күні"),
+        "when the broadcast was aired",
+    ),
+    Column(
+        "program",
+        "category",
+        False,
+        ("programme", "программа", "передача", "бағдарлама"),
+        "which programme",
+    ),
+    Column("speaker", "category", False, ("спикер", "ведущий"), "who answered"),
+    Column("topic", "category", False, ("тема", "тематика", "тақырып"), "the broadcast's agenda"),
+    Column(
+        "questions_answered",
+        "count",
+        True,
+        ("questions", "количество вопросов", "вопросов", "отвечено вопросов", "сұрақтар саны"),
+        "citizens' questions answered on air",
+    ),
+    Column(
+        "tv_segments",
+        "count",
+        False,
+        ("segments", "телесюжеты", "сюжеты", "сюжеттер"),
+        "TV segments aired after the broadcast",
+    ),
+)
+
+PRESS_EVENT_COLUMNS = (
+    Column("date", "date", True, ("дата", "күні", "дата проведения"), "when the event was held"),
+    Column(
+        "title",
+        "text",
+        False,
+        ("event", "мероприятие", "название", "іс-шара"),
+        "what the event was",
+    ),
+    Column("topic", "category", False, ("тема", "тематика", "тақырып"), "the event's agenda"),
+    Column(
+        "speakers",
+        "count",
+        True,
+        ("количество спикеров", "спикеры", "спикерлер саны"),
+        "speakers at the event",
+    ),
+    Column(
+        "journalist_questions",
+        "count",
+        True,
+        ("вопросы журналистов", "журналистердің сұрақтары", "questions from journalists"),
+        "journalists' questions answered",
+    ),
+    Column(
+        "publications",
+        "count",
+        True,
+        ("materials", "публикации", "материалы", "жарияланымдар"),
+        "publications that followed the event",
+    ),
+)
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "queries": QUERY_COLUMNS,
+    "broadcasts": BROADCAST_COLUMNS,
+    "press_events": PRESS_EVENT_COLUMNS,
+}
+
+DATASET_NAMES: dict[str, tuple[str, ...]] = {
+    "queries": ("queries", "обращения", "өтініштер"),
+    "broadcasts": ("broadcasts", "эфиры", "прямые эфиры", "эфирлер"),
+    "press_events": (
+        "press_events",
+        "press events",
+        "press-events",
+        "пресс-мероприятия",
+        "баспасөз іс-шаралары",
+    ),
+}
+
+STATUS_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "answered": (
+        "answered",
+        "resolved",
+        "closed",
+        "отвечено",
+        "исполнено",
+        "рассмотрено",
+        "жауап берілді",
+        "done",
+    ),
+    "in_progress": (
+        "in_progress",
+        "in progress",
+        "open",
+        "в работе",
+        "на рассмотрении",
+        "қаралуда",
+        "pending",
+    ),
+    "rejected": ("rejected", "отказано", "қабылданбады"),
+    "redirected": ("redirected", "перенаправлено", "направлено по компетенции"),
+}
+
+TOTAL_ROW_WORDS = ("итого", "всего", "барлығы", "жиыны", "total")
+
+
+def header_key(text: object) -> str:
+    """Fold a header or name for comparison: case, spaces, ``ё``/``е``, underscores."""
+    folded = str(text).replace("\u00a0", " ").strip().casefold().replace("ё", "е")
+    folded = folded.replace("_", " ")
+    return " ".join(folded.split())
+
+
+def dataset_for_name(name: str) -> str | None:
+    """The dataset a sheet or file stem names, or None."""
+    key = header_key(name)
+    for dataset, names in DATASET_NAMES.items():
+        for candidate in names:
+            folded = header_key(candidate)
+            if key == folded or key.startswith(folded + " ") or key.startswith(folded + "-"):
+                return dataset
+    return None

@@ -1,0 +1,100 @@
+"""Collecting problems as data: every failing cell counted, the first ones listed.
+
+A million-row sheet with one systematic mistake must not produce a million
+objects, so each check hands over a boolean mask; the collector counts every
+hit and turns only the first ``limit`` of a source into :class:`Problem` records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from engagement_report.models import Problem, Severity
+
+PROBLEMS_LISTED_PER_SOURCE = 100
+
+
+@dataclass
+class ProblemCollector:
+    """Problems of one source (file + sheet)."""
+
+    file: str
+    sheet: str | None
+    row_numbers: pd.Series
+    limit: int = PROBLEMS_LISTED_PER_SOURCE
+    problems: list[Problem] = field(default_factory=list)
+    errors: int = 0
+    warnings: int = 0
+    not_listed: int = 0
+    # per row: the first error's column and message, for rejected.csv
+    reject_column: pd.Series | None = None
+    reject_reason: pd.Series | None = None
+
+    def add(
+        self,
+        mask: pd.Series,
+        code: str,
+        severity: Severity,
+        column: str | None,
+        values: pd.Series | None,
+        message: str,
+    ) -> None:
+        """Record ``code`` for every row where ``mask`` is true.
+
+        ``message`` may hold ``{value}``, filled in with the row's cell text.
+        """
+        mask = mask.fillna(False).astype(bool)
+        hits = int(mask.sum())
+        if not hits:
+            return
+        if severity == "error":
+            self.errors += hits
+            self._note_rejection(mask, column, message, values)
+        else:
+            self.warnings += hits
+        room = max(self.limit - len(self.problems), 0)
+        positions = np.flatnonzero(mask.to_numpy())
+        for position in positions[:room]:
+            value = None if values is None else values.iloc[position]
+            text = None if value is None or pd.isna(value) else str(value)
+            self.problems.append(
+                Problem(
+                    code=code,
+                    severity=severity,
+                    file=self.file,
+                    sheet=self.sheet,
+                    row=int(self.row_numbers.iloc[position]),
+                    column=column,
+                    value=text,
+                    message=message.format(value=text if text is not None else ""),
+                )
+            )
+        self.not_listed += max(hits - room, 0)
+
+    def _note_rejection(
+        self, mask: pd.Series, column: str | None, message: str, values: pd.Series | None
+    ) -> None:
+        if self.reject_reason is None:
+            empty = pd.Series(pd.NA, index=mask.index, dtype="string")
+            self.reject_reason = empty.copy()
+            self.reject_column = empty.copy()
+        assert self.reject_column is not None
+        fresh = mask & self.reject_reason.isna()
+        if "{value}" in message and values is not None:
+            texts = values.astype("string").fillna("")
+            head, _, tail = message.partition("{value}")
+            reasons = head + texts[fresh] + tail
+        else:
+            reasons = pd.Series(message, index=mask.index[fresh], dtype="string")
+        self.reject_reason.loc[fresh] = reasons
+        self.reject_column.loc[fresh] = column
+
+    @property
+    def rejected_mask(self) -> pd.Series:
+        """Rows with at least one error."""
+        if self.reject_reason is None:
+            return pd.Series(False, index=self.row_numbers.index)
+        return self.reject_reason.notna()

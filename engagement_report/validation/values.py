@@ -1,0 +1,355 @@
+"""Vectorised parsers for the cell values of the spreadsheets city offices export.
+
+Every cell reaches us as text (or missing): the xlsx reader renders real date cells as
+``2021-01-05 10:00:00`` and numbers as ``44200``; CSV cells are read as strings. People
+type dates and numbers in many local ways, so each parser recognises a closed set of forms
+and reports the rest as *invalid*, which is kept apart from *missing* (an empty cell).
+
+The parsers must keep up with a million-row export, so nothing loops over rows in Python:
+cells are classified with anchored regular expressions evaluated by Arrow's RE2 kernels
+(called directly, so pandas never silently falls back to Python's ``re`` row by row), each
+recognised date family is rewritten into ISO text, and pandas' C ISO-8601 parser reads it.
+The regular expressions use ``[0-9]`` rather than ``\\d`` so that no non-ASCII digit is
+ever taken for a number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = [
+    "ParsedDates",
+    "ParsedNumbers",
+    "clean_text",
+    "is_blank",
+    "normalize_labels",
+    "parse_dates",
+    "parse_numbers",
+]
+
+_NAT = np.datetime64("NaT", "ns")
+# Excel's 1900 date system counts days from 1899-12-30 (it believes 1900 was a leap year).
+_EXCEL_EPOCH = np.datetime64("1899-12-30", "ms")
+# Serials outside 1954..2119 are far likelier a count typed into the date column.
+_EXCEL_LOW, _EXCEL_HIGH = 20_000.0, 80_000.0
+
+# Whitespace that is not a lone ASCII space; Arrow's RE2 ``\s`` would miss the Unicode ones.
+_ODD_SPACE = "[\t\n\r\v\f\u00a0\u2007\u2009\u202f]"
+_TIME = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?)?"
+_DM = "[0-9]{1,2}"
+_YEAR = "(?:[0-9]{2}){1,2}"  # four digits, or two (the POSIX %y pivot applies)
+_ISO_DATE = "[0-9]{4}-" + _DM + "-" + _DM
+_ISO_NAIVE = "^" + _ISO_DATE + _TIME + "$"
+_ISO_ZONED = "^" + _ISO_DATE + _TIME.removesuffix("?") + "(?:Z| ?UTC|[+-][0-9]{2}(?::?[0-9]{2})?)$"
+_YMD_OTHER = "^[0-9]{4}[./]" + _DM + "[./]" + _DM + _TIME + "$"  # 2021.01.05, 2021/01/05
+_DOTTED = "^" + _DM + r"\." + _DM + r"\." + _YEAR + _TIME + "$"
+_SLASHED = "^" + _DM + "/" + _DM + "/" + _YEAR + "(?:" + _TIME[3:-2] + "(?: ?[AaPp][Mm])?)?$"
+_SERIAL = r"^[0-9]+(?:\.[0-9]+)?$"
+_LETTERS = "[а-яёәғқңөұүһі]"
+_NAMED_MONTH = (
+    "(?i)^(?P<d>[0-9]{1,2}) (?P<mon>" + _LETTERS + r"+)\.? (?P<y>[0-9]{4})(?: ?г\.?)?"
+    r"(?:,? (?P<t>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?))?$"
+)
+# Russian genitive, nominative and abbreviated month names, then the Kazakh ones.
+_MONTH_NAMES = (
+    "января январь янв қаңтар",
+    "февраля февраль фев ақпан",
+    "марта март мар наурыз",
+    "апреля апрель апр сәуір",
+    "мая май мамыр",
+    "июня июнь июн маусым",
+    "июля июль июл шілде",
+    "августа август авг тамыз",
+    "сентября сентябрь сен сент қыркүйек",
+    "октября октябрь окт қазан",
+    "ноября ноябрь ноя нояб қараша",
+    "декабря декабрь дек желтоқсан",
+)
+_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names.split()}
+
+
+@dataclass(frozen=True)
+class ParsedDates:
+    """Result of :func:`parse_dates`; both series share the index of the input cells."""
+
+    values: pd.Series  # datetime64[ns], naive local time; NaT where missing or invalid
+    invalid: pd.Series  # bool: the cell had text that could not be read as a date
+    month_first: bool  # the column's slashed values were read month-first
+
+
+@dataclass(frozen=True)
+class ParsedNumbers:
+    """Result of :func:`parse_numbers`; both series share the index of the input cells."""
+
+    values: pd.Series  # float64; NaN where missing or invalid
+    invalid: pd.Series  # bool: the cell had text that is not a number
+
+
+def clean_text(cells: pd.Series) -> pd.Series:
+    """Strip each cell; empty or whitespace-only cells become ``<NA>`` (dtype ``string``)."""
+    arrow = pa.array(cells.astype(pd.StringDtype("pyarrow")).array)
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    # utf8_trim_whitespace also trims the non-breaking spaces spreadsheets are full of.
+    stripped = pc.utf8_trim_whitespace(arrow)
+    stripped = pc.if_else(pc.equal(stripped, ""), None, stripped)
+    return pd.Series(pd.arrays.ArrowStringArray(stripped), index=cells.index, name=cells.name)
+
+
+def is_blank(frame: pd.DataFrame) -> pd.Series:
+    """True for each row of ``frame`` with no cell holding anything but whitespace."""
+    filled = np.zeros(len(frame), dtype=bool)
+    for position in range(frame.shape[1]):  # by position: column labels may repeat
+        filled |= clean_text(frame.iloc[:, position]).notna().to_numpy()
+    return pd.Series(~filled, index=frame.index)
+
+
+def _text(cells: pd.Series) -> pa.Array:
+    """The stripped cells as an Arrow string array, null for blank ones."""
+    return pa.array(clean_text(cells).array)
+
+
+def _matches(strings: pa.Array, pattern: str) -> np.ndarray:
+    """Whether each string matches ``pattern`` (RE2 syntax); False for nulls."""
+    hit = pc.fill_null(pc.match_substring_regex(strings, pattern), False)
+    return np.asarray(hit.to_numpy(zero_copy_only=False))
+
+
+def _split(
+    text: pa.Array, todo: np.ndarray, pattern: str
+) -> tuple[np.ndarray, pa.Array, np.ndarray]:
+    """Positions among ``todo`` whose text matches ``pattern``, their text, and the rest."""
+    sub = text if len(todo) == len(text) else text.take(pa.array(todo))
+    hit = _matches(sub, pattern)
+    return todo[hit], sub.filter(pa.array(hit)), todo[~hit]
+
+
+def _to_ns(values: np.ndarray) -> np.ndarray:
+    """Narrow pandas' datetimes to nanoseconds, with NaT for what nanoseconds cannot hold."""
+    if values.dtype == np.dtype("datetime64[ns]"):
+        return values
+    # Compare in the values' own unit: casting an out-of-range value first would overflow.
+    low = np.datetime64("1678-01-01").astype(values.dtype)
+    high = np.datetime64("2261-12-31").astype(values.dtype)
+    return np.where((values >= low) & (values <= high), values, _NAT).astype("datetime64[ns]")
+
+
+def _iso(strings: pa.Array, timezone: str | None = None) -> np.ndarray:
+    """Parse ISO-8601 text; with ``timezone``, the text carries a zone and is converted."""
+    series = pd.Series(pd.arrays.ArrowStringArray(strings))
+    parsed = pd.to_datetime(series, format="ISO8601", errors="coerce", utc=timezone is not None)
+    if timezone is not None:
+        parsed = parsed.dt.tz_convert(timezone).dt.tz_localize(None)
+    return _to_ns(parsed.to_numpy())
+
+
+def _dmy_to_iso(strings: pa.Array, sep: str, month_first: bool) -> pa.Array:
+    """Rewrite ``d<sep>m<sep>y`` (or ``m<sep>d<sep>y``) dates as ISO, leaving the time as is."""
+    head = "^([0-9]{1,2})" + sep + "([0-9]{1,2})" + sep
+    day, month = (r"\2", r"\1") if month_first else (r"\1", r"\2")
+    out = pc.replace_substring_regex(strings, head + "([0-9]{4})", rf"\3-{month}-{day}")
+    short = pc.match_substring_regex(out, "^[0-9]{1,2}" + sep)  # two-digit years are left
+    if pc.any(short).as_py():
+        two = out.filter(short)
+        for digits, century in (("[0-6]", "20"), ("[7-9]", "19")):  # as strptime's %y does
+            two = pc.replace_substring_regex(
+                two, head + f"({digits}[0-9])", rf"{century}\3-{month}-{day}"
+            )
+        out = pc.replace_with_mask(out, short, two)
+    return out
+
+
+def _twelve_hour(values: np.ndarray, pm: np.ndarray) -> np.ndarray:
+    """Turn times read from a 12-hour clock (hours 1..12) into 24-hour ones."""
+    hour = np.full(len(values), -1)
+    known = ~np.isnat(values)
+    hour[known] = (values[known] - values[known].astype("datetime64[D]")) // np.timedelta64(1, "h")
+    shift = np.where(pm & (hour < 12), 12, 0) - np.where(~pm & (hour == 12), 12, 0)
+    shifted = values + shift.astype("timedelta64[h]")
+    return np.where((hour >= 1) & (hour <= 12), shifted, _NAT)
+
+
+def _slashed(strings: pa.Array) -> tuple[np.ndarray, bool]:
+    """Read slashed dates, day-first unless the column only makes sense month-first."""
+    marker = _matches(strings, "[AaPp][Mm]$")  # a 12-hour clock means a US-style date
+    first_big = _matches(strings, "^(?:1[3-9]|[2-9][0-9])/").any()
+    second_big = _matches(strings, "^[0-9]{1,2}/(?:1[3-9]|[2-9][0-9])/").any()
+    month_first = bool(second_big and not first_big)
+    bare = pc.replace_substring_regex(strings, " ?[AaPp][Mm]$", "")
+    us_style = marker | month_first
+    out = np.full(len(strings), _NAT)
+    for read_month_first, style in ((True, us_style), (False, ~us_style)):
+        if style.any():
+            out[style] = _iso(_dmy_to_iso(bare.filter(pa.array(style)), "/", read_month_first))
+    if marker.any():
+        out[marker] = _twelve_hour(
+            out[marker], _matches(strings.filter(pa.array(marker)), "[Pp][Mm]$")
+        )
+    return out, month_first
+
+
+def _named_month(strings: pa.Array) -> np.ndarray:
+    """Read ``5 января 2021`` (optionally ``г.`` and a time) via an ISO rewrite."""
+    parts = pc.extract_regex(strings, _NAMED_MONTH)
+    names = pd.Series(pd.arrays.ArrowStringArray(pc.utf8_lower(pc.struct_field(parts, "mon"))))
+    number = names.map(_MONTHS).fillna(0).to_numpy(dtype="int64")  # month 0 fails to parse
+    kind = strings.type  # Arrow joins only strings of one type
+    year, day, time = (pc.struct_field(parts, field) for field in ("y", "d", "t"))
+    date = pc.binary_join_element_wise(
+        year, pc.cast(pa.array(number), kind), day, pa.scalar("-", kind)
+    )
+    with_time = pc.binary_join_element_wise(date, time, pa.scalar(" ", kind))
+    return _iso(pc.if_else(pc.equal(time, ""), date, with_time))
+
+
+def _excel_serial(strings: pa.Array) -> np.ndarray:
+    """Read Excel 1900-system serial day numbers, rounded to the millisecond Excel keeps."""
+    days = np.asarray(pc.cast(strings, pa.float64()).to_numpy(zero_copy_only=False))
+    ok = (days >= _EXCEL_LOW) & (days <= _EXCEL_HIGH)
+    millis = np.rint(np.where(ok, days, 0.0) * 86_400_000).astype("int64")
+    return np.where(ok, _EXCEL_EPOCH + millis.astype("timedelta64[ms]"), _NAT).astype(
+        "datetime64[ns]"
+    )
+
+
+# A date family's parser: values for its matching cells, and whether it read month-first.
+_DateFamily = Callable[[pa.Array], tuple[np.ndarray, bool]]
+
+
+def _no_month_first(parse: Callable[[pa.Array], np.ndarray]) -> _DateFamily:
+    return lambda strings: (parse(strings), False)
+
+
+def parse_dates(cells: pd.Series, timezone: str = "Asia/Almaty") -> ParsedDates:
+    """Read a column of date cells in any of the forms offices use.
+
+    Accepted (surrounding whitespace ignored): ISO dates and date-times, optionally with
+    fractional seconds and ``Z``/``UTC``/``+06:00`` (converted to ``timezone``, then naive);
+    day-first dotted ``05.01.2021`` and ``05.01.21`` with optional ``hh:mm[:ss]``; slashed
+    ``05/01/2021`` (day-first unless the column only makes sense month-first; a value with
+    AM/PM is always US-style month-first); ``2021.01.05``; Excel serial day numbers in
+    20000..80000; Russian or Kazakh month names (``5 января 2021 г.``). Blank cells are
+    missing; any other text is invalid, as are impossible dates like ``31.02.2021``.
+    """
+    text = _text(cells)
+    odd = _matches(text, _ODD_SPACE + "|  ")
+    if odd.any():  # rare: fold tabs, line breaks and runs of spaces into one space
+        odd_arrow = pa.array(odd)
+        folded = pc.replace_substring_regex(text.filter(odd_arrow), _ODD_SPACE[:-1] + " ]+", " ")
+        text = pc.replace_with_mask(text, odd_arrow, folded)
+
+    families: list[tuple[str, _DateFamily]] = [
+        (_ISO_NAIVE, _no_month_first(_iso)),
+        (
+            _ISO_ZONED,
+            lambda s: (_iso(pc.replace_substring_regex(s, " ?UTC$", "Z"), timezone), False),
+        ),
+        (_DOTTED, _no_month_first(lambda s: _iso(_dmy_to_iso(s, r"\.", month_first=False)))),
+        (_SLASHED, _slashed),
+        (_SERIAL, _no_month_first(_excel_serial)),
+        (
+            _YMD_OTHER,
+            _no_month_first(
+                lambda s: _iso(pc.replace_substring_regex(s, "[./]", "-", max_replacements=2))
+            ),
+        ),
+        (_NAMED_MONTH, _no_month_first(_named_month)),
+    ]
+    present = text.is_valid().to_numpy(zero_copy_only=False)
+    todo = np.flatnonzero(present)
+    if len(todo):
+        # A column is nearly always one form: try the first value's family first, so the
+        # bulk of the column is not pushed through the patterns of the other families.
+        first = text.slice(todo[0], 1)
+        families.sort(key=lambda family: not _matches(first, family[0])[0])
+
+    out = np.full(len(text), _NAT)
+    month_first = False
+    for pattern, parse in families:
+        if not len(todo):
+            break
+        positions, strings, todo = _split(text, todo, pattern)
+        if len(positions):
+            out[positions], family_month_first = parse(strings)
+            month_first |= family_month_first
+    index, name = cells.index, cells.name
+    return ParsedDates(
+        values=pd.Series(out, index=index, name=name),
+        invalid=pd.Series(present & np.isnat(out), index=index, name=name),
+        month_first=month_first,
+    )
+
+
+# Each rule: a pattern, the grouping characters to drop, and whether a comma is decimal.
+_SIGN = "^[+-]?"
+_NUMBER_RULES: tuple[tuple[str, str | None, bool], ...] = (
+    (_SIGN + r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$", None, False),  # 1234, 3.5
+    # 1 234 and 1 234,5 with any of the spaces Excel and Word put between digit groups
+    (
+        _SIGN + "[0-9]{1,3}(?:[ \u00a0\u2007\u2009\u202f][0-9]{3})+(?:[.,][0-9]+)?$",
+        "[^0-9.,+-]",
+        True,
+    ),
+    # 12,5: in Russian and Kazakh a single comma is the decimal one, so 1,234 is 1.234
+    (_SIGN + "[0-9]*,[0-9]+$", None, True),
+    (_SIGN + r"[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?$", ",", False),  # 1,234,567 and 1,234.5
+    (_SIGN + r"[0-9]{1,3}(?:(?:\.[0-9]{3})+,[0-9]+|(?:\.[0-9]{3}){2,})$", r"\.", True),  # 1.234,5
+)
+
+
+def parse_numbers(cells: pd.Series) -> ParsedNumbers:
+    """Read numbers written with spaces, commas or dots as separators; see _NUMBER_RULES."""
+    text = pc.replace_substring(_text(cells), "\u2212", "-")  # the typographic minus sign
+    present = text.is_valid().to_numpy(zero_copy_only=False)
+    values = np.full(len(text), np.nan)
+    todo = np.flatnonzero(present)
+    for pattern, grouping, comma_is_decimal in _NUMBER_RULES:
+        if not len(todo):
+            break
+        positions, strings, todo = _split(text, todo, pattern)
+        if grouping is not None:
+            strings = pc.replace_substring_regex(strings, grouping, "")
+        if comma_is_decimal:
+            strings = pc.replace_substring(strings, ",", ".")
+        values[positions] = pc.cast(strings, pa.float64()).to_numpy(zero_copy_only=False)
+    invalid = np.zeros(len(text), dtype=bool)
+    invalid[todo] = True
+    index, name = cells.index, cells.name
+    return ParsedNumbers(
+        values=pd.Series(values, index=index, name=name),
+        invalid=pd.Series(invalid, index=index, name=name),
+    )
+
+
+def normalize_labels(cells: pd.Series) -> pd.Series:
+    """Tidy category labels so that spellings of one label count as one.
+
+    Trims and collapses whitespace, shows integers typed as floats as integers (``7.0`` →
+    ``7``), and merges labels differing only in letter case into the column's most frequent
+    spelling (ties: the first in sorted order). Blank cells become ``<NA>``.
+    """
+    # Work on the distinct values only: a column has far fewer labels than rows.
+    codes, uniques = pd.factorize(cells.astype(pd.StringDtype("pyarrow")))
+    labels = pd.Series(uniques, dtype=pd.StringDtype("pyarrow"))
+    labels = labels.str.replace(r"\s+", " ", regex=True).str.strip()  # Unicode-aware \s
+    labels = labels.str.replace(r"^([+-]?[0-9]+)\.0+$", r"\1", regex=True)
+    labels = labels.mask((labels == "").fillna(False))
+    counts = np.bincount(codes[codes >= 0], minlength=len(labels))
+    spellings = (
+        pd.DataFrame({"label": labels, "count": counts})
+        .dropna()
+        .groupby("label", sort=False)["count"]
+        .sum()
+        .reset_index()
+    )
+    spellings["key"] = spellings["label"].str.casefold()
+    best = spellings.sort_values(["count", "label"], ascending=[False, True]).drop_duplicates("key")
+    canonical = labels.str.casefold().map(best.set_index("key")["label"])
+    result = pd.array(canonical, dtype=pd.StringDtype("pyarrow")).take(codes, allow_fill=True)
+    return pd.Series(result, index=cells.index, name=cells.name)
