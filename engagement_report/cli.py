@@ -89,6 +89,13 @@ TodayOpt = Annotated[
         help="Pin 'today' (YYYY-MM-DD) for relative periods and deadlines, for reruns and tests.",
     ),
 ]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Deadline cut-off (YYYY-MM-DD); default the period's last day, or today if sooner.",
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")]
 VerboseOpt = Annotated[
     bool,
@@ -157,13 +164,17 @@ def _inputs(given: list[Path] | None, config: Config) -> list[str]:
     )
 
 
-def _today(text: str | None) -> date | None:
+def _date(option: str, text: str | None) -> date | None:
     if text is None:
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--today {text!r}: expected a date as YYYY-MM-DD") from None
+        raise UsageError(f"{option} {text!r}: expected a date as YYYY-MM-DD") from None
+
+
+def _today(text: str | None) -> date | None:
+    return _date("--today", text)
 
 
 def _run(debug: bool, action: Callable[[], T]) -> T:
@@ -193,6 +204,7 @@ def build(
         typer.Option("--templates", help="Folder of templates that replace built-in ones by name."),
     ] = None,
     today: TodayOpt = None,
+    as_of: AsOfOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
@@ -215,6 +227,7 @@ def build(
                 lang=lang.value if lang else None,
                 templates=templates,
                 today=_today(today),
+                as_of=_date("--as-of", as_of),
             )
         _describe(result.data.report)
         folder = next(iter(result.files.values())).parent
@@ -235,6 +248,7 @@ def summary(
     ] = False,
     config_path: ConfigOpt = None,
     today: TodayOpt = None,
+    as_of: AsOfOpt = None,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -244,7 +258,9 @@ def summary(
         config = _setup(config_path, quiet)
         from engagement_report import export, pipeline
 
-        records = pipeline.summarize(_inputs(inputs, config), config, period, _today(today))
+        records = pipeline.summarize(
+            _inputs(inputs, config), config, period, _today(today), _date("--as-of", as_of)
+        )
         if fmt is SummaryFormat.csv:
             _emit([export.csv_text(records, header=not no_header)])
         elif fmt is SummaryFormat.json:

@@ -105,6 +105,7 @@ class SourceAccount:
     errors: int
     warnings: int
     problems_not_listed: int
+    problem_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def balanced(self) -> bool:

@@ -10,30 +10,24 @@ Everything the command line does can be done from Python::
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 
 from engagement_report import __version__
+from engagement_report.analysis import compute, coverage, open_queries, trend
 from engagement_report.config import Config
-from engagement_report.deadlines import (
-    DeadlineRules,
-    WorkingCalendar,
-    classify_deadlines,
-    deadline_figures,
-)
 from engagement_report.errors import DataQualityError, UsageError
 from engagement_report.export import SummaryRecord, csv_text, json_text, summary_records
-from engagement_report.figures import compute_figures, in_period
 from engagement_report.loading import load_inputs
 from engagement_report.models import CleanData, ValidationReport
 from engagement_report.output import write_files
-from engagement_report.periods import Period, PeriodError, parse_period, period_for_span, today_in
+from engagement_report.periods import Period, PeriodError, parse_period, period_for_span
 from engagement_report.render.context import ReportContext
 from engagement_report.render.environment import render
-from engagement_report.results import CategoryFigures, Figures
+from engagement_report.results import Figures
 from engagement_report.validation import validate
 
 DEFAULT_TITLE = "Public engagement report"
@@ -94,116 +88,37 @@ def resolve_period(
     return period_for_span(*span)
 
 
-def compute(data: CleanData, period: Period, config: Config, today: date | None = None) -> Figures:
-    """Every figure of ``period``, deadlines included (as of the period's end, or today)."""
-    figures = compute_figures(
-        data.queries,
-        data.broadcasts,
-        data.press_events,
-        period,
-        min_category_size=config.min_category_size,
-        datasets=data.present,
-    )
-    queries = data.queries[in_period(data.queries["received_at"], period)]
-    as_of = min(period.end, today or today_in(config.timezone))
-    rules = DeadlineRules(
-        config.deadlines.answer_working_days,
-        config.deadlines.redirect_working_days,
-        "calendar" if config.deadlines.kind == "calendar" else "working",
-    )
-    calendar = WorkingCalendar(
-        config.calendar.country, config.calendar.extra_holidays, config.calendar.extra_working_days
-    )
-    classes = classify_deadlines(queries, as_of, rules, calendar)
-    deadlines = deadline_figures(queries, classes, as_of, calendar, rules)
-
-    def with_on_time(
-        rows: tuple[CategoryFigures, ...], dimension: str
-    ) -> tuple[CategoryFigures, ...]:
-        if not rows:
-            return rows
-        labels = queries[dimension].astype("string").fillna("(not stated)")
-        counts = pd.crosstab(labels, classes.astype("string").fillna("none"))
-        out = []
-        for row in rows:
-            on_time = (
-                int(counts.at[row.category, "on_time"])
-                if "on_time" in counts and row.category in counts.index
-                else 0
-            )
-            late = (
-                int(counts.at[row.category, "late"])
-                if "late" in counts and row.category in counts.index
-                else 0
-            )
-            out.append(
-                replace(row, on_time_share=on_time / (on_time + late) if on_time + late else None)
-            )
-        return tuple(out)
-
-    return replace(
-        figures,
-        deadlines=deadlines,
-        by_topic=with_on_time(figures.by_topic, "topic"),
-        by_channel=with_on_time(figures.by_channel, "channel"),
-        by_district=with_on_time(figures.by_district, "district"),
-    )
-
-
-def coverage(data: CleanData, period: Period) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Per dataset: the months of the period that hold data, and those that do not."""
-    months = [m.start.strftime("%Y-%m") for m in period.months()]
-    result = {}
-    for dataset, column in (
-        ("queries", "received_at"),
-        ("broadcasts", "date"),
-        ("press_events", "date"),
-    ):
-        dates = data.frame(dataset)[column]
-        seen = set(dates[in_period(dates, period)].dt.strftime("%Y-%m").dropna())
-        result[dataset] = (
-            tuple(m for m in months if m in seen),
-            tuple(m for m in months if m not in seen),
-        )
-    return result
-
-
 def report_context(
     data: CleanData,
     figures: Figures,
     config: Config,
     lang: str | None = None,
     title: str = DEFAULT_TITLE,
+    today: date | None = None,
+    as_of: date | None = None,
 ) -> ReportContext:
     """The context every report template receives."""
     counts: dict[str, int] = {}
-    for problem in data.report.problems:
-        counts[problem.code] = counts.get(problem.code, 0)
-    # Problem counts come from the full masks (the listed problems are capped).
-    for code, count in problem_counts(data).items():
-        counts[code] = count
+    for source in data.report.sources:
+        for code, count in source.problem_counts.items():
+            counts[code] = counts.get(code, 0) + count
+    period = figures.period
     return ReportContext(
         title=title,
-        period=figures.period,
+        period=period,
         figures=figures,
         sources=data.report.sources,
         skipped=data.report.skipped,
         rejected_rows=data.report.rejected,
         warnings=data.report.warnings,
         problems_by_code=dict(sorted(counts.items())),
-        coverage=coverage(data, figures.period),
+        coverage=coverage(data, period),
         tool_version=__version__,
         lang=lang or config.lang,
         min_category_size=config.min_category_size,
+        trend=trend(data, period, config, today),
+        open_queries=open_queries(data, period, config, today, as_of),
     )
-
-
-def problem_counts(data: CleanData) -> dict[str, int]:
-    """Listed problems per code (complete when a source stayed under the listing cap)."""
-    counts: dict[str, int] = {}
-    for problem in data.report.problems:
-        counts[problem.code] = counts.get(problem.code, 0) + 1
-    return counts
 
 
 def render_reports(context: ReportContext, templates: Path | None = None) -> dict[str, str]:
@@ -230,11 +145,12 @@ def summarize(
     config: Config,
     period: str | None = None,
     today: date | None = None,
+    as_of: date | None = None,
 ) -> list[SummaryRecord]:
     """The ``summary`` command: records of every figure of the period."""
     data = load_and_validate(inputs, config)
     resolved = resolve_period(period, data, config, today)
-    return summary_records(compute(data, resolved, config, today))
+    return summary_records(compute(data, resolved, config, today, as_of))
 
 
 def build(
@@ -247,6 +163,7 @@ def build(
     lang: str | None = None,
     templates: Path | None = None,
     today: date | None = None,
+    as_of: date | None = None,
 ) -> BuildResult:
     """The ``build`` command: reports, summaries and rejected rows written into ``out``."""
     data = load_and_validate(inputs, config)
@@ -256,14 +173,25 @@ def build(
             "(run 'engagement-report validate' to see them)"
         )
     resolved = resolve_period(period, data, config, today)
-    figures = compute(data, resolved, config, today)
-    context = report_context(data, figures, config, lang)
+    figures = compute(data, resolved, config, today, as_of)
+    context = report_context(data, figures, config, lang, today=today, as_of=as_of)
     records = summary_records(figures)
     texts = render_reports(context, templates)
     texts["summary.csv"] = csv_text(records)
     texts["summary.json"] = json_text(records)
+    wanted = {
+        "md": "report.md",
+        "html": "report.html",
+        "csv": "summary.csv",
+        "json": "summary.json",
+    }
+    texts = {
+        name: text
+        for name, text in texts.items()
+        if name not in wanted.values() or any(wanted[f] == name for f in config.formats)
+    }
     if len(data.rejected_rows):
         texts["rejected.csv"] = rejected_csv(data)
     target = out or Path(config.output or "reports") / resolved.label
-    files = write_files(target, texts, stale=("rejected.csv",))
+    files = write_files(target, texts, stale=("rejected.csv", *wanted.values()))
     return BuildResult(figures, data, context, files)

@@ -96,3 +96,28 @@ class Figures:
         return {"topic": self.by_topic, "channel": self.by_channel, "district": self.by_district}[
             dimension
         ]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """One month of the 12-month trend."""
+
+    month: Period
+    received: int
+    answered: int
+    answered_share: float | None
+    on_time_share: float | None
+    broadcasts: int
+    questions_answered: int
+    press_events: int
+    publications: int
+
+
+@dataclass(frozen=True)
+class OpenQuery:
+    """A query still open at the cut-off: its id and age, never its text."""
+
+    query_id: str
+    received_on: str
+    age_days: int
+    deadline_class: str

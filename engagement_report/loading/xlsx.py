@@ -110,7 +110,7 @@ _VALUE = re.compile(rb"<(?:\w+:)?(?:v|is)\b")
 
 def _first_used_rows(path: Path) -> dict[str, int]:
     """Map sheet name → number of the first row holding a value, from the sheet XML."""
-    from defusedxml import ElementTree
+    from defusedxml import DefusedXmlException, ElementTree
 
     result: dict[str, int] = {}
     try:
@@ -139,6 +139,12 @@ def _first_used_rows(path: Path) -> dict[str, int]:
                     result[sheet.get("name", "")] = row
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
         return result
+    except DefusedXmlException as exc:
+        # Excel never writes a DTD; entity declarations are how XML attacks begin.
+        raise InputError(
+            f"{path}: refused: the workbook's XML declares a DTD or entities "
+            f"({type(exc).__name__}), which Excel never writes; save it again from Excel"
+        ) from None
     return result
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from engagement_report.figures import METRICS, Metric
 from engagement_report.models import SkippedSheet, SourceAccount
 from engagement_report.periods import Period
-from engagement_report.results import Figures
+from engagement_report.results import Figures, OpenQuery, TrendPoint
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,8 @@ class ReportContext:
     tool_version: str
     lang: str = "en"
     metrics: tuple[Metric, ...] = METRICS
+    trend: tuple[TrendPoint, ...] = ()
+    open_queries: tuple[OpenQuery, ...] = ()
     min_category_size: int = 5
     extras: dict[str, object] = field(default_factory=dict)
 

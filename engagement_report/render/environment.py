@@ -52,7 +52,7 @@ def make_environment(kind: Kind, lang: str = "en", user_dir: Path | None = None)
     loaders: list[Any] = []
     if user_dir is not None:
         loaders.append(FileSystemLoader(str(user_dir)))
-    loaders += [PrefixLoader({"default": builtin}), builtin]
+    loaders += [PrefixLoader({"default": builtin}, delimiter=":"), builtin]
     env = Environment(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default=False),

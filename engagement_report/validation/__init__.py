@@ -59,6 +59,7 @@ def validate(loaded: LoadedInputs, config: Config) -> CleanData:
                 errors=collector.errors,
                 warnings=collector.warnings,
                 problems_not_listed=collector.not_listed,
+                problem_counts=dict(collector.by_code),
             )
         )
         if rejected.any():

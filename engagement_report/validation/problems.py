@@ -29,6 +29,7 @@ class ProblemCollector:
     errors: int = 0
     warnings: int = 0
     not_listed: int = 0
+    by_code: dict[str, int] = field(default_factory=dict)
     # per row: the first error's column and message, for rejected.csv
     reject_column: pd.Series | None = None
     reject_reason: pd.Series | None = None
@@ -50,6 +51,7 @@ class ProblemCollector:
         hits = int(mask.sum())
         if not hits:
             return
+        self.by_code[code] = self.by_code.get(code, 0) + hits
         if severity == "error":
             self.errors += hits
             self._note_rejection(mask, column, message, values)

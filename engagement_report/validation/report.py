@@ -30,6 +30,7 @@ def report_as_dict(report: ValidationReport) -> dict[str, object]:
                 "errors": s.errors,
                 "warnings": s.warnings,
                 "problems_not_listed": s.problems_not_listed,
+                "problem_counts": s.problem_counts,
             }
             for s in report.sources
         ],

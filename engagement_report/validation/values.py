@@ -127,7 +127,12 @@ def _split(
     """Positions among ``todo`` whose text matches ``pattern``, their text, and the rest."""
     sub = text if len(todo) == len(text) else text.take(pa.array(todo))
     hit = _matches(sub, pattern)
-    return todo[hit], sub.filter(pa.array(hit)), todo[~hit]
+    return todo[hit], _subset(sub, hit), todo[~hit]
+
+
+def _subset(strings: pa.Array, keep: np.ndarray) -> pa.Array:
+    """The strings where ``keep`` is set, without a copy when that is all of them."""
+    return strings if keep.all() else strings.filter(pa.array(keep))
 
 
 def _to_ns(values: np.ndarray) -> np.ndarray:
@@ -150,16 +155,20 @@ def _iso(strings: pa.Array, timezone: str | None = None) -> np.ndarray:
 
 
 def _dmy_to_iso(strings: pa.Array, sep: str, month_first: bool) -> pa.Array:
-    """Rewrite ``d<sep>m<sep>y`` (or ``m<sep>d<sep>y``) dates as ISO, leaving the time as is."""
+    """Rewrite ``d<sep>m<sep>y`` (or ``m<sep>d<sep>y``) dates as ISO, dropping any AM/PM.
+
+    The family's pattern has already checked the text, so these rewrites need not.
+    """
     head = "^([0-9]{1,2})" + sep + "([0-9]{1,2})" + sep
+    tail = r"((?:[ T][0-9:.]+)?)(?: ?[AaPp][Mm])?$"  # the time kept as group 4, the marker not
     day, month = (r"\2", r"\1") if month_first else (r"\1", r"\2")
-    out = pc.replace_substring_regex(strings, head + "([0-9]{4})", rf"\3-{month}-{day}")
+    out = pc.replace_substring_regex(strings, head + "([0-9]{4})" + tail, rf"\3-{month}-{day}\4")
     short = pc.match_substring_regex(out, "^[0-9]{1,2}" + sep)  # two-digit years are left
     if pc.any(short).as_py():
         two = out.filter(short)
         for digits, century in (("[0-6]", "20"), ("[7-9]", "19")):  # as strptime's %y does
             two = pc.replace_substring_regex(
-                two, head + f"({digits}[0-9])", rf"{century}\3-{month}-{day}"
+                two, head + f"({digits}[0-9])" + tail, rf"{century}\3-{month}-{day}\4"
             )
         out = pc.replace_with_mask(out, short, two)
     return out
@@ -177,20 +186,21 @@ def _twelve_hour(values: np.ndarray, pm: np.ndarray) -> np.ndarray:
 
 def _slashed(strings: pa.Array) -> tuple[np.ndarray, bool]:
     """Read slashed dates, day-first unless the column only makes sense month-first."""
-    marker = _matches(strings, "[AaPp][Mm]$")  # a 12-hour clock means a US-style date
+    # The pattern lets letters end a slashed value only as an AM/PM marker, and a 12-hour
+    # clock means a US-style date. Slicing is much cheaper than another regex pass.
+    tail = pc.ascii_upper(pc.utf8_slice_codeunits(strings, -2))
+    pm = np.asarray(pc.equal(tail, "PM").to_numpy(zero_copy_only=False))
+    marker = pm | np.asarray(pc.equal(tail, "AM").to_numpy(zero_copy_only=False))
     first_big = _matches(strings, "^(?:1[3-9]|[2-9][0-9])/").any()
     second_big = _matches(strings, "^[0-9]{1,2}/(?:1[3-9]|[2-9][0-9])/").any()
     month_first = bool(second_big and not first_big)
-    bare = pc.replace_substring_regex(strings, " ?[AaPp][Mm]$", "")
     us_style = marker | month_first
     out = np.full(len(strings), _NAT)
     for read_month_first, style in ((True, us_style), (False, ~us_style)):
         if style.any():
-            out[style] = _iso(_dmy_to_iso(bare.filter(pa.array(style)), "/", read_month_first))
+            out[style] = _iso(_dmy_to_iso(_subset(strings, style), "/", read_month_first))
     if marker.any():
-        out[marker] = _twelve_hour(
-            out[marker], _matches(strings.filter(pa.array(marker)), "[Pp][Mm]$")
-        )
+        out[marker] = _twelve_hour(out[marker], pm[marker])
     return out, month_first
 
 
