@@ -4,11 +4,12 @@ the longest-open queries and each dataset's coverage. Pure functions of clean da
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 import pandas as pd
 
+from engagement_report.comparisons import HeadlineFigure, headline_figures
 from engagement_report.config import Config
 from engagement_report.deadlines import (
     DeadlineRules,
@@ -145,6 +146,60 @@ def trend(
             )
         )
     return tuple(points)
+
+
+def comparisons(
+    data: CleanData, figures: Figures, config: Config, today: date | None = None
+) -> tuple[HeadlineFigure, ...]:
+    """Headline figures against the previous period of the same length and a year earlier."""
+    period = figures.period
+    previous = compute(data, period.previous(), config, today)
+    year_ago = compute(data, period.year_ago(), config, today)
+    return headline_figures(figures, previous, year_ago)
+
+
+@dataclass(frozen=True)
+class AgendaRow:
+    """A query topic beside how often it was raised on air and at press events."""
+
+    topic: str
+    queries: int
+    share_of_queries: float | None
+    broadcasts: int
+    press_events: int
+
+    @property
+    def unaddressed(self) -> bool:
+        """Citizens ask about it; officials did not raise it on air or at the press."""
+        return self.queries > 0 and self.broadcasts == 0 and self.press_events == 0
+
+
+def agenda(data: CleanData, figures: Figures) -> tuple[AgendaRow, ...]:
+    """Query topics beside broadcast and press-event topics (empty when neither has topics)."""
+    period = figures.period
+
+    def topic_counts(frame: pd.DataFrame) -> dict[str, int]:
+        if "topic" not in frame or frame["topic"].isna().all():
+            return {}
+        inside = frame[in_period(frame["date"], period)]
+        counts = inside["topic"].dropna().astype("string").str.casefold().value_counts()
+        return {str(k): int(v) for k, v in counts.items()}
+
+    on_air = topic_counts(data.broadcasts)
+    at_press = topic_counts(data.press_events)
+    if not on_air and not at_press:
+        return ()
+    rows = [
+        AgendaRow(
+            topic=row.category,
+            queries=row.received,
+            share_of_queries=row.share_of_received,
+            broadcasts=on_air.get(row.category.casefold(), 0),
+            press_events=at_press.get(row.category.casefold(), 0),
+        )
+        for row in figures.by_topic
+    ]
+    return tuple(rows)
 
 
 def coverage(data: CleanData, period: Period) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from engagement_report import __version__
-from engagement_report.analysis import compute, coverage, open_queries, trend
+from engagement_report.analysis import agenda, comparisons, compute, coverage, open_queries, trend
 from engagement_report.config import Config
 from engagement_report.errors import DataQualityError, UsageError
 from engagement_report.export import SummaryRecord, csv_text, json_text, summary_records
@@ -118,6 +118,8 @@ def report_context(
         min_category_size=config.min_category_size,
         trend=trend(data, period, config, today),
         open_queries=open_queries(data, period, config, today, as_of),
+        headlines=comparisons(data, figures, config, today),
+        agenda=agenda(data, figures),
     )
 
 

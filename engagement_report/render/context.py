@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from engagement_report.analysis import AgendaRow
+from engagement_report.comparisons import HeadlineFigure
 from engagement_report.figures import METRICS, Metric
 from engagement_report.models import SkippedSheet, SourceAccount
 from engagement_report.periods import Period
@@ -50,6 +52,8 @@ class ReportContext:
     metrics: tuple[Metric, ...] = METRICS
     trend: tuple[TrendPoint, ...] = ()
     open_queries: tuple[OpenQuery, ...] = ()
+    headlines: tuple[HeadlineFigure, ...] = ()
+    agenda: tuple[AgendaRow, ...] = ()
     min_category_size: int = 5
     extras: dict[str, object] = field(default_factory=dict)
 
