@@ -40,35 +40,44 @@ def accepted_headers(dataset: str, column: str, config: Config) -> tuple[str, ..
     return (*own, spec.name, *spec.aliases)
 
 
-def _lookup(dataset: str, config: Config) -> dict[str, str]:
-    table: dict[str, str] = {}
+def _lookup(dataset: str, config: Config) -> dict[str, tuple[str, bool]]:
+    """Folded header → (canonical column, whether the config names it)."""
+    table: dict[str, tuple[str, bool]] = {}
     # The config's mapping wins over built-in aliases, so it is entered first.
     for column, headers in config.columns.get(dataset, {}).items():
         for header in headers:
-            table.setdefault(header_key(header), column)
+            table.setdefault(header_key(header), (column, True))
     for spec in COLUMNS[dataset]:
         for header in (spec.name, *spec.aliases):
-            table.setdefault(header_key(header), spec.name)
+            table.setdefault(header_key(header), (spec.name, False))
     return table
 
 
 def match_headers(headers: Sequence[object], dataset: str, config: Config) -> HeaderMatch:
-    """Map a row of header cells to ``dataset``'s canonical columns (first match wins)."""
+    """Map a row of header cells to ``dataset``'s canonical columns.
+
+    A header the config names beats a built-in alias of the same column wherever the two
+    stand; otherwise the first (leftmost) match wins.
+    """
     lookup = _lookup(dataset, config)
-    mapping: dict[str, int] = {}
-    ignored: list[str] = []
+    found: list[tuple[int, str, str | None, bool]] = []  # position, text, column, configured
     for position, header in enumerate(headers):
         if header is None or (isinstance(header, float) and header != header):
             continue
         text = str(header).strip()
         if not text:
             continue
-        column = lookup.get(header_key(text))
-        if column is None or column in mapping:
-            ignored.append(text)
-        else:
-            mapping[column] = position
-    return HeaderMatch(dataset, mapping, tuple(ignored))
+        column, configured = lookup.get(header_key(text), (None, False))
+        found.append((position, text, column, configured))
+    chosen: dict[str, int] = {}
+    for configured_pass in (True, False):
+        for position, _, column, configured in found:
+            if column is not None and configured is configured_pass and column not in chosen:
+                chosen[column] = position
+    mapping = dict(sorted(chosen.items(), key=lambda item: item[1]))
+    used = set(mapping.values())
+    ignored = tuple(text for position, text, _, _ in found if position not in used)
+    return HeaderMatch(dataset, mapping, ignored)
 
 
 def find_header_row(

@@ -7,6 +7,7 @@ as ``ctx``; its fields are listed in the README.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from engagement_report.analysis import AgendaRow
 from engagement_report.comparisons import HeadlineFigure
@@ -14,6 +15,9 @@ from engagement_report.figures import METRICS, Metric
 from engagement_report.models import SkippedSheet, SourceAccount
 from engagement_report.periods import Period
 from engagement_report.results import Figures, OpenQuery, TrendPoint
+
+if TYPE_CHECKING:
+    from engagement_report.render.charts import Chart
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class ReportContext:
     agenda: tuple[AgendaRow, ...] = ()
     min_category_size: int = 5
     extras: dict[str, object] = field(default_factory=dict)
+    charts: dict[str, Chart] = field(default_factory=dict)  # name → chart, see render.charts
 
     def inputs(self) -> list[InputFile]:
         """Input files with rows read and used, for the methodology note."""

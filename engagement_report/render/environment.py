@@ -22,7 +22,7 @@ from jinja2 import (
 from markupsafe import Markup
 
 from engagement_report.render import filters
-from engagement_report.render.translations import translations_for
+from engagement_report.render.translations import DATA_WORDS, translations_for
 
 Kind = Literal["html", "md"]
 
@@ -64,12 +64,15 @@ def make_environment(kind: Kind, lang: str = "en", user_dir: Path | None = None)
         keep_trailing_newline=True,
     )
     locale = {"en": "en", "ru": "ru", "kk": "kk"}.get(lang, "en")
-    env.install_gettext_translations(translations_for(lang), newstyle=True)  # type: ignore[attr-defined]
+    translations = translations_for(lang)
+    env.install_gettext_translations(translations, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
         number=partial(filters.number, locale=locale),
         percent=partial(filters.percent, locale=locale),
         signed=partial(filters.signed, locale=locale),
         long_date=partial(filters.long_date, locale=locale),
+        month_name=partial(filters.month_name, locale=locale),
+        translate=partial(filters.translate, translations=translations, words=DATA_WORDS),
         md=filters.markdown_escape,
     )
     return env

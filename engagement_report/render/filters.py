@@ -6,8 +6,12 @@ report, so templates write ``{{ figures.queries.received | number }}``.
 
 from __future__ import annotations
 
+import gettext
+from collections.abc import Collection
 from datetime import date
+from functools import lru_cache
 
+from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal, format_percent
 
@@ -29,8 +33,17 @@ def percent(value: float | None, decimals: int = 1, *, locale: str = "en") -> st
     """A share as a percentage: ``0.94`` → ``94.0%`` (en), ``94,0 %`` (ru)."""
     if value is None:
         return MISSING
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "") + "%"
-    return format_percent(value, format=pattern, locale=locale)
+    return format_percent(value, format=_percent_pattern(locale, decimals), locale=locale)
+
+
+@lru_cache(maxsize=32)
+def _percent_pattern(locale: str, decimals: int) -> str:
+    # The locale's own pattern (``#,##0 %`` in Russian, with a no-break space) with a
+    # fixed number of decimals, so the sign sits where the locale puts it.
+    pattern = str(Locale.parse(locale).percent_formats[None].pattern)
+    if "#,##0" not in pattern:
+        pattern = "#,##0%"
+    return pattern.replace("#,##0", "#,##0" + ("." + "0" * decimals if decimals else ""), 1)
 
 
 def signed(value: float | None, decimals: int = 0, *, locale: str = "en") -> str:
@@ -46,6 +59,30 @@ def long_date(value: date | None, *, locale: str = "en") -> str:
     if value is None:
         return MISSING
     return _babel_date(value, format="long", locale=locale)
+
+
+def month_name(value: date | None, *, locale: str = "en") -> str:
+    """A month with its year: ``January 2021`` (en), ``Январь 2021`` (ru), ``Қаңтар 2021`` (kk).
+
+    The stand-alone month name, capitalised as the first word of a table cell.
+    """
+    if value is None:
+        return MISSING
+    text = _babel_date(value, format="LLLL y", locale=locale)
+    return text[:1].upper() + text[1:]
+
+
+def translate(
+    value: object, *, translations: gettext.NullTranslations, words: Collection[str]
+) -> object:
+    """A fixed word the code passes as a value (``words``), translated; any other value as is.
+
+    Unlike ``_()``, the result is plain text (escaped like any value) and no ``%`` formatting
+    is applied, so data such as a category named like a message is never altered.
+    """
+    if isinstance(value, str) and value in words:
+        return translations.gettext(value)
+    return value
 
 
 def markdown_escape(value: object) -> str:

@@ -282,7 +282,14 @@ def _categories(
     relabel = getattr(config, _RELABELS[name], {}) if name in _RELABELS else {}
     if relabel:
         folded = {header_key(k): v for k, v in relabel.items()}
-        keys = labels.str.casefold().str.replace("ё", "е").str.split().str.join(" ")
+        # folded as header_key folds the config's keys (underscores too)
+        keys = (
+            labels.str.casefold()
+            .str.replace("ё", "е")
+            .str.replace("_", " ")
+            .str.split()
+            .str.join(" ")
+        )
         labels = keys.map(folded).astype("string").fillna(labels)
     problems.add(
         labels.isna() & live,

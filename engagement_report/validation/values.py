@@ -23,33 +23,27 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = [
-    "ParsedDates",
-    "ParsedNumbers",
-    "clean_text",
-    "is_blank",
-    "normalize_labels",
-    "parse_dates",
-    "parse_numbers",
-]
-
 _NAT = np.datetime64("NaT", "ns")
 # Excel's 1900 date system counts days from 1899-12-30 (it believes 1900 was a leap year).
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "ms")
 # Serials outside 1954..2119 are far likelier a count typed into the date column.
 _EXCEL_LOW, _EXCEL_HIGH = 20_000.0, 80_000.0
 
-# Whitespace that is not a lone ASCII space; Arrow's RE2 ``\s`` would miss the Unicode ones.
-_ODD_SPACE = "[\t\n\r\v\f\u00a0\u2007\u2009\u202f]"
-_TIME = r"(?:[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?)?"
+# Whitespace besides the ASCII space, spelled out: RE2's ``\s`` misses the Unicode ones.
+_OTHER_SPACES = "\t\n\r\v\f\u00a0\u2007\u2009\u202f"
+_ODD_SPACE = "[" + _OTHER_SPACES + "]|  "  # what needs folding into single spaces
+_SPACES = "[ " + _OTHER_SPACES + "]+"
+_CLOCK = r"[ T][0-9]{1,2}:[0-9]{2}(?::[0-9]{2}(?:\.[0-9]{1,9})?)?"
+_TIME = "(?:" + _CLOCK + ")?"
 _DM = "[0-9]{1,2}"
 _YEAR = "(?:[0-9]{2}){1,2}"  # four digits, or two (the POSIX %y pivot applies)
 _ISO_DATE = "[0-9]{4}-" + _DM + "-" + _DM
 _ISO_NAIVE = "^" + _ISO_DATE + _TIME + "$"
-_ISO_ZONED = "^" + _ISO_DATE + _TIME.removesuffix("?") + "(?:Z| ?UTC|[+-][0-9]{2}(?::?[0-9]{2})?)$"
-_YMD_OTHER = "^[0-9]{4}[./]" + _DM + "[./]" + _DM + _TIME + "$"  # 2021.01.05, 2021/01/05
+_ISO_ZONED = "^" + _ISO_DATE + _CLOCK + "(?:Z| ?UTC|[+-][0-9]{2}(?::?[0-9]{2})?)$"
+_YMD_HEAD = "^([0-9]{4})[./](" + _DM + ")[./]"
+_YMD_OTHER = _YMD_HEAD + _DM + _TIME + "$"  # 2021.01.05, 2021/01/05
 _DOTTED = "^" + _DM + r"\." + _DM + r"\." + _YEAR + _TIME + "$"
-_SLASHED = "^" + _DM + "/" + _DM + "/" + _YEAR + "(?:" + _TIME[3:-2] + "(?: ?[AaPp][Mm])?)?$"
+_SLASHED = "^" + _DM + "/" + _DM + "/" + _YEAR + "(?:" + _CLOCK + "(?: ?[AaPp][Mm])?)?$"
 _SERIAL = r"^[0-9]+(?:\.[0-9]+)?$"
 _LETTERS = "[а-яёәғқңөұүһі]"
 _NAMED_MONTH = (
@@ -91,28 +85,29 @@ class ParsedNumbers:
     invalid: pd.Series  # bool: the cell had text that is not a number
 
 
-def clean_text(cells: pd.Series) -> pd.Series:
-    """Strip each cell; empty or whitespace-only cells become ``<NA>`` (dtype ``string``)."""
+def _stripped(cells: pd.Series) -> pa.Array:
+    """The cells as one Arrow string array, stripped, with null for every blank cell."""
     arrow = pa.array(cells.astype(pd.StringDtype("pyarrow")).array)
     if isinstance(arrow, pa.ChunkedArray):
         arrow = arrow.combine_chunks()
     # utf8_trim_whitespace also trims the non-breaking spaces spreadsheets are full of.
     stripped = pc.utf8_trim_whitespace(arrow)
-    stripped = pc.if_else(pc.equal(stripped, ""), None, stripped)
-    return pd.Series(pd.arrays.ArrowStringArray(stripped), index=cells.index, name=cells.name)
+    empty = pc.equal(stripped, "")
+    return pc.if_else(empty, None, stripped) if pc.any(empty).as_py() else stripped
+
+
+def clean_text(cells: pd.Series) -> pd.Series:
+    """Strip each cell; empty or whitespace-only cells become ``<NA>`` (dtype ``string``)."""
+    text = pd.arrays.ArrowStringArray(_stripped(cells))
+    return pd.Series(text, index=cells.index, name=cells.name)
 
 
 def is_blank(frame: pd.DataFrame) -> pd.Series:
     """True for each row of ``frame`` with no cell holding anything but whitespace."""
     filled = np.zeros(len(frame), dtype=bool)
     for position in range(frame.shape[1]):  # by position: column labels may repeat
-        filled |= clean_text(frame.iloc[:, position]).notna().to_numpy()
+        filled |= _stripped(frame.iloc[:, position]).is_valid().to_numpy(zero_copy_only=False)
     return pd.Series(~filled, index=frame.index)
-
-
-def _text(cells: pd.Series) -> pa.Array:
-    """The stripped cells as an Arrow string array, null for blank ones."""
-    return pa.array(clean_text(cells).array)
 
 
 def _matches(strings: pa.Array, pattern: str) -> np.ndarray:
@@ -155,20 +150,20 @@ def _iso(strings: pa.Array, timezone: str | None = None) -> np.ndarray:
 
 
 def _dmy_to_iso(strings: pa.Array, sep: str, month_first: bool) -> pa.Array:
-    """Rewrite ``d<sep>m<sep>y`` (or ``m<sep>d<sep>y``) dates as ISO, dropping any AM/PM.
+    """Rewrite ``d<sep>m<sep>y`` (or ``m<sep>d<sep>y``) dates as ISO, leaving the time as is.
 
-    The family's pattern has already checked the text, so these rewrites need not.
+    The family's pattern has already checked the text, so these rewrites need not; they
+    touch only the date, as every extra capture group slows RE2's rewrite noticeably.
     """
     head = "^([0-9]{1,2})" + sep + "([0-9]{1,2})" + sep
-    tail = r"((?:[ T][0-9:.]+)?)(?: ?[AaPp][Mm])?$"  # the time kept as group 4, the marker not
     day, month = (r"\2", r"\1") if month_first else (r"\1", r"\2")
-    out = pc.replace_substring_regex(strings, head + "([0-9]{4})" + tail, rf"\3-{month}-{day}\4")
+    out = pc.replace_substring_regex(strings, head + "([0-9]{4})", rf"\3-{month}-{day}")
     short = pc.match_substring_regex(out, "^[0-9]{1,2}" + sep)  # two-digit years are left
     if pc.any(short).as_py():
         two = out.filter(short)
         for digits, century in (("[0-6]", "20"), ("[7-9]", "19")):  # as strptime's %y does
             two = pc.replace_substring_regex(
-                two, head + f"({digits}[0-9])" + tail, rf"{century}\3-{month}-{day}\4"
+                two, head + f"({digits}[0-9])", rf"{century}\3-{month}-{day}"
             )
         out = pc.replace_with_mask(out, short, two)
     return out
@@ -194,6 +189,9 @@ def _slashed(strings: pa.Array) -> tuple[np.ndarray, bool]:
     first_big = _matches(strings, "^(?:1[3-9]|[2-9][0-9])/").any()
     second_big = _matches(strings, "^[0-9]{1,2}/(?:1[3-9]|[2-9][0-9])/").any()
     month_first = bool(second_big and not first_big)
+    if marker.any():  # drop the marker (and the space before it) for the ISO parser
+        timed = pc.utf8_rtrim_whitespace(pc.utf8_slice_codeunits(_subset(strings, marker), 0, -2))
+        strings = pc.replace_with_mask(strings, pa.array(marker), timed)
     us_style = marker | month_first
     out = np.full(len(strings), _NAT)
     for read_month_first, style in ((True, us_style), (False, ~us_style)):
@@ -204,8 +202,8 @@ def _slashed(strings: pa.Array) -> tuple[np.ndarray, bool]:
     return out, month_first
 
 
-def _named_month(strings: pa.Array) -> np.ndarray:
-    """Read ``5 января 2021`` (optionally ``г.`` and a time) via an ISO rewrite."""
+def _named_month(strings: pa.Array) -> pa.Array:
+    """Rewrite ``5 января 2021`` (optionally ``г.`` and a time) as ISO text."""
     parts = pc.extract_regex(strings, _NAMED_MONTH)
     names = pd.Series(pd.arrays.ArrowStringArray(pc.utf8_lower(pc.struct_field(parts, "mon"))))
     number = names.map(_MONTHS).fillna(0).to_numpy(dtype="int64")  # month 0 fails to parse
@@ -215,7 +213,7 @@ def _named_month(strings: pa.Array) -> np.ndarray:
         year, pc.cast(pa.array(number), kind), day, pa.scalar("-", kind)
     )
     with_time = pc.binary_join_element_wise(date, time, pa.scalar(" ", kind))
-    return _iso(pc.if_else(pc.equal(time, ""), date, with_time))
+    return pc.if_else(pc.equal(time, ""), date, with_time)
 
 
 def _excel_serial(strings: pa.Array) -> np.ndarray:
@@ -223,17 +221,22 @@ def _excel_serial(strings: pa.Array) -> np.ndarray:
     days = np.asarray(pc.cast(strings, pa.float64()).to_numpy(zero_copy_only=False))
     ok = (days >= _EXCEL_LOW) & (days <= _EXCEL_HIGH)
     millis = np.rint(np.where(ok, days, 0.0) * 86_400_000).astype("int64")
-    return np.where(ok, _EXCEL_EPOCH + millis.astype("timedelta64[ms]"), _NAT).astype(
-        "datetime64[ns]"
-    )
+    moments = (_EXCEL_EPOCH + millis.astype("timedelta64[ms]")).astype("datetime64[ns]")
+    return np.where(ok, moments, _NAT)
 
 
-# A date family's parser: values for its matching cells, and whether it read month-first.
-_DateFamily = Callable[[pa.Array], tuple[np.ndarray, bool]]
-
-
-def _no_month_first(parse: Callable[[pa.Array], np.ndarray]) -> _DateFamily:
-    return lambda strings: (parse(strings), False)
+# Each family of date forms: its pattern, and its parser taking the matching cells and the
+# timezone, giving their values and whether it read them month-first.
+_DateParser = Callable[[pa.Array, str], tuple[np.ndarray, bool]]
+_FAMILIES: tuple[tuple[str, _DateParser], ...] = (
+    (_ISO_NAIVE, lambda s, tz: (_iso(s), False)),
+    (_ISO_ZONED, lambda s, tz: (_iso(pc.replace_substring_regex(s, " ?UTC$", "Z"), tz), False)),
+    (_DOTTED, lambda s, tz: (_iso(_dmy_to_iso(s, r"\.", month_first=False)), False)),
+    (_SLASHED, lambda s, tz: _slashed(s)),
+    (_SERIAL, lambda s, tz: (_excel_serial(s), False)),
+    (_YMD_OTHER, lambda s, tz: (_iso(pc.replace_substring_regex(s, _YMD_HEAD, r"\1-\2-")), False)),
+    (_NAMED_MONTH, lambda s, tz: (_iso(_named_month(s)), False)),
+)
 
 
 def parse_dates(cells: pd.Series, timezone: str = "Asia/Almaty") -> ParsedDates:
@@ -247,30 +250,13 @@ def parse_dates(cells: pd.Series, timezone: str = "Asia/Almaty") -> ParsedDates:
     20000..80000; Russian or Kazakh month names (``5 января 2021 г.``). Blank cells are
     missing; any other text is invalid, as are impossible dates like ``31.02.2021``.
     """
-    text = _text(cells)
-    odd = _matches(text, _ODD_SPACE + "|  ")
+    text = _stripped(cells)
+    odd = _matches(text, _ODD_SPACE)
     if odd.any():  # rare: fold tabs, line breaks and runs of spaces into one space
-        odd_arrow = pa.array(odd)
-        folded = pc.replace_substring_regex(text.filter(odd_arrow), _ODD_SPACE[:-1] + " ]+", " ")
-        text = pc.replace_with_mask(text, odd_arrow, folded)
+        folded = pc.replace_substring_regex(_subset(text, odd), _SPACES, " ")
+        text = pc.replace_with_mask(text, pa.array(odd), folded)
 
-    families: list[tuple[str, _DateFamily]] = [
-        (_ISO_NAIVE, _no_month_first(_iso)),
-        (
-            _ISO_ZONED,
-            lambda s: (_iso(pc.replace_substring_regex(s, " ?UTC$", "Z"), timezone), False),
-        ),
-        (_DOTTED, _no_month_first(lambda s: _iso(_dmy_to_iso(s, r"\.", month_first=False)))),
-        (_SLASHED, _slashed),
-        (_SERIAL, _no_month_first(_excel_serial)),
-        (
-            _YMD_OTHER,
-            _no_month_first(
-                lambda s: _iso(pc.replace_substring_regex(s, "[./]", "-", max_replacements=2))
-            ),
-        ),
-        (_NAMED_MONTH, _no_month_first(_named_month)),
-    ]
+    families = list(_FAMILIES)
     present = text.is_valid().to_numpy(zero_copy_only=False)
     todo = np.flatnonzero(present)
     if len(todo):
@@ -286,7 +272,7 @@ def parse_dates(cells: pd.Series, timezone: str = "Asia/Almaty") -> ParsedDates:
             break
         positions, strings, todo = _split(text, todo, pattern)
         if len(positions):
-            out[positions], family_month_first = parse(strings)
+            out[positions], family_month_first = parse(strings, timezone)
             month_first |= family_month_first
     index, name = cells.index, cells.name
     return ParsedDates(
@@ -315,7 +301,7 @@ _NUMBER_RULES: tuple[tuple[str, str | None, bool], ...] = (
 
 def parse_numbers(cells: pd.Series) -> ParsedNumbers:
     """Read numbers written with spaces, commas or dots as separators; see _NUMBER_RULES."""
-    text = pc.replace_substring(_text(cells), "\u2212", "-")  # the typographic minus sign
+    text = pc.replace_substring(_stripped(cells), "\u2212", "-")  # the typographic minus sign
     present = text.is_valid().to_numpy(zero_copy_only=False)
     values = np.full(len(text), np.nan)
     todo = np.flatnonzero(present)
@@ -347,7 +333,7 @@ def normalize_labels(cells: pd.Series) -> pd.Series:
     # Work on the distinct values only: a column has far fewer labels than rows.
     codes, uniques = pd.factorize(cells.astype(pd.StringDtype("pyarrow")))
     labels = pd.Series(uniques, dtype=pd.StringDtype("pyarrow"))
-    labels = labels.str.replace(r"\s+", " ", regex=True).str.strip()  # Unicode-aware \s
+    labels = labels.str.replace(_SPACES, " ", regex=True).str.strip()
     labels = labels.str.replace(r"^([+-]?[0-9]+)\.0+$", r"\1", regex=True)
     labels = labels.mask((labels == "").fillna(False))
     counts = np.bincount(codes[codes >= 0], minlength=len(labels))

@@ -1,0 +1,41 @@
+"""Shared fixtures: the sample data folder and writers of tiny CSV inputs."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _write_csvs(folder: Path, **texts: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        body = textwrap.dedent(text).lstrip("\n")
+        (folder / f"{name}.csv").write_text(body, encoding="utf-8", newline="\n")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def sample_data() -> Path:
+    """The generated Almaty sample CSVs."""
+    return REPO / "sample_data"
+
+
+@pytest.fixture(scope="session")
+def write_csvs() -> Callable[..., Path]:
+    """``write_csvs(folder, queries=..., broadcasts=..., press_events=...)`` → ``folder``.
+
+    Each text is dedented and written as ``<name>.csv`` (UTF-8, LF). Usable from
+    fixtures of any scope (give it a folder from ``tmp_path_factory``).
+    """
+    return _write_csvs
+
+
+@pytest.fixture
+def write_inputs(tmp_path: Path) -> Callable[..., Path]:
+    """Like ``write_csvs``, into ``tmp_path / "inputs"``."""
+    return lambda **texts: _write_csvs(tmp_path / "inputs", **texts)
