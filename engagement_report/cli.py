@@ -230,6 +230,9 @@ def build(
                 as_of=_date("--as-of", as_of),
             )
         _describe(result.data.report)
+        if not result.files:  # formats = [] in the config, and no row rejected
+            console.warning("nothing written: the config's formats list is empty")
+            return
         folder = next(iter(result.files.values())).parent
         console.info(f"Wrote {', '.join(sorted(result.files))} to {folder}")
 

@@ -15,12 +15,22 @@ from pathlib import Path
 from engagement_report.errors import OutputError
 
 
+def _umask() -> int:
+    """The process's umask (reading it means setting it, so set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8, as given) to ``path`` via a temporary file and a rename."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
+            # mkstemp creates the file owner-only (0600); give it the mode a plain open()
+            # would, so a web server or a colleague can still read the report.
+            os.fchmod(fd, 0o666 & ~_umask())
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
             Path(tmp).replace(path)

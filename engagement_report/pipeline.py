@@ -25,6 +25,7 @@ from engagement_report.loading import load_inputs
 from engagement_report.models import CleanData, ValidationReport
 from engagement_report.output import write_files
 from engagement_report.periods import Period, PeriodError, parse_period, period_for_span
+from engagement_report.render.charts import CHART_FILES, attach_charts, chart_files
 from engagement_report.render.context import ReportContext
 from engagement_report.render.environment import render
 from engagement_report.results import Figures
@@ -177,8 +178,12 @@ def build(
     resolved = resolve_period(period, data, config, today)
     figures = compute(data, resolved, config, today, as_of)
     context = report_context(data, figures, config, lang, today=today, as_of=as_of)
+    if {"md", "html"} & set(config.formats):
+        context = attach_charts(context)
     records = summary_records(figures)
     texts = render_reports(context, templates)
+    if "md" in config.formats:
+        texts.update(chart_files(context))
     texts["summary.csv"] = csv_text(records)
     texts["summary.json"] = json_text(records)
     wanted = {
@@ -195,5 +200,5 @@ def build(
     if len(data.rejected_rows):
         texts["rejected.csv"] = rejected_csv(data)
     target = out or Path(config.output or "reports") / resolved.label
-    files = write_files(target, texts, stale=("rejected.csv", *wanted.values()))
+    files = write_files(target, texts, stale=("rejected.csv", *wanted.values(), *CHART_FILES))
     return BuildResult(figures, data, context, files)

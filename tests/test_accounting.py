@@ -71,9 +71,7 @@ def sheets(draw: st.DrawFn) -> list[Sheet]:
         dataset = draw(st.sampled_from(["queries", "broadcasts"]))
         fmt = draw(st.sampled_from(["xlsx", "csv"]))
         titles = draw(
-            st.lists(
-                st.one_of(st.sampled_from(TITLES).map(lambda t: [t]), st.just([])), max_size=4
-            )
+            st.lists(st.one_of(st.sampled_from(TITLES).map(lambda t: [t]), st.just([])), max_size=4)
         )
         kinds = draw(st.lists(st.sampled_from(KINDS[dataset]), min_size=1, max_size=18))
         # The last row holds something: Excel's used range ends at the last filled row.
@@ -227,7 +225,11 @@ def test_every_row_is_accounted_for(generated: list[Sheet]) -> None:
             assert account.dataset == sheet.dataset
             assert account.header_row == sheet.header_row
             assert (
-                account.used + account.duplicate + account.blank + account.total_rows + account.rejected
+                account.used
+                + account.duplicate
+                + account.blank
+                + account.total_rows
+                + account.rejected
                 == account.rows_read
             )
             assert account.balanced

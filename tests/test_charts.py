@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import re
 import subprocess
 import sys
@@ -15,6 +16,8 @@ from engagement_report.config import Config
 from engagement_report.pipeline import compute, load_and_validate, render_reports, report_context
 from engagement_report.render import theme
 from engagement_report.render.charts import (
+    CHART_FILES,
+    CHART_NAMES,
     Bar,
     Chart,
     attach_charts,
@@ -79,7 +82,8 @@ def texts(svg: str) -> list[str]:
 
 
 def test_every_chart_is_drawn_for_the_sample_data(ctx: ReportContext) -> None:
-    assert list(ctx.charts) == NAMES
+    assert list(ctx.charts) == NAMES == list(CHART_NAMES)
+    assert list(chart_files(ctx)) == list(CHART_FILES)
     for name, chart in ctx.charts.items():
         assert isinstance(chart, Chart)
         assert chart.name == name
@@ -196,15 +200,11 @@ def test_charts_are_byte_identical_when_redrawn(ctx: ReportContext) -> None:
 def test_redrawing_in_another_process_gives_the_same_bytes(ctx: ReportContext) -> None:
     # The SVG ids are hashes salted from the theme, never from a random uuid.
     code = (
-        "import dataclasses, sys\n"
+        "import pickle, sys\n"
         "from engagement_report.render.charts import make_charts\n"
-        "from engagement_report.results import CategoryFigures as C\n"
-        "import pickle\n"
         "ctx = pickle.load(sys.stdin.buffer)\n"
         "sys.stdout.write(make_charts(ctx)['topics'].svg)\n"
     )
-    import pickle
-
     small = with_topics(ctx, category("A", 3), category("B", 2))
     out = subprocess.run(
         [sys.executable, "-c", code],
@@ -265,8 +265,7 @@ def test_deadline_classes_differ_in_pattern_and_lightness() -> None:
         r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
         return 0.299 * r + 0.587 * g + 0.114 * b
 
-    # The two unhatched-or-lightly-hatched pairs most likely to be confused
-    # differ in lightness too.
+    # Beyond the hatches, the pairs that sit side by side differ in lightness too.
     assert abs(lightness(styles["on_time"]["color"]) - lightness(styles["late"]["color"])) > 60
     assert (
         abs(lightness(styles["open_not_due"]["color"]) - lightness(styles["open_overdue"]["color"]))

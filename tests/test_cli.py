@@ -100,9 +100,7 @@ def test_build_on_sample_data_writes_reports_and_says_where(sample_data: Path, t
 
 def test_build_through_the_console_script(tiny: Path, tmp_path: Path) -> None:
     out = tmp_path / "script-out"
-    proc = run_script(
-        "build", tiny, "--out", out, "--period", "2021-03", cwd=tmp_path, umask=0o022
-    )
+    proc = run_script("build", tiny, "--out", out, "--period", "2021-03", cwd=tmp_path, umask=0o022)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""
     assert {p.name for p in out.iterdir()} == REPORT_FILES
@@ -111,6 +109,25 @@ def test_build_through_the_console_script(tiny: Path, tmp_path: Path) -> None:
     # Written via temporary files, yet readable as the umask allows (not owner-only).
     for name in REPORT_FILES:
         assert stat.S_IMODE((out / name).stat().st_mode) == 0o644, name
+
+
+@pytest.mark.parametrize(
+    ("formats", "written"),
+    [('["csv", "md"]', {"summary.csv", "report.md"}), ("[]", set())],
+)
+def test_build_writes_only_the_configured_formats(
+    formats: str, written: set[str], tiny: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "engagement-report.toml"
+    config.write_text(f"formats = {formats}\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("build", tiny, "--out", out, "--config", config)
+    assert result.exit_code == 0, result.stderr
+    files = {p.name for p in out.iterdir()} if out.exists() else set()
+    assert files == written
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr
+    if not written:
+        assert "nothing written" in result.stderr
 
 
 def test_build_strict_refuses_rejected_rows(write_inputs, tmp_path: Path) -> None:

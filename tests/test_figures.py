@@ -21,9 +21,7 @@ TODAY = date(2021, 6, 1)
 Q_HEADER = "query_id,received_at,answered_at,status,topic,channel,district\n"
 
 
-def figures(
-    folder: Path, period: str = "2021-03", min_category_size: int = 5
-) -> Figures:
+def figures(folder: Path, period: str = "2021-03", min_category_size: int = 5) -> Figures:
     config = Config(min_category_size=min_category_size)
     data = pipeline.load_and_validate([folder], config)
     return pipeline.compute(data, parse_period(period), config, today=TODAY)
@@ -123,9 +121,7 @@ def test_single_response_is_its_own_median_and_p90(write_inputs) -> None:
 
 
 def test_answered_before_received_is_answered_but_not_timed(write_inputs) -> None:
-    folder = queries_only(
-        write_inputs, "Q1,2021-03-05 10:00,2021-03-04 10:00,answered,A,Web,1\n"
-    )
+    folder = queries_only(write_inputs, "Q1,2021-03-05 10:00,2021-03-04 10:00,answered,A,Web,1\n")
     q = figures(folder).queries
     assert (q.received, q.answered, q.responses_measured) == (1, 1, 0)
     assert q.median_response_days is None

@@ -33,12 +33,34 @@ LANGS = ("ru", "kk")
 PLACEHOLDER = re.compile(r"%\([A-Za-z_][A-Za-z0-9_]*\)s")
 
 MONTHS = {
-    "ru": (
-        "Январь Февраль Март Апрель Май Июнь Июль Август Сентябрь Октябрь Ноябрь Декабрь"
-    ).split(),
-    "kk": (
-        "Қаңтар Ақпан Наурыз Сәуір Мамыр Маусым Шілде Тамыз Қыркүйек Қазан Қараша Желтоқсан"
-    ).split(),
+    "ru": [
+        "Январь",
+        "Февраль",
+        "Март",
+        "Апрель",
+        "Май",
+        "Июнь",
+        "Июль",
+        "Август",
+        "Сентябрь",
+        "Октябрь",
+        "Ноябрь",
+        "Декабрь",
+    ],
+    "kk": [
+        "Қаңтар",
+        "Ақпан",
+        "Наурыз",
+        "Сәуір",
+        "Мамыр",
+        "Маусым",
+        "Шілде",
+        "Тамыз",
+        "Қыркүйек",
+        "Қазан",
+        "Қараша",
+        "Желтоқсан",
+    ],
 }
 
 
@@ -207,7 +229,9 @@ def reports(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureReq
     built = {}
     for lang in ("en", *LANGS):
         out = tmp_path_factory.mktemp(f"report-{lang}")
-        pipeline.build([sample], Config(lang=lang), period="2021-01", out=out, today=date(2021, 3, 1))
+        pipeline.build(
+            [sample], Config(lang=lang), period="2021-01", out=out, today=date(2021, 3, 1)
+        )
         built[lang] = {
             "md": _plain((out / "report.md").read_text(encoding="utf-8")),
             "html": _plain((out / "report.html").read_text(encoding="utf-8")),

@@ -202,7 +202,11 @@ def test_sheet_recognised_by_name(tmp_path: Path, sheet: str, dataset: str) -> N
         "broadcasts": ["date", "questions_answered"],
         "press_events": ["date", "speakers", "journalist_questions", "publications"],
     }[dataset]
-    row = ["05.01.2021", "closed"] if dataset == "queries" else ["05.01.2021", 1, 2, 3][: len(headers)]
+    row = (
+        ["05.01.2021", "closed"]
+        if dataset == "queries"
+        else ["05.01.2021", 1, 2, 3][: len(headers)]
+    )
     path = write_xlsx(tmp_path / "book.xlsx", {sheet: [headers, row]})
     data = load(path)
     account = source(data)
@@ -212,7 +216,11 @@ def test_sheet_recognised_by_name(tmp_path: Path, sheet: str, dataset: str) -> N
 
 @pytest.mark.parametrize(
     ("file_name", "dataset"),
-    [("Обращения.csv", "queries"), ("эфиры 2021.csv", "broadcasts"), ("press-events.csv", "press_events")],
+    [
+        ("Обращения.csv", "queries"),
+        ("эфиры 2021.csv", "broadcasts"),
+        ("press-events.csv", "press_events"),
+    ],
 )
 def test_csv_recognised_by_file_name(tmp_path: Path, file_name: str, dataset: str) -> None:
     # The header alone is ambiguous ("date" only), so the file name decides.
@@ -232,7 +240,15 @@ def test_kazakh_headers(tmp_path: Path) -> None:
         tmp_path / "kk.xlsx",
         {
             "Өтініштер": [
-                ["Өтініш нөмірі", "Түскен күні", "Жауап берілген күні", "Мәртебесі", "Тақырып", "Арна", "Аудан"],
+                [
+                    "Өтініш нөмірі",
+                    "Түскен күні",
+                    "Жауап берілген күні",
+                    "Мәртебесі",
+                    "Тақырып",
+                    "Арна",
+                    "Аудан",
+                ],
                 ["Ө-1", "05.01.2021", "07.01.2021", "Жауап берілді", "Жол", "Instagram", "Медеу"],
                 ["Ө-2", "06.01.2021", None, "Қаралуда", "Жылу", "109", "Алатау"],
                 ["Ө-3", "06.01.2021", "06.01.2021", "Қабылданбады", "Жол", "109", "Медеу"],
@@ -244,7 +260,14 @@ def test_kazakh_headers(tmp_path: Path) -> None:
                 ["05.01.2021", "Әкім жауап береді", 9, 1],
             ],
             "Баспасөз іс-шаралары": [
-                ["Күні", "Іс-шара", "Тақырып", "Спикерлер саны", "Журналистердің сұрақтары", "Жарияланымдар"],
+                [
+                    "Күні",
+                    "Іс-шара",
+                    "Тақырып",
+                    "Спикерлер саны",
+                    "Журналистердің сұрақтары",
+                    "Жарияланымдар",
+                ],
                 ["08.01.2021", "Брифинг", "Қар", 2, 5, 11],
             ],
         },
@@ -417,7 +440,18 @@ def test_unmatched_headers_are_listed_as_ignored(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "total",
-    ["Итого", "ИТОГО:", "Всего", "всего:", "Барлығы", "БАРЛЫҒЫ:", "Жиыны", "Total", "TOTAL:", " Итого : "],
+    [
+        "Итого",
+        "ИТОГО:",
+        "Всего",
+        "всего:",
+        "Барлығы",
+        "БАРЛЫҒЫ:",
+        "Жиыны",
+        "Total",
+        "TOTAL:",
+        " Итого : ",
+    ],
 )
 def test_total_row_words(tmp_path: Path, total: str) -> None:
     path = write_xlsx(

@@ -80,9 +80,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory, write_csvs) -> tuple[str, 
         'X-3,2021-03-01 09:00,,in progress,"Roads | sidewalks",Web,1\n'
         'X-4,2021-03-01 09:00,,in progress,"Roads | sidewalks",Web,1\n'
     )
-    broadcasts = (
-        "date,program,questions_answered\n2021-03-04,<script>alert(2)</script> | live,10\n"
-    )
+    broadcasts = "date,program,questions_answered\n2021-03-04,<script>alert(2)</script> | live,10\n"
     folder = write_csvs(root / "inputs", queries=queries, broadcasts=broadcasts)
     return build(folder, root / "out")
 
@@ -160,8 +158,8 @@ def test_html_escapes_hostile_labels(hostile: tuple[str, str]) -> None:
 
 def test_markdown_escapes_hostile_labels(hostile: tuple[str, str]) -> None:
     md, _ = hostile
-    # Only backslash-escaped angle brackets: Markdown shows them as text, never as tags.
-    assert not re.search(r"(?<!\\)<", md)
+    # Only backslash-escaped tags: Markdown shows them as text, never as HTML.
+    assert not re.search(r"(?<!\\)</?(script|img)", md, re.IGNORECASE)
     assert r"| \<script\>alert(1)\</script\> | 1 |" in md
     assert r"| \<img src=x onerror=alert(1)\> | 1 |" in md
     assert r"| Roads \| sidewalks | 2 |" in md

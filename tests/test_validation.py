@@ -70,9 +70,7 @@ def problems(data: CleanData) -> list[tuple[str, str, int | None, str | None]]:
 def query_totals(paths: list[Path], period: str, config: Config | None = None) -> dict[str, float]:
     """The period's query figures from the summary contract, metric → value."""
     records = pipeline.summarize(paths, config or Config(), period, dt.date(2030, 1, 1))
-    return {
-        r.metric: r.value for r in records if r.dataset == "queries" and r.dimension == "total"
-    }
+    return {r.metric: r.value for r in records if r.dataset == "queries" and r.dimension == "total"}
 
 
 def listed(series: pd.Series) -> list[object]:
@@ -80,7 +78,7 @@ def listed(series: pd.Series) -> list[object]:
     return [None if pd.isna(v) else v for v in series]
 
 
-def T(text: str) -> pd.Timestamp:
+def ts(text: str) -> pd.Timestamp:
     return pd.Timestamp(text)
 
 
@@ -122,8 +120,7 @@ def test_status_spellings_map_to_four_classes(tmp_path: Path) -> None:
 def test_unknown_status_is_a_warning_and_not_answered(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "queries.csv",
-        "received_at,status\n05.01.2021,Отвечено\n06.01.2021,Выполнено частично\n"
-        "07.01.2021,\n",
+        "received_at,status\n05.01.2021,Отвечено\n06.01.2021,Выполнено частично\n07.01.2021,\n",
     )
     data = load(path)
     assert accounting(only_source(data)) == (3, 3, 0, 0, 0, 0)
@@ -180,19 +177,19 @@ def test_dates_in_every_accepted_form_from_xlsx(tmp_path: Path) -> None:
     data = load(tmp_path / "book.xlsx")
     assert data.report.problems == ()
     assert data.queries["received_at"].tolist() == [
-        T("2021-01-05 10:30"),
-        T("2021-01-06"),
-        T("2021-01-07"),
-        T("2021-01-08 18:00"),
-        T("2021-01-09"),
-        T("2021-01-10 14:05"),
-        T("2021-01-11"),
-        T("2021-01-12 08:00"),
-        T("2021-01-13 09:15"),
-        T("2021-01-14 02:00"),
-        T("2021-01-15 22:58:54"),
-        T("2021-01-16"),
-        T("2021-01-15"),
+        ts("2021-01-05 10:30"),
+        ts("2021-01-06"),
+        ts("2021-01-07"),
+        ts("2021-01-08 18:00"),
+        ts("2021-01-09"),
+        ts("2021-01-10 14:05"),
+        ts("2021-01-11"),
+        ts("2021-01-12 08:00"),
+        ts("2021-01-13 09:15"),
+        ts("2021-01-14 02:00"),
+        ts("2021-01-15 22:58:54"),
+        ts("2021-01-16"),
+        ts("2021-01-15"),
     ]
 
 
@@ -215,7 +212,7 @@ def test_invalid_and_missing_dates_reject_the_row(tmp_path: Path) -> None:
         ("unknown_status", "warning", 6, "5"),
     ]
     assert data.queries["query_id"].tolist() == ["1", "5"]
-    assert data.queries["received_at"].tolist() == [T("2021-01-05"), T("2021-01-05")]
+    assert data.queries["received_at"].tolist() == [ts("2021-01-05"), ts("2021-01-05")]
     rejected = data.rejected_rows
     assert rejected["row"].tolist() == [3, 4, 5]
     assert rejected["column"].tolist() == ["received_at"] * 3
@@ -239,19 +236,19 @@ def test_us_dates_read_month_first_when_the_column_says_so(tmp_path: Path) -> No
         "received_at,status\n01/05/2021,open\n01/13/2021,open\n02/01/2021,open\n",
     )
     assert load(us).queries["received_at"].tolist() == [
-        T("2021-01-05"),
-        T("2021-01-13"),
-        T("2021-02-01"),
+        ts("2021-01-05"),
+        ts("2021-01-13"),
+        ts("2021-02-01"),
     ]
     # 13/01/2021 can only be day-first: the column stays day-first.
     local = write_csv(
         tmp_path / "queries-local.csv",
         "received_at,status\n05/01/2021,open\n13/01/2021,open\n",
     )
-    assert load(local).queries["received_at"].tolist() == [T("2021-01-05"), T("2021-01-13")]
+    assert load(local).queries["received_at"].tolist() == [ts("2021-01-05"), ts("2021-01-13")]
     # Nothing decides: day-first, the local default.
     unclear = write_csv(tmp_path / "queries-unclear.csv", "received_at,status\n05/01/2021,open\n")
-    assert load(unclear).queries["received_at"].tolist() == [T("2021-01-05")]
+    assert load(unclear).queries["received_at"].tolist() == [ts("2021-01-05")]
 
 
 def test_us_am_pm_times(tmp_path: Path) -> None:
@@ -262,8 +259,14 @@ def test_us_am_pm_times(tmp_path: Path) -> None:
         "12/31/2017 11:59:58 PM,01/01/2018 12:00:00 AM,Closed\n",
     )
     data = load(path)
-    assert data.queries["received_at"].tolist() == [T("2018-06-26 10:58:54"), T("2017-12-31 23:59:58")]
-    assert data.queries["answered_at"].tolist() == [T("2018-06-26 12:50:01"), T("2018-01-01 00:00:00")]
+    assert data.queries["received_at"].tolist() == [
+        ts("2018-06-26 10:58:54"),
+        ts("2017-12-31 23:59:58"),
+    ]
+    assert data.queries["answered_at"].tolist() == [
+        ts("2018-06-26 12:50:01"),
+        ts("2018-01-01 00:00:00"),
+    ]
 
 
 def test_utc_times_cross_midnight_into_the_next_local_month(tmp_path: Path) -> None:
@@ -279,12 +282,12 @@ def test_utc_times_cross_midnight_into_the_next_local_month(tmp_path: Path) -> N
     )
     data = load(path)
     assert data.queries["received_at"].tolist() == [
-        T("2021-01-31 23:59"),
-        T("2021-02-01 00:00"),
-        T("2021-02-01 02:30"),
-        T("2021-01-31 23:00"),
-        T("2021-03-01 01:00"),
-        T("2021-02-01 02:00"),
+        ts("2021-01-31 23:59"),
+        ts("2021-02-01 00:00"),
+        ts("2021-02-01 02:30"),
+        ts("2021-01-31 23:00"),
+        ts("2021-03-01 01:00"),
+        ts("2021-02-01 02:00"),
     ]
     assert query_totals([path], "2021-01")["received"] == 2
     assert query_totals([path], "2021-02")["received"] == 3
@@ -299,7 +302,7 @@ def test_utc_times_converted_to_the_configured_zone(tmp_path: Path) -> None:
     )
     config = Config(timezone="America/Los_Angeles")  # UTC-7 in October
     data = load(path, config=config)
-    assert data.queries["received_at"].tolist() == [T("2019-09-30 22:00"), T("2019-10-01 00:00")]
+    assert data.queries["received_at"].tolist() == [ts("2019-09-30 22:00"), ts("2019-10-01 00:00")]
     assert query_totals([path], "2019-09", config)["received"] == 1
     assert query_totals([path], "2019-10", config)["received"] == 1
 
@@ -631,7 +634,7 @@ def test_config_mapping_beats_builtin_alias(tmp_path: Path) -> None:
     config = Config(columns={"queries": {"received_at": ("Дата",)}})
     data = load(path, config=config)
     assert only_source(data).mapping["received_at"] == "Дата"
-    assert data.queries["received_at"].tolist() == [T("2021-01-05")]
+    assert data.queries["received_at"].tolist() == [ts("2021-01-05")]
 
 
 # --- the validate command -----------------------------------------------------------------

@@ -257,7 +257,7 @@ columns = st.lists(moments, min_size=1, max_size=20)
 
 
 @pytest.mark.parametrize("form", sorted(FORMATS))
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(column=columns)
 def test_formatted_dates_read_back(form: str, column: list[datetime]) -> None:
     formatter, precision = FORMATS[form]
@@ -271,7 +271,7 @@ def test_formatted_dates_read_back(form: str, column: list[datetime]) -> None:
     assert parsed.values.tolist() == expected.tolist()
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(column=columns)
 def test_month_first_columns_read_back(column: list[datetime]) -> None:
     # the anchor 12/31 forces month-first; every value must then read back exactly
@@ -285,7 +285,7 @@ def test_month_first_columns_read_back(column: list[datetime]) -> None:
 ZONES = [("Z", 0), (" UTC", 0), ("+06:00", 360), ("-03:30", -210), ("+0500", 300)]
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(column=columns, zone=st.sampled_from(ZONES))
 def test_zoned_dates_read_back(column: list[datetime], zone: tuple[str, int]) -> None:
     suffix, minutes_east = zone
@@ -331,7 +331,7 @@ def test_numbers(text: str, expected: float) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["abc", "12 5", "1 23", "1,2,3", "1.2.3", "3 шт", "nan", "inf", "--3"]
+    "text", ["abc", "12 5", "1 23", "1,2,3", "1.2.3", "3 шт", "nan", "inf", "--3", "1e400"]
 )
 def test_invalid_numbers(text: str) -> None:
     parsed = parse_numbers(pd.Series([text]))

@@ -6,7 +6,8 @@ Run from a checkout after changing a template, a metric definition or a headline
     python -m engagement_report.locale.update --check  # exit 1 if anything is stale or untranslated
 
 Messages come from every built-in template (Babel's Jinja extractor, new-style
-gettext) and from the words that templates receive as values: the METRICS
+gettext), from ``_()`` calls in the package's modules (the charts' titles and alt
+text) and from the words that templates receive as values: the METRICS
 definitions (``_(m.definition)``), the headline labels (``_(h.label)``) and
 :data:`~engagement_report.render.translations.DATA_WORDS` (the ``translate`` filter).
 A new or changed message is added to each catalogue empty or fuzzy, which reports
@@ -33,6 +34,7 @@ from engagement_report.render.environment import builtin_templates_dir
 from engagement_report.render.translations import DATA_WORDS, DOMAIN, LOCALE_DIR, catalogue_path
 
 LANGUAGES = ("ru", "kk")
+PACKAGE_DIR = LOCALE_DIR.parent
 POT_PATH = LOCALE_DIR / f"{DOMAIN}.pot"
 PROJECT = "engagement-report"
 
@@ -83,6 +85,19 @@ def template_messages(templates: Path | None = None) -> Iterator[Found]:
                 yield Found(msgid, _relative(path), " ".join(comments) or None)
 
 
+def python_messages(package: Path | None = None) -> Iterator[Found]:
+    """Every ``_()`` / ``gettext`` string literal in the package's modules (charts' words)."""
+    root = package or PACKAGE_DIR
+    for path in sorted(root.rglob("*.py")):
+        if LOCALE_DIR in path.parents:
+            continue
+        for _lineno, message, comments, _context in extract_from_file("python", path):
+            msgid = message if isinstance(message, str) else message[0]
+            if msgid:
+                location = path.relative_to(root.parent).as_posix()
+                yield Found(msgid, location, " ".join(comments) or None)
+
+
 def value_messages() -> Iterator[Found]:
     """Fixed words that templates receive as values and translate with ``_()`` or ``translate``."""
     for module_name, attribute, field in _VALUE_SOURCES:
@@ -100,8 +115,8 @@ def value_messages() -> Iterator[Found]:
 
 
 def all_messages(templates: Path | None = None) -> list[Found]:
-    """Template strings first, then the words passed as values."""
-    return [*template_messages(templates), *value_messages()]
+    """Template strings first, then those of Python modules, then the words passed as values."""
+    return [*template_messages(templates), *python_messages(), *value_messages()]
 
 
 def build_template(found: Iterable[Found], creation_date: datetime | str | None = None) -> Catalog:
@@ -125,11 +140,11 @@ def build_template(found: Iterable[Found], creation_date: datetime | str | None 
         if existing is None:
             flags = ("python-format",) if "%(" in item.msgid else ()
             template.add(
-                item.msgid, locations=[(item.location, None)], auto_comments=comments, flags=flags
+                item.msgid, locations=[(item.location, 0)], auto_comments=comments, flags=flags
             )
         else:
-            if (item.location, None) not in existing.locations:
-                existing.locations.append((item.location, None))
+            if (item.location, 0) not in existing.locations:
+                existing.locations.append((item.location, 0))
             existing.auto_comments.extend(c for c in comments if c not in existing.auto_comments)
     return template
 

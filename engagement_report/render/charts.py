@@ -26,6 +26,7 @@ from engagement_report.render.translations import DATA_WORDS, translations_for
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from engagement_report.deadlines import DeadlineFigures
     from engagement_report.render.context import ReportContext
     from engagement_report.results import CategoryFigures, TrendPoint
 
@@ -33,6 +34,10 @@ Gettext = Callable[[str], str]
 
 TOP_CATEGORIES = 10
 CHART_FOLDER = "charts"
+#: Every chart that may be drawn, in reading order; a report holds those its data allows.
+CHART_NAMES = ("trend", "trend_share", "topics", "channels", "districts", "deadlines")
+#: Every chart file a build may write: pass as ``stale`` so a chart no longer drawn is removed.
+CHART_FILES = tuple(f"{CHART_FOLDER}/{name}.svg" for name in CHART_NAMES)
 _XML_HEADER = '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n'
 _LOCALES = {"en": "en", "ru": "ru", "kk": "kk"}
 
@@ -157,7 +162,7 @@ def _trend_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart
         )
         ax.grid(axis="y")
         ax.set_axisbelow(True)
-        ax.set_title(title)
+        _title(fig, title)
         # Beside the title, above the plot, where no line can run under it.
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, borderaxespad=0.2)
         svg = _svg(fig, "trend")
@@ -203,7 +208,7 @@ def _share_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart
         )
         ax.grid(axis="y")
         ax.set_axisbelow(True)
-        ax.set_title(title)
+        _title(fig, title)
         svg = _svg(fig, "trend_share")
     alt = _("Answered share per month from %(start)s to %(end)s: %(values)s.") % {
         "start": points[0].month.label,
@@ -244,13 +249,13 @@ def _bar_chart(
             if bar.others:
                 patch.set_hatch(theme.OTHER_BAR_HATCH)
         ax.bar_label(container, labels=numbers, padding=3, fontsize=theme.VALUE_SIZE)
-        ax.set_yticks(ys, [_mpl_text(_wrapped(label)) for label in labels])
+        ax.set_yticks(ys, [_wrapped(label) for label in labels])
         ax.invert_yaxis()
         ax.set_xlim(0, max([*values, 1]) * 1.12)
         ax.xaxis.set_visible(False)
         ax.spines["bottom"].set_visible(False)
         ax.tick_params(axis="y", length=0)
-        ax.set_title(title)
+        _title(fig, title)
         svg = _svg(fig, name)
     alt = alt_template % {
         "values": _listing(
@@ -260,7 +265,7 @@ def _bar_chart(
     return Chart(name, title, svg, alt)
 
 
-def _deadline_chart(deadlines: Any, _: Gettext, locale: str) -> Chart | None:
+def _deadline_chart(deadlines: DeadlineFigures, _: Gettext, locale: str) -> Chart | None:
     classes = [
         ("on_time", _("Answered on time"), deadlines.on_time),
         ("late", _("Answered late"), deadlines.late),
@@ -294,7 +299,7 @@ def _deadline_chart(deadlines: Any, _: Gettext, locale: str) -> Chart | None:
                 hatch=style["hatch"] or None,
                 edgecolor=theme.BAR_EDGE,
                 linewidth=0.5,
-                label=_mpl_text(f"{label}: {text}"),
+                label=f"{label}: {text}",
             )
             if value / total >= 0.08:
                 dark = key in ("on_time", "open_overdue")
@@ -310,7 +315,7 @@ def _deadline_chart(deadlines: Any, _: Gettext, locale: str) -> Chart | None:
         ax.set_xlim(0, total)
         ax.set_ylim(-0.5, 0.5)
         ax.set_axis_off()
-        ax.set_title(title)
+        _title(fig, title)
         fig.legend(loc="outside lower center", ncols=2, handlelength=2.2, handleheight=1.2)
         svg = _svg(fig, "deadlines")
     alt = _("Queries received in the period by deadline class, as of %(date)s: %(values)s.") % {
@@ -328,7 +333,8 @@ def _chart_style(name: str) -> Iterator[None]:
     """The theme's matplotlib settings while one chart is drawn and saved."""
     import matplotlib
 
-    with matplotlib.rc_context(theme.rc_params(f"engagement-report:{name}")):
+    settings: Any = theme.rc_params(f"engagement-report:{name}")  # typed keys since 3.11
+    with matplotlib.rc_context(settings):
         yield
 
 
@@ -340,6 +346,11 @@ def _figure(height: float) -> tuple[Figure, Any]:
     fig = Figure(figsize=(theme.FIGURE_WIDTH, height), layout="constrained")
     FigureCanvasAgg(fig)
     return fig, fig.add_subplot()
+
+
+def _title(fig: Figure, title: str) -> None:
+    """The chart's title at the figure's left edge, in line with the caption under it."""
+    fig.suptitle(title, x=0.004, ha="left")
 
 
 def _month_axis(ax: Any, points: Sequence[TrendPoint], locale: str) -> None:
@@ -366,11 +377,6 @@ def _wrapped(label: str) -> str:
         lines = lines[: theme.LABEL_MAX_LINES]
         lines[-1] = lines[-1][: theme.LABEL_WRAP - 1].rstrip() + "…"
     return "\n".join(lines)
-
-
-def _mpl_text(text: str) -> str:
-    """Text matplotlib shows as written: ``$`` would start mathtext."""
-    return text.replace("$", r"\$")
 
 
 def _listing(items: Any) -> str:

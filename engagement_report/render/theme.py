@@ -89,10 +89,13 @@ def rc_params(salt: str) -> dict[str, Any]:
         "font.family": ["sans-serif"],
         "font.sans-serif": [*FONT_FAMILY, "sans-serif"],
         "font.size": LABEL_SIZE,
+        "figure.titlesize": TITLE_SIZE,
+        "figure.titleweight": "bold",
         "axes.titlesize": TITLE_SIZE,
         "axes.titleweight": "bold",
         "axes.titlelocation": "left",
         "axes.titlecolor": INK,
+        "text.color": INK,
         "axes.labelsize": LABEL_SIZE,
         "axes.labelcolor": INK,
         "axes.edgecolor": MUTED,
@@ -116,6 +119,7 @@ def rc_params(salt: str) -> dict[str, Any]:
         "axes.facecolor": BACKGROUND,
         "savefig.facecolor": BACKGROUND,
         "text.usetex": False,
+        "text.parse_math": False,  # a "$" in a category name is text, not mathtext
         "axes.unicode_minus": True,
         "path.simplify": False,
     }

@@ -6,11 +6,10 @@ type dates and numbers in many local ways, so each parser recognises a closed se
 and reports the rest as *invalid*, which is kept apart from *missing* (an empty cell).
 
 The parsers must keep up with a million-row export, so nothing loops over rows in Python:
-cells are classified with anchored regular expressions evaluated by Arrow's RE2 kernels
-(called directly, so pandas never silently falls back to Python's ``re`` row by row), each
-recognised date family is rewritten into ISO text, and pandas' C ISO-8601 parser reads it.
-The regular expressions use ``[0-9]`` rather than ``\\d`` so that no non-ASCII digit is
-ever taken for a number.
+cells are classified by anchored regular expressions run by Arrow's RE2 kernels (called
+directly, so pandas never falls back to Python's ``re`` row by row; ``[0-9]``, not ``\\d``,
+so no non-ASCII digit passes), each date family is rewritten as ISO text, and that is read
+by Arrow's strict ISO cast or, when it balks, by pandas' ISO-8601 parser.
 """
 
 from __future__ import annotations
@@ -50,22 +49,14 @@ _NAMED_MONTH = (
     "(?i)^(?P<d>[0-9]{1,2}) (?P<mon>" + _LETTERS + r"+)\.? (?P<y>[0-9]{4})(?: ?г\.?)?"
     r"(?:,? (?P<t>[0-9]{1,2}:[0-9]{2}(?::[0-9]{2})?))?$"
 )
-# Russian genitive, nominative and abbreviated month names, then the Kazakh ones.
+# Per month: Russian genitive, nominative and abbreviated names, then the Kazakh name.
 _MONTH_NAMES = (
-    "января январь янв қаңтар",
-    "февраля февраль фев ақпан",
-    "марта март мар наурыз",
-    "апреля апрель апр сәуір",
-    "мая май мамыр",
-    "июня июнь июн маусым",
-    "июля июль июл шілде",
-    "августа август авг тамыз",
-    "сентября сентябрь сен сент қыркүйек",
-    "октября октябрь окт қазан",
-    "ноября ноябрь ноя нояб қараша",
-    "декабря декабрь дек желтоқсан",
+    "января январь янв қаңтар|февраля февраль фев ақпан|марта март мар наурыз|"
+    "апреля апрель апр сәуір|мая май мамыр|июня июнь июн маусым|июля июль июл шілде|"
+    "августа август авг тамыз|сентября сентябрь сен сент қыркүйек|октября октябрь окт қазан|"
+    "ноября ноябрь ноя нояб қараша|декабря декабрь дек желтоқсан"
 )
-_MONTHS = {name: number for number, names in enumerate(_MONTH_NAMES, 1) for name in names.split()}
+_MONTHS = {name: n for n, names in enumerate(_MONTH_NAMES.split("|"), 1) for name in names.split()}
 
 
 @dataclass(frozen=True)
@@ -74,7 +65,7 @@ class ParsedDates:
 
     values: pd.Series  # datetime64[ns], naive local time; NaT where missing or invalid
     invalid: pd.Series  # bool: the cell had text that could not be read as a date
-    month_first: bool  # the column's slashed values were read month-first
+    month_first: bool  # the column rule read slashed values month-first (AM/PM ones always are)
 
 
 @dataclass(frozen=True)
@@ -142,9 +133,16 @@ def _to_ns(values: np.ndarray) -> np.ndarray:
 
 def _iso(strings: pa.Array, timezone: str | None = None) -> np.ndarray:
     """Parse ISO-8601 text; with ``timezone``, the text carries a zone and is converted."""
-    series = pd.Series(pd.arrays.ArrowStringArray(strings))
-    parsed = pd.to_datetime(series, format="ISO8601", errors="coerce", utc=timezone is not None)
-    if timezone is not None:
+    zoned = timezone is not None
+    try:  # Arrow's strict cast is several times faster, but refuses the whole batch when
+        # one value is unpadded or impossible; pandas then reads it value by value.
+        stamps = pc.cast(strings, pa.timestamp("ns", "UTC" if zoned else None))
+        parsed = pd.Series(stamps.to_numpy(zero_copy_only=False))
+        parsed = parsed.dt.tz_localize("UTC") if zoned else parsed
+    except pa.ArrowInvalid:
+        series = pd.Series(pd.arrays.ArrowStringArray(strings))
+        parsed = pd.to_datetime(series, format="ISO8601", errors="coerce", utc=zoned)
+    if zoned:
         parsed = parsed.dt.tz_convert(timezone).dt.tz_localize(None)
     return _to_ns(parsed.to_numpy())
 
@@ -314,8 +312,8 @@ def parse_numbers(cells: pd.Series) -> ParsedNumbers:
         if comma_is_decimal:
             strings = pc.replace_substring(strings, ",", ".")
         values[positions] = pc.cast(strings, pa.float64()).to_numpy(zero_copy_only=False)
-    invalid = np.zeros(len(text), dtype=bool)
-    invalid[todo] = True
+    values[np.isinf(values)] = np.nan  # 1e400 is no count or amount anyone typed
+    invalid = present & np.isnan(values)
     index, name = cells.index, cells.name
     return ParsedNumbers(
         values=pd.Series(values, index=index, name=name),
