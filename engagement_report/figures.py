@@ -112,7 +112,8 @@ def response_days(queries: pd.DataFrame) -> pd.Series:
         False
     )
     delta = queries.loc[measurable, "answered_at"] - queries.loc[measurable, "received_at"]
-    return delta.dt.total_seconds() / 86400.0
+    # A bare answer date on the day of receipt reads as midnight: a same-day answer, 0 days.
+    return (delta.dt.total_seconds() / 86400.0).clip(lower=0.0)
 
 
 def _quantile(values: pd.Series, q: float) -> float | None:

@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import openpyxl
@@ -741,3 +742,39 @@ def test_validate_json_golden(tmp_path: Path) -> None:
         GOLDEN.write_text(run.stdout, encoding="utf-8")
     assert GOLDEN.exists(), "run with UPDATE_GOLDEN=1 to write tests/golden/validate.json"
     assert report == json.loads(GOLDEN.read_text(encoding="utf-8"))
+
+
+def test_bare_answer_date_on_the_day_of_receipt_is_a_same_day_answer(tmp_path: Path) -> None:
+    # Received 05.01.2021 15:00, answered "05.01.2021" (no time): not before receipt, 0 days.
+    from engagement_report.config import Config
+    from engagement_report.pipeline import compute, load_and_validate, resolve_period
+
+    (tmp_path / "queries.csv").write_text(
+        "received_at,answered_at,status\n"
+        "05.01.2021 15:00,05.01.2021,answered\n"
+        "05.01.2021 15:00,04.01.2021,answered\n",
+        encoding="utf-8",
+    )
+    data = load_and_validate([tmp_path / "queries.csv"], Config())
+    codes = [p.code for p in data.report.problems]
+    assert codes == ["answered_before_received"]  # only the answer dated the day before
+    assert data.report.problems[0].row == 3
+    figures = compute(
+        data, resolve_period("2021-01", data, Config()), Config(), today=date(2021, 3, 1)
+    )
+    assert figures.queries.responses_measured == 1
+    assert figures.queries.median_response_days == 0.0
+
+
+def test_header_tie_goes_to_the_dataset_with_all_required_columns(tmp_path: Path) -> None:
+    # 'Дата' names both broadcasts.date and press_events.date; only broadcasts has its
+    # required columns (date + questions) here, so the file is read as broadcasts.
+    from engagement_report.config import Config
+    from engagement_report.pipeline import load_and_validate
+
+    (tmp_path / "export.csv").write_text(
+        "Дата,Программа,Количество вопросов\n12.01.2021,Akimat LIVE,30\n", encoding="utf-8"
+    )
+    data = load_and_validate([tmp_path / "export.csv"], Config())
+    assert [s.dataset for s in data.report.sources] == ["broadcasts"]
+    assert int(data.broadcasts["questions_answered"].sum()) == 30

@@ -100,10 +100,12 @@ def find_header_row(
         return None
     if dataset:
         return best.get(dataset)
-    ranked = sorted(best.values(), key=lambda item: -item[1].score)
-    top = ranked[0]
-    if top[1].missing_required() or top[1].score < 2:
+    # A dataset whose required columns are all present beats one that lacks some.
+    complete = [item for item in best.values() if not item[1].missing_required()]
+    ranked = sorted(complete, key=lambda item: -item[1].score)
+    if not ranked or ranked[0][1].score < 2:
         return None
+    top = ranked[0]
     if len(ranked) > 1 and ranked[1][1].score == top[1].score:
         return None
     return top

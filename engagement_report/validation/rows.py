@@ -319,7 +319,18 @@ def _query_rules(
         None,
         f"{header} is empty and there is no answer date: counted as received, not answered",
     )
-    early = answered_at.notna() & (answered_at < frame["received_at"]) & usable
+    received_at = frame["received_at"]
+    # An answer written as a bare date (midnight) on the day of receipt is a same-day answer,
+    # not an answer before receipt.
+    bare_date = answered_at == answered_at.dt.normalize()
+    early = (
+        answered_at.notna()
+        & (
+            (answered_at.dt.normalize() < received_at.dt.normalize())
+            | (~bare_date & (answered_at < received_at))
+        )
+        & usable
+    )
     problems.add(
         early,
         "answered_before_received",
