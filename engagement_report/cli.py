@@ -51,6 +51,14 @@ class ReportFormat(StrEnum):
     json = "json"
 
 
+class Granularity(StrEnum):
+    """Sub-periods of ``summary --by``."""
+
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
 class Language(StrEnum):
     """Report languages."""
 
@@ -205,13 +213,20 @@ def build(
     ] = None,
     today: TodayOpt = None,
     as_of: AsOfOpt = None,
+    fail_on: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--fail-on",
+            help="Exit 1 after writing the report when a check holds, e.g. 'rejected>0', 'coverage<100%'. Repeatable.",
+        ),
+    ] = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
 ) -> None:
     """Read, check and compute; write report.md, report.html, summary.csv and summary.json."""
 
-    def action() -> None:
+    def action() -> int:
         config = _setup(config_path, quiet, verbose)
         from engagement_report import pipeline
 
@@ -228,15 +243,19 @@ def build(
                 templates=templates,
                 today=_today(today),
                 as_of=_date("--as-of", as_of),
+                fail_on=fail_on or (),
             )
         _describe(result.data.report)
         if not result.files:  # formats = [] in the config, and no row rejected
             console.warning("nothing written: the config's formats list is empty")
-            return
-        folder = next(iter(result.files.values())).parent
-        console.info(f"Wrote {', '.join(sorted(result.files))} to {folder}")
+        else:
+            folder = next(iter(result.files.values())).parent
+            console.info(f"Wrote {', '.join(sorted(result.files))} to {folder}")
+        for failed in result.failed_checks:
+            console.error(f"--fail-on {failed.check.text}: measured {failed.value:g}")
+        return int(ExitCode.DATA_PROBLEMS if result.failed_checks else ExitCode.OK)
 
-    _run(debug, action)
+    raise typer.Exit(_run(debug, action))
 
 
 @app.command()
@@ -248,6 +267,23 @@ def summary(
     ] = SummaryFormat.csv,
     no_header: Annotated[
         bool, typer.Option("--no-header", help="CSV without the header row, to append to a file.")
+    ] = False,
+    wide: Annotated[
+        bool,
+        typer.Option(
+            "--wide",
+            help="One row per period, one column per figure (queries.answered_share, ...).",
+        ),
+    ] = False,
+    by: Annotated[
+        Granularity | None,
+        typer.Option("--by", help="One block of rows per month, quarter or year of the period."),
+    ] = None,
+    excel: Annotated[
+        bool,
+        typer.Option(
+            "--excel", help="CSV for Russian-locale Excel: BOM, ';' separator, decimal comma."
+        ),
     ] = False,
     config_path: ConfigOpt = None,
     today: TodayOpt = None,
@@ -262,12 +298,23 @@ def summary(
         from engagement_report import export, pipeline
 
         records = pipeline.summarize(
-            _inputs(inputs, config), config, period, _today(today), _date("--as-of", as_of)
+            _inputs(inputs, config),
+            config,
+            period,
+            _today(today),
+            _date("--as-of", as_of),
+            by=by.value if by else None,
         )
-        if fmt is SummaryFormat.csv:
-            _emit([export.csv_text(records, header=not no_header)])
+        if fmt is SummaryFormat.csv and wide:
+            _emit([export.wide_csv_text(records, header=not no_header, excel=excel)])
+        elif fmt is SummaryFormat.csv:
+            _emit([export.csv_text(records, header=not no_header, excel=excel)])
+        elif fmt is SummaryFormat.json and wide:
+            _emit([export.wide_json_text(records)])
         elif fmt is SummaryFormat.json:
             _emit([export.json_text(records)])
+        elif wide:
+            raise UsageError("--wide works with --format csv or json, not jsonl")
         else:
             _emit(export.jsonl_lines(records))
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from engagement_report.results import Figures
@@ -134,12 +134,18 @@ def summary_records(figures: Figures) -> list[SummaryRecord]:
     return records
 
 
+def _cell(value: Value, decimal: str) -> str:
+    text = format_value(value)
+    return text.replace(".", decimal) if decimal != "." else text
+
+
 def write_csv(
     records: Iterable[SummaryRecord],
     out: io.TextIOBase | io.StringIO,
     *,
     header: bool = True,
     delimiter: str = ",",
+    decimal: str = ".",
 ) -> None:
     """Write records as contract CSV (LF line endings)."""
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
@@ -154,16 +160,69 @@ def write_csv(
                 r.metric,
                 r.dimension,
                 r.category,
-                format_value(r.value),
+                _cell(r.value, decimal),
             ]
         )
 
 
-def csv_text(records: Iterable[SummaryRecord], *, header: bool = True) -> str:
-    """The contract CSV as a string."""
+def csv_text(records: Iterable[SummaryRecord], *, header: bool = True, excel: bool = False) -> str:
+    """The contract CSV as a string; ``excel`` gives BOM, ``;`` and decimal commas for Russian-locale Excel."""
     buffer = io.StringIO()
-    write_csv(records, buffer, header=header)
+    if excel:
+        buffer.write("\ufeff")
+        write_csv(records, buffer, header=header, delimiter=";", decimal=",")
+    else:
+        write_csv(records, buffer, header=header)
     return buffer.getvalue()
+
+
+def wide_column(record: SummaryRecord) -> str:
+    """``queries.answered_share`` for totals, ``queries.received.topic.Public transport`` for breakdowns."""
+    name = f"{record.dataset}.{record.metric}"
+    return name if record.dimension == "total" else f"{name}.{record.dimension}.{record.category}"
+
+
+def wide_table(records: Sequence[SummaryRecord]) -> tuple[list[str], list[list[Value | str]]]:
+    """One row per period, one column per figure (columns in order of first appearance)."""
+    columns: dict[str, None] = {}
+    periods: dict[tuple[str, str], dict[str, Value]] = {}
+    for r in records:
+        column = wide_column(r)
+        columns.setdefault(column, None)
+        periods.setdefault((r.period_start, r.period_end), {})[column] = r.value
+    names = ["period_start", "period_end", *columns]
+    rows: list[list[Value | str]] = [
+        [start, end, *(values.get(c) for c in columns)] for (start, end), values in periods.items()
+    ]
+    return names, rows
+
+
+def wide_csv_text(
+    records: Sequence[SummaryRecord], *, header: bool = True, excel: bool = False
+) -> str:
+    """The wide table as CSV, with the same number rules as the long format."""
+    names, rows = wide_table(records)
+    delimiter, decimal = (";", ",") if excel else (",", ".")
+    buffer = io.StringIO()
+    if excel:
+        buffer.write("\ufeff")
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
+    if header:
+        writer.writerow(names)
+    for row in rows:
+        writer.writerow([row[0], row[1], *(_cell(v, decimal) for v in row[2:])])  # type: ignore[arg-type]
+    return buffer.getvalue()
+
+
+def wide_json_text(records: Sequence[SummaryRecord]) -> str:
+    """The wide table as a JSON array of objects."""
+    names, rows = wide_table(records)
+    return (
+        json.dumps(
+            [dict(zip(names, row, strict=True)) for row in rows], ensure_ascii=False, indent=2
+        )
+        + "\n"
+    )
 
 
 def json_text(records: Iterable[SummaryRecord]) -> str:

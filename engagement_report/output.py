@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 
 from engagement_report.errors import OutputError
@@ -59,3 +61,41 @@ def write_files(
                     f"{folder / name}: cannot remove an old file: {exc.strerror or exc}"
                 ) from None
     return written
+
+
+LOCK_NAME = ".engagement-report.lock"
+
+
+@contextmanager
+def folder_lock(folder: Path, timeout: float = 300.0) -> Iterator[None]:
+    """Hold an exclusive lock on ``folder`` so two runs never interleave their files.
+
+    A second run waits up to ``timeout`` seconds for the first, then fails with
+    a message naming the folder (exit 3). The lock is released when the
+    process ends, whatever the way it ends.
+    """
+    import fcntl
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = (folder / LOCK_NAME).open("a")
+    except OSError as exc:
+        raise OutputError(
+            f"{folder}: cannot create the output folder: {exc.strerror or exc}"
+        ) from None
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OutputError(
+                        f"{folder}: another engagement-report run is writing this folder "
+                        f"(waited {timeout:.0f} s); try again when it has finished"
+                    ) from None
+                time.sleep(0.2)
+        yield
+    finally:
+        handle.close()

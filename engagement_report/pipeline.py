@@ -13,17 +13,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
 from engagement_report import __version__
 from engagement_report.analysis import agenda, comparisons, compute, coverage, open_queries, trend
+from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
 from engagement_report.errors import DataQualityError, UsageError
 from engagement_report.export import SummaryRecord, csv_text, json_text, summary_records
 from engagement_report.loading import load_inputs
 from engagement_report.models import CleanData, ValidationReport
-from engagement_report.output import write_files
+from engagement_report.output import folder_lock, write_files
 from engagement_report.periods import Period, PeriodError, parse_period, period_for_span
 from engagement_report.render.charts import CHART_FILES, attach_charts, chart_files
 from engagement_report.render.context import ReportContext
@@ -42,6 +44,7 @@ class BuildResult:
     data: CleanData
     context: ReportContext
     files: dict[str, Path]
+    failed_checks: tuple[CheckResult, ...] = ()
 
 
 def load_and_validate(inputs: Sequence[str | Path], config: Config) -> CleanData:
@@ -149,11 +152,49 @@ def summarize(
     period: str | None = None,
     today: date | None = None,
     as_of: date | None = None,
+    by: Literal["month", "quarter", "year"] | None = None,
 ) -> list[SummaryRecord]:
-    """The ``summary`` command: records of every figure of the period."""
+    """The ``summary`` command: records of every figure of the period, or of each sub-period."""
     data = load_and_validate(inputs, config)
     resolved = resolve_period(period, data, config, today)
-    return summary_records(compute(data, resolved, config, today, as_of))
+    pieces = resolved.split(by) if by else [resolved]
+    records: list[SummaryRecord] = []
+    for piece in pieces:
+        # --as-of applies to the whole range; each piece is otherwise cut at its own end.
+        records += summary_records(compute(data, piece, config, today, as_of))
+    return records
+
+
+def check_values(data: CleanData, figures: Figures) -> dict[str, float | None]:
+    """The measures ``--fail-on`` checks read."""
+    covered = coverage(data, figures.period)
+    months = len(figures.period.months())
+    shares = [
+        len(have) / months for dataset, (have, _) in covered.items() if dataset in data.present
+    ]
+    deadlines = figures.deadlines
+    return {
+        "rejected": data.report.rejected,
+        "warnings": data.report.warnings,
+        "duplicates": sum(s.duplicate for s in data.report.sources),
+        "coverage": min(shares) if shares else None,
+        "received": figures.queries.received,
+        "answered_share": figures.queries.answered_share,
+        "on_time_share": deadlines.on_time_share if deadlines else None,
+        "open_overdue": deadlines.open_overdue if deadlines else None,
+    }
+
+
+def output_folder(config: Config, period: Period, out: Path | None) -> Path:
+    """``--out``, else the config's ``output`` (relative to the config file), else ``reports``, plus the period."""
+    if out is not None:
+        return out
+    if config.output is None:
+        return Path("reports") / period.label
+    base = Path(config.output).expanduser()
+    if not base.is_absolute() and config.source is not None:
+        base = config.source.parent / base
+    return base / period.label
 
 
 def build(
@@ -167,8 +208,15 @@ def build(
     templates: Path | None = None,
     today: date | None = None,
     as_of: date | None = None,
+    fail_on: Sequence[str] = (),
+    lock_timeout: float = 300.0,
 ) -> BuildResult:
-    """The ``build`` command: reports, summaries and rejected rows written into ``out``."""
+    """The ``build`` command: reports, summaries and rejected rows written into ``out``.
+
+    ``fail_on`` checks (``rejected>0``, ``coverage<100%``) are measured after the
+    files are written; the failed ones are in ``BuildResult.failed_checks``.
+    """
+    checks = [parse_check(text) for text in fail_on]
     data = load_and_validate(inputs, config)
     if strict and data.report.rejected:
         raise DataQualityError(
@@ -199,6 +247,8 @@ def build(
     }
     if len(data.rejected_rows):
         texts["rejected.csv"] = rejected_csv(data)
-    target = out or Path(config.output or "reports") / resolved.label
-    files = write_files(target, texts, stale=("rejected.csv", *wanted.values(), *CHART_FILES))
-    return BuildResult(figures, data, context, files)
+    target = output_folder(config, resolved, out)
+    with folder_lock(target, lock_timeout):
+        files = write_files(target, texts, stale=("rejected.csv", *wanted.values(), *CHART_FILES))
+    results = evaluate(checks, check_values(data, figures))
+    return BuildResult(figures, data, context, files, tuple(r for r in results if r.failed))

@@ -67,6 +67,18 @@ def run_script(*args: str | Path, cwd: Path, umask: int = -1) -> subprocess.Comp
     )
 
 
+def written(out: Path) -> set[str]:
+    """Files written into ``out``; the Markdown report's ``charts/`` folder (SVG files
+    the report links to) is checked here and left out of the answer."""
+    if not out.exists():
+        return set()
+    names = {p.name for p in out.iterdir()}
+    if "charts" in names:
+        assert "report.md" in names
+        assert {p.suffix for p in (out / "charts").iterdir()} <= {".svg"}
+    return names - {"charts"}
+
+
 def csv_rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
@@ -84,7 +96,7 @@ def test_build_on_sample_data_writes_reports_and_says_where(sample_data: Path, t
     result = invoke("build", sample_data, "--out", out)
     assert result.exit_code == 0, result.stderr
     assert result.stdout == ""
-    assert {p.name for p in out.iterdir()} == REPORT_FILES
+    assert written(out) == REPORT_FILES
     assert str(out) in result.stderr
     assert "Traceback" not in result.stderr
     data = (out / "summary.csv").read_bytes()
@@ -103,30 +115,31 @@ def test_build_through_the_console_script(tiny: Path, tmp_path: Path) -> None:
     proc = run_script("build", tiny, "--out", out, "--period", "2021-03", cwd=tmp_path, umask=0o022)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == ""
-    assert {p.name for p in out.iterdir()} == REPORT_FILES
+    assert written(out) == REPORT_FILES
     assert str(out) in proc.stderr
     assert "Traceback" not in proc.stderr
     # Written via temporary files, yet readable as the umask allows (not owner-only).
-    for name in REPORT_FILES:
-        assert stat.S_IMODE((out / name).stat().st_mode) == 0o644, name
+    files = [out / name for name in REPORT_FILES]
+    files += list((out / "charts").glob("*")) if (out / "charts").is_dir() else []
+    for path in files:
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644, path
 
 
 @pytest.mark.parametrize(
-    ("formats", "written"),
+    ("formats", "expected"),
     [('["csv", "md"]', {"summary.csv", "report.md"}), ("[]", set())],
 )
 def test_build_writes_only_the_configured_formats(
-    formats: str, written: set[str], tiny: Path, tmp_path: Path
+    formats: str, expected: set[str], tiny: Path, tmp_path: Path
 ) -> None:
     config = tmp_path / "engagement-report.toml"
     config.write_text(f"formats = {formats}\n", encoding="utf-8")
     out = tmp_path / "out"
     result = invoke("build", tiny, "--out", out, "--config", config)
     assert result.exit_code == 0, result.stderr
-    files = {p.name for p in out.iterdir()} if out.exists() else set()
-    assert files == written
+    assert written(out) == expected
     assert "Traceback" not in result.stderr and "internal error" not in result.stderr
-    if not written:
+    if not expected:
         assert "nothing written" in result.stderr
 
 
@@ -140,7 +153,7 @@ def test_build_strict_refuses_rejected_rows(write_inputs, tmp_path: Path) -> Non
     lenient = tmp_path / "lenient"
     result = invoke("build", folder, "--out", lenient)
     assert result.exit_code == 0, result.stderr
-    assert {p.name for p in lenient.iterdir()} == REPORT_FILES | {"rejected.csv"}
+    assert written(lenient) == REPORT_FILES | {"rejected.csv"}
     assert "1 row(s) rejected" in result.stderr
 
 
