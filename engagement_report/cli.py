@@ -353,6 +353,58 @@ def validate_command(
     raise typer.Exit(code)
 
 
+@app.command()
+def init(
+    folder: Annotated[
+        Path,
+        typer.Argument(
+            help="Folder for engagement-report.toml and data/; default: the current folder.",
+            show_default=False,
+        ),
+    ] = Path(),
+    lang: Annotated[
+        Language | None,
+        typer.Option(
+            "--lang",
+            help="Language of sheets, headers, lists and comments; default from --config, else en.",
+        ),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite the kit's files where they exist.")
+    ] = False,
+    config_path: Annotated[
+        Path | None,
+        typer.Option(
+            "--config",
+            "-c",
+            help="Take settings and the topic, channel and district lists from this config.",
+        ),
+    ] = None,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Start a folder: a commented engagement-report.toml and empty workbooks in data/."""
+
+    def action() -> None:
+        console.configure(quiet=quiet)
+        # Only an explicit --config: a new kit must not inherit whatever config is lying around.
+        config = load_config(config_path)
+        from engagement_report.starter import write_start_kit
+
+        written = write_start_kit(
+            folder, lang.value if lang else config.lang, config, overwrite=force
+        )
+        console.info(
+            f"Wrote {', '.join(p.relative_to(folder).as_posix() for p in written)} to {folder}"
+        )
+        console.info(
+            f"Fill in the workbooks in {folder / 'data'}, then run 'engagement-report validate' "
+            f"and 'engagement-report build' in {folder}"
+        )
+
+    _run(debug, action)
+
+
 def _describe(report: object) -> None:
     from engagement_report.models import ValidationReport
 
@@ -363,6 +415,11 @@ def _describe(report: object) -> None:
             f"{where}: read as {source.dataset} (header on row {source.header_row}); "
             f"{source.used} of {source.rows_read} rows used"
         )
+        if source.mapping:
+            mapped = ", ".join(
+                f"{column} ← {header!r}" for column, header in source.mapping.items()
+            )
+            console.detail(f"{where}: columns: {mapped}")
         if source.ignored_columns:
             console.detail(f"{where}: ignored columns: {', '.join(source.ignored_columns)}")
     for skipped in report.skipped:

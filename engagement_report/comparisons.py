@@ -141,14 +141,20 @@ def headline_figures(
             return None
         return spec.read(figures)
 
+    def value(spec: _Spec) -> float | None:
+        # A dataset with no input file at all has no figures, not zeros.
+        if current.datasets and spec.dataset not in current.datasets:
+            return None
+        return spec.read(current)
+
     return tuple(
         HeadlineFigure(
             key=spec.key,
             label=spec.label,
-            value=spec.read(current),
+            value=value(spec),
             kind=spec.kind,
-            vs_previous=change(spec.read(current), base(previous, spec), spec.higher_is),
-            vs_year_ago=change(spec.read(current), base(year_ago, spec), spec.higher_is),
+            vs_previous=change(value(spec), base(previous, spec), spec.higher_is),
+            vs_year_ago=change(value(spec), base(year_ago, spec), spec.higher_is),
         )
         for spec in HEADLINES
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
@@ -88,6 +89,8 @@ def format_value(value: Value) -> str:
         return str(int(value))
     if isinstance(value, int):
         return str(value)
+    if math.isnan(value) or math.isinf(value):
+        return ""
     text = f"{round(float(value), 6):.6f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
@@ -105,7 +108,11 @@ def summary_records(figures: Figures) -> list[SummaryRecord]:
     def record(
         dataset: str, metric: str, value: Value, dimension: str = "total", category: str = ""
     ) -> SummaryRecord:
-        return SummaryRecord(start, end, dataset, metric, dimension, category, _rounded(value))
+        # A dataset with no input file at all is unknown, not zero.
+        known = not figures.datasets or dataset in figures.datasets
+        return SummaryRecord(
+            start, end, dataset, metric, dimension, category, _rounded(value) if known else None
+        )
 
     records = [record("queries", m, getattr(figures.queries, m)) for m in QUERY_TOTALS]
     if figures.deadlines is not None:

@@ -11,7 +11,7 @@ import os
 import tempfile
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from engagement_report.errors import OutputError
@@ -24,34 +24,53 @@ def _umask() -> int:
     return mask
 
 
+def _write_temp(path: Path, text: str) -> Path:
+    """Write ``text`` (UTF-8, as given) to a new temporary file beside ``path``; its name."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        # mkstemp creates the file owner-only (0600); give it the mode a plain open()
+        # would, so a web server or a colleague can still read the report.
+        os.fchmod(fd, 0o666 & ~_umask())
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return Path(tmp)
+
+
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` (UTF-8, as given) to ``path`` via a temporary file and a rename."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            # mkstemp creates the file owner-only (0600); give it the mode a plain open()
-            # would, so a web server or a colleague can still read the report.
-            os.fchmod(fd, 0o666 & ~_umask())
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                handle.write(text)
-            Path(tmp).replace(path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    write_files(path.parent, {path.name: text})
 
 
 def write_files(
     folder: Path, texts: Mapping[str, str], stale: Iterable[str] = ()
 ) -> dict[str, Path]:
-    """Write every ``name → text`` into ``folder``; remove ``stale`` files this run did not produce."""
-    written = {}
-    for name, text in texts.items():
-        path = folder / name
-        write_atomic(path, text)
-        written[name] = path
+    """Write every ``name → text`` into ``folder``; remove ``stale`` files this run did not produce.
+
+    Every file is first written to a temporary name; only when all of them are written
+    are they renamed into place, so a failure while writing (a full disk, a quota)
+    leaves the previous report as it was and no temporary file behind.
+    """
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name, text in texts.items():
+            path = folder / name
+            try:
+                staged.append((_write_temp(path, text), path))
+            except OSError as exc:
+                raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        for tmp, path in staged:
+            try:
+                tmp.replace(path)
+            except OSError as exc:
+                raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        for tmp, _ in staged:
+            with suppress(OSError):
+                tmp.unlink(missing_ok=True)  # gone already once renamed into place
     for name in stale:
         if name not in texts:
             try:
@@ -60,7 +79,7 @@ def write_files(
                 raise OutputError(
                     f"{folder / name}: cannot remove an old file: {exc.strerror or exc}"
                 ) from None
-    return written
+    return {name: folder / name for name in texts}
 
 
 LOCK_NAME = ".engagement-report.lock"

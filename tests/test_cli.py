@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from engagement_report import __version__, export, pipeline
 from engagement_report.cli import app
 from engagement_report.config import Config
+from engagement_report.output import LOCK_NAME
 from engagement_report.periods import parse_period
 
 SCRIPT = Path(sys.executable).parent / "engagement-report"
@@ -68,15 +69,18 @@ def run_script(*args: str | Path, cwd: Path, umask: int = -1) -> subprocess.Comp
 
 
 def written(out: Path) -> set[str]:
-    """Files written into ``out``; the Markdown report's ``charts/`` folder (SVG files
-    the report links to) is checked here and left out of the answer."""
+    """Files written into ``out``. The Markdown report's ``charts/`` folder (SVG files
+    the report links to) and the folder's lock file are checked here and left out of
+    the answer; a leftover temporary file would show up."""
     if not out.exists():
         return set()
     names = {p.name for p in out.iterdir()}
     if "charts" in names:
         assert "report.md" in names
         assert {p.suffix for p in (out / "charts").iterdir()} <= {".svg"}
-    return names - {"charts"}
+    if LOCK_NAME in names:
+        assert (out / LOCK_NAME).stat().st_size == 0
+    return names - {"charts", LOCK_NAME}
 
 
 def csv_rows(text: str) -> list[dict[str, str]]:

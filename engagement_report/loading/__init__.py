@@ -55,7 +55,8 @@ def discover_inputs(inputs: Iterable[str | Path]) -> list[Path]:
             matches = sorted(Path(p) for p in glob.glob(str(path), recursive=True))  # noqa: PTH207 (absolute patterns)
             if not matches:
                 raise InputError(f"{text}: no file matches this pattern")
-            files.extend(m for m in matches if m.is_file())
+            # Excel's ~$ lock files and hidden files match *.xlsx too; they are never data.
+            files.extend(m for m in matches if m.is_file() and not m.name.startswith((".", "~$")))
         else:
             raise InputError(f"{text}: no such file or folder")
     seen: set[Path] = set()
