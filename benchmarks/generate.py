@@ -171,7 +171,9 @@ def make_queries(rows: int, seed: int = SEED) -> Queries:
     weekend = weekday >= 5
     redo = weekend & (rng.random(rows) < 0.6)
     day[redo] = rng.integers(0, days, int(redo.sum()))
-    minute = rng.choice(24, rows, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum()) * 60 + rng.integers(0, 60, rows)
+    minute = rng.choice(24, rows, p=HOUR_WEIGHTS / HOUR_WEIGHTS.sum()) * 60 + rng.integers(
+        0, 60, rows
+    )
     received = np.sort(START + day.astype("timedelta64[D]") + minute.astype("timedelta64[m]"))
     status = _pick(rng, STATUSES, rows)
     answered_mask = np.isin(status, list(ANSWERED)) & ~((status == "") & (rng.random(rows) < 0.3))
@@ -196,7 +198,9 @@ def make_queries(rows: int, seed: int = SEED) -> Queries:
     district = _pick(rng, DISTRICTS, rows)
     department = np.array(DEPARTMENTS, dtype=object)[rng.integers(0, len(DEPARTMENTS), rows)]
     year = received.astype("datetime64[Y]").astype(int) + 1970
-    ids = np.array([f"ОБ-{y}-{i:07d}" for y, i in zip(year, range(1, rows + 1), strict=True)], object)
+    ids = np.array(
+        [f"ОБ-{y}-{i:07d}" for y, i in zip(year, range(1, rows + 1), strict=True)], object
+    )
     again = np.flatnonzero(rng.random(rows) < 0.001)  # entered twice: the later row wins
     again = again[again > 0]
     ids[again] = ids[again - 1]
@@ -222,12 +226,18 @@ def make_queries(rows: int, seed: int = SEED) -> Queries:
     counts = np.diff(bounds)
     # Where each total row goes (after its day's rows) and where blank rows go.
     blanks = np.sort(rng.choice(rows, max(int(rows * 0.008), 1), replace=False))
-    kinds = [np.zeros(rows, np.int8), np.full(len(counts), 2, np.int8), np.ones(len(blanks), np.int8)]
+    kinds = [
+        np.zeros(rows, np.int8),
+        np.full(len(counts), 2, np.int8),
+        np.ones(len(blanks), np.int8),
+    ]
     # Sort keys: data row i → 2i+0.5; total after day block ending at b → 2b; blank before i → 2i.
     keys = np.concatenate([2 * np.arange(rows) + 1, 2 * bounds[1:], 2 * blanks])
     order = np.argsort(keys, kind="stable")
     kind = np.concatenate(kinds)[order]
-    source = np.concatenate([np.arange(rows), np.full(len(counts), -1), np.full(len(blanks), -1)])[order]
+    source = np.concatenate([np.arange(rows), np.full(len(counts), -1), np.full(len(blanks), -1)])[
+        order
+    ]
     total = np.concatenate([np.zeros(rows, int), counts, np.zeros(len(blanks), int)])[order]
 
     def spread(values: np.ndarray, empty: object) -> np.ndarray:
@@ -562,7 +572,9 @@ def write_queries_parquet(folder: Path, q: Queries) -> None:
         {
             QUERY_HEADERS[0]: pa.array(q.query_id[data], pa.string()),
             QUERY_HEADERS[1]: pa.array(received, pa.timestamp("ms")),
-            QUERY_HEADERS[2]: pa.array(q.answered[data].astype("datetime64[ms]"), pa.timestamp("ms")),
+            QUERY_HEADERS[2]: pa.array(
+                q.answered[data].astype("datetime64[ms]"), pa.timestamp("ms")
+            ),
             QUERY_HEADERS[3]: pa.array(_nulls(q.status[data]), pa.string()),
             QUERY_HEADERS[4]: pa.array(_nulls(q.topic[data]), pa.string()),
             QUERY_HEADERS[5]: pa.array(q.channel[data], pa.string()),
@@ -601,7 +613,9 @@ def folder_for(size: str, fmt: str, root: Path = DATA) -> Path:
     return root / size / fmt
 
 
-def generate(size: str, formats: Iterable[str], root: Path = DATA, *, quiet: bool = False) -> dict[str, Path]:
+def generate(
+    size: str, formats: Iterable[str], root: Path = DATA, *, quiet: bool = False
+) -> dict[str, Path]:
     """Write (or reuse) the inputs of ``size`` in ``formats``; the folder of each format."""
     rows = SIZES.get(size) or int(size)
     wanted = {"version": VERSION, "seed": SEED, "rows": rows}
@@ -616,7 +630,10 @@ def generate(size: str, formats: Iterable[str], root: Path = DATA, *, quiet: boo
         if queries is None:
             started = time.perf_counter()
             queries = make_queries(rows)
-            _say(quiet, f"{size}: {len(queries):,} rows planned in {time.perf_counter() - started:.1f} s")
+            _say(
+                quiet,
+                f"{size}: {len(queries):,} rows planned in {time.perf_counter() - started:.1f} s",
+            )
         folder.mkdir(parents=True, exist_ok=True)
         for old in folder.iterdir():
             old.unlink()
@@ -634,7 +651,9 @@ def _say(quiet: bool, message: str) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default=None, help="comma-separated: 100k, 1m, 10m or a row count")
+    parser.add_argument(
+        "--sizes", default=None, help="comma-separated: 100k, 1m, 10m or a row count"
+    )
     parser.add_argument("--formats", default=None, help="comma-separated: xlsx, csv, parquet")
     parser.add_argument("--out", type=Path, default=DATA)
     args = parser.parse_args(argv)

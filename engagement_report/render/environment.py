@@ -70,6 +70,7 @@ def make_environment(kind: Kind, lang: str = "en", user_dir: Path | None = None)
         number=partial(filters.number, locale=locale),
         percent=partial(filters.percent, locale=locale),
         signed=partial(filters.signed, locale=locale),
+        signed_percent=partial(filters.signed_percent, locale=locale),
         long_date=partial(filters.long_date, locale=locale),
         month_name=partial(filters.month_name, locale=locale),
         translate=partial(filters.translate, translations=translations, words=DATA_WORDS),

@@ -36,6 +36,14 @@ def percent(value: float | None, decimals: int = 1, *, locale: str = "en") -> st
     return format_percent(value, format=_percent_pattern(locale, decimals), locale=locale)
 
 
+def signed_percent(value: float | None, decimals: int = 1, *, locale: str = "en") -> str:
+    """A relative change with its sign: ``0.085`` → ``+8.5%`` (en), ``+8,5 %`` (ru)."""
+    if value is None:
+        return MISSING
+    text = percent(abs(value), decimals, locale=locale)
+    return ("+" if value > 0 else "−" if value < 0 else "±") + text
+
+
 @lru_cache(maxsize=32)
 def _percent_pattern(locale: str, decimals: int) -> str:
     # The locale's own pattern (``#,##0 %`` in Russian, with a no-break space) with a
