@@ -244,6 +244,7 @@ def build(
                 today=_today(today),
                 as_of=_date("--as-of", as_of),
                 fail_on=fail_on or (),
+                command=["engagement-report", *sys.argv[1:]],
             )
         _describe(result.data.report)
         if not result.files:  # formats = [] in the config, and no row rejected
@@ -405,6 +406,39 @@ def init(
     _run(debug, action)
 
 
+@app.command()
+def diff(
+    old_dir: Annotated[
+        Path,
+        typer.Argument(
+            help="Report folder of the earlier run (holds manifest.json).", show_default=False
+        ),
+    ],
+    new_dir: Annotated[
+        Path, typer.Argument(help="Report folder of the later run.", show_default=False)
+    ],
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="text or json.")
+    ] = ReportFormat.text,
+    debug: DebugOpt = False,
+) -> None:
+    """Explain why two runs differ: changed input files, rows counted, then figures.
+
+    Reads each folder's manifest.json (written by build). Exit 0, or 2 without a readable manifest.
+    """
+
+    def action() -> None:
+        from engagement_report import manifest
+
+        result = manifest.diff_runs(old_dir, new_dir)
+        if fmt is ReportFormat.json:
+            _emit([json.dumps(manifest.diff_dict(result), ensure_ascii=False, indent=2) + "\n"])
+        else:
+            _emit([manifest.diff_text(result)])
+
+    _run(debug, action)
+
+
 def _describe(report: object) -> None:
     from engagement_report.models import ValidationReport
 
@@ -433,11 +467,17 @@ def _describe(report: object) -> None:
 
 
 def _emit(chunks: object) -> None:
-    """Write data to stdout; a reader that closes the pipe early ends the run quietly."""
+    """Write data to stdout, as UTF-8 whatever the locale (the summary contract);
+    a reader that closes the pipe early ends the run quietly."""
     try:
-        for chunk in chunks:  # type: ignore[attr-defined]
-            sys.stdout.write(chunk)
         sys.stdout.flush()
+        out = getattr(sys.stdout, "buffer", None)
+        for chunk in chunks:  # type: ignore[attr-defined]
+            if out is None:
+                sys.stdout.write(chunk)
+            else:
+                out.write(chunk.encode("utf-8", "surrogateescape"))
+        (out or sys.stdout).flush()
     except BrokenPipeError:
         # Python would complain again when flushing stdout at exit; point it at devnull.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -176,7 +176,8 @@ def csv_text(records: Iterable[SummaryRecord], *, header: bool = True, excel: bo
     """The contract CSV as a string; ``excel`` gives BOM, ``;`` and decimal commas for Russian-locale Excel."""
     buffer = io.StringIO()
     if excel:
-        buffer.write("\ufeff")
+        if header:  # the BOM marks the start of a file; rows to append (--no-header) go without
+            buffer.write("\ufeff")
         write_csv(records, buffer, header=header, delimiter=";", decimal=",")
     else:
         write_csv(records, buffer, header=header)
@@ -211,7 +212,7 @@ def wide_csv_text(
     names, rows = wide_table(records)
     delimiter, decimal = (";", ",") if excel else (",", ".")
     buffer = io.StringIO()
-    if excel:
+    if excel and header:  # no BOM in rows meant to be appended to a file (--no-header)
         buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     if header:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -21,11 +22,12 @@ from engagement_report import __version__
 from engagement_report.analysis import agenda, comparisons, compute, coverage, open_queries, trend
 from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
-from engagement_report.errors import DataQualityError, UsageError
+from engagement_report.errors import DataQualityError, OutputError, UsageError
 from engagement_report.export import SummaryRecord, csv_text, json_text, summary_records
-from engagement_report.loading import load_inputs
+from engagement_report.loading import discover_inputs, load_inputs
+from engagement_report.manifest import MANIFEST_NAME, build_manifest, manifest_text
 from engagement_report.models import CleanData, ValidationReport
-from engagement_report.output import folder_lock, write_files
+from engagement_report.output import folder_lock, write_atomic, write_files
 from engagement_report.periods import Period, PeriodError, parse_period, period_for_span
 from engagement_report.render.charts import CHART_FILES, attach_charts, chart_files
 from engagement_report.render.context import ReportContext
@@ -210,6 +212,8 @@ def build(
     as_of: date | None = None,
     fail_on: Sequence[str] = (),
     lock_timeout: float = 300.0,
+    command: Sequence[str] | None = None,
+    generated_at: datetime | None = None,
 ) -> BuildResult:
     """The ``build`` command: reports, summaries and rejected rows written into ``out``.
 
@@ -249,6 +253,27 @@ def build(
         texts["rejected.csv"] = rejected_csv(data)
     target = output_folder(config, resolved, out)
     with folder_lock(target, lock_timeout):
+        # The manifest vouches for a complete run: the old one goes before any file is
+        # replaced, so a build that fails half-way leaves none ('diff' then refuses it).
+        manifest_path = target / MANIFEST_NAME
+        try:
+            manifest_path.unlink(missing_ok=True)
+        except OSError as exc:
+            raise OutputError(
+                f"{manifest_path}: cannot remove the old manifest: {exc.strerror or exc}"
+            ) from None
         files = write_files(target, texts, stale=("rejected.csv", *wanted.values(), *CHART_FILES))
+        if texts:  # formats = [] and no row rejected: nothing written, so no manifest
+            manifest = build_manifest(
+                command=list(command) if command is not None else ["pipeline.build"],
+                period=resolved,
+                inputs=discover_inputs(inputs),
+                report=data.report,
+                records=records,
+                files=texts,
+                generated_at=generated_at or datetime.now(ZoneInfo(config.timezone)),
+            )
+            write_atomic(manifest_path, manifest_text(manifest))
+            files[MANIFEST_NAME] = manifest_path
     results = evaluate(checks, check_values(data, figures))
     return BuildResult(figures, data, context, files, tuple(r for r in results if r.failed))

@@ -80,7 +80,11 @@ def written(out: Path) -> set[str]:
         assert {p.suffix for p in (out / "charts").iterdir()} <= {".svg"}
     if LOCK_NAME in names:
         assert (out / LOCK_NAME).stat().st_size == 0
-    return names - {"charts", LOCK_NAME}
+    if "manifest.json" in names:
+        # The run manifest lists every other file written, with its hash.
+        listed = {o["name"] for o in json.loads((out / "manifest.json").read_text())["outputs"]}
+        assert {n for n in names - {"charts", LOCK_NAME, "manifest.json"}} <= listed
+    return names - {"charts", LOCK_NAME, "manifest.json"}
 
 
 def csv_rows(text: str) -> list[dict[str, str]]:
