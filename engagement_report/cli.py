@@ -253,7 +253,8 @@ def build(
             folder = next(iter(result.files.values())).parent
             console.info(f"Wrote {', '.join(sorted(result.files))} to {folder}")
         for failed in result.failed_checks:
-            console.error(f"--fail-on {failed.check.text}: measured {failed.value:g}")
+            measured = "no value" if failed.value is None else f"{failed.value:g}"
+            console.error(f"--fail-on {failed.check.text}: measured {measured}")
         return int(ExitCode.DATA_PROBLEMS if result.failed_checks else ExitCode.OK)
 
     raise typer.Exit(_run(debug, action))

@@ -17,8 +17,16 @@ _state = {"quiet": False, "verbose": False}
 
 
 def _console() -> Console:
-    no_color = bool(os.environ.get("NO_COLOR")) or not sys.stderr.isatty()
-    return Console(file=sys.stderr, no_color=no_color, highlight=False, soft_wrap=True, emoji=False)
+    plain = bool(os.environ.get("NO_COLOR")) or not sys.stderr.isatty()
+    # NO_COLOR means no escape codes at all: Rich's no_color keeps bold, so drop the colour system.
+    return Console(
+        file=sys.stderr,
+        no_color=plain,
+        color_system=None if plain else "auto",
+        highlight=False,
+        soft_wrap=True,
+        emoji=False,
+    )
 
 
 def configure(*, quiet: bool = False, verbose: bool = False) -> None:
