@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 import pytest
+from workbooks import Rows, write_xlsx
 
 from engagement_report import pipeline
 from engagement_report.config import Config
@@ -21,24 +21,6 @@ from engagement_report.loading.headers import find_header_row
 from engagement_report.models import CleanData, SourceAccount
 from engagement_report.schema import dataset_for_name, header_key
 from engagement_report.validation.report import report_as_text
-
-Rows = list[list[object]]
-
-
-def write_xlsx(path: Path, sheets: dict[str, Rows], merge: dict[str, str] | None = None) -> Path:
-    """A workbook with one sheet per item; ``None`` cells stay empty, rows are 1-based."""
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in sheets.items():
-        sheet = workbook.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None:
-                    sheet.cell(r, c, value)
-        if merge and name in merge:
-            sheet.merge_cells(merge[name])
-    workbook.save(path)
-    return path
 
 
 def load(*paths: Path, config: Config | None = None) -> CleanData:

@@ -19,6 +19,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
+from workbooks import Rows, write_xlsx
 
 from engagement_report import pipeline
 from engagement_report.cli import app
@@ -28,22 +29,6 @@ from engagement_report.models import CleanData, SourceAccount
 from engagement_report.validation.problems import PROBLEMS_LISTED_PER_SOURCE
 
 GOLDEN = Path(__file__).parent / "golden" / "validate.json"
-
-Rows = list[list[object]]
-
-
-def write_xlsx(path: Path, sheets: dict[str, Rows]) -> Path:
-    """A workbook with one sheet per item; ``None`` cells stay empty, rows are 1-based."""
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for name, rows in sheets.items():
-        sheet = workbook.create_sheet(name)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                if value is not None:
-                    sheet.cell(r, c, value)
-    workbook.save(path)
-    return path
 
 
 def write_csv(path: Path, text: str, encoding: str = "utf-8") -> Path:
