@@ -1,0 +1,138 @@
+"""Period comparisons and the 12-month trend, with hand-computed figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from engagement_report import pipeline
+from engagement_report.analysis import comparisons, compute, trend
+from engagement_report.comparisons import change
+from engagement_report.config import Config
+from engagement_report.periods import parse_period
+
+QUERIES = """\
+query_id,received_at,answered_at,status
+a1,2020-01-10 09:00,2020-01-11 09:00,answered
+a2,2020-01-12 09:00,,in_progress
+d1,2020-12-01 09:00,2020-12-05 09:00,answered
+d2,2020-12-02 09:00,2020-12-06 09:00,answered
+j1,2021-01-05 09:00,2021-01-06 09:00,answered
+j2,2021-01-06 09:00,2021-01-08 09:00,answered
+j3,2021-01-07 09:00,2021-01-10 09:00,answered
+j4,2021-01-08 09:00,,in_progress
+"""
+BROADCASTS = """\
+date,program,questions_answered
+2020-12-03,Akimat LIVE,5
+2020-12-10,Akimat LIVE,5
+2021-01-14,Akimat LIVE,10
+"""
+PRESS = """\
+date,title,speakers,journalist_questions,publications
+2021-01-20,Briefing,2,6,100
+"""
+TODAY = date(2021, 3, 1)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> pipeline.CleanData:
+    folder: Path = tmp_path_factory.mktemp("inputs")
+    (folder / "queries.csv").write_text(QUERIES, encoding="utf-8")
+    (folder / "broadcasts.csv").write_text(BROADCASTS, encoding="utf-8")
+    (folder / "press_events.csv").write_text(PRESS, encoding="utf-8")
+    return pipeline.load_and_validate([folder], Config())
+
+
+def cards(data: pipeline.CleanData, period: str) -> dict[str, object]:
+    figures = compute(data, parse_period(period), Config(), TODAY)
+    return {h.key: h for h in comparisons(data, figures, Config(), TODAY)}
+
+
+def test_january_against_december_and_a_year_earlier(data: pipeline.CleanData) -> None:
+    h = cards(data, "2021-01")
+    received = h["received"]
+    assert received.value == 4
+    # 4 vs 2 in December: +2, +100%, but more queries is neither better nor worse.
+    assert (received.vs_previous.absolute, received.vs_previous.relative) == (2.0, 1.0)
+    assert received.vs_previous.direction == "up" and received.vs_previous.verdict == "neutral"
+    assert received.vs_year_ago.base == 2 and received.vs_year_ago.absolute == 2.0
+
+    share = h["answered_share"]
+    # 3/4 against 2/2 (December) and 1/2 (January 2020).
+    assert share.value == 0.75
+    assert share.vs_previous.absolute == pytest.approx(-0.25)
+    assert share.vs_previous.verdict == "worse"
+    assert share.vs_year_ago.absolute == pytest.approx(0.25)
+    assert share.vs_year_ago.verdict == "better"
+
+    median = h["median_response_days"]
+    # Answers after 1, 2, 3 days → 2; December 4 and 4 → 4; January 2020: 1.
+    assert median.value == 2.0
+    assert median.vs_previous.absolute == -2.0 and median.vs_previous.verdict == "better"
+    assert median.vs_year_ago.absolute == 1.0 and median.vs_year_ago.verdict == "worse"
+
+    broadcasts = h["broadcasts"]
+    assert broadcasts.value == 1
+    assert broadcasts.vs_previous.absolute == -1.0 and broadcasts.vs_previous.relative == -0.5
+    assert broadcasts.vs_previous.verdict == "worse"
+    # No broadcast in January 2020: no data, not "−100%".
+    assert broadcasts.vs_year_ago.verdict == "no_data"
+    assert h["questions_per_broadcast"].vs_previous.absolute == 5.0  # 10 vs 10/2
+
+    press = h["press_events"]
+    assert press.value == 1
+    assert press.vs_previous.verdict == "no_data"  # no press event in December
+    assert h["publications_per_event"].value == 100.0
+
+
+def test_a_period_at_the_start_of_the_data_has_nothing_to_compare(
+    data: pipeline.CleanData,
+) -> None:
+    h = cards(data, "2020-01")
+    assert h["received"].value == 2
+    for card in h.values():
+        assert card.vs_previous.verdict == "no_data"  # December 2019: nothing
+        assert card.vs_year_ago.verdict == "no_data"  # January 2019: nothing
+
+
+def test_the_trend_is_the_twelve_months_up_to_the_period_end(data: pipeline.CleanData) -> None:
+    points = trend(data, parse_period("2021-01"), Config(), TODAY)
+    assert [p.month.label for p in points] == [
+        "2020-02", "2020-03", "2020-04", "2020-05", "2020-06", "2020-07",
+        "2020-08", "2020-09", "2020-10", "2020-11", "2020-12", "2021-01",
+    ]  # fmt: skip
+    by_month = {p.month.label: p for p in points}
+    assert (by_month["2020-12"].received, by_month["2020-12"].answered) == (2, 2)
+    assert by_month["2020-12"].questions_answered == 10
+    assert (by_month["2021-01"].received, by_month["2021-01"].answered) == (4, 3)
+    assert by_month["2021-01"].answered_share == 0.75
+    assert by_month["2021-01"].publications == 100
+    # An empty month has nothing to divide: undefined, not 0%.
+    assert by_month["2020-06"].received == 0 and by_month["2020-06"].answered_share is None
+    # January 2020 is the 13th month back: not in the trend.
+    assert sum(p.received for p in points) == 6
+
+
+def test_the_trend_of_a_quarter_ends_with_its_last_month(data: pipeline.CleanData) -> None:
+    points = trend(data, parse_period("2020-Q4"), Config(), TODAY)
+    assert points[0].month.label == "2020-01" and points[-1].month.label == "2020-12"
+    assert points[0].received == 2
+
+
+@pytest.mark.parametrize(
+    ("value", "base", "higher_is", "expected"),
+    [
+        (5, 4, "better", ("up", "better", 1.0, 0.25)),
+        (3, 4, "better", ("down", "worse", -1.0, -0.25)),
+        (5, 4, "worse", ("up", "worse", 1.0, 0.25)),  # a longer response time
+        (4, 4, "better", ("same", "neutral", 0.0, 0.0)),
+        (3, 0, "better", ("up", "better", 3.0, None)),  # from zero: no relative change
+        (3, None, "better", ("no_data", "no_data", None, None)),
+    ],
+)
+def test_change(value: float, base: float | None, higher_is: str, expected: tuple) -> None:
+    c = change(value, base, higher_is)
+    assert (c.direction, c.verdict, c.absolute, c.relative) == expected
