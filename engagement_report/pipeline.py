@@ -30,7 +30,7 @@ from engagement_report.models import CleanData, ValidationReport
 from engagement_report.output import folder_lock, write_atomic, write_files
 from engagement_report.periods import Period, PeriodError, parse_period, period_for_span
 from engagement_report.render.charts import CHART_FILES, attach_charts, chart_files
-from engagement_report.render.context import ReportContext
+from engagement_report.render.context import DeadlinePolicy, ReportContext
 from engagement_report.render.environment import render
 from engagement_report.results import Figures
 from engagement_report.validation import validate
@@ -126,6 +126,12 @@ def report_context(
         open_queries=open_queries(data, period, config, today, as_of),
         headlines=comparisons(data, figures, config, today),
         agenda=agenda(data, figures),
+        deadline_policy=DeadlinePolicy(
+            config.deadlines.kind,
+            config.deadlines.answer_working_days,
+            config.deadlines.redirect_working_days,
+            config.calendar.country,
+        ),
     )
 
 

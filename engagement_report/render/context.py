@@ -33,6 +33,16 @@ class InputFile:
 
 
 @dataclass(frozen=True)
+class DeadlinePolicy:
+    """The deadline rules the figures were computed with, for the methodology note."""
+
+    kind: str  # "working" or "calendar"
+    answer_days: int
+    redirect_days: int
+    country: str
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """What every report template receives as ``ctx``.
 
@@ -57,6 +67,7 @@ class ReportContext:
     trend: tuple[TrendPoint, ...] = ()
     open_queries: tuple[OpenQuery, ...] = ()
     headlines: tuple[HeadlineFigure, ...] = ()
+    deadline_policy: DeadlinePolicy = DeadlinePolicy("working", 15, 3, "KZ")
     agenda: tuple[AgendaRow, ...] = ()
     min_category_size: int = 5
     extras: dict[str, object] = field(default_factory=dict)
