@@ -38,6 +38,7 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 SEED = 311
 VERSION = 4  # bump when the shape of the data changes: cached files are made again
+FORMAT_VERSIONS = {"xlsx": 0, "csv": 0, "parquet": 1}  # bump one format's files alone
 SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 FORMATS = ("xlsx", "csv", "parquet")
 DEFAULT_PLAN = {"100k": FORMATS, "1m": FORMATS, "10m": ("parquet",)}
@@ -567,7 +568,11 @@ def write_queries_parquet(folder: Path, q: Queries) -> None:
     import pyarrow.parquet as pq
 
     data = q.kind != 2  # an export from a database has no total rows (blank ones stay)
-    received = q.received[data].astype("datetime64[ms]")
+    # A date typed as text in the workbook carries no time: the same value here, so that
+    # every format of one size gives the same figures (impossible ones are missing).
+    typed = np.array([t is not None for t in q.received_text])
+    received = np.where(typed, q.received.astype("datetime64[D]"), q.received)
+    received = received[data].astype("datetime64[ms]")
     table = pa.table(
         {
             QUERY_HEADERS[0]: pa.array(q.query_id[data], pa.string()),
@@ -618,10 +623,12 @@ def generate(
 ) -> dict[str, Path]:
     """Write (or reuse) the inputs of ``size`` in ``formats``; the folder of each format."""
     rows = SIZES.get(size) or int(size)
-    wanted = {"version": VERSION, "seed": SEED, "rows": rows}
     out: dict[str, Path] = {}
     queries: Queries | None = None
     for fmt in formats:
+        wanted = {"version": VERSION, "seed": SEED, "rows": rows}
+        if FORMAT_VERSIONS[fmt]:
+            wanted["format"] = FORMAT_VERSIONS[fmt]
         folder = folder_for(size, fmt, root)
         stamp = folder / ".stamp.json"
         out[fmt] = folder

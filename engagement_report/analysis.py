@@ -4,25 +4,38 @@ the longest-open queries and each dataset's coverage. Pure functions of clean da
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, replace
 from datetime import date
 
+import numpy as np
 import pandas as pd
 
 from engagement_report.comparisons import HeadlineFigure, headline_figures
 from engagement_report.config import Config
 from engagement_report.deadlines import (
+    DEADLINE_CLASSES,
     DeadlineRules,
     WorkingCalendar,
+    classes_at,
     classify_deadlines,
     deadline_figures,
+    deadline_inputs,
     longest_open,
 )
-from engagement_report.figures import compute_figures, in_period, share
+from engagement_report.figures import (
+    broadcast_figures,
+    category_codes,
+    compute_figures,
+    in_period,
+    press_figures,
+    query_figures,
+    share,
+    within,
+)
 from engagement_report.models import CleanData
-from engagement_report.periods import Period, today_in
+from engagement_report.periods import Period, period_for_span, today_in
 from engagement_report.results import CategoryFigures, Figures, OpenQuery, TrendPoint
-from engagement_report.validation.rows import NOT_STATED
 
 
 def deadline_rules(config: Config) -> tuple[DeadlineRules, WorkingCalendar]:
@@ -47,7 +60,49 @@ def cut_off(period: Period, config: Config, today: date | None, as_of: date | No
 
 def _known_at(queries: pd.DataFrame, as_of: date) -> pd.DataFrame:
     # A query received after the cut-off did not exist yet at the cut-off.
-    return queries[queries["received_at"] < pd.Timestamp(as_of) + pd.Timedelta(days=1)]
+    known = (queries["received_at"] < pd.Timestamp(as_of) + pd.Timedelta(days=1)).to_numpy()
+    return queries if known.all() else queries[known]
+
+
+def restrict(data: CleanData, period: Period) -> CleanData:
+    """The data of ``period`` alone: each frame's rows dated inside it (the report kept).
+
+    Filtering once and computing on the smaller frames is what keeps the 12-month trend
+    and the comparisons cheap on a million-row registry.
+    """
+    return replace(
+        data,
+        queries=within(data.queries, "received_at", period),
+        broadcasts=within(data.broadcasts, "date", period),
+        press_events=within(data.press_events, "date", period),
+    )
+
+
+@dataclass(frozen=True)
+class _Classified:
+    frame: weakref.ref[pd.DataFrame]
+    rows: int
+    cutoff: date
+    rules: tuple[DeadlineRules, WorkingCalendar]
+    classes: pd.Series
+
+
+_last_classes: list[_Classified] = []
+
+
+def _classes(
+    queries: pd.DataFrame, cutoff: date, rules: DeadlineRules, calendar: WorkingCalendar
+) -> pd.Series:
+    """:func:`classify_deadlines`, remembered for the last frame: the report's figures and
+    its longest-open list classify the same queries at the same cut-off."""
+    key = (rules, calendar)
+    for last in _last_classes:
+        same = last.rows == len(queries) and last.frame() is queries
+        if same and last.cutoff == cutoff and last.rules == key:
+            return last.classes
+    classes = classify_deadlines(queries, cutoff, rules, calendar)
+    _last_classes[:] = [_Classified(weakref.ref(queries), len(queries), cutoff, key, classes)]
+    return classes
 
 
 def compute(
@@ -58,33 +113,39 @@ def compute(
     as_of: date | None = None,
 ) -> Figures:
     """Every figure of ``period``, deadlines as of the cut-off."""
+    inside = restrict(data, period)
     figures = compute_figures(
-        data.queries,
-        data.broadcasts,
-        data.press_events,
+        inside.queries,
+        inside.broadcasts,
+        inside.press_events,
         period,
         min_category_size=config.min_category_size,
         datasets=data.present,
     )
     cutoff = cut_off(period, config, today, as_of)
-    queries = _known_at(data.queries[in_period(data.queries["received_at"], period)], cutoff)
+    queries = _known_at(inside.queries, cutoff)
     rules, calendar = deadline_rules(config)
-    classes = classify_deadlines(queries, cutoff, rules, calendar)
+    classes = _classes(queries, cutoff, rules, calendar)
     deadlines = deadline_figures(queries, classes, cutoff, calendar, rules)
+    class_codes = np.asarray(classes.cat.codes, dtype=np.int64)
+    on_time_code = DEADLINE_CLASSES.index("on_time")
+    late_code = DEADLINE_CLASSES.index("late")
 
     def with_on_time(
         rows: tuple[CategoryFigures, ...], dimension: str
     ) -> tuple[CategoryFigures, ...]:
         if not rows:
             return rows
-        labels = queries[dimension].astype("string").fillna(NOT_STATED)
-        decided = pd.DataFrame({"label": labels, "cls": classes.astype("string")})
-        counts = decided.groupby(["label", "cls"], observed=True).size()
+        codes, labels = category_codes(queries[dimension])
+        on_time = np.bincount(codes[class_codes == on_time_code], minlength=len(labels))
+        late = np.bincount(codes[class_codes == late_code], minlength=len(labels))
+        position = {label: code for code, label in enumerate(labels)}
         out = []
         for row in rows:
-            on_time = int(counts.get((row.category, "on_time"), 0))
-            late = int(counts.get((row.category, "late"), 0))
-            out.append(replace(row, on_time_share=share(on_time, on_time + late)))
+            code = position.get(row.category)
+            good = int(on_time[code]) if code is not None else 0
+            bad = int(late[code]) if code is not None else 0
+            out.append(replace(row, on_time_share=share(good, good + bad)))
         return tuple(out)
 
     return replace(
@@ -106,11 +167,11 @@ def open_queries(
 ) -> tuple[OpenQuery, ...]:
     """The longest-open queries of the period at the cut-off, by id and age."""
     cutoff = cut_off(period, config, today, as_of)
-    queries = _known_at(data.queries[in_period(data.queries["received_at"], period)], cutoff)
+    queries = _known_at(within(data.queries, "received_at", period), cutoff)
     if queries.empty:
         return ()
     rules, calendar = deadline_rules(config)
-    classes = classify_deadlines(queries, cutoff, rules, calendar)
+    classes = _classes(queries, cutoff, rules, calendar)
     table = longest_open(
         queries.reset_index(drop=True), classes.reset_index(drop=True), cutoff, limit
     )
@@ -128,21 +189,41 @@ def open_queries(
 def trend(
     data: CleanData, period: Period, config: Config, today: date | None = None
 ) -> tuple[TrendPoint, ...]:
-    """The 12 calendar months up to the period's end, month by month."""
+    """The 12 calendar months up to the period's end, month by month.
+
+    Each point holds what :func:`compute` gives for that month alone (deadlines as of the
+    month's end, or today); the year's rows are picked out and their deadlines worked out
+    once, and each month is cut from them.
+    """
+    months = period.trailing_months(12)
+    year = restrict(data, period_for_span(months[0].start, months[-1].end))
+    queries = year.queries
+    rules, calendar = deadline_rules(config)
+    status, deadline, answered_at = deadline_inputs(queries, rules, calendar)
+    received = queries["received_at"]
     points = []
-    for month in period.trailing_months(12):
-        figures = compute(data, month, config, today)
+    for month in months:
+        inside = in_period(received, month).to_numpy()
+        month_queries = queries[inside]
+        totals = query_figures(month_queries)
+        cutoff = cut_off(month, config, today, None)
+        known = inside & (received < pd.Timestamp(cutoff) + pd.Timedelta(days=1)).to_numpy()
+        classes = classes_at(status[known], deadline[known], answered_at[known], cutoff)
+        on_time = int((classes == "on_time").sum())
+        late = int((classes == "late").sum())
+        on_air = broadcast_figures(within(year.broadcasts, "date", month))
+        press = press_figures(within(year.press_events, "date", month))
         points.append(
             TrendPoint(
                 month=month,
-                received=figures.queries.received,
-                answered=figures.queries.answered,
-                answered_share=figures.queries.answered_share,
-                on_time_share=figures.deadlines.on_time_share if figures.deadlines else None,
-                broadcasts=figures.broadcasts.broadcasts,
-                questions_answered=figures.broadcasts.questions_answered,
-                press_events=figures.press.press_events,
-                publications=figures.press.publications,
+                received=totals.received,
+                answered=totals.answered,
+                answered_share=totals.answered_share,
+                on_time_share=share(on_time, on_time + late),
+                broadcasts=on_air.broadcasts,
+                questions_answered=on_air.questions_answered,
+                press_events=press.press_events,
+                publications=press.publications,
             )
         )
     return tuple(points)
@@ -153,9 +234,26 @@ def comparisons(
 ) -> tuple[HeadlineFigure, ...]:
     """Headline figures against the previous period of the same length and a year earlier."""
     period = figures.period
-    previous = compute(data, period.previous(), config, today)
-    year_ago = compute(data, period.year_ago(), config, today)
+    previous = _totals(data, period.previous())
+    year_ago = _totals(data, period.year_ago())
     return headline_figures(figures, previous, year_ago)
+
+
+def _totals(data: CleanData, period: Period) -> Figures:
+    """The totals of a period as :func:`compute` gives them, without breakdowns or
+    deadlines: all a headline card compares with."""
+    inside = restrict(data, period)
+    return Figures(
+        period=period,
+        queries=query_figures(inside.queries),
+        by_topic=(),
+        by_channel=(),
+        by_district=(),
+        broadcasts=broadcast_figures(inside.broadcasts),
+        by_program=(),
+        press=press_figures(inside.press_events),
+        datasets=data.present,
+    )
 
 
 @dataclass(frozen=True)
@@ -212,7 +310,10 @@ def coverage(data: CleanData, period: Period) -> dict[str, tuple[tuple[str, ...]
         ("press_events", "date"),
     ):
         dates = data.frame(dataset)[column]
-        seen = set(dates[in_period(dates, period)].dt.strftime("%Y-%m").dropna())
+        inside = dates[in_period(dates, period)].dropna().to_numpy(dtype="datetime64[ns]")
+        # Distinct months first, then text: a million dates are never formatted one by one.
+        distinct = np.unique(inside.astype("datetime64[M]"))
+        seen = {str(month) for month in distinct}
         result[dataset] = (
             tuple(m for m in months if m in seen),
             tuple(m for m in months if m not in seen),

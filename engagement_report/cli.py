@@ -104,6 +104,14 @@ AsOfOpt = Annotated[
         help="Deadline cut-off (YYYY-MM-DD); default the period's last day, or today if sooner.",
     ),
 ]
+NoCacheOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-cache",
+        help="Read every workbook afresh: neither use nor fill the parse cache "
+        "(~/.cache/engagement-report or $ENGAGEMENT_REPORT_CACHE_DIR).",
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")]
 VerboseOpt = Annotated[
     bool,
@@ -220,6 +228,7 @@ def build(
             help="Exit 1 after writing the report when a check holds, e.g. 'rejected>0', 'coverage<100%'. Repeatable.",
         ),
     ] = None,
+    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
@@ -245,6 +254,7 @@ def build(
                 as_of=_date("--as-of", as_of),
                 fail_on=fail_on or (),
                 command=["engagement-report", *sys.argv[1:]],
+                cache=not no_cache,
             )
         _describe(result.data.report)
         if not result.files:  # formats = [] in the config, and no row rejected
@@ -290,6 +300,7 @@ def summary(
     config_path: ConfigOpt = None,
     today: TodayOpt = None,
     as_of: AsOfOpt = None,
+    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -306,6 +317,7 @@ def summary(
             _today(today),
             _date("--as-of", as_of),
             by=by.value if by else None,
+            cache=not no_cache,
         )
         if fmt is SummaryFormat.csv and wide:
             _emit([export.wide_csv_text(records, header=not no_header, excel=excel)])
@@ -330,6 +342,7 @@ def validate_command(
         ReportFormat, typer.Option("--format", "-f", help="text or json.")
     ] = ReportFormat.text,
     config_path: ConfigOpt = None,
+    no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
@@ -344,7 +357,8 @@ def validate_command(
         from engagement_report import pipeline
         from engagement_report.validation.report import report_as_dict, report_as_text
 
-        report = pipeline.check_inputs(_inputs(inputs, config), config)
+        with console.status("Reading the inputs…"):
+            report = pipeline.check_inputs(_inputs(inputs, config), config, cache=not no_cache)
         if fmt is ReportFormat.json:
             _emit([json.dumps(report_as_dict(report), ensure_ascii=False, indent=2) + "\n"])
         else:

@@ -8,15 +8,23 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
-from rich.console import Console
+if TYPE_CHECKING:  # Rich is imported when something is shown, not by --help or --version
+    from rich.console import Console
+    from rich.status import Status
 
 _state = {"quiet": False, "verbose": False}
+# A step shows its spinner only once it has run this long: short runs stay silent.
+SHOW_AFTER_SECONDS = 1.0
 
 
 def _console() -> Console:
+    from rich.console import Console
+
     plain = bool(os.environ.get("NO_COLOR")) or not sys.stderr.isatty()
     # NO_COLOR means no escape codes at all: Rich's no_color keeps bold, so drop the colour system.
     return Console(
@@ -62,17 +70,72 @@ def detail(message: str) -> None:
         _say("dim", "", message)
 
 
-@contextmanager
-def status(message: str) -> Iterator[None]:
-    """A spinner on a terminal while a long step runs; silent elsewhere."""
-    console = _console()
-    if (
+class _Step:
+    """A running step's message and, once shown, its spinner."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        self.spinner: Status | None = None
+        self.done = False
+        self.lock = threading.Lock()
+
+    def show(self) -> None:
+        with self.lock:
+            if self.done:
+                return
+            self.spinner = _console().status(self.message)
+            self.spinner.start()
+
+    def say(self, message: str) -> None:
+        with self.lock:
+            self.message = message
+            if self.spinner is not None:
+                self.spinner.update(message)
+
+    def end(self) -> None:
+        with self.lock:
+            self.done = True
+            if self.spinner is not None:
+                self.spinner.stop()
+
+
+_steps: list[_Step] = []
+
+
+def _showing_progress() -> bool:
+    return not (
         _state["quiet"]
         or not sys.stderr.isatty()
         or os.environ.get("NO_COLOR")
         or os.environ.get("CI")
-    ):
+    )
+
+
+@contextmanager
+def status(message: str) -> Iterator[None]:
+    """A spinner on a terminal while a long step runs; silent elsewhere.
+
+    The spinner appears only once the step has run for about a second, so quick
+    commands print nothing extra; :func:`note` changes its message as the step goes on.
+    """
+    if not _showing_progress() or _steps:  # Rich shows one live display at a time
         yield
         return
-    with console.status(message):
+    step = _Step(message)
+    timer = threading.Timer(SHOW_AFTER_SECONDS, step.show)
+    timer.daemon = True
+    _steps.append(step)
+    timer.start()
+    try:
         yield
+    finally:
+        timer.cancel()
+        step.end()
+        _steps.remove(step)
+
+
+def note(message: str) -> None:
+    """What the running step is doing now (``Reading registry.xlsx…``), on its spinner;
+    nothing when no spinner runs (not a terminal, ``--quiet``, a library call)."""
+    if _steps:
+        _steps[-1].say(message)

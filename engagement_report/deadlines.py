@@ -136,7 +136,23 @@ def _dates(values: pd.Series | None, index: pd.Index) -> pd.Series:
 
 
 def _clean_status(status: pd.Series) -> pd.Series:
-    return status.astype("string").str.strip().str.lower().fillna("")
+    """Stripped, lower-case status ("" when blank), as a categorical: each spelling is
+    cleaned once, however many rows share it."""
+    if isinstance(status.dtype, pd.CategoricalDtype):
+        codes = np.asarray(status.cat.codes, dtype=np.int64)
+        spellings = list(status.cat.categories)
+    else:
+        codes, uniques = pd.factorize(status.astype("string"))
+        spellings = list(uniques)
+    cleaned = [str(value).strip().lower() for value in spellings] + [""]
+    new_codes, categories = pd.factorize(pd.Index(cleaned, dtype=object))
+    if "answered" not in categories:  # room for _effective_status's blank-but-answered rows
+        categories = categories.append(pd.Index(["answered"], dtype=object))
+    values = pd.Categorical.from_codes(
+        new_codes[np.where(codes < 0, len(spellings), codes)],
+        categories=pd.Index(categories, dtype=object),
+    )
+    return pd.Series(values, index=status.index, name=status.name)
 
 
 def compute_deadlines(
@@ -155,14 +171,16 @@ def compute_deadlines(
     deadline then replaces it (a lawful extension).  All Series share one index.
     """
     received = _dates(received_at, received_at.index)
+    is_redirect = _clean_status(status).eq("redirected").to_numpy(dtype=bool)
+    forwarded = received[is_redirect]  # the redirect term is worked out for those alone
     if rules.kind == "calendar":
         answer = received + pd.Timedelta(days=rules.answer_days)
-        redirect = received + pd.Timedelta(days=rules.redirect_days)
+        redirect = forwarded + pd.Timedelta(days=rules.redirect_days)
     else:
         answer = calendar.add_working_days(received, rules.answer_days)
-        redirect = calendar.add_working_days(received, rules.redirect_days)
-    is_redirect = _clean_status(status).eq("redirected").to_numpy(dtype=bool)
-    deadline = answer.where(~is_redirect, redirect)
+        redirect = calendar.add_working_days(forwarded, rules.redirect_days)
+    deadline = answer.copy()
+    deadline[is_redirect] = redirect.to_numpy()
     override = _dates(deadline_override, received.index)
     deadline = override.where(override.notna(), deadline)
     extension = _dates(extended_until, received.index)
@@ -179,15 +197,11 @@ def _effective_status(frame: pd.DataFrame) -> pd.Series:
     return status.mask(status.eq("") & frame["answered_at"].notna(), "answered")
 
 
-def classify_deadlines(
-    frame: pd.DataFrame, as_of: date, rules: DeadlineRules, calendar: WorkingCalendar
-) -> pd.Series:
-    """Deadline class of each query as of the end of ``as_of`` (categorical).
-
-    Closed means answered/rejected/redirected with an answer date on or before
-    ``as_of``; an answer dated later is still open at the cut-off.  Rows whose
-    deadline cannot be computed (no receipt date, no override) are NaN.
-    """
+def deadline_inputs(
+    frame: pd.DataFrame, rules: DeadlineRules, calendar: WorkingCalendar
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """What the deadline classes are decided on, whatever the cut-off: each query's
+    effective status, its deadline and its answer date (normalised)."""
     status = _effective_status(frame)
     deadline = compute_deadlines(
         frame["received_at"],
@@ -197,7 +211,13 @@ def classify_deadlines(
         rules,
         calendar,
     )
-    answered = _dates(frame["answered_at"], frame.index)
+    return status, deadline, _dates(frame["answered_at"], frame.index)
+
+
+def classes_at(
+    status: pd.Series, deadline: pd.Series, answered: pd.Series, as_of: date
+) -> pd.Series:
+    """Deadline class of each query as of the end of ``as_of``, from :func:`deadline_inputs`."""
     cutoff = pd.Timestamp(as_of)
     closed = status.isin(_CLOSING_STATUSES).to_numpy(dtype=bool) & (answered <= cutoff)
     known = deadline.notna()
@@ -210,7 +230,19 @@ def classify_deadlines(
     # Code -1 is NaN in a Categorical: rows without a deadline stay unclassified.
     codes = np.select(conditions, list(range(len(DEADLINE_CLASSES))), default=-1).astype(np.int8)
     values = pd.Categorical.from_codes(codes, categories=pd.Index(DEADLINE_CLASSES))
-    return pd.Series(values, index=frame.index, name="deadline_class")
+    return pd.Series(values, index=status.index, name="deadline_class")
+
+
+def classify_deadlines(
+    frame: pd.DataFrame, as_of: date, rules: DeadlineRules, calendar: WorkingCalendar
+) -> pd.Series:
+    """Deadline class of each query as of the end of ``as_of`` (categorical).
+
+    Closed means answered/rejected/redirected with an answer date on or before
+    ``as_of``; an answer dated later is still open at the cut-off.  Rows whose
+    deadline cannot be computed (no receipt date, no override) are NaN.
+    """
+    return classes_at(*deadline_inputs(frame, rules, calendar), as_of)
 
 
 @dataclass(frozen=True)
@@ -299,14 +331,15 @@ def longest_open(
     """
     is_open = classes.isin(_OPEN_CLASSES).to_numpy(dtype=bool)
     ids = frame["query_id"] if "query_id" in frame else frame.index.to_series()
-    received = _dates(frame["received_at"], frame.index)
+    received = _dates(frame["received_at"][is_open], frame.index[is_open])
     ages = (pd.Timestamp(as_of) - received).dt.days
+    # Only the open rows are turned into plain values (a registry holds a million ids).
     table = pd.DataFrame(
         {
-            "query_id": ids.to_numpy()[is_open],
-            "received_at": received.to_numpy()[is_open],
-            "age_days": ages.to_numpy()[is_open],
-            "deadline_class": classes.astype("string").to_numpy()[is_open],
+            "query_id": ids[is_open].to_numpy(),
+            "received_at": received.to_numpy(),
+            "age_days": ages.to_numpy(),
+            "deadline_class": classes[is_open].astype("string").to_numpy(),
         }
     )
     table = table.sort_values(["age_days", "query_id"], ascending=[False, True], kind="stable")

@@ -106,22 +106,32 @@ def in_period(dates: pd.Series, period: Period) -> pd.Series:
     return (dates >= start) & (dates < end)
 
 
+def within(frame: pd.DataFrame, column: str, period: Period) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``column`` falls in the period (the frame itself if all do)."""
+    inside = in_period(frame[column], period).to_numpy()
+    return frame if inside.all() else frame[inside]
+
+
 def response_days(queries: pd.DataFrame) -> pd.Series:
     """Response time in fractional days of answered queries with usable dates."""
-    measurable = queries["response_ok"].astype(bool) & queries["status"].eq("answered").fillna(
-        False
-    )
-    delta = queries.loc[measurable, "answered_at"] - queries.loc[measurable, "received_at"]
+    measurable = queries["response_ok"].to_numpy(dtype=bool) & queries["status"].eq(
+        "answered"
+    ).fillna(False).to_numpy(dtype=bool)
+    answered = queries["answered_at"].to_numpy(dtype="datetime64[ns]")[measurable]
+    received = queries["received_at"].to_numpy(dtype="datetime64[ns]")[measurable]
+    nanoseconds = (answered - received).astype(np.int64)
+    # As Timedelta.total_seconds() / 86400 computes it, to the last bit.
+    days = (nanoseconds / 1_000_000_000) / 86400.0
     # A bare answer date on the day of receipt reads as midnight: a same-day answer, 0 days.
-    return (delta.dt.total_seconds() / 86400.0).clip(lower=0.0)
+    return pd.Series(np.clip(days, 0.0, None), index=queries.index[measurable], dtype=float)
 
 
 def _quantile(values: pd.Series, q: float) -> float | None:
     return float(values.quantile(q)) if len(values) else None
 
 
-def query_figures(queries: pd.DataFrame) -> QueryFigures:
-    """Totals for the queries of one period."""
+def query_figures(queries: pd.DataFrame, days: pd.Series | None = None) -> QueryFigures:
+    """Totals for the queries of one period (``days``: their :func:`response_days`, if known)."""
     status = queries["status"]
     counts = status.value_counts(dropna=True)
     received = len(queries)
@@ -129,7 +139,7 @@ def query_figures(queries: pd.DataFrame) -> QueryFigures:
     classified = sum(
         int(counts.get(s, 0)) for s in ("answered", "in_progress", "rejected", "redirected")
     )
-    days = response_days(queries)
+    days = response_days(queries) if days is None else days
     return QueryFigures(
         received=received,
         answered=answered,
@@ -144,32 +154,61 @@ def query_figures(queries: pd.DataFrame) -> QueryFigures:
     )
 
 
+def category_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Each row's category as an integer code into the returned labels; blank is '(not stated)'.
+
+    A categorical column gives its codes as they are; text is factorised once. A label that
+    reads '(not stated)' is the same category as a blank one.
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = np.asarray(values.cat.codes, dtype=np.int64)
+        labels = [str(label) for label in values.cat.categories]
+    else:
+        codes, uniques = pd.factorize(values.astype("string"))
+        codes = codes.astype(np.int64)
+        labels = [str(label) for label in uniques]
+    missing = codes < 0
+    if missing.any():
+        if NOT_STATED in labels:
+            codes = np.where(missing, labels.index(NOT_STATED), codes)
+        else:
+            codes = np.where(missing, len(labels), codes)
+            labels.append(NOT_STATED)
+    return codes, labels
+
+
 def category_figures(
-    queries: pd.DataFrame, dimension: str, min_size: int = DEFAULT_MIN_CATEGORY_SIZE
+    queries: pd.DataFrame,
+    dimension: str,
+    min_size: int = DEFAULT_MIN_CATEGORY_SIZE,
+    days: pd.Series | None = None,
 ) -> tuple[CategoryFigures, ...]:
     """Queries by ``dimension``, biggest first (ties by name); blanks as '(not stated)'."""
     if queries.empty:
         return ()
-    labels = queries[dimension].astype("string").fillna(NOT_STATED)
-    answered = queries["status"].eq("answered").fillna(False).astype(np.int64)
-    days = response_days(queries)
-    frame = pd.DataFrame({"label": labels, "answered": answered})
-    grouped = frame.groupby("label", sort=False, observed=True)["answered"].agg(["size", "sum"])
-    medians = days.groupby(labels[days.index], observed=True).median()
-    grouped = grouped.reset_index().sort_values(["size", "label"], ascending=[False, True])
+    codes, labels = category_codes(queries[dimension])
+    answered = queries["status"].eq("answered").fillna(False).to_numpy(dtype=bool)
+    sizes = np.bincount(codes, minlength=len(labels))
+    counts = np.bincount(codes, weights=answered, minlength=len(labels)).astype(np.int64)
+    days = response_days(queries) if days is None else days
+    measured = codes[queries.index.get_indexer(days.index)] if len(days) else codes[:0]
+    medians = pd.Series(days.to_numpy()).groupby(measured).median() if len(days) else None
+    present = np.flatnonzero(sizes)
+    order = sorted(present, key=lambda code: (-int(sizes[code]), labels[code]))
     total = len(queries)
     rows = []
-    for label, size, count in grouped.itertuples(index=False):
-        median = medians.get(label)
+    for code in order:
+        size, count = int(sizes[code]), int(counts[code])
+        median = None if medians is None else medians.get(code)
         rows.append(
             CategoryFigures(
-                category=str(label),
-                received=int(size),
-                answered=int(count),
-                answered_share=share(int(count), int(size)),
-                share_of_received=share(int(size), total),
+                category=labels[code],
+                received=size,
+                answered=count,
+                answered_share=share(count, size),
+                share_of_received=share(size, total),
                 median_response_days=None if median is None or pd.isna(median) else float(median),
-                comparable=int(size) >= min_size,
+                comparable=size >= min_size,
             )
         )
     return tuple(rows)
@@ -231,15 +270,16 @@ def compute_figures(
     datasets: frozenset[str] = frozenset(),
 ) -> Figures:
     """Every figure of ``period`` from the clean frames (rows outside it are left out)."""
-    q = queries[in_period(queries["received_at"], period)]
-    b = broadcasts[in_period(broadcasts["date"], period)]
-    p = press_events[in_period(press_events["date"], period)]
+    q = within(queries, "received_at", period)
+    b = within(broadcasts, "date", period)
+    p = within(press_events, "date", period)
+    days = response_days(q)
     return Figures(
         period=period,
-        queries=query_figures(q),
-        by_topic=category_figures(q, "topic", min_category_size),
-        by_channel=category_figures(q, "channel", min_category_size),
-        by_district=category_figures(q, "district", min_category_size),
+        queries=query_figures(q, days),
+        by_topic=category_figures(q, "topic", min_category_size, days),
+        by_channel=category_figures(q, "channel", min_category_size, days),
+        by_district=category_figures(q, "district", min_category_size, days),
         broadcasts=broadcast_figures(b),
         by_program=program_figures(b),
         press=press_figures(p),

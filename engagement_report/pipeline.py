@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from engagement_report import __version__
+from engagement_report import __version__, console
 from engagement_report.analysis import agenda, comparisons, compute, coverage, open_queries, trend
 from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
@@ -49,14 +49,23 @@ class BuildResult:
     failed_checks: tuple[CheckResult, ...] = ()
 
 
-def load_and_validate(inputs: Sequence[str | Path], config: Config) -> CleanData:
-    """Read and check every input; the clean frames plus the validation report."""
-    return validate(load_inputs(inputs, config), config)
+def load_and_validate(
+    inputs: Sequence[str | Path], config: Config, *, cache: bool = True
+) -> CleanData:
+    """Read and check every input; the clean frames plus the validation report.
+
+    ``cache=False`` reads every workbook afresh, neither using nor filling the parse cache.
+    """
+    loaded = load_inputs(inputs, config, cache=cache)
+    console.note("Checking rows…")
+    return validate(loaded, config)
 
 
-def check_inputs(inputs: Sequence[str | Path], config: Config) -> ValidationReport:
+def check_inputs(
+    inputs: Sequence[str | Path], config: Config, *, cache: bool = True
+) -> ValidationReport:
     """The ``validate`` command: the validation report alone."""
-    return load_and_validate(inputs, config).report
+    return load_and_validate(inputs, config, cache=cache).report
 
 
 def data_span(data: CleanData) -> tuple[date, date] | None:
@@ -161,9 +170,11 @@ def summarize(
     today: date | None = None,
     as_of: date | None = None,
     by: Literal["month", "quarter", "year"] | None = None,
+    *,
+    cache: bool = True,
 ) -> list[SummaryRecord]:
     """The ``summary`` command: records of every figure of the period, or of each sub-period."""
-    data = load_and_validate(inputs, config)
+    data = load_and_validate(inputs, config, cache=cache)
     resolved = resolve_period(period, data, config, today)
     pieces = resolved.split(by) if by else [resolved]
     records: list[SummaryRecord] = []
@@ -220,6 +231,7 @@ def build(
     lock_timeout: float = 300.0,
     command: Sequence[str] | None = None,
     generated_at: datetime | None = None,
+    cache: bool = True,
 ) -> BuildResult:
     """The ``build`` command: reports, summaries and rejected rows written into ``out``.
 
@@ -227,16 +239,18 @@ def build(
     files are written; the failed ones are in ``BuildResult.failed_checks``.
     """
     checks = [parse_check(text) for text in fail_on]
-    data = load_and_validate(inputs, config)
+    data = load_and_validate(inputs, config, cache=cache)
     if strict and data.report.rejected:
         raise DataQualityError(
             f"{data.report.rejected} row(s) rejected and --strict is set; no report written "
             "(run 'engagement-report validate' to see them)"
         )
     resolved = resolve_period(period, data, config, today)
+    console.note("Computing figures…")
     figures = compute(data, resolved, config, today, as_of)
     context = report_context(data, figures, config, lang, today=today, as_of=as_of)
     if {"md", "html"} & set(config.formats):
+        console.note("Drawing charts…")
         context = attach_charts(context)
     records = summary_records(figures)
     texts = render_reports(context, templates)

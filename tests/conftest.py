@@ -39,3 +39,13 @@ def write_csvs() -> Callable[..., Path]:
 def write_inputs(tmp_path: Path) -> Callable[..., Path]:
     """Like ``write_csvs``, into ``tmp_path / "inputs"``."""
     return lambda **texts: _write_csvs(tmp_path / "inputs", **texts)
+
+
+@pytest.fixture(autouse=True)
+def _parse_cache_in_tmp(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workbooks read by a test are cached under the test run's temporary folder."""
+    monkeypatch.setenv(
+        "ENGAGEMENT_REPORT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "parse-cache")
+    )

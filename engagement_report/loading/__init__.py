@@ -2,19 +2,26 @@
 
 No judgement about values happens here; :mod:`engagement_report.validation`
 decides what each cell means.
+
+Files are read side by side in threads (the parsers run in Rust and C++ and let go of
+Python's lock), and a workbook read before is loaded from the parse cache
+(:mod:`.cache`) when it has not changed.
 """
 
 from __future__ import annotations
 
 import glob
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from engagement_report import console
 from engagement_report.config import Config
 from engagement_report.errors import InputError
+from engagement_report.loading.cache import WorkbookCache
 from engagement_report.loading.csvfile import read_csv_cells
 from engagement_report.loading.headers import (
     HEADER_SEARCH_ROWS,
@@ -22,11 +29,15 @@ from engagement_report.loading.headers import (
     find_header_row,
     match_headers,
 )
+from engagement_report.loading.parquet import PARQUET_SUFFIXES, read_parquet_cells
 from engagement_report.loading.xlsx import WORKBOOK_SUFFIXES, RawSheet, read_workbook
 from engagement_report.models import LoadedInputs, SkippedSheet, SourceTable
 from engagement_report.schema import COLUMNS, dataset_for_name
 
-SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", *WORKBOOK_SUFFIXES)
+SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", *WORKBOOK_SUFFIXES, *PARQUET_SUFFIXES)
+# Below this size a workbook parses faster than its cached copy is hashed and loaded.
+CACHE_MIN_BYTES = 1024**2
+READ_THREADS = 2
 
 __all__ = ["discover_inputs", "load_inputs", "read_file"]
 
@@ -69,31 +80,62 @@ def discover_inputs(inputs: Iterable[str | Path]) -> list[Path]:
     return unique
 
 
-def load_inputs(inputs: Sequence[str | Path], config: Config) -> LoadedInputs:
-    """Read every input file; raise :class:`InputError` for one that cannot be read."""
+def load_inputs(
+    inputs: Sequence[str | Path], config: Config, *, cache: bool = True
+) -> LoadedInputs:
+    """Read every input file; raise :class:`InputError` for one that cannot be read.
+
+    With ``cache`` (the default), a workbook of at least ``CACHE_MIN_BYTES`` that was read
+    before and has not changed since is loaded from the parse cache, and a workbook read
+    now is added to it; ``cache=False`` neither reads nor writes the cache.
+    """
     files = discover_inputs(inputs)
     if not files:
         raise InputError("no input files found (give files or folders holding csv/xlsx files)")
+    store = WorkbookCache() if cache else None
+    console.note(f"Reading {_names(files)}…")
+    if len(files) == 1:
+        results = [read_file(files[0], config, cache=store)]
+    else:
+        # Biggest first, so the longest read starts at once; results keep the input order.
+        order = sorted(range(len(files)), key=lambda i: -_size(files[i]))
+        with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
+            futures = {i: pool.submit(read_file, files[i], config, cache=store) for i in order}
+            results = [futures[i].result() for i in range(len(files))]
     tables: list[SourceTable] = []
     skipped: list[SkippedSheet] = []
-    for file in files:
-        file_tables, file_skipped = read_file(file, config)
+    for file_tables, file_skipped in results:
         tables.extend(file_tables)
         skipped.extend(file_skipped)
     return LoadedInputs(tuple(tables), tuple(skipped), tuple(files))
 
 
-def read_file(path: Path, config: Config) -> tuple[list[SourceTable], list[SkippedSheet]]:
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _names(files: list[Path]) -> str:
+    return files[0].name if len(files) == 1 else f"{len(files)} files"
+
+
+def read_file(
+    path: Path, config: Config, *, cache: WorkbookCache | None = None
+) -> tuple[list[SourceTable], list[SkippedSheet]]:
     """Read one file into recognised tables and the sheets it skipped."""
     suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return _read_parquet(path, config)
     if suffix in WORKBOOK_SUFFIXES:
-        sheets = read_workbook(path)
+        sheets = _read_workbook(path, cache)
     elif suffix in (".csv", ".tsv", ".txt"):
         sheets = [RawSheet("", read_csv_cells(path), 1)]
     else:
         raise InputError(
             f"{path}: unsupported file type {suffix or '(none)'!r}; "
-            "expected .csv, .xlsx, .xlsm, .xls or .ods"
+            "expected .csv, .xlsx, .xlsm, .xls, .ods or .parquet"
         )
     single = len(sheets) == 1
     file_hint = dataset_for_name(path.stem)
@@ -137,6 +179,51 @@ def read_file(path: Path, config: Config) -> tuple[list[SourceTable], list[Skipp
         index, match = found
         tables.append(_table(path, sheet, index, match.dataset, recognised_by))
     return tables, skipped
+
+
+def _read_workbook(path: Path, cache: WorkbookCache | None) -> list[RawSheet]:
+    """A workbook's sheets, from the parse cache when it holds this version of the file."""
+    if cache is None or _size(path) < CACHE_MIN_BYTES:
+        return read_workbook(path)
+    cached = cache.load(path)
+    if cached is not None:
+        return cached
+    sheets = read_workbook(path)
+    cache.store(path, sheets)
+    return sheets
+
+
+def _read_parquet(path: Path, config: Config) -> tuple[list[SourceTable], list[SkippedSheet]]:
+    """A Parquet file: its column names are the header row, its records rows 2, 3, …"""
+    headers, cells = read_parquet_cells(path)
+    named = dataset_for_name(path.stem)
+    head: list[list[object]] = [list(headers)]
+    if named:
+        found = find_header_row(head, config, named)
+        if found is None or found[1].missing_required():
+            raise _missing_columns(path, None, named, head, config, found)
+        recognised_by = "name"
+    else:
+        found = find_header_row(head, config)
+        recognised_by = "header"
+        if found is None:
+            reason = (
+                "not named after a dataset and its columns do not clearly match one "
+                "(queries, broadcasts, press_events)"
+            )
+            return [], [SkippedSheet(path, None, reason)]
+    rows = pd.Series(np.arange(len(cells), dtype=np.int64) + 2, name="_row")
+    table = SourceTable(
+        file=path,
+        sheet=None,
+        dataset=found[1].dataset,
+        header_row=1,
+        headers=tuple(h.strip() for h in headers),
+        cells=cells,
+        row_numbers=rows,
+        recognised_by="name" if recognised_by == "name" else "header",
+    )
+    return [table], []
 
 
 def _head_rows(cells: pd.DataFrame) -> list[list[object]]:

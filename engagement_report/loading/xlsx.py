@@ -86,7 +86,7 @@ def read_workbook(path: Path) -> list[RawSheet]:
     for name in names:
         try:
             sheet = reader.load_sheet(name, header_row=None, dtypes="string")
-            cells = sheet.to_pandas()
+            cells = frame_from_arrow(sheet.to_arrow())
         except Exception as exc:
             message = _short(exc)
             if "empty" in message.lower() or "no data" in message.lower():
@@ -96,6 +96,23 @@ def read_workbook(path: Path) -> list[RawSheet]:
         cells.columns = range(cells.shape[1])
         sheets.append(RawSheet(name, cells, first_rows.get(name, 1)))
     return sheets
+
+
+def frame_from_arrow(table: object) -> pd.DataFrame:
+    """An Arrow table or record batch of text columns as a frame of Arrow-backed strings,
+    columns named by position (no copy of the text)."""
+    import pyarrow as pa
+
+    assert isinstance(table, pa.Table | pa.RecordBatch)
+    columns = {}
+    for position in range(table.num_columns):
+        column = table.column(position)
+        if isinstance(column, pa.ChunkedArray):
+            column = column.combine_chunks() if column.num_chunks != 1 else column.chunk(0)
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+            column = column.cast(pa.string())
+        columns[position] = pd.Series(pd.arrays.ArrowStringArray(column), copy=False)
+    return pd.DataFrame(columns, index=pd.RangeIndex(table.num_rows))
 
 
 def _short(exc: Exception) -> str:

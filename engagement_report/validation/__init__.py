@@ -10,6 +10,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from pandas.api.types import union_categoricals
 
 from engagement_report.config import Config
 from engagement_report.models import (
@@ -21,6 +24,7 @@ from engagement_report.models import (
 )
 from engagement_report.schema import COLUMNS, DATASETS
 from engagement_report.validation.rows import NOT_STATED, CheckedTable, check_table
+from engagement_report.validation.values import text_array
 
 __all__ = ["NOT_STATED", "validate"]
 
@@ -37,7 +41,8 @@ def validate(loaded: LoadedInputs, config: Config) -> CleanData:
     rejected_parts: list[pd.DataFrame] = []
     for item, duplicate in zip(checked, duplicates, strict=True):
         used = item.usable & ~duplicate
-        frames[item.source.dataset].append(item.frame[used.to_numpy()])
+        keep = used.to_numpy()
+        frames[item.source.dataset].append(item.frame if keep.all() else item.frame[keep])
         collector = item.problems
         problems.extend(collector.problems)
         rejected = item.rejected
@@ -83,22 +88,29 @@ def validate(loaded: LoadedInputs, config: Config) -> CleanData:
 
 def _duplicate_masks(checked: Sequence[CheckedTable]) -> list[pd.Series]:
     """Queries sharing an id: the last usable row (in input order) wins, the rest are duplicates."""
-    masks = [pd.Series(False, index=item.frame.index) for item in checked]
-    parts = []
+    masks = [np.zeros(len(item.frame), dtype=bool) for item in checked]
+    sources: list[int] = []
+    positions: list[np.ndarray] = []
+    ids: list[pd.Series] = []
     for number, item in enumerate(checked):
         if item.source.dataset != "queries":
             continue
-        ids = item.frame["query_id"]
-        keep = item.usable & ids.notna()
-        parts.append(pd.DataFrame({"id": ids[keep], "source": number, "pos": ids[keep].index}))
-    if not parts:
-        return masks
-    ids = pd.concat(parts, ignore_index=True)
-    dup = ids[ids.duplicated("id", keep="last")]
-    for number, group in dup.groupby("source"):
-        mask = masks[int(number)]
-        mask.iloc[group["pos"].to_numpy()] = True
-    return masks
+        keep = (item.usable & item.frame["query_id"].notna()).to_numpy()
+        sources.append(number)
+        positions.append(np.flatnonzero(keep))
+        ids.append(text_array(item.frame["query_id"]).filter(pa.array(keep)))
+    if sources:
+        # Ids become integer codes once (in Arrow); finding the repeats is then cheap.
+        codes = pc.dictionary_encode(pa.chunked_array(ids, pa.string())).combine_chunks().indices
+        repeated = pd.Series(np.asarray(codes)).duplicated(keep="last").to_numpy()
+        start = 0
+        for number, where in zip(sources, positions, strict=True):
+            part = repeated[start : start + len(where)]
+            masks[number][where[part]] = True
+            start += len(where)
+    return [
+        pd.Series(mask, index=item.frame.index) for mask, item in zip(masks, checked, strict=True)
+    ]
 
 
 def _concat(parts: list[pd.DataFrame], dataset: str) -> pd.DataFrame:
@@ -113,13 +125,48 @@ def _concat(parts: list[pd.DataFrame], dataset: str) -> pd.DataFrame:
                 empty[spec.name] = pd.Series(dtype="datetime64[ns]")
             elif spec.kind == "count":
                 empty[spec.name] = pd.Series(dtype="Int64")
+            elif spec.kind in ("status", "category"):
+                empty[spec.name] = pd.Series(pd.Categorical([], categories=[]))
             else:
                 empty[spec.name] = pd.Series(dtype="string")
         if dataset == "queries":
             empty["response_ok"] = pd.Series(dtype=bool)
+        empty["_file"] = pd.Series(pd.Categorical([], categories=[]))
+        empty["_sheet"] = pd.Series(pd.Categorical([], categories=[]))
         empty["_row"] = pd.Series(dtype=np.int64)
         return empty
-    return pd.concat([p[columns] for p in parts], ignore_index=True)
+    if len(parts) == 1:
+        frame = parts[0][columns].reset_index(drop=True)
+    else:
+        # Categorical columns of several sources are joined over the union of their
+        # categories (pd.concat would fall back to strings for differing ones).
+        joined = {}
+        for column in columns:
+            pieces = [p[column] for p in parts]
+            if all(isinstance(piece.dtype, pd.CategoricalDtype) for piece in pieces):
+                joined[column] = pd.Series(union_categoricals(pieces, ignore_order=True))
+            else:
+                joined[column] = pd.concat(pieces, ignore_index=True)
+        frame = pd.DataFrame(joined)
+    for column in columns:
+        if isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = _drop_unused(frame[column])
+    return frame
+
+
+def _drop_unused(values: pd.Series) -> pd.Series:
+    """The categorical without categories no row holds (rows of rejected and blank rows)."""
+    codes = np.asarray(values.cat.codes)
+    categories = values.cat.categories
+    used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+    if used.all():
+        return values
+    recode = np.append(np.cumsum(used) - 1, -1)  # old code -> new code; -1 stays -1
+    return pd.Series(
+        pd.Categorical.from_codes(recode[codes], categories=categories[used]),
+        index=values.index,
+        name=values.name,
+    )
 
 
 def _rejected_rows(item: CheckedTable) -> pd.DataFrame:

@@ -76,15 +76,55 @@ class ParsedNumbers:
     invalid: pd.Series  # bool: the cell had text that is not a number
 
 
-def _stripped(cells: pd.Series) -> pa.Array:
-    """The cells as one Arrow string array, stripped, with null for every blank cell."""
-    arrow = pa.array(cells.astype(pd.StringDtype("pyarrow")).array)
+def arrow_strings(cells: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The cells as one Arrow string array, as they are (typed cells written as text)."""
+    if isinstance(cells, pd.Series):
+        array = cells.array
+        if isinstance(array, pd.arrays.ArrowStringArray) or (
+            isinstance(array, pd.arrays.ArrowExtensionArray)
+            and pa.types.is_string(array._pa_array.type)
+        ):
+            arrow: pa.Array | pa.ChunkedArray = array._pa_array  # no copy
+        else:
+            arrow = pa.array(cells.astype(pd.StringDtype("pyarrow")).array)
+    else:
+        arrow = cells
     if isinstance(arrow, pa.ChunkedArray):
-        arrow = arrow.combine_chunks()
-    # utf8_trim_whitespace also trims the non-breaking spaces spreadsheets are full of.
-    stripped = pc.utf8_trim_whitespace(arrow)
+        arrow = arrow.combine_chunks() if arrow.num_chunks != 1 else arrow.chunk(0)
+    if pa.types.is_large_string(arrow.type) or pa.types.is_string_view(arrow.type):
+        arrow = arrow.cast(pa.string())
+    elif not pa.types.is_string(arrow.type):
+        arrow = pa.array(pd.Series(arrow.to_pandas()).astype(pd.StringDtype("pyarrow")).array)
+        arrow = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
+    return arrow
+
+
+def strip_text(strings: pa.Array) -> pa.Array:
+    """Strip each string (Unicode whitespace, non-breaking spaces too); null for blank ones."""
+    stripped = pc.utf8_trim_whitespace(strings)
     empty = pc.equal(stripped, "")
-    return pc.if_else(empty, None, stripped) if pc.any(empty).as_py() else stripped
+    if pc.any(empty).as_py():
+        return pc.if_else(empty, None, stripped)
+    if _text_bytes(stripped) == _text_bytes(strings):
+        return strings  # nothing was trimmed: keep the cells' own text, not a second copy
+    return stripped
+
+
+def _text_bytes(strings: pa.Array) -> int:
+    """Bytes of text the strings hold (read from their offsets, not their buffers' size)."""
+    if not len(strings):
+        return 0
+    kind = np.int64 if pa.types.is_large_string(strings.type) else np.int32
+    offsets = np.frombuffer(strings.buffers()[1], dtype=kind)
+    return int(offsets[strings.offset + len(strings)] - offsets[strings.offset])
+
+
+def text_array(cells: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The cells as one Arrow string array, stripped, with null for every blank cell."""
+    return strip_text(arrow_strings(cells))
+
+
+_stripped = text_array
 
 
 def clean_text(cells: pd.Series) -> pd.Series:
@@ -93,11 +133,34 @@ def clean_text(cells: pd.Series) -> pd.Series:
     return pd.Series(text, index=cells.index, name=cells.name)
 
 
+def filled_cells(cells: pd.Series) -> np.ndarray:
+    """True where a cell holds more than whitespace (typed cells: where they are not missing)."""
+    dtype = cells.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        categories = filled_cells(pd.Series(dtype.categories))
+        codes = np.asarray(cells.cat.codes)
+        return (codes >= 0) & np.append(categories, False)[codes]
+    if not _is_text(dtype):
+        return np.asarray(cells.notna())
+    strings = arrow_strings(cells)
+    # A blank cell is missing, empty or only whitespace; no string is built to find out.
+    blank = pc.or_kleene(pc.equal(pc.utf8_length(strings), 0), pc.utf8_is_space(strings))
+    return ~np.asarray(pc.fill_null(blank, True).to_numpy(zero_copy_only=False))
+
+
+def _is_text(dtype: object) -> bool:
+    return (
+        isinstance(dtype, pd.StringDtype)
+        or pd.api.types.is_object_dtype(dtype)
+        or str(dtype) in ("str", "string")
+    )
+
+
 def is_blank(frame: pd.DataFrame) -> pd.Series:
     """True for each row of ``frame`` with no cell holding anything but whitespace."""
     filled = np.zeros(len(frame), dtype=bool)
     for position in range(frame.shape[1]):  # by position: column labels may repeat
-        filled |= _stripped(frame.iloc[:, position]).is_valid().to_numpy(zero_copy_only=False)
+        filled |= filled_cells(frame.iloc[:, position])
     return pd.Series(~filled, index=frame.index)
 
 
@@ -135,16 +198,162 @@ def _iso(strings: pa.Array, timezone: str | None = None) -> np.ndarray:
     """Parse ISO-8601 text; with ``timezone``, the text carries a zone and is converted."""
     zoned = timezone is not None
     try:  # Arrow's strict cast is several times faster, but refuses the whole batch when
-        # one value is unpadded or impossible; pandas then reads it value by value.
+        # one value is unpadded or impossible; the rest is then read apart (see below).
         stamps = pc.cast(strings, pa.timestamp("ns", "UTC" if zoned else None))
         parsed = pd.Series(stamps.to_numpy(zero_copy_only=False))
         parsed = parsed.dt.tz_localize("UTC") if zoned else parsed
     except pa.ArrowInvalid:
+        if not zoned:
+            return _iso_by_layout(strings)
         series = pd.Series(pd.arrays.ArrowStringArray(strings))
         parsed = pd.to_datetime(series, format="ISO8601", errors="coerce", utc=zoned)
     if zoned:
         parsed = parsed.dt.tz_convert(timezone).dt.tz_localize(None)
     return _to_ns(parsed.to_numpy())
+
+
+def _iso_by_layout(strings: pa.Array) -> np.ndarray:
+    """Naive ISO text that Arrow's cast refused as a batch: values of a fixed layout read
+    from their digits (an impossible one is NaT), any other by pandas, one by one."""
+    out, fixed = _fixed_layout(strings)
+    rest = np.flatnonzero(~fixed)
+    if len(rest):
+        series = pd.Series(pd.arrays.ArrowStringArray(strings.take(pa.array(rest))))
+        parsed = pd.to_datetime(series, format="ISO8601", errors="coerce")
+        out[rest] = _to_ns(parsed.to_numpy())
+    return out
+
+
+_DIGITS_ISO = (0, 1, 2, 3, 5, 6, 8, 9)  # yyyy-mm-dd
+_DIGITS_DOTTED = (0, 1, 3, 4, 6, 7, 8, 9)  # dd.mm.yyyy
+_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+# _to_ns keeps what nanoseconds can hold, 1678-01-01 .. 2261-12-31 (midnight), in seconds:
+_LOW_S = int(np.datetime64("1678-01-01", "s").astype(np.int64))
+_HIGH_S = int(np.datetime64("2261-12-31", "s").astype(np.int64))
+
+
+def _fixed_layout(strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """Read the two layouts nearly every date column uses straight from their digits.
+
+    ``yyyy-mm-dd`` (how the xlsx reader renders date cells, and ISO exports) and
+    ``dd.mm.yyyy`` (Russian-locale Excel), each alone or followed by `` hh:mm`` or
+    `` hh:mm:ss`` (or ``T``): the strings of one length are one byte matrix in Arrow's
+    buffer, whose digits and separators are checked and read column by column. These are
+    exactly the strings of those shapes that the ISO and dotted families accept, read to
+    the same values (NaT for an impossible date or time, such as 31.02 or 24:00).
+    Returns the values and which strings had one of the layouts; the rest are left.
+    """
+    n = len(strings)
+    fixed = np.zeros(n, dtype=bool)
+    values = np.full(n, _NAT)
+    lengths = np.asarray(pc.fill_null(pc.binary_length(strings), 0).to_numpy(zero_copy_only=False))
+    for length in (10, 16, 19):
+        same = lengths == length
+        if not same.any():
+            continue
+        where = np.flatnonzero(same)
+        chosen = strings if len(where) == n else strings.take(pa.array(where))
+        good, stamps = _read_layout(chosen, length)
+        fixed[where[good]] = True
+        values[where[good]] = stamps
+    return values, fixed
+
+
+def _read_layout(strings: pa.Array, length: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which of these strings (all ``length`` bytes long) have a fixed layout, and the
+    values of those that do."""
+    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)[
+        strings.offset : strings.offset + len(strings) + 1
+    ]
+    data = np.frombuffer(strings.buffers()[2], dtype=np.uint8)
+    matrix = data[offsets[0] : offsets[-1]].reshape(len(strings), length)
+
+    def digits(*columns: int) -> np.ndarray:
+        ok = np.ones(len(matrix), dtype=bool)
+        for column in columns:
+            ok &= (matrix[:, column] - np.uint8(48)) <= 9  # below "0" wraps around: not <= 9
+        return ok
+
+    def char(column: int, allowed: str) -> np.ndarray:
+        ok = matrix[:, column] == ord(allowed[0])
+        for other in allowed[1:]:
+            ok |= matrix[:, column] == ord(other)
+        return ok
+
+    def number(start: int, width: int) -> np.ndarray:
+        result = matrix[:, start].astype(np.int32)
+        result -= 48
+        for column in range(start + 1, start + width):
+            result *= 10
+            result += matrix[:, column]
+            result -= 48
+        return result
+
+    def field(iso_at: int, dotted_at: int, width: int) -> np.ndarray:
+        if iso.all():
+            return number(iso_at, width)
+        if not iso.any():
+            return number(dotted_at, width)
+        return np.where(iso, number(iso_at, width), number(dotted_at, width))
+
+    time_ok = np.ones(len(matrix), dtype=bool)
+    if length >= 16:
+        time_ok = char(10, " T") & char(13, ":") & digits(11, 12, 14, 15)
+    if length == 19:
+        time_ok &= char(16, ":") & digits(17, 18)
+    iso = char(4, "-") & char(7, "-") & digits(*_DIGITS_ISO) & time_ok
+    dotted = char(2, ".") & char(5, ".") & digits(*_DIGITS_DOTTED) & time_ok
+    good = iso | dotted
+    if not good.any():
+        return good, np.array([], dtype="datetime64[ns]")
+    if good.all():
+        pick = slice(None)
+    else:
+        matrix = matrix[good]
+        pick = good
+    iso = iso[pick]
+    zeros = np.zeros(len(matrix), dtype=np.int32)
+    year, month, day = field(0, 6, 4), field(5, 3, 2), field(8, 0, 2)
+    hour = number(11, 2) if length >= 16 else zeros
+    minute = number(14, 2) if length >= 16 else zeros
+    second = number(17, 2) if length == 19 else zeros
+    return good, _from_parts(year, month, day, hour, minute, second)
+
+
+def _from_parts(
+    year: np.ndarray,
+    month: np.ndarray,
+    day: np.ndarray,
+    hour: np.ndarray,
+    minute: np.ndarray,
+    second: np.ndarray,
+) -> np.ndarray:
+    """Date-times from their parts; NaT where a part is out of range (day 31 of February).
+
+    The parts are small integers (int32: a million dates need a few MB per step)."""
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_ok = (month >= 1) & (month <= 12)
+    last_day = _DAYS_IN_MONTH.astype(np.int32)[np.where(month_ok, month, 0)]
+    last_day += leap & (month == 2)
+    ok = month_ok & (day >= 1) & (day <= last_day) & (hour < 24) & (minute < 60) & (second < 60)
+    del leap, month_ok, last_day
+    # Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+    y = year - (month <= 2)
+    era = np.floor_divide(y, 400)
+    y -= era * 400  # the year of the era
+    days = (153 * ((month + 9) % 12) + 2) // 5 + day - 1  # the day of the year
+    days += y * 365 + y // 4 - y // 100  # the day of the era
+    days += era * 146_097 - 719_468
+    del y, era
+    seconds = days.astype(np.int64)
+    seconds *= 86_400
+    seconds += hour * 3600 + minute * 60 + second
+    ok &= (seconds >= _LOW_S) & (seconds <= _HIGH_S)
+    seconds[~ok] = 0
+    seconds *= 1_000_000_000
+    stamps = seconds.view("datetime64[ns]")
+    stamps[~ok] = _NAT
+    return stamps
 
 
 def _dmy_to_iso(strings: pa.Array, sep: str, month_first: bool) -> pa.Array:
@@ -248,22 +457,54 @@ def parse_dates(cells: pd.Series, timezone: str = "Asia/Almaty") -> ParsedDates:
     20000..80000; Russian or Kazakh month names (``5 января 2021 г.``). Blank cells are
     missing; any other text is invalid, as are impossible dates like ``31.02.2021``.
     """
-    text = _stripped(cells)
-    odd = _matches(text, _ODD_SPACE)
+    values, invalid, month_first = parse_date_text(text_array(cells), timezone)
+    index, name = cells.index, cells.name
+    return ParsedDates(
+        values=pd.Series(values, index=index, name=name),
+        invalid=pd.Series(invalid, index=index, name=name),
+        month_first=month_first,
+    )
+
+
+def _odd_spaces(text: pa.Array) -> np.ndarray:
+    """Where a string holds whitespace other than single ASCII spaces."""
+    # Two cheap kernels find the candidates (printable ASCII without a double space holds
+    # no odd whitespace); the exact pattern then runs on those alone.
+    plain = pc.and_kleene(pc.ascii_is_printable(text), pc.invert(pc.match_substring(text, "  ")))
+    maybe = np.flatnonzero(~np.asarray(pc.fill_null(plain, True).to_numpy(zero_copy_only=False)))
+    odd = np.zeros(len(text), dtype=bool)
+    if len(maybe):
+        odd[maybe] = _matches(text.take(pa.array(maybe)), _ODD_SPACE)
+    return odd
+
+
+def parse_date_text(
+    text: pa.Array, timezone: str = "Asia/Almaty"
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """:func:`parse_dates` on stripped Arrow text (see :func:`text_array`).
+
+    Returns the values (``datetime64[ns]``, NaT where missing or invalid), the invalid
+    mask and whether slashed values were read month-first.
+    """
+    # Nearly every value has one of two fixed layouts, read from its digits at once; the
+    # families below see only the rest (none of theirs but ISO and dotted takes these).
+    out, fixed = _fixed_layout(text)
+    present = text.is_valid().to_numpy(zero_copy_only=False)
+    if fixed.all() or not (present & ~fixed).any():
+        return out, present & np.isnat(out), False
+    odd = _odd_spaces(text)
     if odd.any():  # rare: fold tabs, line breaks and runs of spaces into one space
         folded = pc.replace_substring_regex(_subset(text, odd), _SPACES, " ")
         text = pc.replace_with_mask(text, pa.array(odd), folded)
 
     families = list(_FAMILIES)
-    present = text.is_valid().to_numpy(zero_copy_only=False)
-    todo = np.flatnonzero(present)
+    todo = np.flatnonzero(present & ~fixed)
     if len(todo):
         # A column is nearly always one form: try the first value's family first, so the
         # bulk of the column is not pushed through the patterns of the other families.
         first = text.slice(todo[0], 1)
         families.sort(key=lambda family: not _matches(first, family[0])[0])
 
-    out = np.full(len(text), _NAT)
     month_first = False
     for pattern, parse in families:
         if not len(todo):
@@ -272,12 +513,7 @@ def parse_dates(cells: pd.Series, timezone: str = "Asia/Almaty") -> ParsedDates:
         if len(positions):
             out[positions], family_month_first = parse(strings, timezone)
             month_first |= family_month_first
-    index, name = cells.index, cells.name
-    return ParsedDates(
-        values=pd.Series(out, index=index, name=name),
-        invalid=pd.Series(present & np.isnat(out), index=index, name=name),
-        month_first=month_first,
-    )
+    return out, present & np.isnat(out), month_first
 
 
 # Each rule: a pattern, the grouping characters to drop, and whether a comma is decimal.
@@ -299,7 +535,18 @@ _NUMBER_RULES: tuple[tuple[str, str | None, bool], ...] = (
 
 def parse_numbers(cells: pd.Series) -> ParsedNumbers:
     """Read numbers written with spaces, commas or dots as separators; see _NUMBER_RULES."""
-    text = pc.replace_substring(_stripped(cells), "\u2212", "-")  # the typographic minus sign
+    values, invalid = parse_number_text(text_array(cells))
+    index, name = cells.index, cells.name
+    return ParsedNumbers(
+        values=pd.Series(values, index=index, name=name),
+        invalid=pd.Series(invalid, index=index, name=name),
+    )
+
+
+def parse_number_text(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`parse_numbers` on stripped Arrow text: the values (NaN where missing or
+    invalid) and the invalid mask."""
+    text = pc.replace_substring(text, "\u2212", "-")  # the typographic minus sign
     present = text.is_valid().to_numpy(zero_copy_only=False)
     values = np.full(len(text), np.nan)
     todo = np.flatnonzero(present)
@@ -313,12 +560,7 @@ def parse_numbers(cells: pd.Series) -> ParsedNumbers:
             strings = pc.replace_substring(strings, ",", ".")
         values[positions] = pc.cast(strings, pa.float64()).to_numpy(zero_copy_only=False)
     values[np.isinf(values)] = np.nan  # 1e400 is no count or amount anyone typed
-    invalid = present & np.isnan(values)
-    index, name = cells.index, cells.name
-    return ParsedNumbers(
-        values=pd.Series(values, index=index, name=name),
-        invalid=pd.Series(invalid, index=index, name=name),
-    )
+    return values, present & np.isnan(values)
 
 
 def normalize_labels(cells: pd.Series) -> pd.Series:
@@ -328,9 +570,28 @@ def normalize_labels(cells: pd.Series) -> pd.Series:
     ``7``), and merges labels differing only in letter case into the column's most frequent
     spelling (ties: the first in sorted order). Blank cells become ``<NA>``.
     """
-    # Work on the distinct values only: a column has far fewer labels than rows.
-    codes, uniques = pd.factorize(cells.astype(pd.StringDtype("pyarrow")))
-    labels = pd.Series(uniques, dtype=pd.StringDtype("pyarrow"))
+    labels = label_categories(cells)
+    result = pd.array(labels.categories, dtype=pd.StringDtype("pyarrow")).take(
+        labels.codes, allow_fill=True
+    )
+    return pd.Series(result, index=cells.index, name=cells.name)
+
+
+def label_categories(cells: pd.Series | pa.Array | pa.ChunkedArray) -> pd.Categorical:
+    """:func:`normalize_labels` as a categorical: each canonical label stored once.
+
+    Only the distinct values are tidied (a column has far fewer labels than rows), so a
+    million-row column costs one dictionary encoding.
+    """
+    if isinstance(cells, pd.Series) and isinstance(cells.dtype, pd.CategoricalDtype):
+        codes = np.asarray(cells.cat.codes, dtype=np.int64)
+        uniques = arrow_strings(pd.Series(cells.cat.categories))
+    else:
+        encoded = pc.dictionary_encode(arrow_strings(cells))
+        uniques = encoded.dictionary
+        codes = np.asarray(pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False))
+        codes = codes.astype(np.int64)
+    labels = pd.Series(pd.arrays.ArrowStringArray(uniques), dtype=pd.StringDtype("pyarrow"))
     labels = labels.str.replace(_SPACES, " ", regex=True).str.strip()
     labels = labels.str.replace(r"^([+-]?[0-9]+)\.0+$", r"\1", regex=True)
     labels = labels.mask((labels == "").fillna(False))
@@ -345,5 +606,12 @@ def normalize_labels(cells: pd.Series) -> pd.Series:
     spellings["key"] = spellings["label"].str.casefold()
     best = spellings.sort_values(["count", "label"], ascending=[False, True]).drop_duplicates("key")
     canonical = labels.str.casefold().map(best.set_index("key")["label"])
-    result = pd.array(canonical, dtype=pd.StringDtype("pyarrow")).take(codes, allow_fill=True)
-    return pd.Series(result, index=cells.index, name=cells.name)
+    categories, unique_codes = _categories_of(canonical)
+    # A sentinel -1 after the last value: code -1 (missing) stays missing.
+    return pd.Categorical.from_codes(np.append(unique_codes, -1)[codes], categories=categories)
+
+
+def _categories_of(labels: pd.Series) -> tuple[pd.Index, np.ndarray]:
+    """Distinct non-missing labels, and each label's position among them (-1 if missing)."""
+    codes, categories = pd.factorize(labels.astype(object).where(labels.notna(), None))
+    return pd.Index(categories.astype(object), dtype=object), codes.astype(np.int64)

@@ -1,0 +1,263 @@
+"""Parse cache: a workbook read once is read again from a Parquet copy of its cells.
+
+The monthly cron job reads the same registry month after month, and parsing a
+million-row xlsx is most of a build. After a workbook is parsed, the raw text cells
+of every sheet (exactly what the reader produced, before any judgement) are written
+as Parquet to the user's cache folder; the next read of the *same* file loads them
+instead. "The same" means the same size, modification time and SHA-256 of the
+content, so a changed file is never served stale cells, even one changed within the
+same second. Results cannot differ: validation sees the same cells either way, with
+the same spreadsheet row numbers.
+
+Where: ``$ENGAGEMENT_REPORT_CACHE_DIR``, else ``$XDG_CACHE_HOME/engagement-report``,
+else ``~/.cache/engagement-report``. Size: at most ``$ENGAGEMENT_REPORT_CACHE_LIMIT``
+(bytes, or with a ``K``/``M``/``G`` suffix; default 2G), the least recently used
+entries removed first. ``--no-cache`` (``load_inputs(..., cache=False)``) neither reads
+nor writes it. A cache that cannot be written (read-only home, full disk) is skipped
+silently: it only ever saves time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from engagement_report.loading.xlsx import RawSheet
+
+CACHE_DIR_ENV = "ENGAGEMENT_REPORT_CACHE_DIR"
+CACHE_LIMIT_ENV = "ENGAGEMENT_REPORT_CACHE_LIMIT"
+DEFAULT_LIMIT = 2 * 1024**3
+# Bump when what the readers produce changes: older entries are then never used.
+CACHE_FORMAT = 1
+_META = "meta.json"
+_STALE_TEMP_SECONDS = 3600
+
+_pending: list[threading.Thread] = []
+_digests: dict[tuple[str, int, int, int, int], str] = {}
+
+
+def cache_dir() -> Path:
+    """The cache folder (not created here)."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME")
+    root = Path(base).expanduser() if base else Path.home() / ".cache"
+    return root / "engagement-report"
+
+
+def cache_limit() -> int:
+    """The cache's size limit in bytes."""
+    text = os.environ.get(CACHE_LIMIT_ENV, "").strip().upper()
+    if not text:
+        return DEFAULT_LIMIT
+    factor = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:], 1)
+    number = text[:-1] if factor != 1 else text
+    try:
+        return max(int(float(number) * factor), 0)
+    except ValueError:
+        return DEFAULT_LIMIT
+
+
+def file_digest(path: Path) -> str:
+    """Hex SHA-256 of a file's content, computed once per process for an unchanged file.
+
+    Unchanged means the same inode, size, modification and change time: the change time
+    moves with every write and cannot be set back, so a file rewritten with its old size
+    and modification time is hashed again.
+    """
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    if key not in _digests:
+        with path.open("rb") as handle:
+            _digests[key] = hashlib.file_digest(handle, "sha256").hexdigest()
+    return _digests[key]
+
+
+@dataclass(frozen=True)
+class _Identity:
+    """What must match for a cached copy to stand for a file."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+    reader: str
+
+    def key(self) -> str:
+        text = f"{CACHE_FORMAT}|{self.reader}|{self.sha256}|{self.size}|{self.mtime_ns}"
+        return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def _identity(path: Path) -> _Identity:
+    import fastexcel
+
+    before = path.stat()
+    digest = file_digest(path)
+    after = path.stat()
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+        raise OSError("the file changed while it was read")
+    return _Identity(after.st_size, after.st_mtime_ns, digest, f"fastexcel-{fastexcel.__version__}")
+
+
+class WorkbookCache:
+    """The cache folder's entries: one folder per workbook version."""
+
+    def __init__(self, root: Path | None = None, limit: int | None = None) -> None:
+        self.root = root if root is not None else cache_dir()
+        self.limit = cache_limit() if limit is None else limit
+
+    def load(self, path: Path) -> list[RawSheet] | None:
+        """The cached sheets of ``path``, or None when there is no copy of this version."""
+        try:
+            identity = _identity(path)
+        except OSError:
+            return None
+        entry = self.root / identity.key()
+        try:
+            meta = json.loads((entry / _META).read_text(encoding="utf-8"))
+            if meta.get("identity") != _identity_fields(identity):
+                return None
+            sheets = [_read_sheet(entry, sheet) for sheet in meta["sheets"]]
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        except Exception:  # a damaged Parquet file: read the workbook instead
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(entry / _META)  # recently used: evicted last
+        return sheets
+
+    def store(self, path: Path, sheets: list[RawSheet], *, background: bool = True) -> None:
+        """Keep a copy of ``sheets`` as read from ``path`` (in a background thread)."""
+        try:
+            identity = _identity(path)
+        except OSError:
+            return
+        if background:
+            thread = threading.Thread(
+                target=self._store, args=(path, identity, sheets), name="cache-store"
+            )
+            thread.start()  # not a daemon: the interpreter waits for it before exiting
+            _pending.append(thread)
+        else:
+            self._store(path, identity, sheets)
+
+    def _store(self, path: Path, identity: _Identity, sheets: list[RawSheet]) -> None:
+        entry = self.root / identity.key()
+        if (entry / _META).exists():
+            return
+        temp: Path | None = None
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            temp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.root))
+            described = []
+            for number, sheet in enumerate(sheets):
+                name = None
+                if sheet.cells.shape[1] and len(sheet.cells):
+                    name = f"sheet-{number}.parquet"
+                    _write_sheet(temp / name, sheet.cells)
+                described.append({"name": sheet.name, "first_row": sheet.first_row, "file": name})
+            meta = {
+                "format": CACHE_FORMAT,
+                "source": str(path),
+                "identity": _identity_fields(identity),
+                "sheets": described,
+            }
+            (temp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            try:
+                temp.rename(entry)
+                temp = None
+            except OSError:  # another process stored the same version meanwhile
+                pass
+            self.evict()
+        except Exception:  # the cache only ever saves time: a failure to write is no error
+            pass
+        finally:
+            if temp is not None:
+                shutil.rmtree(temp, ignore_errors=True)
+
+    def entries(self) -> list[tuple[float, int, Path]]:
+        """(last use, size in bytes, folder) of every complete entry."""
+        found = []
+        try:
+            children = list(self.root.iterdir())
+        except OSError:
+            return []
+        for child in children:
+            meta = child / _META
+            try:
+                if child.name.startswith(".tmp-"):
+                    if time.time() - child.stat().st_mtime > _STALE_TEMP_SECONDS:
+                        shutil.rmtree(child, ignore_errors=True)  # left by a killed run
+                    continue
+                used = meta.stat().st_mtime
+                size = sum(f.stat().st_size for f in child.iterdir())
+            except OSError:
+                continue
+            found.append((used, size, child))
+        return found
+
+    def evict(self) -> None:
+        """Remove the least recently used entries until the cache fits its limit."""
+        entries = sorted(self.entries())
+        total = sum(size for _, size, _ in entries)
+        for _, size, folder in entries:
+            if total <= self.limit:
+                break
+            shutil.rmtree(folder, ignore_errors=True)
+            total -= size
+
+    def clear(self) -> None:
+        """Remove every entry."""
+        for _, _, folder in self.entries():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _identity_fields(identity: _Identity) -> dict[str, object]:
+    return {
+        "size": identity.size,
+        "mtime_ns": identity.mtime_ns,
+        "sha256": identity.sha256,
+        "reader": identity.reader,
+    }
+
+
+def _write_sheet(target: Path, cells: pd.DataFrame) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from engagement_report.validation.values import arrow_strings
+
+    table = pa.table({str(i): arrow_strings(cells.iloc[:, i]) for i in range(cells.shape[1])})
+    pq.write_table(table, target, compression="zstd", compression_level=1)
+
+
+def _read_sheet(entry: Path, sheet: dict[str, object]) -> RawSheet:
+    import pandas as pd
+    import pyarrow.parquet as pq
+
+    from engagement_report.loading.xlsx import RawSheet, frame_from_arrow
+
+    file = sheet["file"]
+    name, first_row = str(sheet["name"]), int(sheet["first_row"])  # type: ignore[call-overload]
+    if file is None:
+        return RawSheet(name, pd.DataFrame(), first_row)
+    table = pq.read_table(entry / str(file))
+    return RawSheet(name, frame_from_arrow(table), first_row)
+
+
+def wait() -> None:
+    """Wait until the copies being written in the background are on disk."""
+    while _pending:
+        _pending.pop().join()
