@@ -91,6 +91,48 @@ METRICS: tuple[Metric, ...] = (
         "questions_per_event",
         "journalist_questions / press_events; empty when there were none",
     ),
+    Metric(
+        "queries",
+        "on_time",
+        "received queries answered, rejected or redirected on or before their deadline, as of the cut-off",
+    ),
+    Metric(
+        "queries", "late", "received queries answered, rejected or redirected after their deadline"
+    ),
+    Metric(
+        "queries",
+        "open_not_due",
+        "received queries not closed at the cut-off whose deadline has not passed",
+    ),
+    Metric(
+        "queries",
+        "open_overdue",
+        "received queries not closed at the cut-off whose deadline has passed",
+    ),
+    Metric("queries", "on_time_share", "on_time / (on_time + late); empty when none was closed"),
+    Metric(
+        "queries",
+        "extended",
+        "received queries whose deadline was lawfully extended (extended_until)",
+    ),
+    Metric(
+        "queries",
+        "median_response_working_days",
+        "median number of working days from receipt to answer, over answered queries closed by the cut-off",
+    ),
+    Metric(
+        "queries",
+        "redirected_on_time",
+        "redirected queries forwarded within the forwarding term (also counted in on_time)",
+    ),
+    Metric(
+        "queries",
+        "redirected_late",
+        "redirected queries forwarded after the forwarding term (also counted in late)",
+    ),
+    Metric(
+        "queries", "redirected_open", "redirected queries without a forwarding date at the cut-off"
+    ),
 )
 
 
