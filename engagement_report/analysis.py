@@ -4,7 +4,6 @@ the longest-open queries and each dataset's coverage. Pure functions of clean da
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -78,33 +77,6 @@ def restrict(data: CleanData, period: Period) -> CleanData:
     )
 
 
-@dataclass(frozen=True)
-class _Classified:
-    frame: weakref.ref[pd.DataFrame]
-    rows: int
-    cutoff: date
-    rules: tuple[DeadlineRules, WorkingCalendar]
-    classes: pd.Series
-
-
-_last_classes: list[_Classified] = []
-
-
-def _classes(
-    queries: pd.DataFrame, cutoff: date, rules: DeadlineRules, calendar: WorkingCalendar
-) -> pd.Series:
-    """:func:`classify_deadlines`, remembered for the last frame: the report's figures and
-    its longest-open list classify the same queries at the same cut-off."""
-    key = (rules, calendar)
-    for last in _last_classes:
-        same = last.rows == len(queries) and last.frame() is queries
-        if same and last.cutoff == cutoff and last.rules == key:
-            return last.classes
-    classes = classify_deadlines(queries, cutoff, rules, calendar)
-    _last_classes[:] = [_Classified(weakref.ref(queries), len(queries), cutoff, key, classes)]
-    return classes
-
-
 def compute(
     data: CleanData,
     period: Period,
@@ -125,7 +97,7 @@ def compute(
     cutoff = cut_off(period, config, today, as_of)
     queries = _known_at(inside.queries, cutoff)
     rules, calendar = deadline_rules(config)
-    classes = _classes(queries, cutoff, rules, calendar)
+    classes = classify_deadlines(queries, cutoff, rules, calendar)
     deadlines = deadline_figures(queries, classes, cutoff, calendar, rules)
     class_codes = np.asarray(classes.cat.codes, dtype=np.int64)
     on_time_code = DEADLINE_CLASSES.index("on_time")
@@ -154,24 +126,16 @@ def compute(
         by_topic=with_on_time(figures.by_topic, "topic"),
         by_channel=with_on_time(figures.by_channel, "channel"),
         by_district=with_on_time(figures.by_district, "district"),
+        open_queries=_longest_open(queries, classes, cutoff),
     )
 
 
-def open_queries(
-    data: CleanData,
-    period: Period,
-    config: Config,
-    today: date | None = None,
-    as_of: date | None = None,
-    limit: int = 10,
+def _longest_open(
+    queries: pd.DataFrame, classes: pd.Series, cutoff: date, limit: int = 10
 ) -> tuple[OpenQuery, ...]:
-    """The longest-open queries of the period at the cut-off, by id and age."""
-    cutoff = cut_off(period, config, today, as_of)
-    queries = _known_at(within(data.queries, "received_at", period), cutoff)
+    """The longest-open queries at the cut-off, by id and age (never their text)."""
     if queries.empty:
         return ()
-    rules, calendar = deadline_rules(config)
-    classes = _classes(queries, cutoff, rules, calendar)
     table = longest_open(
         queries.reset_index(drop=True), classes.reset_index(drop=True), cutoff, limit
     )

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from engagement_report import __version__, console
-from engagement_report.analysis import agenda, comparisons, compute, coverage, open_queries, trend
+from engagement_report.analysis import agenda, comparisons, compute, coverage, trend
 from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
 from engagement_report.errors import DataQualityError, OutputError, UsageError
@@ -110,7 +110,6 @@ def report_context(
     lang: str | None = None,
     title: str = DEFAULT_TITLE,
     today: date | None = None,
-    as_of: date | None = None,
 ) -> ReportContext:
     """The context every report template receives."""
     counts: dict[str, int] = {}
@@ -132,7 +131,7 @@ def report_context(
         lang=lang or config.lang,
         min_category_size=config.min_category_size,
         trend=trend(data, period, config, today),
-        open_queries=open_queries(data, period, config, today, as_of),
+        open_queries=figures.open_queries,
         headlines=comparisons(data, figures, config, today),
         agenda=agenda(data, figures),
         deadline_policy=DeadlinePolicy(
@@ -248,7 +247,7 @@ def build(
     resolved = resolve_period(period, data, config, today)
     console.note("Computing figures…")
     figures = compute(data, resolved, config, today, as_of)
-    context = report_context(data, figures, config, lang, today=today, as_of=as_of)
+    context = report_context(data, figures, config, lang, today=today)
     if {"md", "html"} & set(config.formats):
         console.note("Drawing charts…")
         context = attach_charts(context)

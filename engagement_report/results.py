@@ -90,6 +90,7 @@ class Figures:
     press: PressFigures
     datasets: frozenset[str] = field(default_factory=frozenset)
     deadlines: DeadlineFigures | None = None
+    open_queries: tuple[OpenQuery, ...] = ()  # the longest-open at the deadline cut-off
 
     def breakdown(self, dimension: str) -> tuple[CategoryFigures, ...]:
         """The query breakdown by ``topic``, ``channel`` or ``district``."""
