@@ -14,6 +14,7 @@ import glob
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,7 @@ from engagement_report.loading.cache import WorkbookCache
 from engagement_report.loading.csvfile import read_csv_cells
 from engagement_report.loading.headers import (
     HEADER_SEARCH_ROWS,
+    HeaderMatch,
     accepted_headers,
     find_header_row,
     match_headers,
@@ -154,29 +156,18 @@ def read_file(
             skipped.append(SkippedSheet(path, sheet_name, "empty sheet"))
             continue
         head = _head_rows(sheet.cells)
-        if named:
-            found = find_header_row(head, config, named)
-            if found is None or found[1].missing_required():
-                raise _missing_columns(path, sheet_name, named, head, config, found)
-            recognised_by = "name"
-        else:
-            found = find_header_row(head, config)
-            recognised_by = "header"
-            if found is None and file_hint:
-                hinted = find_header_row(head, config, file_hint)
-                if hinted is not None and not hinted[1].missing_required():
-                    found, recognised_by = hinted, "name"
-            if found is None:
-                skipped.append(
-                    SkippedSheet(
-                        path,
-                        sheet_name,
-                        "not named after a dataset and its header row does not clearly "
-                        "match one (queries, broadcasts, press_events)",
-                    )
+        recognised = _recognise(path, sheet_name, named, head, config, file_hint)
+        if recognised is None:
+            skipped.append(
+                SkippedSheet(
+                    path,
+                    sheet_name,
+                    "not named after a dataset and its header row does not clearly "
+                    "match one (queries, broadcasts, press_events)",
                 )
-                continue
-        index, match = found
+            )
+            continue
+        (index, match), recognised_by = recognised
         tables.append(_table(path, sheet, index, match.dataset, recognised_by))
     return tables, skipped
 
@@ -198,32 +189,55 @@ def _read_parquet(path: Path, config: Config) -> tuple[list[SourceTable], list[S
     headers, cells = read_parquet_cells(path)
     named = dataset_for_name(path.stem)
     head: list[list[object]] = [list(headers)]
-    if named:
-        found = find_header_row(head, config, named)
-        if found is None or found[1].missing_required():
-            raise _missing_columns(path, None, named, head, config, found)
-        recognised_by = "name"
-    else:
-        found = find_header_row(head, config)
-        recognised_by = "header"
-        if found is None:
-            reason = (
-                "not named after a dataset and its columns do not clearly match one "
-                "(queries, broadcasts, press_events)"
-            )
-            return [], [SkippedSheet(path, None, reason)]
+    recognised = _recognise(path, None, named, head, config, None)
+    if recognised is None:
+        reason = (
+            "not named after a dataset and its columns do not clearly match one "
+            "(queries, broadcasts, press_events)"
+        )
+        return [], [SkippedSheet(path, None, reason)]
+    (_, match), recognised_by = recognised
     rows = pd.Series(np.arange(len(cells), dtype=np.int64) + 2, name="_row")
     table = SourceTable(
         file=path,
         sheet=None,
-        dataset=found[1].dataset,
+        dataset=match.dataset,
         header_row=1,
         headers=tuple(h.strip() for h in headers),
         cells=cells,
         row_numbers=rows,
-        recognised_by="name" if recognised_by == "name" else "header",
+        recognised_by=recognised_by,
     )
     return [table], []
+
+
+def _recognise(
+    path: Path,
+    sheet: str | None,
+    named: str | None,
+    head: list[list[object]],
+    config: Config,
+    file_hint: str | None,
+) -> tuple[tuple[int, HeaderMatch], Literal["name", "header"]] | None:
+    """The dataset a table is and where its header row is; None when it clearly is none.
+
+    A table named after a dataset must carry that dataset's required columns (an
+    :class:`InputError` says which are missing); an unnamed one is recognised by an
+    unambiguous header row, else by the file's name when its header fits that dataset.
+    """
+    if named:
+        found = find_header_row(head, config, named)
+        if found is None or found[1].missing_required():
+            raise _missing_columns(path, sheet, named, head, config, found)
+        return found, "name"
+    found = find_header_row(head, config)
+    if found is not None:
+        return found, "header"
+    if file_hint:
+        hinted = find_header_row(head, config, file_hint)
+        if hinted is not None and not hinted[1].missing_required():
+            return hinted, "name"
+    return None
 
 
 def _head_rows(cells: pd.DataFrame) -> list[list[object]]:
@@ -235,7 +249,9 @@ def _where(path: Path, sheet: str | None) -> str:
     return f"{path} [{sheet}]" if sheet else str(path)
 
 
-def _table(path: Path, sheet: RawSheet, index: int, dataset: str, by: str) -> SourceTable:
+def _table(
+    path: Path, sheet: RawSheet, index: int, dataset: str, by: Literal["name", "header"]
+) -> SourceTable:
     header_cells = sheet.cells.iloc[index]
     headers = tuple("" if pd.isna(v) else str(v).strip() for v in header_cells)
     body = sheet.cells.iloc[index + 1 :].reset_index(drop=True)
@@ -249,7 +265,7 @@ def _table(path: Path, sheet: RawSheet, index: int, dataset: str, by: str) -> So
         headers=headers,
         cells=body,
         row_numbers=rows,
-        recognised_by="name" if by == "name" else "header",
+        recognised_by=by,
     )
 
 
