@@ -27,6 +27,7 @@ from typing import Any, Literal
 from engagement_report import __version__
 from engagement_report.errors import InputError
 from engagement_report.export import SummaryRecord, Value, format_value
+from engagement_report.hashing import file_digest
 from engagement_report.models import SourceAccount, ValidationReport
 from engagement_report.periods import Period
 
@@ -49,7 +50,6 @@ __all__ = [
 MANIFEST_NAME = "manifest.json"
 MANIFEST_VERSION = 1
 TOOL_NAME = "engagement-report"
-CHUNK = 1024 * 1024  # hash inputs 1 MiB at a time
 
 # Row accounting fields of a source, in the order they are reported.
 ACCOUNT_FIELDS = ("read", "used", "duplicate", "blank", "total_rows", "rejected", "warnings")
@@ -70,17 +70,13 @@ _FIGURE_KEYS = ("dataset", "metric", "dimension", "category")
 
 
 def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file, read 1 MiB at a time."""
-    digest = hashlib.sha256()
+    """Hex SHA-256 of a file (shared with the parse cache, so a build hashes each input once)."""
     try:
-        with path.open("rb") as handle:
-            while chunk := handle.read(CHUNK):
-                digest.update(chunk)
+        return file_digest(path)
     except OSError as exc:
         raise InputError(
             f"{path}: cannot read to record it in the manifest: {exc.strerror or exc}"
         ) from None
-    return digest.hexdigest()
 
 
 def _input_entry(path: Path) -> dict[str, object]:

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from engagement_report.hashing import file_digest
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -45,7 +47,6 @@ _META = "meta.json"
 _STALE_TEMP_SECONDS = 3600
 
 _pending: list[threading.Thread] = []
-_digests: dict[tuple[str, int, int, int, int], str] = {}
 
 
 def cache_dir() -> Path:
@@ -69,21 +70,6 @@ def cache_limit() -> int:
         return max(int(float(number) * factor), 0)
     except ValueError:
         return DEFAULT_LIMIT
-
-
-def file_digest(path: Path) -> str:
-    """Hex SHA-256 of a file's content, computed once per process for an unchanged file.
-
-    Unchanged means the same inode, size, modification and change time: the change time
-    moves with every write and cannot be set back, so a file rewritten with its old size
-    and modification time is hashed again.
-    """
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-    if key not in _digests:
-        with path.open("rb") as handle:
-            _digests[key] = hashlib.file_digest(handle, "sha256").hexdigest()
-    return _digests[key]
 
 
 @dataclass(frozen=True)
