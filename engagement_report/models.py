@@ -134,10 +134,6 @@ class ValidationReport:
         """Warnings over all sources (listed or not)."""
         return sum(s.warnings for s in self.sources)
 
-    def for_dataset(self, dataset: str) -> tuple[SourceAccount, ...]:
-        """The sources read as ``dataset``."""
-        return tuple(s for s in self.sources if s.dataset == dataset)
-
 
 @dataclass(frozen=True)
 class CleanData:
