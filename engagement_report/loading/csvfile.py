@@ -115,7 +115,8 @@ def _read_with_arrow(path: Path, encoding: str, delimiter: str, width: int) -> p
                 delimiter=delimiter, quote_char='"', double_quote=True, newlines_in_values=True
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(width)},
+                # large_string: what pandas holds text in, so no column is cast.
+                column_types={f"f{i}": pa.large_string() for i in range(width)},
                 strings_can_be_null=True,
                 quoted_strings_can_be_null=True,
                 null_values=[""],

@@ -101,7 +101,8 @@ def _duplicate_masks(checked: Sequence[CheckedTable]) -> list[pd.Series]:
         ids.append(text_array(item.frame["query_id"]).filter(pa.array(keep)))
     if sources:
         # Ids become integer codes once (in Arrow); finding the repeats is then cheap.
-        codes = pc.dictionary_encode(pa.chunked_array(ids, pa.string())).combine_chunks().indices
+        whole = pa.chunked_array([i.cast(pa.large_string()) for i in ids], pa.large_string())
+        codes = pc.dictionary_encode(whole).combine_chunks().indices
         repeated = pd.Series(np.asarray(codes)).duplicated(keep="last").to_numpy()
         start = 0
         for number, where in zip(sources, positions, strict=True):

@@ -91,9 +91,9 @@ def arrow_strings(cells: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
         arrow = cells
     if isinstance(arrow, pa.ChunkedArray):
         arrow = arrow.combine_chunks() if arrow.num_chunks != 1 else arrow.chunk(0)
-    if pa.types.is_large_string(arrow.type) or pa.types.is_string_view(arrow.type):
-        arrow = arrow.cast(pa.string())
-    elif not pa.types.is_string(arrow.type):
+    if pa.types.is_string_view(arrow.type):
+        arrow = arrow.cast(pa.large_string())
+    elif not (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
         arrow = pa.array(pd.Series(arrow.to_pandas()).astype(pd.StringDtype("pyarrow")).array)
         arrow = arrow.combine_chunks() if isinstance(arrow, pa.ChunkedArray) else arrow
     return arrow
@@ -262,7 +262,8 @@ def _fixed_layout(strings: pa.Array) -> tuple[np.ndarray, np.ndarray]:
 def _read_layout(strings: pa.Array, length: int) -> tuple[np.ndarray, np.ndarray]:
     """Which of these strings (all ``length`` bytes long) have a fixed layout, and the
     values of those that do."""
-    offsets = np.frombuffer(strings.buffers()[1], dtype=np.int32)[
+    kind = np.int64 if pa.types.is_large_string(strings.type) else np.int32
+    offsets = np.frombuffer(strings.buffers()[1], dtype=kind)[
         strings.offset : strings.offset + len(strings) + 1
     ]
     data = np.frombuffer(strings.buffers()[2], dtype=np.uint8)
