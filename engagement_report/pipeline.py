@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from engagement_report import __version__, console
+from engagement_report import __version__, console, warmup
 from engagement_report.analysis import agenda, comparisons, compute, coverage, trend
 from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
@@ -238,6 +238,8 @@ def build(
     files are written; the failed ones are in ``BuildResult.failed_checks``.
     """
     checks = [parse_check(text) for text in fail_on]
+    working_days = config.deadlines.kind == "working"
+    warmup.start(discover_inputs(inputs), config.calendar.country if working_days else None)
     data = load_and_validate(inputs, config, cache=cache)
     if strict and data.report.rejected:
         raise DataQualityError(

@@ -123,7 +123,9 @@ def frame_from_arrow(table: object) -> pd.DataFrame:
     else:
         with ThreadPoolExecutor(max_workers=2) as pool:
             series = list(pool.map(large_text, positions))
-    return pd.DataFrame(dict(zip(positions, series)), index=pd.RangeIndex(table.num_rows))
+    return pd.DataFrame(
+        dict(zip(positions, series, strict=True)), index=pd.RangeIndex(table.num_rows)
+    )
 
 
 def _short(exc: Exception) -> str:

@@ -24,7 +24,7 @@ from engagement_report.models import (
 )
 from engagement_report.schema import COLUMNS, DATASETS
 from engagement_report.validation.rows import NOT_STATED, CheckedTable, check_table
-from engagement_report.validation.values import text_array
+from engagement_report.validation.values import arrow_strings
 
 __all__ = ["NOT_STATED", "validate"]
 
@@ -98,7 +98,8 @@ def _duplicate_masks(checked: Sequence[CheckedTable]) -> list[pd.Series]:
         keep = (item.usable & item.frame["query_id"].notna()).to_numpy()
         sources.append(number)
         positions.append(np.flatnonzero(keep))
-        ids.append(text_array(item.frame["query_id"]).filter(pa.array(keep)))
+        # The frame's ids are stripped text already (check_table made them).
+        ids.append(arrow_strings(item.frame["query_id"]).filter(pa.array(keep)))
     if sources:
         # Ids become integer codes once (in Arrow); finding the repeats is then cheap.
         whole = pa.chunked_array([i.cast(pa.large_string()) for i in ids], pa.large_string())
@@ -179,8 +180,8 @@ def _rejected_rows(item: CheckedTable) -> pd.DataFrame:
             "file": str(item.source.file),
             "sheet": item.source.sheet or "",
             "row": item.source.row_numbers.to_numpy()[mask],
-            "column": collector.reject_column.to_numpy()[mask],
-            "reason": collector.reject_reason.to_numpy()[mask],
+            "column": pd.array(collector.reject_column[mask], dtype="string"),
+            "reason": pd.array(collector.reject_reason[mask], dtype="string"),
         }
     )
     cells = item.source.cells.iloc[mask].reset_index(drop=True)

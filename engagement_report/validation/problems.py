@@ -30,9 +30,10 @@ class ProblemCollector:
     warnings: int = 0
     not_listed: int = 0
     by_code: dict[str, int] = field(default_factory=dict)
-    # per row: the first error's column and message, for rejected.csv
-    reject_column: pd.Series | None = None
-    reject_reason: pd.Series | None = None
+    # per row: the first error's column and message, for rejected.csv (None: no error)
+    reject_column: np.ndarray | None = None
+    reject_reason: np.ndarray | None = None
+    _rejected: np.ndarray | None = None
 
     def add(
         self,
@@ -79,24 +80,29 @@ class ProblemCollector:
     def _note_rejection(
         self, mask: pd.Series, column: str | None, message: str, values: pd.Series | None
     ) -> None:
-        if self.reject_reason is None:
-            empty = pd.Series(pd.NA, index=mask.index, dtype="string")
-            self.reject_reason = empty.copy()
-            self.reject_column = empty.copy()
-        assert self.reject_column is not None
-        fresh = mask & self.reject_reason.isna()
+        # Plain arrays written at the new rows' positions: a million-row Series of NA
+        # updated through .loc costs a copy of the whole column per check.
+        if self._rejected is None:
+            rows = len(mask)
+            self._rejected = np.zeros(rows, dtype=bool)
+            self.reject_reason = np.full(rows, None, dtype=object)
+            self.reject_column = np.full(rows, None, dtype=object)
+        assert self.reject_reason is not None and self.reject_column is not None
+        fresh = np.flatnonzero(mask.to_numpy(dtype=bool) & ~self._rejected)
+        if not len(fresh):
+            return
+        self._rejected[fresh] = True
         if "{value}" in message and values is not None:
-            texts = values.astype("string").fillna("")
+            texts = values.iloc[fresh].astype("string").fillna("")
             head, _, tail = message.partition("{value}")
-            reasons = head + texts[fresh] + tail
+            self.reject_reason[fresh] = (head + texts + tail).to_numpy(dtype=object)
         else:
-            reasons = pd.Series(message, index=mask.index[fresh], dtype="string")
-        self.reject_reason.loc[fresh] = reasons
-        self.reject_column.loc[fresh] = column
+            self.reject_reason[fresh] = message
+        self.reject_column[fresh] = column
 
     @property
     def rejected_mask(self) -> pd.Series:
         """Rows with at least one error."""
-        if self.reject_reason is None:
+        if self._rejected is None:
             return pd.Series(False, index=self.row_numbers.index)
-        return self.reject_reason.notna()
+        return pd.Series(self._rejected.copy(), index=self.row_numbers.index)

@@ -13,6 +13,7 @@ as they are; text goes through the parsers of :mod:`.values`.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,6 +45,8 @@ NOT_STATED = "(not stated)"
 OTHER_STATUS = "other"
 STATUS_CATEGORIES = (*STATUS_CLASSES, OTHER_STATUS)
 
+# Below this many rows a second thread costs more than it saves.
+PARALLEL_ROWS = 100_000
 _RELABELS = {"topic": "topics", "channel": "channels", "district": "districts"}
 
 
@@ -259,9 +262,17 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
     wanted = frozenset(p for p in match.mapping.values() if p < cells.shape[1]) - encode
     table = _Cells(cells, encode, wanted | {0})  # column 0: where total rows say so
     problems = ProblemCollector(str(source.file), source.sheet, source.row_numbers.set_axis(index))
-    # Each column is stripped or encoded once, before anything reads it.
-    for column_position in range(table.width):
-        table.prime(column_position)
+    # Each column is stripped or encoded once, before anything reads it, and the date
+    # columns' text is parsed: Arrow and NumPy let go of the GIL, so on a large table
+    # the columns are worked on two at a time.
+    date_positions = [
+        position
+        for spec in COLUMNS[source.dataset]
+        if spec.kind == "date"
+        and (position := match.mapping.get(spec.name)) is not None
+        and position < cells.shape[1]
+    ]
+    parsed_dates = _prepare(table, date_positions, config.timezone)
     blank_rows = table.blank()
     total = table.total_rows() & ~blank_rows
     live_rows = ~(blank_rows | total)
@@ -280,7 +291,15 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
         header = mapping.get(spec.name, spec.name)
         if spec.kind == "date":
             columns[spec.name] = _dates(
-                table, position, index, header, spec.required, live, config, problems
+                table,
+                position,
+                index,
+                header,
+                spec.required,
+                live,
+                config,
+                problems,
+                parsed_dates.get(position) if position is not None else None,
             )
         elif spec.kind == "count":
             columns[spec.name] = _counts(
@@ -312,6 +331,30 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
     return CheckedTable(source, frame, mapping, match.ignored, blank, pd.Series(total), problems)
 
 
+ParsedDates = tuple[np.ndarray, np.ndarray, bool]
+
+
+def _prepare(table: _Cells, date_positions: list[int], timezone: str) -> dict[int, ParsedDates]:
+    """Prime every column and parse the text date columns; two threads on a large table."""
+
+    def parse(position: int) -> ParsedDates:
+        return parse_date_text(table.text(position), timezone)
+
+    text_dates = [p for p in dict.fromkeys(date_positions) if table.kind(p) != "datetime"]
+    if table.rows < PARALLEL_ROWS:
+        for position in range(table.width):
+            table.prime(position)
+        return {position: parse(position) for position in text_dates}
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        # Dates first: they are the longest work, and their text is primed on the way.
+        futures = {position: pool.submit(parse, position) for position in text_dates}
+        list(pool.map(table.prime, [p for p in range(table.width) if p not in futures]))
+        parsed = {position: future.result() for position, future in futures.items()}
+    for position in text_dates:
+        table.prime(position)  # their filled mask, from the text made above
+    return parsed
+
+
 def _missing_text(index: pd.Index) -> pd.Series:
     """A text column with nothing in it (built in Arrow: pandas fills one cell at a time)."""
     empty = pd.arrays.ArrowStringArray(pa.nulls(len(index), pa.large_string()))
@@ -333,6 +376,7 @@ def _dates(
     live: pd.Series,
     config: Config,
     problems: ProblemCollector,
+    from_text: ParsedDates | None = None,
 ) -> pd.Series:
     if position is None:
         return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
@@ -340,7 +384,9 @@ def _dates(
         values = _naive_local(table.series(position), config.timezone).to_numpy()
         invalid_cells = np.zeros(len(index), dtype=bool)
     else:
-        values, invalid_cells, _ = parse_date_text(table.text(position), config.timezone)
+        values, invalid_cells, _ = from_text or parse_date_text(
+            table.text(position), config.timezone
+        )
     raw = _raw(table, position)
     parsed = pd.Series(values, index=index)
     invalid = pd.Series(invalid_cells, index=index) & live
