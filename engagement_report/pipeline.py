@@ -25,6 +25,7 @@ from engagement_report.config import Config
 from engagement_report.errors import DataQualityError, OutputError, UsageError
 from engagement_report.export import SummaryRecord, csv_text, json_text, summary_records
 from engagement_report.loading import discover_inputs, load_inputs
+from engagement_report.loading.cache import WorkbookCache
 from engagement_report.manifest import MANIFEST_NAME, build_manifest, manifest_text
 from engagement_report.models import CleanData, ValidationReport
 from engagement_report.output import folder_lock, write_atomic, write_files
@@ -34,6 +35,7 @@ from engagement_report.render.context import DeadlinePolicy, ReportContext
 from engagement_report.render.environment import render
 from engagement_report.results import Figures
 from engagement_report.validation import validate
+from engagement_report.validation.cache import checked_key, load_checked, store_checked
 
 DEFAULT_TITLE = "Public engagement report"
 
@@ -54,11 +56,25 @@ def load_and_validate(
 ) -> CleanData:
     """Read and check every input; the clean frames plus the validation report.
 
-    ``cache=False`` reads every workbook afresh, neither using nor filling the parse cache.
+    With ``cache`` (the default), inputs checked before under the same configuration are
+    loaded from the checked-data cache, and what is checked now is added to it (see
+    :mod:`engagement_report.validation.cache`); ``cache=False`` reads and checks every
+    input afresh, neither using nor filling the parse cache or the checked-data cache.
     """
+    key = None
+    if cache:
+        store = WorkbookCache()
+        files = discover_inputs(inputs)
+        key = checked_key(files, config) if files else None
+        if key is not None and (data := load_checked(store, key)) is not None:
+            console.note("Inputs unchanged since they were last checked: using that check")
+            return data
     loaded = load_inputs(inputs, config, cache=cache)
     console.note("Checking rows…")
-    return validate(loaded, config)
+    data = validate(loaded, config)
+    if key is not None:
+        store_checked(store, key, data)
+    return data
 
 
 def check_inputs(
@@ -143,11 +159,15 @@ def report_context(
     )
 
 
-def render_reports(context: ReportContext, templates: Path | None = None) -> dict[str, str]:
-    """Markdown and HTML text of the report."""
+def render_reports(
+    context: ReportContext, templates: Path | None = None, *, cache: bool = False
+) -> dict[str, str]:
+    """Markdown and HTML text of the report (``cache``: keep compiled templates between runs)."""
     return {
-        "report.md": render("report.md.j2", "md", context, context.lang, templates),
-        "report.html": render("report.html.j2", "html", context, context.lang, templates),
+        "report.md": render("report.md.j2", "md", context, context.lang, templates, cache=cache),
+        "report.html": render(
+            "report.html.j2", "html", context, context.lang, templates, cache=cache
+        ),
     }
 
 
@@ -254,7 +274,7 @@ def build(
         console.note("Drawing charts…")
         context = attach_charts(context)
     records = summary_records(figures)
-    texts = render_reports(context, templates)
+    texts = render_reports(context, templates, cache=cache)
     if "md" in config.formats:
         texts.update(chart_files(context))
     texts["summary.csv"] = csv_text(records)

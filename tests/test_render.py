@@ -232,3 +232,32 @@ def test_user_partial_replaces_the_builtin(customised: tuple[str, str]) -> None:
     assert "BREAKDOWN district: Medeu / 7 / Almaly\n" in md
     assert "### By topic" not in md
     assert "By topic" in html  # _breakdown.html.j2 was not replaced
+
+
+def test_compiled_templates_are_kept_and_a_changed_override_is_recompiled(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engagement_report.render.environment import render
+
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("ENGAGEMENT_REPORT_CACHE_DIR", str(cache))
+    user = tmp_path / "templates"
+    user.mkdir()
+    page = user / "page.md.j2"
+    page.write_text("v1 {{ ctx }}\n", encoding="utf-8")
+    assert render("page.md.j2", "md", "x", user_dir=user, cache=True) == "v1 x\n"
+    kept = list(cache.glob("templates-md-*/*"))
+    assert kept  # the compiled template is on disk
+    assert render("page.md.j2", "md", "x", user_dir=user, cache=True) == "v1 x\n"
+    page.write_text("v2 {{ ctx }}\n", encoding="utf-8")  # Jinja compares the source's checksum
+    assert render("page.md.j2", "md", "x", user_dir=user, cache=True) == "v2 x\n"
+    # Markdown and HTML compile differently (escaping), so they never share compiled code.
+    html = user / "page.html.j2"
+    html.write_text("<p>{{ ctx }}</p>\n", encoding="utf-8")
+    assert render("page.html.j2", "html", "<b>", user_dir=user, cache=True) == "<p>&lt;b&gt;</p>\n"
+    assert list(cache.glob("templates-html-*/*"))
+    # An unwritable cache folder is no error.
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    monkeypatch.setenv("ENGAGEMENT_REPORT_CACHE_DIR", str(blocker / "cache"))
+    assert render("page.md.j2", "md", "y", user_dir=user, cache=True) == "v2 y\n"

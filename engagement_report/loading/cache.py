@@ -243,6 +243,11 @@ def _read_sheet(entry: Path, sheet: dict[str, object]) -> RawSheet:
     return RawSheet(name, frame_from_arrow(table), first_row)
 
 
+def register_pending(thread: threading.Thread) -> None:
+    """Have :func:`wait` wait for ``thread`` too (another cache's background writer)."""
+    _pending.append(thread)
+
+
 def wait() -> None:
     """Wait until the copies being written in the background are on disk."""
     while _pending:

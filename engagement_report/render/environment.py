@@ -7,18 +7,22 @@ replacement can ``{% extends "default:report.html.j2" %}``.
 
 from __future__ import annotations
 
+import contextlib
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
     select_autoescape,
 )
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from engagement_report.render import filters
@@ -46,8 +50,48 @@ def _markdown_finalize(value: Any) -> Any:
     return filters.markdown_escape(value)
 
 
-def make_environment(kind: Kind, lang: str = "en", user_dir: Path | None = None) -> Environment:
-    """An environment for HTML (autoescaped) or Markdown (escaped by finalize) in ``lang``."""
+class _QuietBytecodeCache(FileSystemBytecodeCache):
+    """Compiled templates kept between runs; a cache that cannot be read or written is
+    skipped (it only saves the ~0.2 s of compiling the report's templates)."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, ValueError, EOFError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _bytecode_cache(kind: Kind) -> BytecodeCache | None:
+    """The compiled-template cache for ``kind`` in the user cache folder, or None.
+
+    Jinja keys compiled code by template name and source checksum, not by the
+    environment's options, and the Markdown environment compiles differently (its
+    finalize): so one folder per kind, tool version and Jinja version.
+    """
+    import jinja2
+
+    from engagement_report import __version__
+    from engagement_report.loading.cache import cache_dir
+
+    folder = cache_dir() / f"templates-{kind}-{__version__}-jinja2-{jinja2.__version__}"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _QuietBytecodeCache(str(folder))
+
+
+def make_environment(
+    kind: Kind, lang: str = "en", user_dir: Path | None = None, *, cache: bool = False
+) -> Environment:
+    """An environment for HTML (autoescaped) or Markdown (escaped by finalize) in ``lang``.
+
+    ``cache`` keeps compiled templates in the user cache folder between runs.
+    """
     builtin = FileSystemLoader(str(builtin_templates_dir()))
     loaders: list[Any] = []
     if user_dir is not None:
@@ -62,6 +106,7 @@ def make_environment(kind: Kind, lang: str = "en", user_dir: Path | None = None)
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(kind) if cache else None,
     )
     locale = {"en": "en", "ru": "ru", "kk": "kk"}.get(lang, "en")
     translations = translations_for(lang)
@@ -80,8 +125,14 @@ def make_environment(kind: Kind, lang: str = "en", user_dir: Path | None = None)
 
 
 def render(
-    template: str, kind: Kind, context: object, lang: str = "en", user_dir: Path | None = None
+    template: str,
+    kind: Kind,
+    context: object,
+    lang: str = "en",
+    user_dir: Path | None = None,
+    *,
+    cache: bool = False,
 ) -> str:
-    """Render one template with the report context as ``ctx``."""
-    env = make_environment(kind, lang, user_dir)
+    """Render one template with the report context as ``ctx`` (``cache``: see make_environment)."""
+    env = make_environment(kind, lang, user_dir, cache=cache)
     return env.get_template(template).render(ctx=context)

@@ -1,0 +1,187 @@
+"""Checked-data cache: the clean frames and report of inputs checked before.
+
+The parse cache (:mod:`engagement_report.loading.cache`) spares reading an unchanged
+workbook again; checking its million rows again costs about as long as the rest of a
+build. So after a build checks its inputs, the result of :func:`validate` — the clean
+frames, the rejected rows and the validation report — is written to the same cache
+folder, and the next run over the *same inputs with the same configuration* loads it
+instead of reading and checking anything.
+
+"The same inputs" means the same files in the same order, each with the same path,
+size, modification time and SHA-256 of its content; "the same configuration" means
+an equal :class:`~engagement_report.config.Config` (any change, even of an option that
+cannot change a check, is a miss). The tool's version and the versions of pandas,
+pyarrow and fastexcel are part of the key too. A miss, a damaged entry or one that
+cannot be written only costs time: results never differ (``tests/test_cache.py``).
+
+Frames are stored as Parquet (zstd), the report as JSON; the entries share the parse
+cache's folder, size limit and least-recently-used eviction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from engagement_report.hashing import file_digest
+from engagement_report.loading.cache import WorkbookCache, register_pending
+from engagement_report.models import (
+    CleanData,
+    Problem,
+    SkippedSheet,
+    SourceAccount,
+    ValidationReport,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from engagement_report.config import Config
+
+# Bump when validation's output changes shape or meaning: older entries are then unused.
+CHECKED_FORMAT = 1
+FRAMES = ("queries", "broadcasts", "press_events", "rejected_rows")
+_META = "meta.json"
+
+
+def checked_key(files: Sequence[Path], config: Config) -> str | None:
+    """The cache key of checking ``files`` under ``config``, or None if a file cannot be read."""
+    import fastexcel
+    import pandas as pd
+    import pyarrow as pa
+
+    from engagement_report import __version__
+
+    lines = [
+        f"checked {CHECKED_FORMAT} engagement-report {__version__} pandas {pd.__version__} "
+        f"pyarrow {pa.__version__} fastexcel {fastexcel.__version__}",
+        repr(config),
+    ]
+    try:
+        for path in files:
+            before = path.stat()
+            digest = file_digest(path)
+            after = path.stat()
+            if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
+                return None  # changing while read: nothing to key on
+            # As given too: provenance in the frames and messages names the file so.
+            lines.append(f"{path}|{path.resolve()}|{after.st_size}|{after.st_mtime_ns}|{digest}")
+    except OSError:
+        return None
+    return "checked-" + hashlib.sha256("\n".join(lines).encode()).hexdigest()[:40]
+
+
+def load_checked(store: WorkbookCache, key: str) -> CleanData | None:
+    """The checked data stored under ``key``, or None when there is none (or it is damaged)."""
+    import pandas as pd
+
+    entry = store.root / key
+    try:
+        meta = json.loads((entry / _META).read_text(encoding="utf-8"))
+        if meta.get("format") != CHECKED_FORMAT or meta.get("key") != key:
+            return None
+        frames = {
+            name: _restore(pd.read_parquet(entry / f"{name}.parquet"), meta["categories"][name])
+            for name in FRAMES
+        }
+        report = _report_from(meta["report"])
+        present = frozenset(meta["present"])
+    except Exception:  # missing, damaged or from another layout: check the inputs instead
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(entry / _META)  # recently used: evicted last
+    return CleanData(**frames, report=report, present=present)
+
+
+def store_checked(
+    store: WorkbookCache, key: str, data: CleanData, *, background: bool = True
+) -> None:
+    """Keep ``data`` under ``key`` (in a background thread unless ``background=False``)."""
+    if not background:
+        _store(store, key, data)
+        return
+    thread = threading.Thread(target=_store, args=(store, key, data), name="checked-store")
+    thread.start()  # not a daemon: the interpreter waits for it before exiting
+    register_pending(thread)
+
+
+def _store(store: WorkbookCache, key: str, data: CleanData) -> None:
+    entry = store.root / key
+    if (entry / _META).exists():
+        return
+    temp: Path | None = None
+    try:
+        store.root.mkdir(parents=True, exist_ok=True)
+        temp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=store.root))
+        categories = {}
+        for name in FRAMES:
+            frame = data.frame(name)
+            frame.to_parquet(temp / f"{name}.parquet", compression="zstd", compression_level=1)
+            categories[name] = {
+                str(column): str(frame[column].cat.categories.dtype)
+                for column in frame.columns
+                if str(frame[column].dtype) == "category"
+            }
+        meta = {
+            "format": CHECKED_FORMAT,
+            "key": key,
+            "categories": categories,
+            "report": _report_json(data.report),
+            "present": sorted(data.present),
+        }
+        (temp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        try:
+            temp.rename(entry)
+            temp = None
+        except OSError:  # another process stored the same entry meanwhile
+            pass
+        store.evict()
+    except Exception:  # the cache only ever saves time: a failure to write is no error
+        pass
+    finally:
+        if temp is not None:
+            shutil.rmtree(temp, ignore_errors=True)
+
+
+def _restore(frame: pd.DataFrame, categories: dict[str, str]) -> pd.DataFrame:
+    """Categories as they were: Parquet gives text categories back as ``str``, not object."""
+    import pandas as pd
+
+    for column, dtype in categories.items():
+        values = frame[column]
+        if not isinstance(values.dtype, pd.CategoricalDtype):  # an empty frame's column
+            values = frame[column] = values.astype(object).astype("category")
+        if str(values.cat.categories.dtype) != dtype:
+            frame[column] = pd.Categorical.from_codes(
+                values.cat.codes, categories=values.cat.categories.astype(dtype)
+            )
+    return frame
+
+
+def _report_json(report: ValidationReport) -> dict[str, Any]:
+    return {
+        "sources": [dataclasses.asdict(source) for source in report.sources],
+        "problems": [problem.as_dict() for problem in report.problems],
+        "skipped": [
+            {"file": str(s.file), "sheet": s.sheet, "reason": s.reason} for s in report.skipped
+        ],
+    }
+
+
+def _report_from(raw: dict[str, Any]) -> ValidationReport:
+    sources = tuple(
+        SourceAccount(**{**source, "ignored_columns": tuple(source["ignored_columns"])})
+        for source in raw["sources"]
+    )
+    problems = tuple(Problem(**problem) for problem in raw["problems"])
+    skipped = tuple(SkippedSheet(Path(s["file"]), s["sheet"], s["reason"]) for s in raw["skipped"])
+    return ValidationReport(sources, problems, skipped)

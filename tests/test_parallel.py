@@ -1,0 +1,99 @@
+"""Work done on two threads gives exactly what one thread gives."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from engagement_report import hashing, warmup
+from engagement_report.config import Config
+from engagement_report.loading import load_inputs, xlsx
+from engagement_report.validation import rows, validate
+from engagement_report.validation.cache import FRAMES
+
+
+MESSY = """\
+    Реестр обращений
+    Номер обращения;Дата поступления;Дата ответа;Статус;Тема;Канал;Район
+    А-1;01.03.2021 09:00;02.03.2021 10:00;Исполнено;Дороги;109;Алмалинский
+    А-2;2021-03-02;;в работе ;Экология;Сайт;Бостандыкский
+    А-3;31.02.2021;;В работе;Экология;Сайт;Бостандыкский
+    А-4;;не дата;Исполнено;;Сайт;
+    А-1;03.03.2021 09:00;04.03.2021;Исполнено;Дороги;109;Алмалинский
+    Итого:;3;;;;;
+"""
+
+
+@pytest.mark.parametrize("which", ["sample", "messy"])
+def test_columns_checked_two_at_a_time_give_the_same_result(
+    which: str,
+    sample_data: Path,
+    tmp_path: Path,
+    write_csvs: Callable[..., Path],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inputs = sample_data if which == "sample" else write_csvs(tmp_path / "in", queries=MESSY)
+    loaded = load_inputs([inputs], Config(), cache=False)
+    monkeypatch.setattr(rows, "PARALLEL_ROWS", 10**9)
+    alone = validate(loaded, Config())
+    monkeypatch.setattr(rows, "PARALLEL_ROWS", 0)
+    paired = validate(loaded, Config())
+    for name in FRAMES:
+        pd.testing.assert_frame_equal(alone.frame(name), paired.frame(name))
+    assert alone.report == paired.report
+    if which == "messy":  # the mistakes are found either way
+        assert paired.report.rejected == 2 and len(paired.report.problems) >= 3
+
+
+def test_columns_cast_two_at_a_time_are_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+
+    table = pa.table({"a": ["x", None, " y"], "b": ["1", "2", None]})
+    monkeypatch.setattr(xlsx, "PARALLEL_CAST_ROWS", 0)
+    paired = xlsx.frame_from_arrow(table)
+    monkeypatch.setattr(xlsx, "PARALLEL_CAST_ROWS", 10**9)
+    alone = xlsx.frame_from_arrow(table)
+    pd.testing.assert_frame_equal(paired, alone)
+    assert list(paired.columns) == [0, 1]
+    assert paired[0].tolist()[0] == "x" and pd.isna(paired[0].tolist()[1])
+
+
+def test_a_file_is_hashed_once_however_many_threads_ask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"x;y\n" * 200_000)
+    calls = []
+    real = hashlib.file_digest
+
+    def counted(handle, digest):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(handle, digest)
+
+    monkeypatch.setattr(hashing.hashlib, "file_digest", counted)
+    results: list[str] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(hashing.file_digest(path))) for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(calls) == 1
+    assert results == [hashlib.sha256(path.read_bytes()).hexdigest()] * 4
+    # A changed file is hashed again.
+    path.write_bytes(b"changed\n")
+    assert hashing.file_digest(path) == hashlib.sha256(b"changed\n").hexdigest()
+    assert len(calls) == 2
+
+
+def test_the_warm_up_survives_what_the_build_reports_itself(tmp_path: Path) -> None:
+    # A missing file and an unknown country: the build says so, not the warm-up thread.
+    thread = warmup.start([tmp_path / "missing.csv"], "XX")
+    thread.join(timeout=30)
+    assert not thread.is_alive()
