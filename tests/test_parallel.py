@@ -16,7 +16,6 @@ from engagement_report.loading import load_inputs, xlsx
 from engagement_report.validation import rows, validate
 from engagement_report.validation.cache import FRAMES
 
-
 MESSY = """\
     Реестр обращений
     Номер обращения;Дата поступления;Дата ответа;Статус;Тема;Канал;Район
