@@ -205,9 +205,30 @@ def comparisons(
     return headline_figures(figures, previous, year_ago)
 
 
+_DATES = {"queries": "received_at", "broadcasts": "date", "press_events": "date"}
+
+
+def _covered(data: CleanData, period: Period) -> frozenset[str]:
+    """The datasets whose records reach back to the month ``period`` starts in.
+
+    A comparison period that begins before a dataset's first month holds only part of
+    what it should (the registry had not started yet): compared with it, a whole period
+    would read as a leap. Such a dataset has no comparison ("no data"), not a wrong one.
+    """
+    start = pd.Timestamp(period.start).to_period("M")
+    covered = set()
+    for dataset in data.present:
+        dates = data.frame(dataset)[_DATES[dataset]]
+        first = dates.min() if len(dates) else pd.NaT
+        if pd.notna(first) and pd.Timestamp(first).to_period("M") <= start:
+            covered.add(dataset)
+    return frozenset(covered)
+
+
 def _totals(data: CleanData, period: Period) -> Figures:
     """The totals of a period as :func:`compute` gives them, without breakdowns or
-    deadlines: all a headline card compares with."""
+    deadlines: all a headline card compares with. ``datasets`` holds only the datasets
+    that cover the whole period (see :func:`_covered`)."""
     inside = restrict(data, period)
     return Figures(
         period=period,
@@ -218,7 +239,7 @@ def _totals(data: CleanData, period: Period) -> Figures:
         broadcasts=broadcast_figures(inside.broadcasts),
         by_program=(),
         press=press_figures(inside.press_events),
-        datasets=data.present,
+        datasets=_covered(data, period),
     )
 
 

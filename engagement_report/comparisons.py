@@ -134,10 +134,18 @@ def change(value: float | None, base: float | None, higher_is: str) -> Change:
 def headline_figures(
     current: Figures, previous: Figures | None, year_ago: Figures | None
 ) -> tuple[HeadlineFigure, ...]:
-    """The headline cards with their changes (``no_data`` where a period has none)."""
+    """The headline cards with their changes (``no_data`` where a period has none).
+
+    A comparison period is compared only for the datasets in its ``datasets``: those
+    whose records cover the whole period (``analysis.comparisons`` leaves out a dataset
+    that begins after the period starts).
+    """
 
     def base(figures: Figures | None, spec: _Spec) -> float | None:
-        if figures is None or not _has_data(figures, spec.dataset):
+        # A comparison period's datasets are those that cover all of it.
+        if figures is None or spec.dataset not in figures.datasets:
+            return None
+        if not _has_data(figures, spec.dataset):
             return None
         return spec.read(figures)
 

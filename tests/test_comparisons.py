@@ -98,6 +98,40 @@ def test_a_period_at_the_start_of_the_data_has_nothing_to_compare(
         assert card.vs_year_ago.verdict == "no_data"  # January 2019: nothing
 
 
+def test_a_comparison_period_before_the_data_began_is_not_compared(
+    data: pipeline.CleanData,
+) -> None:
+    # December 2020 to January 2021 against December 2019 to January 2020: the queries begin in
+    # January 2020, so that period holds one month of two. Comparing 6 with 2 would show
+    # +200%; it is no comparison at all.
+    h = cards(data, "2020-12-01..2021-01-31")
+    assert h["received"].value == 6
+    assert h["received"].vs_year_ago.verdict == "no_data"
+    assert h["received"].vs_year_ago.base is None
+    assert h["answered_share"].vs_year_ago.verdict == "no_data"
+    # The previous period (2020-10..2020-11) lies wholly after January 2020: compared
+    # (no query in it, so "no data" for the counts, as for any empty period).
+    assert h["received"].vs_previous.verdict == "no_data"
+    # A period starting in the data's first month is covered: January 2021 against
+    # January 2020 is compared (the test above), as is December against November 2020.
+    assert cards(data, "2020-12")["received"].vs_previous.verdict == "no_data"  # empty
+    assert cards(data, "2021-01")["received"].vs_year_ago.base == 2
+    # Broadcasts begin in December 2020: a year earlier is before them, so no data even
+    # where the queries compare.
+    assert cards(data, "2021-01")["broadcasts"].vs_year_ago.verdict == "no_data"
+
+
+def test_the_whole_sample_span_has_no_year_ago_comparison(sample_data: Path) -> None:
+    # The span 2020-01..2021-02 against 2019-01..2020-02, which holds only Jan-Feb 2020
+    # of the sample: once shown as "+573.9%".
+    data = pipeline.load_and_validate([sample_data], Config())
+    period = pipeline.resolve_period(None, data, Config(), TODAY)
+    figures = compute(data, period, Config(), TODAY)
+    for card in comparisons(data, figures, Config(), TODAY):
+        assert card.vs_year_ago.verdict == "no_data", card.key
+        assert card.vs_previous.verdict == "no_data", card.key  # 2018-11..2019-12
+
+
 def test_the_trend_is_the_twelve_months_up_to_the_period_end(data: pipeline.CleanData) -> None:
     points = trend(data, parse_period("2021-01"), Config(), TODAY)
     assert [p.month.label for p in points] == [
