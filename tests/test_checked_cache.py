@@ -129,6 +129,10 @@ def test_a_changed_input_of_the_same_size_and_time_is_checked_again(
     assert len(loads) == 2
     assert "Дороги" in set(first.queries["topic"])
     assert "Дорогу" in set(second.queries["topic"]) and "Дороги" not in set(second.queries["topic"])
+    # The stale entry was replaced by the new check: a third run reads nothing.
+    third = check(inputs)
+    assert len(loads) == 2
+    assert_same(second, third)
 
 
 def test_another_configuration_is_checked_again(

@@ -14,6 +14,9 @@ cannot change a check, is a miss). The tool's version and the versions of pandas
 pyarrow and fastexcel are part of the key too. A miss, a damaged entry or one that
 cannot be written only costs time: results never differ (``tests/test_cache.py``).
 
+An entry is looked up by what ``stat`` tells, so a first run reads no input before
+it needs to; the SHA-256 is compared only when an entry is there.
+
 Frames are stored as Parquet (zstd), the report as JSON; the entries share the parse
 cache's folder, size limit and least-recently-used eviction.
 """
@@ -29,6 +32,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -53,8 +57,31 @@ FRAMES = ("queries", "broadcasts", "press_events", "rejected_rows")
 _META = "meta.json"
 
 
-def checked_key(files: Sequence[Path], config: Config) -> str | None:
-    """The cache key of checking ``files`` under ``config``, or None if a file cannot be read."""
+@dataclass(frozen=True)
+class CheckedKey:
+    """Where the check of some inputs would be kept, and what it must match.
+
+    ``name`` comes from what a ``stat`` tells (paths, sizes, modification times) with the
+    configuration and versions, so a first run looks for an entry without reading its
+    inputs twice; an entry found is used only if every file's SHA-256 matches too.
+    """
+
+    name: str
+    files: tuple[Path, ...]
+    stats: tuple[tuple[int, int], ...]  # (size, mtime_ns) of each file when keyed
+
+    def digests(self) -> list[str] | None:
+        """Each file's SHA-256, or None when a file changed since it was keyed."""
+        try:
+            digests = [file_digest(path) for path in self.files]
+            now = tuple((s.st_size, s.st_mtime_ns) for s in (p.stat() for p in self.files))
+        except OSError:
+            return None
+        return digests if now == self.stats else None
+
+
+def checked_key(files: Sequence[Path], config: Config) -> CheckedKey | None:
+    """The key of checking ``files`` under ``config``, or None if a file cannot be read."""
     import fastexcel
     import pandas as pd
     import pyarrow as pa
@@ -66,28 +93,29 @@ def checked_key(files: Sequence[Path], config: Config) -> str | None:
         f"pyarrow {pa.__version__} fastexcel {fastexcel.__version__}",
         repr(config),
     ]
+    stats = []
     try:
         for path in files:
-            before = path.stat()
-            digest = file_digest(path)
-            after = path.stat()
-            if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
-                return None  # changing while read: nothing to key on
+            stat = path.stat()
+            stats.append((stat.st_size, stat.st_mtime_ns))
             # As given too: provenance in the frames and messages names the file so.
-            lines.append(f"{path}|{path.resolve()}|{after.st_size}|{after.st_mtime_ns}|{digest}")
+            lines.append(f"{path}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}")
     except OSError:
         return None
-    return "checked-" + hashlib.sha256("\n".join(lines).encode()).hexdigest()[:40]
+    name = "checked-" + hashlib.sha256("\n".join(lines).encode()).hexdigest()[:40]
+    return CheckedKey(name, tuple(files), tuple(stats))
 
 
-def load_checked(store: WorkbookCache, key: str) -> CleanData | None:
+def load_checked(store: WorkbookCache, key: CheckedKey) -> CleanData | None:
     """The checked data stored under ``key``, or None when there is none (or it is damaged)."""
     import pandas as pd
 
-    entry = store.root / key
+    entry = store.root / key.name
+    if not (entry / _META).is_file():
+        return None  # the usual first run: no file is hashed before it is read
     try:
         meta = json.loads((entry / _META).read_text(encoding="utf-8"))
-        if meta.get("format") != CHECKED_FORMAT or meta.get("key") != key:
+        if meta.get("format") != CHECKED_FORMAT or meta.get("sha256") != key.digests():
             return None
         frames = {
             name: _restore(pd.read_parquet(entry / f"{name}.parquet"), meta["categories"][name])
@@ -95,7 +123,7 @@ def load_checked(store: WorkbookCache, key: str) -> CleanData | None:
         }
         report = _report_from(meta["report"])
         present = frozenset(meta["present"])
-    except Exception:  # missing, damaged or from another layout: check the inputs instead
+    except Exception:  # damaged or from another layout: check the inputs instead
         return None
     with contextlib.suppress(OSError):
         os.utime(entry / _META)  # recently used: evicted last
@@ -103,7 +131,7 @@ def load_checked(store: WorkbookCache, key: str) -> CleanData | None:
 
 
 def store_checked(
-    store: WorkbookCache, key: str, data: CleanData, *, background: bool = True
+    store: WorkbookCache, key: CheckedKey, data: CleanData, *, background: bool = True
 ) -> None:
     """Keep ``data`` under ``key`` (in a background thread unless ``background=False``)."""
     if not background:
@@ -114,12 +142,16 @@ def store_checked(
     register_pending(thread)
 
 
-def _store(store: WorkbookCache, key: str, data: CleanData) -> None:
-    entry = store.root / key
-    if (entry / _META).exists():
-        return
+def _store(store: WorkbookCache, key: CheckedKey, data: CleanData) -> None:
+    entry = store.root / key.name
     temp: Path | None = None
     try:
+        digests = key.digests()
+        if digests is None:
+            return  # an input changed while it was checked: nothing to vouch for
+        with contextlib.suppress(OSError, ValueError):
+            if json.loads((entry / _META).read_text(encoding="utf-8"))["sha256"] == digests:
+                return  # already kept
         store.root.mkdir(parents=True, exist_ok=True)
         temp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=store.root))
         categories = {}
@@ -133,12 +165,15 @@ def _store(store: WorkbookCache, key: str, data: CleanData) -> None:
             }
         meta = {
             "format": CHECKED_FORMAT,
-            "key": key,
+            "sha256": digests,
             "categories": categories,
             "report": _report_json(data.report),
             "present": sorted(data.present),
         }
         (temp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        # A file rewritten with its old size and time leaves an entry that no longer
+        # matches: this check replaces it.
+        shutil.rmtree(entry, ignore_errors=True)
         try:
             temp.rename(entry)
             temp = None
