@@ -259,7 +259,12 @@ def build(
     """
     checks = [parse_check(text) for text in fail_on]
     working_days = config.deadlines.kind == "working"
-    warmup.start(discover_inputs(inputs), config.calendar.country if working_days else None)
+    reports = {"md", "html"} & set(config.formats)
+    warmup.start(
+        discover_inputs(inputs),
+        config.calendar.country if working_days else None,
+        warmup.Templates(lang or config.lang, templates, cache) if reports else None,
+    )
     data = load_and_validate(inputs, config, cache=cache)
     if strict and data.report.rejected:
         raise DataQualityError(

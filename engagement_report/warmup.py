@@ -1,10 +1,12 @@
 """Work a build needs later, started on the second core while the inputs are read.
 
-Reading a file is Arrow or Rust work that lets go of the GIL, so meanwhile one thread
-can import the holiday calendar (python-holidays imports its ~150 countries at once,
-about 0.15 s) and hash the inputs for the manifest (0.2 s for a 200 MB CSV file).
-Both are memoised where they are used and done again on demand, so nothing here is
-needed for a correct result: a failure only means the time is spent later.
+Reading a file is Arrow or Rust work that lets go of the GIL (fastexcel reads a
+workbook on one core for seconds), so meanwhile one thread can import the holiday
+calendar (python-holidays imports its ~150 countries at once, about 0.15 s), compile
+the report's templates (about 0.2 s) and hash the inputs for the manifest (0.2 s for a
+200 MB CSV file). Each is memoised where it is used and done again on demand, so
+nothing here is needed for a correct result: a failure only means the time is spent
+later, where the build reports it.
 """
 
 from __future__ import annotations
@@ -12,28 +14,46 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 
-def start(files: Sequence[Path], country: str | None) -> threading.Thread:
-    """Start the warm-up thread: the holiday calendar of ``country``, then the digests."""
+@dataclass(frozen=True)
+class Templates:
+    """Which report templates the build will render."""
+
+    lang: str
+    user_dir: Path | None
+    cache: bool
+
+
+def start(
+    files: Sequence[Path], country: str | None, templates: Templates | None = None
+) -> threading.Thread:
+    """Start the warm-up thread: the holiday calendar of ``country``, the templates, the digests."""
     thread = threading.Thread(
-        target=_warm, args=(tuple(files), country), name="engagement-report-warmup", daemon=True
+        target=_warm,
+        args=(tuple(files), country, templates),
+        name="engagement-report-warmup",
+        daemon=True,
     )
     thread.start()
     return thread
 
 
-def _warm(files: tuple[Path, ...], country: str | None) -> None:
+def _warm(files: tuple[Path, ...], country: str | None, templates: Templates | None) -> None:
     from engagement_report.hashing import file_digest
 
     if country:
-        try:
+        with contextlib.suppress(Exception):  # an unknown country is reported where used
             import holidays
 
             holidays.country_holidays(country)
-        except Exception:  # an unknown country is reported where the calendar is used
-            pass
+    if templates is not None:
+        with contextlib.suppress(Exception):  # a broken template is reported when rendered
+            from engagement_report.render.environment import prepare
+
+            prepare(templates.lang, templates.user_dir, cache=templates.cache)
     for path in files:
         with contextlib.suppress(OSError):  # reported by the reader, with the file's name
             file_digest(path)

@@ -261,3 +261,26 @@ def test_compiled_templates_are_kept_and_a_changed_override_is_recompiled(
     blocker.write_text("x")
     monkeypatch.setenv("ENGAGEMENT_REPORT_CACHE_DIR", str(blocker / "cache"))
     assert render("page.md.j2", "md", "y", user_dir=user, cache=True) == "v2 y\n"
+
+
+def test_templates_compiled_ahead_render_the_same(tmp_path: Path) -> None:
+    from engagement_report.config import Config
+    from engagement_report.pipeline import compute, load_and_validate, report_context
+    from engagement_report.render import environment
+
+    repo = Path(__file__).resolve().parent.parent
+    config = Config()
+    data = load_and_validate([repo / "sample_data"], config)
+    from engagement_report.periods import parse_period
+
+    ctx = report_context(data, compute(data, parse_period("2021-01"), config), config)
+    user = tmp_path / "mine"
+    user.mkdir()
+    (user / "_quality.md.j2").write_text("QUALITY {{ ctx.period.label }}\n", encoding="utf-8")
+    environment.prepare("en", user)
+    env = environment.environment_for("md", "en", user)
+    assert env.cache is not None and len(env.cache) >= 9  # report, partials, the override
+    ahead = environment.render("report.md.j2", "md", ctx, "en", user)
+    fresh = environment.make_environment("md", "en", user).get_template("report.md.j2")
+    assert ahead == fresh.render(ctx=ctx)
+    assert "QUALITY 2021-01" in ahead
