@@ -1,7 +1,7 @@
 """The command line: options → one library call → output → exit code.
 
 The only module that imports Typer. Heavy modules (pandas, the readers,
-matplotlib) are imported inside the commands, so ``--help`` and
+Jinja, Babel) are imported inside the commands, so ``--help`` and
 ``--version`` stay fast.
 """
 
@@ -110,7 +110,8 @@ NoCacheOpt = Annotated[
     bool,
     typer.Option(
         "--no-cache",
-        help="Read every workbook afresh: neither use nor fill the parse cache "
+        help="Read and check every input afresh: neither use nor fill the caches of "
+        "parsed workbooks, checked inputs and compiled templates "
         "(~/.cache/engagement-report or $ENGAGEMENT_REPORT_CACHE_DIR).",
     ),
 ]

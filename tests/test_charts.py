@@ -7,6 +7,7 @@ import pickle
 import re
 import subprocess
 import sys
+import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 
 from engagement_report.config import Config
 from engagement_report.pipeline import compute, load_and_validate, render_reports, report_context
+from engagement_report.render import svg as svg_writer
 from engagement_report.render import theme
 from engagement_report.render.charts import (
     CHART_FILES,
@@ -75,7 +77,12 @@ def style(element: ET.Element) -> dict[str, str]:
 
 
 def texts(svg: str) -> list[str]:
-    return ["".join(t.itertext()) for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    """Every line of text as shown: a ``<text>``, or each ``<tspan>`` line of it."""
+    lines = []
+    for element in ET.fromstring(svg).iter(f"{SVG}text"):
+        spans = element.findall(f"{SVG}tspan")
+        lines += [s.text or "" for s in spans] if spans else ["".join(element.itertext())]
+    return lines
 
 
 # --- what is drawn ------------------------------------------------------------------
@@ -198,7 +205,7 @@ def test_charts_are_byte_identical_when_redrawn(ctx: ReportContext) -> None:
 
 
 def test_redrawing_in_another_process_gives_the_same_bytes(ctx: ReportContext) -> None:
-    # The SVG ids are hashes salted from the theme, never from a random uuid.
+    # Nothing in a chart depends on the process: no random ids, no hash order, no clock.
     code = (
         "import pickle, sys\n"
         "from engagement_report.render.charts import make_charts\n"
@@ -215,20 +222,23 @@ def test_redrawing_in_another_process_gives_the_same_bytes(ctx: ReportContext) -
     assert out == make_charts(small)["topics"].svg
 
 
-def test_matplotlib_settings_do_not_leak(ctx: ReportContext) -> None:
-    import matplotlib
-
-    before = dict(matplotlib.rcParams)
-    make_charts(with_topics(ctx, category("A", 1)))
-    assert dict(matplotlib.rcParams) == before
-
-
-def test_importing_charts_does_not_import_matplotlib() -> None:
+def test_drawing_charts_never_imports_matplotlib(ctx: ReportContext) -> None:
+    # The charts are hand-written SVG: neither the package nor drawing needs matplotlib,
+    # and the project no longer depends on it.
     code = (
-        "import sys, engagement_report.render.charts, engagement_report.render.theme\n"
+        "import pickle, sys\n"
+        "import engagement_report, engagement_report.render.charts as charts\n"
+        "ctx = pickle.load(sys.stdin.buffer)\n"
+        "assert len(charts.make_charts(ctx)) == 6\n"
         "assert 'matplotlib' not in sys.modules, 'matplotlib imported'\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True)
+    subprocess.run(
+        [sys.executable, "-c", code],
+        input=pickle.dumps(dataclasses.replace(ctx, charts={})),
+        check=True,
+    )
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not [d for d in project["dependencies"] if d.lower().startswith("matplotlib")]
 
 
 # --- grayscale ----------------------------------------------------------------------
@@ -363,3 +373,203 @@ def test_reports_without_charts_have_no_chart_section(plain_ctx: ReportContext) 
     texts_ = render_reports(plain_ctx)
     assert 'id="h-charts"' not in texts_["report.html"]
     assert "![" not in texts_["report.md"]
+
+
+# --- layout -------------------------------------------------------------------------
+
+
+def view_box(root: ET.Element) -> tuple[float, float]:
+    x, y, width, height = (float(v) for v in root.get("viewBox", "").split())
+    assert (x, y) == (0, 0)
+    assert (root.get("width"), root.get("height")) == (f"{width:g}", f"{height:g}")
+    return width, height
+
+
+def text_extents(svg: str) -> list[tuple[str, float, float, float, float]]:
+    """Each line of text with its estimated box: (text, left, right, top, bottom)."""
+    boxes = []
+    for element in ET.fromstring(svg).iter(f"{SVG}text"):
+        font = style(element)
+        size = float(font["font-size"].removesuffix("px"))
+        bold = font.get("font-weight") == "bold"
+        anchor = element.get("text-anchor", "start")
+        lines = list(element.iter(f"{SVG}tspan")) or [element]
+        x, y = float(element.get("x", "0")), float(element.get("y", "0"))
+        for line in lines:
+            x = float(line.get("x", x))
+            y += float(line.get("dy", "0"))
+            content = line.text or ""
+            width = svg_writer.text_width(content, size, bold=bold)
+            left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
+            boxes.append((content, left, left + width, y - size, y + 0.25 * size))
+    return boxes
+
+
+def bar_rects(svg: str, name: str) -> list[ET.Element]:
+    group = ET.fromstring(svg).find(f".//{SVG}g[@id='{name}-bars']")
+    assert group is not None
+    return group.findall(f"{SVG}rect")
+
+
+def test_bars_are_proportional_and_the_longest_fits_with_its_number(
+    plain_ctx: ReportContext,
+) -> None:
+    chart = make_charts(
+        with_topics(plain_ctx, category("A", 300), category("B", 200), category("C", 100))
+    )["topics"]
+    width, _height = view_box(ET.fromstring(chart.svg))
+    rects = bar_rects(chart.svg, "topics")
+    lengths = [float(r.get("width", "")) for r in rects]
+    # 300 : 200 : 100, to the 0.01 px the coordinates are written with.
+    assert lengths[1] == pytest.approx(lengths[0] * 2 / 3, abs=0.02)
+    assert lengths[2] == pytest.approx(lengths[0] / 3, abs=0.02)
+    # All bars start at one axis; the longest ends where its number, 5 px after it and
+    # of estimated width, reaches the right margin (4 px): the scale is as large as fits.
+    assert len({r.get("x") for r in rects}) == 1
+    end = float(rects[0].get("x", "")) + lengths[0]
+    assert end + 5 + svg_writer.text_width("300", theme.VALUE_SIZE) == pytest.approx(
+        width - theme.MARGIN, abs=0.02
+    )
+    # By hand, from the estimated widths: labels "A", "B", "C" are 0.79 em × 13 px =
+    # 10.27 px, so bars start at 4 + 10.27 + 8 = 22.27; "300" is 3 × 0.64 em × 12 px =
+    # 23.04 px, so the longest bar is 960 − 4 − 22.27 − 5 − 23.04 = 905.69 px.
+    assert rects[0].get("x") == "22.27"
+    assert [r.get("width") for r in rects] == ["905.69", "603.79", "301.9"]
+    # The number is printed just after the bar's end.
+    numbers = {content: left for content, left, *_ in text_extents(chart.svg)}
+    assert numbers["300"] == pytest.approx(end + 5, abs=0.02)
+
+
+def test_a_two_line_label_makes_a_taller_row(plain_ctx: ReportContext) -> None:
+    short = make_charts(with_topics(plain_ctx, category("Roads", 5), category("Parks", 3)))
+    long_name = "Landscaping, parks and public gardens of the city"  # 49 characters: two lines
+    long = make_charts(with_topics(plain_ctx, category(long_name, 5), category("Parks", 3)))
+    _, short_height = view_box(ET.fromstring(short["topics"].svg))
+    _, long_height = view_box(ET.fromstring(long["topics"].svg))
+    assert long_height == short_height + theme.BAR_ROW_EXTRA
+    root = ET.fromstring(long["topics"].svg)
+    spans = [t for t in root.iter(f"{SVG}text") if t.find(f"{SVG}tspan") is not None]
+    assert len(spans) == 1
+    assert [s.text for s in spans[0].iter(f"{SVG}tspan")] == [
+        "Landscaping, parks and public",
+        "gardens of the city",
+    ]
+    assert long_name in long["topics"].alt_text  # the alt text keeps the name whole
+
+
+def test_no_text_leaves_the_chart(ctx: ReportContext) -> None:
+    long_names = [
+        category("ЖИЛИЩНО-КОММУНАЛЬНОЕ ХОЗЯЙСТВО И БЛАГОУСТРОЙСТВО ДВОРОВ", 123_456_789),
+        category("m" * 40, 98_765_432),
+        category("Тема", 1),
+    ]
+    cases = [
+        ctx.charts,
+        make_charts(dataclasses.replace(ctx, lang="ru", charts={})),
+        make_charts(dataclasses.replace(ctx, lang="kk", charts={})),
+        make_charts(dataclasses.replace(with_topics(ctx, *long_names), lang="ru")),
+    ]
+    for charts in cases:
+        for chart in charts.values():
+            width, height = view_box(ET.fromstring(chart.svg))
+            for content, left, right, top, bottom in text_extents(chart.svg):
+                where = (chart.name, content)
+                assert left >= 0 and right <= width, where
+                assert top >= 0 and bottom <= height, where
+
+
+def test_trend_legend_stays_off_the_title(ctx: ReportContext) -> None:
+    for lang in ("en", "ru", "kk"):
+        chart = make_charts(dataclasses.replace(ctx, lang=lang, charts={}))["trend"]
+        boxes = text_extents(chart.svg)
+        title = next(b for b in boxes if b[0] == chart.title)
+        for _content, left, _right, top, bottom in boxes:
+            if top < title[4] and bottom > title[3] and left > title[1]:  # on the title's line
+                assert left >= title[2] + 24
+
+
+def test_deadline_numbers_sit_on_large_segments_in_readable_colours(
+    plain_ctx: ReportContext,
+) -> None:
+    deadlines = plain_ctx.figures.deadlines
+    assert deadlines is not None
+
+    def numbers(on_time: int, late: int, not_due: int, overdue: int) -> list[tuple[str, str]]:
+        figures = dataclasses.replace(
+            deadlines, on_time=on_time, late=late, open_not_due=not_due, open_overdue=overdue
+        )
+        ctx = dataclasses.replace(
+            plain_ctx, figures=dataclasses.replace(plain_ctx.figures, deadlines=figures)
+        )
+        bar = ET.fromstring(make_charts(ctx)["deadlines"].svg).find(
+            f".//{SVG}g[@id='deadlines-bar']"
+        )
+        assert bar is not None
+        return [(t.text or "", style(t)["fill"]) for t in bar.iter(f"{SVG}text")]
+
+    white, ink = theme.BACKGROUND, theme.INK
+    assert numbers(10, 10, 10, 10) == [("10", white), ("10", ink), ("10", ink), ("10", white)]
+    # 8 % of the total or more gets its number: 8 of 100 does, 7 does not.
+    assert numbers(78, 7, 7, 8) == [("78", white), ("8", white)]
+    assert numbers(19_568, 864, 394, 23) == [("19,568", white)]
+    # Nothing to show: no chart.
+    assert "deadlines" not in make_charts(
+        dataclasses.replace(
+            plain_ctx,
+            figures=dataclasses.replace(
+                plain_ctx.figures,
+                deadlines=dataclasses.replace(
+                    deadlines, on_time=0, late=0, open_not_due=0, open_overdue=0
+                ),
+            ),
+        )
+    )
+
+
+def test_share_chart_prints_each_month_and_breaks_at_a_missing_one(ctx: ReportContext) -> None:
+    root = ET.fromstring(ctx.charts["trend_share"].svg)
+    shown = texts(ctx.charts["trend_share"].svg)
+    for point in ctx.trend:
+        assert f"{point.answered_share:.1%}" in shown
+    assert [t for t in shown if t.endswith("%") and t[:-1].isdigit()] == [
+        "0%",
+        "25%",
+        "50%",
+        "75%",
+        "100%",
+    ]
+    group = root.find(f".//{SVG}g[@id='trend_share-answered-share']")
+    assert group is not None
+    assert len(group.findall(f"{SVG}use")) == 12
+    line = group.find(f"{SVG}path")
+    assert line is not None and line.get("d", "").count("M") == 1
+
+    trend = list(ctx.trend)
+    trend[4] = dataclasses.replace(trend[4], answered_share=None)
+    gap = make_charts(dataclasses.replace(ctx, trend=tuple(trend), charts={}))["trend_share"]
+    group = ET.fromstring(gap.svg).find(f".//{SVG}g[@id='trend_share-answered-share']")
+    assert group is not None
+    assert len(group.findall(f"{SVG}use")) == 11
+    line = group.find(f"{SVG}path")
+    assert line is not None and line.get("d", "").count("M") == 2
+    assert "—" in gap.alt_text  # the missing month is stated as missing
+
+
+def test_trend_axis_ticks_are_round_numbers(ctx: ReportContext) -> None:
+    shown = texts(ctx.charts["trend"].svg)
+    # Highest month 1,774: ticks every 500 up to 2,000.
+    assert [t for t in shown if t in {"0", "500", "1,000", "1,500", "2,000", "2,500"}] == [
+        "0",
+        "500",
+        "1,000",
+        "1,500",
+        "2,000",
+    ]
+    # One label per month, with the year under the first month and under January.
+    root = ET.fromstring(ctx.charts["trend"].svg)
+    years = [
+        [s.text for s in t.iter(f"{SVG}tspan")]
+        for t in root.iter(f"{SVG}text")
+        if t.find(f"{SVG}tspan") is not None
+    ]
+    assert years == [["Mar", "2020"], ["Jan", "2021"]]

@@ -1,31 +1,24 @@
-"""Charts of the report as SVG text: drawn by matplotlib, inlined into HTML, files for Markdown.
+"""Charts of the report as SVG text: hand-written SVG, inlined into HTML, files for Markdown.
 
 Every chart is deterministic (the same figures give byte-identical SVG), keeps its
-text as text (``svg.fonttype = "none"``), refers to nothing outside itself, and
-carries an ``alt_text`` that states its numbers in words.  Colours, fonts and
-hatches come from :mod:`engagement_report.render.theme`.
-
-Matplotlib is imported inside the drawing functions so that importing this module
-(and ``engagement-report --help``) stays fast.
+text as text, refers to nothing outside itself, and carries an ``alt_text`` that
+states its numbers in words.  This module decides what each chart shows (figures,
+labels, formatted numbers, alt text); :mod:`engagement_report.render.chart_layout`
+lays it out, from the theme's colours and fonts and :mod:`engagement_report.render.svg`'s
+elements and text-width estimates.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import io
-import re
-import textwrap
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from engagement_report.render import filters, theme
+from engagement_report.render import chart_layout, filters, svg, theme
 from engagement_report.render.translations import DATA_WORDS, translations_for
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from engagement_report.deadlines import DeadlineFigures
     from engagement_report.render.context import ReportContext
     from engagement_report.results import CategoryFigures, TrendPoint
@@ -144,28 +137,25 @@ def chart_files(ctx: ReportContext) -> dict[str, str]:
 
 
 def _trend_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart:
-    from matplotlib.ticker import FuncFormatter, MaxNLocator
-
     title = _("Queries received and answered per month")
     received = [p.received for p in points]
     answered = [p.answered for p in points]
-    with _chart_style("trend"):
-        fig, ax = _figure(theme.LINE_CHART_HEIGHT)
-        xs = list(range(len(points)))
-        ax.plot(xs, received, label=_("Received"), gid="received", **theme.RECEIVED_LINE)
-        ax.plot(xs, answered, label=_("Answered"), gid="answered", **theme.ANSWERED_LINE)
-        _month_axis(ax, points, locale)
-        ax.set_ylim(0, max([*received, *answered, 1]) * 1.15)
-        ax.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
-        ax.yaxis.set_major_formatter(
-            FuncFormatter(lambda v, _pos: filters.number(v, locale=locale))
-        )
-        ax.grid(axis="y")
-        ax.set_axisbelow(True)
-        _title(fig, title)
-        # Beside the title, above the plot, where no line can run under it.
-        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=2, borderaxespad=0.2)
-        svg = _svg(fig, "trend")
+    # A little headroom, so the highest point never sits on the top gridline.
+    ticks = svg.nice_ticks(max([*received, *answered, 1]) * 1.05)
+    svg_text = chart_layout.line_chart(
+        "trend",
+        title,
+        points,
+        [
+            chart_layout.Series("received", _("Received"), received, theme.RECEIVED_LINE),
+            chart_layout.Series("answered", _("Answered"), answered, theme.ANSWERED_LINE),
+        ],
+        ticks=[(t, filters.number(t, locale=locale)) for t in ticks],
+        top=ticks[-1],
+        height=theme.LINE_CHART_HEIGHT,
+        locale=locale,
+        legend=True,
+    )
     first, last = points[0].month.label, points[-1].month.label
     alt = _(
         "Queries per month from %(start)s to %(end)s. Received: %(received)s. Answered: %(answered)s."
@@ -175,47 +165,29 @@ def _trend_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart
         "received": _listing(filters.number(v, locale=locale) for v in received),
         "answered": _listing(filters.number(v, locale=locale) for v in answered),
     }
-    return Chart("trend", title, svg, alt)
+    return Chart("trend", title, svg_text, alt)
 
 
 def _share_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart:
-    from matplotlib.ticker import FixedLocator, FuncFormatter
-
     title = _("Answered share per month")
     shares = [p.answered_share for p in points]
-    with _chart_style("trend_share"):
-        fig, ax = _figure(theme.SHARE_CHART_HEIGHT)
-        xs = list(range(len(points)))
-        ys = [float("nan") if s is None else s for s in shares]
-        ax.plot(xs, ys, label=_("Answered share"), gid="answered-share", **theme.SHARE_LINE)
-        for x, share in zip(xs, shares, strict=True):
-            if share is not None:
-                ax.annotate(
-                    filters.percent(share, locale=locale),
-                    (x, share),
-                    xytext=(0, 6),
-                    textcoords="offset points",
-                    ha="center",
-                    va="bottom",
-                    fontsize=theme.VALUE_SIZE,
-                    color=theme.INK,
-                )
-        _month_axis(ax, points, locale)
-        ax.set_ylim(0, 1.18)
-        ax.yaxis.set_major_locator(FixedLocator([0, 0.25, 0.5, 0.75, 1.0]))
-        ax.yaxis.set_major_formatter(
-            FuncFormatter(lambda v, _pos: filters.percent(v, 0, locale=locale))
-        )
-        ax.grid(axis="y")
-        ax.set_axisbelow(True)
-        _title(fig, title)
-        svg = _svg(fig, "trend_share")
+    svg_text = chart_layout.line_chart(
+        "trend_share",
+        title,
+        points,
+        [chart_layout.Series("answered-share", _("Answered share"), shares, theme.SHARE_LINE)],
+        ticks=[(t, filters.percent(t, 0, locale=locale)) for t in (0, 0.25, 0.5, 0.75, 1.0)],
+        top=1.18,  # room for the percentage above a point at 100 %
+        height=theme.SHARE_CHART_HEIGHT,
+        locale=locale,
+        value_labels=[None if s is None else filters.percent(s, locale=locale) for s in shares],
+    )
     alt = _("Answered share per month from %(start)s to %(end)s: %(values)s.") % {
         "start": points[0].month.label,
         "end": points[-1].month.label,
         "values": _listing(filters.percent(s, locale=locale) for s in shares),
     }
-    return Chart("trend_share", title, svg, alt)
+    return Chart("trend_share", title, svg_text, alt)
 
 
 def _bar_chart(
@@ -229,40 +201,13 @@ def _bar_chart(
     ]
     values = [bar.value for bar in bars]
     numbers = [filters.number(v, locale=locale) for v in values]
-    height = max(
-        theme.BAR_CHART_MIN_HEIGHT,
-        theme.BAR_CHART_EXTRA_HEIGHT
-        + theme.BAR_HEIGHT_PER_ROW * sum(_wrapped(label).count("\n") + 1 for label in labels),
-    )
-    with _chart_style(name):
-        fig, ax = _figure(height)
-        ys = list(range(len(bars)))
-        container = ax.barh(
-            ys,
-            values,
-            height=0.7,
-            color=[theme.OTHER_BAR_COLOR if bar.others else theme.BAR_COLOR for bar in bars],
-            edgecolor=theme.BAR_EDGE,
-            linewidth=0.5,
-        )
-        for patch, bar in zip(container.patches, bars, strict=True):
-            if bar.others:
-                patch.set_hatch(theme.OTHER_BAR_HATCH)
-        ax.bar_label(container, labels=numbers, padding=3, fontsize=theme.VALUE_SIZE)
-        ax.set_yticks(ys, [_wrapped(label) for label in labels])
-        ax.invert_yaxis()
-        ax.set_xlim(0, max([*values, 1]) * 1.12)
-        ax.xaxis.set_visible(False)
-        ax.spines["bottom"].set_visible(False)
-        ax.tick_params(axis="y", length=0)
-        _title(fig, title)
-        svg = _svg(fig, name)
+    svg_text = chart_layout.bar_chart(name, title, bars, labels, numbers)
     alt = alt_template % {
         "values": _listing(
             f"{label}: {number}" for label, number in zip(labels, numbers, strict=True)
         )
     }
-    return Chart(name, title, svg, alt)
+    return Chart(name, title, svg_text, alt)
 
 
 def _deadline_chart(deadlines: DeadlineFigures, _: Gettext, locale: str) -> Chart | None:
@@ -285,84 +230,19 @@ def _deadline_chart(deadlines: DeadlineFigures, _: Gettext, locale: str) -> Char
         )
         for key, label, value in classes
     ]
-    with _chart_style("deadlines"):
-        fig, ax = _figure(theme.STACK_CHART_HEIGHT)
-        left = 0
-        for key, label, value, text in entries:
-            style = theme.DEADLINE_STYLES[key]
-            container = ax.barh(
-                [0],
-                [value],
-                left=left,
-                height=0.6,
-                color=style["color"],
-                hatch=style["hatch"] or None,
-                edgecolor=theme.BAR_EDGE,
-                linewidth=0.5,
-                label=f"{label}: {text}",
-            )
-            if value / total >= 0.08:
-                dark = key in ("on_time", "open_overdue")
-                ax.bar_label(
-                    container,
-                    labels=[filters.number(value, locale=locale)],
-                    label_type="center",
-                    fontsize=theme.VALUE_SIZE,
-                    color=theme.BACKGROUND if dark else theme.INK,
-                    fontweight="bold",
-                )
-            left += value
-        ax.set_xlim(0, total)
-        ax.set_ylim(-0.5, 0.5)
-        ax.set_axis_off()
-        _title(fig, title)
-        fig.legend(loc="outside lower center", ncols=2, handlelength=2.2, handleheight=1.2)
-        svg = _svg(fig, "deadlines")
+    svg_text = chart_layout.stack_chart(
+        title,
+        [(key, value, filters.number(value, locale=locale)) for key, _l, value, _t in entries],
+        [f"{label}: {text}" for _key, label, _value, text in entries],
+    )
     alt = _("Queries received in the period by deadline class, as of %(date)s: %(values)s.") % {
         "date": filters.long_date(deadlines.as_of, locale=locale),
         "values": _listing(f"{label}: {text}" for _key, label, _value, text in entries),
     }
-    return Chart("deadlines", title, svg, alt)
+    return Chart("deadlines", title, svg_text, alt)
 
 
 # --- helpers ----------------------------------------------------------------------
-
-
-@contextmanager
-def _chart_style(name: str) -> Iterator[None]:
-    """The theme's matplotlib settings while one chart is drawn and saved."""
-    import matplotlib
-
-    settings: Any = theme.rc_params(f"engagement-report:{name}")  # typed keys since 3.11
-    with matplotlib.rc_context(settings):
-        yield
-
-
-def _figure(height: float) -> tuple[Figure, Any]:
-    """A figure on the Agg canvas, never registered with pyplot (no global state)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(theme.FIGURE_WIDTH, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig, fig.add_subplot()
-
-
-def _title(fig: Figure, title: str) -> None:
-    """The chart's title at the figure's left edge, in line with the caption under it."""
-    fig.suptitle(title, x=0.004, ha="left")
-
-
-def _month_axis(ax: Any, points: Sequence[TrendPoint], locale: str) -> None:
-    from babel.dates import format_date
-
-    labels = []
-    for i, point in enumerate(points):
-        month = format_date(point.month.start, "LLL", locale=locale)
-        first = i == 0 or point.month.start.month == 1
-        labels.append(f"{month}\n{point.month.start.year}" if first else month)
-    ax.set_xticks(list(range(len(points))), labels)
-    ax.set_xlim(-0.5, len(points) - 0.5)
 
 
 def _category(label: str, _: Gettext) -> str:
@@ -370,46 +250,6 @@ def _category(label: str, _: Gettext) -> str:
     return _(label) if label in DATA_WORDS else label
 
 
-def _wrapped(label: str) -> str:
-    """A category name on at most two lines of about 30 characters (the alt text keeps it whole)."""
-    lines = textwrap.wrap(" ".join(label.split()), theme.LABEL_WRAP) or [""]
-    if len(lines) > theme.LABEL_MAX_LINES:
-        lines = lines[: theme.LABEL_MAX_LINES]
-        lines[-1] = lines[-1][: theme.LABEL_WRAP - 1].rstrip() + "…"
-    return "\n".join(lines)
-
-
-def _listing(items: Any) -> str:
+def _listing(items: Iterable[str]) -> str:
     # A semicolon, not a comma: in ru and kk the decimal separator is a comma.
     return "; ".join(items)
-
-
-def _svg(fig: Figure, name: str) -> str:
-    buffer = io.StringIO()
-    fig.savefig(
-        buffer,
-        format="svg",
-        metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
-    )
-    return _inline_svg(buffer.getvalue(), name)
-
-
-_DECLARATION = re.compile(r"<\?xml[^>]*\?>\s*")
-_DOCTYPE = re.compile(r"<!DOCTYPE[^>]*>\s*")
-_COMMENT = re.compile(r"<!--.*?-->\s*", re.DOTALL)
-_TAG = re.compile(r"<[^>]*>")
-_ID_REFERENCE = re.compile(r'(\bid="|url\(#|\bhref="#)')
-
-
-def _inline_svg(svg: str, name: str) -> str:
-    """SVG text fit to inline: no declaration, DOCTYPE or comments; ids prefixed with ``name``.
-
-    Matplotlib names every group ``figure_1``, ``axes_1``…, so two charts on one page
-    would repeat ids.  Text content cannot hold a tag (matplotlib escapes ``<``), so
-    rewriting inside tags only never alters a label.
-    """
-    svg = _DECLARATION.sub("", svg)
-    svg = _DOCTYPE.sub("", svg)
-    svg = _COMMENT.sub("", svg)
-    svg = _TAG.sub(lambda tag: _ID_REFERENCE.sub(rf"\g<1>{name}-", tag.group(0)), svg)
-    return svg.strip() + "\n"

@@ -1,15 +1,16 @@
-"""Chart colours, fonts, line styles and hatches: the one place charts take them from.
+"""Chart colours, fonts, sizes, line styles and hatches: the one place charts take them from.
 
 Colours follow the report's stylesheet (``templates/_style.css.j2``).  Every pair
 of series that sits side by side also differs in something other than hue (line
 style, marker, hatch, lightness), so the charts read in grayscale and in print.
+Sizes are CSS px: a chart is as wide as the report's text.
 
-Standard library only: the command line may import this without matplotlib.
+Standard library only.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 # Palette, shared with the stylesheet.
 INK = "#1a1a1a"
@@ -18,49 +19,54 @@ RULE = "#c8c8c8"
 ACCENT = "#0b4f8a"
 BACKGROUND = "#ffffff"
 
-# Fonts.  Text stays text in the SVG; the browser picks the first family it has.
-# Matplotlib measures with the first one it finds (DejaVu Sans ships with it and
-# covers Cyrillic, Kazakh letters included).
+# Fonts.  Text stays text in the SVG; the viewer picks the first family it has.
+# Layouts are planned for DejaVu Sans, the widest of them (it covers Cyrillic,
+# Kazakh letters included).
 FONT_FAMILY = ("DejaVu Sans", "Liberation Sans", "Arial", "Helvetica")  # then sans-serif
-TITLE_SIZE = 12.0
-LABEL_SIZE = 10.0
-TICK_SIZE = 9.0
-VALUE_SIZE = 9.0  # numbers printed at the end of bars and in legends
+FONT_STACK = ", ".join((*FONT_FAMILY, "sans-serif"))
+TITLE_SIZE = 16.0  # bold
+LABEL_SIZE = 13.0  # category names beside bars
+TICK_SIZE = 12.0  # axis labels and legends
+VALUE_SIZE = 12.0  # numbers printed at bars, points and in segments
+LINE_SPACING = 1.2  # between the lines of one label, in em
 
-# Figure geometry, inches.  10 in is 720 pt, about 960 CSS px: the report's text width.
-FIGURE_WIDTH = 10.0
-LINE_CHART_HEIGHT = 3.6
-SHARE_CHART_HEIGHT = 2.6
-BAR_HEIGHT_PER_ROW = 0.32
-BAR_CHART_MIN_HEIGHT = 1.6
-BAR_CHART_EXTRA_HEIGHT = 0.9  # title and axis
-STACK_CHART_HEIGHT = 1.9
+# Geometry, CSS px.  960 px is the report's text width.
+WIDTH = 960.0
+MARGIN = 4.0  # blank border around everything
+TITLE_BASELINE = 20.0
+LINE_CHART_HEIGHT = 340.0
+SHARE_CHART_HEIGHT = 250.0
+BAR_ROW_HEIGHT = 30.0  # one row of a bar chart with a one-line label
+BAR_ROW_EXTRA = 16.0  # added to a row for every further line of its label
+BAR_THICKNESS = 20.0
+STACK_BAR_HEIGHT = 44.0
 LABEL_WRAP = 30  # characters per line of a category label
 LABEL_MAX_LINES = 2
 
+# Axes.
+AXIS_COLOR = MUTED
+AXIS_WIDTH = 1.0
+GRID_COLOR = RULE
+GRID_WIDTH = 0.8
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    """A series of a line chart: its stroke and its marker (``circle``, ``square``, ``diamond``)."""
+
+    stroke: str
+    stroke_width: float
+    dasharray: str | None  # None: solid
+    marker: str
+    marker_size: float  # px across
+    marker_fill: str
+    marker_stroke_width: float = 1.5
+
+
 # Trend lines: received vs answered differ in colour, dash pattern and marker.
-RECEIVED_LINE: dict[str, Any] = {
-    "color": ACCENT,
-    "linestyle": "-",
-    "marker": "o",
-    "linewidth": 2.0,
-    "markersize": 5.0,
-}
-ANSWERED_LINE: dict[str, Any] = {
-    "color": "#d9822b",
-    "linestyle": (0, (5, 2.5)),  # dashed
-    "marker": "s",
-    "linewidth": 2.0,
-    "markersize": 5.0,
-    "markerfacecolor": BACKGROUND,
-}
-SHARE_LINE: dict[str, Any] = {
-    "color": "#2e7d4f",
-    "linestyle": (0, (1.5, 1.5)),  # dotted
-    "marker": "D",
-    "linewidth": 2.0,
-    "markersize": 4.5,
-}
+RECEIVED_LINE = LineStyle(ACCENT, 2.5, None, "circle", 7.0, ACCENT)
+ANSWERED_LINE = LineStyle("#d9822b", 2.5, "8 4", "square", 7.0, BACKGROUND)  # dashed
+SHARE_LINE = LineStyle("#2e7d4f", 2.5, "2.5 2.5", "diamond", 6.5, "#2e7d4f")  # dotted
 
 # Horizontal bars: categories in the accent colour; the "all others" bar lighter
 # and hatched, so it never reads as one more category.
@@ -68,58 +74,15 @@ BAR_COLOR = ACCENT
 OTHER_BAR_COLOR = "#9db8d3"
 OTHER_BAR_HATCH = "///"
 BAR_EDGE = INK
+BAR_EDGE_WIDTH = 0.5
 
-# Deadline classes, the same fills as the stylesheet's stacked bar.
-DEADLINE_STYLES: dict[str, dict[str, Any]] = {
-    "on_time": {"color": "#1f5f99", "hatch": ""},
-    "late": {"color": "#f0a860", "hatch": "//"},
-    "open_not_due": {"color": "#d8dde3", "hatch": "--"},
-    "open_overdue": {"color": "#8b1e1e", "hatch": "xx"},
+# Deadline classes, the same fills as the stylesheet's stacked bar; ``text`` is the
+# colour of a number printed on the segment.
+DEADLINE_STYLES: dict[str, dict[str, str]] = {
+    "on_time": {"color": "#1f5f99", "hatch": "", "text": BACKGROUND},
+    "late": {"color": "#f0a860", "hatch": "//", "text": INK},
+    "open_not_due": {"color": "#d8dde3", "hatch": "--", "text": INK},
+    "open_overdue": {"color": "#8b1e1e", "hatch": "xx", "text": BACKGROUND},
 }
 HATCH_COLOR = INK
-HATCH_LINEWIDTH = 0.8
-
-
-def rc_params(salt: str) -> dict[str, Any]:
-    """Matplotlib settings for one chart; ``salt`` keeps its SVG ids stable and unique."""
-    return {
-        "svg.hashsalt": salt,
-        "svg.fonttype": "none",
-        "svg.image_inline": True,
-        "font.family": ["sans-serif"],
-        "font.sans-serif": [*FONT_FAMILY, "sans-serif"],
-        "font.size": LABEL_SIZE,
-        "figure.titlesize": TITLE_SIZE,
-        "figure.titleweight": "bold",
-        "axes.titlesize": TITLE_SIZE,
-        "axes.titleweight": "bold",
-        "axes.titlelocation": "left",
-        "axes.titlecolor": INK,
-        "text.color": INK,
-        "axes.labelsize": LABEL_SIZE,
-        "axes.labelcolor": INK,
-        "axes.edgecolor": MUTED,
-        "axes.linewidth": 0.8,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.grid": False,
-        "grid.color": RULE,
-        "grid.linewidth": 0.6,
-        "xtick.labelsize": TICK_SIZE,
-        "ytick.labelsize": TICK_SIZE,
-        "xtick.color": MUTED,
-        "ytick.color": MUTED,
-        "xtick.labelcolor": INK,
-        "ytick.labelcolor": INK,
-        "legend.fontsize": VALUE_SIZE,
-        "legend.frameon": False,
-        "hatch.color": HATCH_COLOR,
-        "hatch.linewidth": HATCH_LINEWIDTH,
-        "figure.facecolor": BACKGROUND,
-        "axes.facecolor": BACKGROUND,
-        "savefig.facecolor": BACKGROUND,
-        "text.usetex": False,
-        "text.parse_math": False,  # a "$" in a category name is text, not mathtext
-        "axes.unicode_minus": True,
-        "path.simplify": False,
-    }
+HATCH_LINEWIDTH = 1.0
