@@ -156,36 +156,46 @@ def trend(
     """The 12 calendar months up to the period's end, month by month.
 
     Each point holds what :func:`compute` gives for that month alone (deadlines as of the
-    month's end, or today); the year's rows are picked out and their deadlines worked out
-    once, and each month is cut from them.
+    month's end, or today). The year's queries are counted in one pass: each row gets its
+    month's number and its month's cut-off, and the counts are bincounts by month.
     """
     months = period.trailing_months(12)
     year = restrict(data, period_for_span(months[0].start, months[-1].end))
     queries = year.queries
     rules, calendar = deadline_rules(config)
     status, deadline, answered_at = deadline_inputs(queries, rules, calendar)
-    # Twelve months are cut from the year: only the columns the totals read are copied.
-    queries = queries[["received_at", "answered_at", "status", "response_ok"]]
-    received = queries["received_at"]
+    received = queries["received_at"].to_numpy(dtype="datetime64[ns]")
+    # restrict() kept only rows dated inside the twelve months: each has a month 0..11.
+    first = np.datetime64(months[0].start.isoformat(), "M")
+    month_of = (received.astype("datetime64[M]") - first).astype(np.int64)
+    count = len(months)
+    cutoffs = np.array(
+        [np.datetime64(cut_off(m, config, today, None).isoformat(), "ns") for m in months]
+    )
+    row_cutoff = cutoffs[month_of]
+    known = received < row_cutoff + np.timedelta64(1, "D")
+    classes = classes_at(
+        status[known], deadline[known], answered_at[known], row_cutoff[known]
+    ).to_numpy()
+    known_months = month_of[known]
+    on_time = np.bincount(known_months[classes == "on_time"], minlength=count)
+    late = np.bincount(known_months[classes == "late"], minlength=count)
+    totals = np.bincount(month_of, minlength=count)
+    answered = np.bincount(
+        month_of[queries["status"].eq("answered").fillna(False).to_numpy(dtype=bool)],
+        minlength=count,
+    )
     points = []
-    for month in months:
-        inside = in_period(received, month).to_numpy()
-        month_queries = queries[inside]
-        totals = query_figures(month_queries)
-        cutoff = cut_off(month, config, today, None)
-        known = inside & (received < pd.Timestamp(cutoff) + pd.Timedelta(days=1)).to_numpy()
-        classes = classes_at(status[known], deadline[known], answered_at[known], cutoff)
-        on_time = int((classes == "on_time").sum())
-        late = int((classes == "late").sum())
+    for i, month in enumerate(months):
         on_air = broadcast_figures(within(year.broadcasts, "date", month))
         press = press_figures(within(year.press_events, "date", month))
         points.append(
             TrendPoint(
                 month=month,
-                received=totals.received,
-                answered=totals.answered,
-                answered_share=totals.answered_share,
-                on_time_share=share(on_time, on_time + late),
+                received=int(totals[i]),
+                answered=int(answered[i]),
+                answered_share=share(int(answered[i]), int(totals[i])),
+                on_time_share=share(int(on_time[i]), int(on_time[i] + late[i])),
                 broadcasts=on_air.broadcasts,
                 questions_answered=on_air.questions_answered,
                 press_events=press.press_events,

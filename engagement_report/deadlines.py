@@ -215,10 +215,14 @@ def deadline_inputs(
 
 
 def classes_at(
-    status: pd.Series, deadline: pd.Series, answered: pd.Series, as_of: date
+    status: pd.Series, deadline: pd.Series, answered: pd.Series, as_of: date | np.ndarray
 ) -> pd.Series:
-    """Deadline class of each query as of the end of ``as_of``, from :func:`deadline_inputs`."""
-    cutoff = pd.Timestamp(as_of)
+    """Deadline class of each query as of the end of ``as_of``, from :func:`deadline_inputs`.
+
+    ``as_of`` is one date for all, or each query's own cut-off (``datetime64[ns]``, one
+    per row: the trend classifies each month's queries at that month's end in one pass).
+    """
+    cutoff = pd.Timestamp(as_of) if isinstance(as_of, date) else as_of
     closed = status.isin(_CLOSING_STATUSES).to_numpy(dtype=bool) & (answered <= cutoff)
     known = deadline.notna()
     conditions = [
