@@ -148,7 +148,7 @@ def read_file(
         named = dataset_for_name(sheet.name) if sheet.name else None
         if named is None and single:
             named = file_hint
-        if sheet.cells.empty or sheet.cells.isna().all().all():
+        if _empty(sheet.cells):
             if named and single:
                 raise InputError(
                     f"{_where(path, sheet_name)}: the sheet is empty; expected a header row"
@@ -238,6 +238,15 @@ def _recognise(
         if hinted is not None and not hinted[1].missing_required():
             return hinted, "name"
     return None
+
+
+def _empty(cells: pd.DataFrame) -> bool:
+    """Whether no cell holds a value (a sheet with a title row is settled at its top)."""
+    if cells.empty:
+        return True
+    if cells.head(HEADER_SEARCH_ROWS).notna().any().any():
+        return False
+    return bool(cells.isna().all().all())
 
 
 def _head_rows(cells: pd.DataFrame) -> list[list[object]]:

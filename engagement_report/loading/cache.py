@@ -29,7 +29,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engagement_report.hashing import file_digest
 
@@ -131,11 +131,7 @@ class WorkbookCache:
         except OSError:
             return
         if background:
-            thread = threading.Thread(
-                target=self._store, args=(path, identity, sheets), name="cache-store"
-            )
-            thread.start()  # not a daemon: the interpreter waits for it before exiting
-            _pending.append(thread)
+            _background(self._store, path, identity, sheets, name="cache-store")
         else:
             self._store(path, identity, sheets)
 
@@ -243,9 +239,27 @@ def _read_sheet(entry: Path, sheet: dict[str, object]) -> RawSheet:
     return RawSheet(name, frame_from_arrow(table), first_row)
 
 
-def register_pending(thread: threading.Thread) -> None:
-    """Have :func:`wait` wait for ``thread`` too (another cache's background writer)."""
+def _background(target: Any, *args: object, name: str) -> None:
+    """Run a cache writer on a thread of the lowest CPU priority; :func:`wait` joins it.
+
+    A first build writes its caches while it checks and computes on both cores: at the
+    lowest priority (Linux schedules each thread on its own) the writer takes only the
+    CPU the build leaves idle, and the interpreter still waits for it before exiting.
+    """
+
+    def run() -> None:
+        with contextlib.suppress(AttributeError, OSError):  # not Linux, or not allowed
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        target(*args)
+
+    thread = threading.Thread(target=run, name=name)
+    thread.start()  # not a daemon: the interpreter waits for it before exiting
     _pending.append(thread)
+
+
+def in_background(target: Any, *args: object, name: str) -> None:
+    """Run another cache's writer as this cache's are run (see :func:`_background`)."""
+    _background(target, *args, name=name)
 
 
 def wait() -> None:

@@ -30,14 +30,13 @@ import json
 import os
 import shutil
 import tempfile
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engagement_report.hashing import file_digest
-from engagement_report.loading.cache import WorkbookCache, register_pending
+from engagement_report.loading.cache import WorkbookCache, in_background
 from engagement_report.models import (
     CleanData,
     Problem,
@@ -137,9 +136,7 @@ def store_checked(
     if not background:
         _store(store, key, data)
         return
-    thread = threading.Thread(target=_store, args=(store, key, data), name="checked-store")
-    thread.start()  # not a daemon: the interpreter waits for it before exiting
-    register_pending(thread)
+    in_background(_store, store, key, data, name="checked-store")
 
 
 def _store(store: WorkbookCache, key: CheckedKey, data: CleanData) -> None:
