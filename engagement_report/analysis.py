@@ -17,7 +17,6 @@ from engagement_report.deadlines import (
     DeadlineRules,
     WorkingCalendar,
     classes_at,
-    classify_deadlines,
     deadline_figures,
     deadline_inputs,
     longest_open,
@@ -97,8 +96,9 @@ def compute(
     cutoff = cut_off(period, config, today, as_of)
     queries = _known_at(inside.queries, cutoff)
     rules, calendar = deadline_rules(config)
-    classes = classify_deadlines(queries, cutoff, rules, calendar)
-    deadlines = deadline_figures(queries, classes, cutoff, calendar, rules)
+    status, deadline, answered_at = deadline_inputs(queries, rules, calendar)
+    classes = classes_at(status, deadline, answered_at, cutoff)
+    deadlines = deadline_figures(queries, classes, cutoff, calendar, rules, status)
     class_codes = np.asarray(classes.cat.codes, dtype=np.int64)
     on_time_code = DEADLINE_CLASSES.index("on_time")
     late_code = DEADLINE_CLASSES.index("late")

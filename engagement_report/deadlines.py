@@ -290,6 +290,7 @@ def deadline_figures(
     as_of: date,
     calendar: WorkingCalendar,
     rules: DeadlineRules,
+    status: pd.Series | None = None,
 ) -> DeadlineFigures:
     """Count the classes and summarise response times.
 
@@ -297,11 +298,12 @@ def deadline_figures(
     break them out against the redirect term.  The median response is measured
     in working days over answered queries closed by ``as_of``, whatever
     ``rules.kind`` is (``rules`` is taken so callers pass the same pair everywhere).
+    ``status``: the effective status from :func:`deadline_inputs`, if already known.
     """
     counts = classes.value_counts()
     n = {c: int(counts.get(c, 0)) for c in DEADLINE_CLASSES}
     decided = n["on_time"] + n["late"]
-    status = _effective_status(frame)
+    status = _effective_status(frame) if status is None else status
     redirected = status.eq("redirected").to_numpy(dtype=bool)
     closed = classes.isin(("on_time", "late")).to_numpy(dtype=bool)
     answered = closed & status.eq("answered").to_numpy(dtype=bool)
@@ -334,6 +336,14 @@ def longest_open(
     ``query_id`` column, or the index when there is none.  No free text is copied.
     """
     is_open = classes.isin(_OPEN_CLASSES).to_numpy(dtype=bool)
+    if is_open.sum() > limit:
+        # Only the oldest can be listed: keep those received on or before the date of
+        # the ``limit``-th oldest (ties included), so a registry's tens of thousands of
+        # open ids are not all turned into Python strings and sorted.
+        days = _to_days(frame["received_at"]).astype(np.int64)
+        open_days = days[is_open]
+        threshold = np.partition(open_days, limit - 1)[limit - 1]
+        is_open = is_open & (days <= threshold)
     ids = frame["query_id"] if "query_id" in frame else frame.index.to_series()
     received = _dates(frame["received_at"][is_open], frame.index[is_open])
     ages = (pd.Timestamp(as_of) - received).dt.days

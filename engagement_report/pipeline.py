@@ -321,5 +321,5 @@ def build(
             )
             write_atomic(manifest_path, manifest_text(manifest))
             files[MANIFEST_NAME] = manifest_path
-    results = evaluate(checks, check_values(data, figures))
+    results = evaluate(checks, check_values(data, figures)) if checks else []
     return BuildResult(figures, data, context, files, tuple(r for r in results if r.failed))

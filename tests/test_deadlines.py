@@ -398,3 +398,24 @@ def test_add_working_days_matches_naive_loop(cal: WorkingCalendar) -> None:
     for n in (1, 3, 15):
         got = cal.add_working_days(series, n).dt.date.tolist()
         assert got == [naive_add(d, n) for d in starts], n
+
+
+def test_longest_open_with_many_open_queries_and_ties_at_the_limit() -> None:
+    # 40 open queries received over 8 days (5 a day) plus closed ones: the 10 oldest are
+    # days 0 and 1; asking for 7 cuts through day 1's five, which go by id.
+    rng = np.random.default_rng(7)
+    received = [
+        pd.Timestamp("2021-01-01") + pd.Timedelta(days=d) for d in range(8) for _ in range(5)
+    ]
+    ids = [f"Q{i:03d}" for i in rng.permutation(40)]
+    frame = pd.DataFrame({"query_id": [*ids, "C1", "C2"], "received_at": received + received[:2]})
+    classes = pd.Series(
+        pd.Categorical(["open_overdue"] * 40 + ["on_time"] * 2, categories=DEADLINE_CLASSES)
+    )
+    as_of = date(2021, 2, 1)
+    for limit in (1, 5, 7, 10, 39, 40, 50):
+        got = longest_open(frame, classes, as_of, limit=limit)
+        opened = frame.iloc[:40].assign(age_days=[(as_of - t.date()).days for t in received])
+        expected = opened.sort_values(["age_days", "query_id"], ascending=[False, True])
+        assert got["query_id"].tolist() == expected["query_id"].head(limit).tolist(), limit
+        assert got["age_days"].tolist() == expected["age_days"].head(limit).tolist()
