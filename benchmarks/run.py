@@ -6,7 +6,7 @@ measured in the same run, so the ratios hold on any machine:
 
 * xlsx: ``fastexcel`` alone reading the 1M-row sheet into Arrow (target: build ≤ 1.5×);
 * CSV: ``import pandas`` plus ``pyarrow.csv.read_csv`` of the same rows (target: ≤ 2.5×);
-* the second build of the same workbook, from the parse cache (target: ≤ 0.2× the first).
+* the second build of the same workbook, from the caches (target: ≤ 0.2× the first).
 
 Usage::
 
@@ -175,7 +175,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         warm_env["ENGAGEMENT_REPORT_CACHE_DIR"] = str(bench.scratch / f"cache-{len(bench.results)}")
         measure(bench.tool(*build, str(one["xlsx"])), warm_env, bench.scratch)
         cached = bench.case(
-            "build xlsx again (parse cache)",
+            "build xlsx again (caches)",
             "1M",
             bench.tool(*build, str(one["xlsx"])),
             cache="warm",

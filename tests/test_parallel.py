@@ -96,3 +96,30 @@ def test_the_warm_up_survives_what_the_build_reports_itself(tmp_path: Path) -> N
     thread = warmup.start([tmp_path / "missing.csv"], "XX")
     thread.join(timeout=30)
     assert not thread.is_alive()
+
+
+def test_repeated_ids_found_from_the_codes_made_while_checking(
+    tmp_path: Path, write_csvs: Callable[..., Path]
+) -> None:
+    import dataclasses
+
+    from engagement_report.validation import _duplicate_masks
+    from engagement_report.validation.rows import check_table
+
+    # А-1 three times (one of them rejected: a bad date), А-2 twice, blanks and a total.
+    inputs = write_csvs(
+        tmp_path / "in",
+        queries=MESSY.replace("    Итого:;3;;;;;\n", "")
+        + "    А-1;05.03.2021;;Исполнено;Дороги;109;Алмалинский\n"
+        + "    А-2;06.03.2021;;Исполнено;Дороги;109;Алмалинский\n"
+        + "    А-1;99.03.2021;;Исполнено;Дороги;109;Алмалинский\n",
+    )
+    loaded = load_inputs([inputs], Config(), cache=False)
+    checked = [check_table(table, Config()) for table in loaded.tables]
+    assert checked[0].query_ids is not None
+    fast = _duplicate_masks(checked)
+    slow = _duplicate_masks([dataclasses.replace(item, query_ids=None) for item in checked])
+    assert [m.tolist() for m in fast] == [m.tolist() for m in slow]
+    ids = checked[0].frame["query_id"].tolist()
+    repeats = [ids[i] for i in range(len(ids)) if fast[0].iloc[i]]
+    assert sorted(repeats) == ["А-1", "А-1", "А-2"]  # the last usable row of each wins

@@ -89,6 +89,21 @@ def validate(loaded: LoadedInputs, config: Config) -> CleanData:
 def _duplicate_masks(checked: Sequence[CheckedTable]) -> list[pd.Series]:
     """Queries sharing an id: the last usable row (in input order) wins, the rest are duplicates."""
     masks = [np.zeros(len(item.frame), dtype=bool) for item in checked]
+    queries = [number for number, item in enumerate(checked) if item.source.dataset == "queries"]
+    if len(queries) == 1 and checked[queries[0]].query_ids is not None:
+        # One registry (the usual case): its ids were encoded while it was checked.
+        item = checked[queries[0]]
+        encoded = item.query_ids
+        assert encoded is not None
+        keep = (item.usable & item.frame["query_id"].notna()).to_numpy()
+        where = np.flatnonzero(keep)
+        codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))[where]
+        repeated = pd.Series(codes).duplicated(keep="last").to_numpy()
+        masks[queries[0]][where[repeated]] = True
+        return [
+            pd.Series(mask, index=item.frame.index)
+            for mask, item in zip(masks, checked, strict=True)
+        ]
     sources: list[int] = []
     positions: list[np.ndarray] = []
     ids: list[pd.Series] = []

@@ -61,6 +61,8 @@ class CheckedTable:
     blank: pd.Series
     total: pd.Series
     problems: ProblemCollector
+    # Queries: the stripped ids dictionary-encoded (row order), for finding repeats.
+    query_ids: pa.DictionaryArray | None = None
 
     @property
     def rejected(self) -> pd.Series:
@@ -272,7 +274,10 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
         and (position := match.mapping.get(spec.name)) is not None
         and position < cells.shape[1]
     ]
-    parsed_dates = _prepare(table, date_positions, config.timezone)
+    id_position = match.mapping.get("query_id")
+    if source.dataset != "queries" or id_position is None or id_position >= cells.shape[1]:
+        id_position = None
+    parsed_dates, query_ids = _prepare(table, date_positions, config.timezone, id_position)
     blank_rows = table.blank()
     total = table.total_rows() & ~blank_rows
     live_rows = ~(blank_rows | total)
@@ -328,31 +333,47 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
         np.zeros(n, dtype=np.int8), categories=pd.Index([source.sheet or ""], dtype=object)
     )
     frame["_row"] = source.row_numbers.to_numpy()
-    return CheckedTable(source, frame, mapping, match.ignored, blank, pd.Series(total), problems)
+    return CheckedTable(
+        source, frame, mapping, match.ignored, blank, pd.Series(total), problems, query_ids
+    )
 
 
 ParsedDates = tuple[np.ndarray, np.ndarray, bool]
 
 
-def _prepare(table: _Cells, date_positions: list[int], timezone: str) -> dict[int, ParsedDates]:
-    """Prime every column and parse the text date columns; two threads on a large table."""
+def _prepare(
+    table: _Cells, date_positions: list[int], timezone: str, id_position: int | None
+) -> tuple[dict[int, ParsedDates], pa.DictionaryArray | None]:
+    """Prime every column, parse the text date columns and encode the ids.
+
+    On a large table the work goes two columns at a time (Arrow and NumPy let go of
+    the GIL); the ids are encoded while the dates are still being parsed, so finding
+    repeated ids later costs no more than a pass over integer codes.
+    """
 
     def parse(position: int) -> ParsedDates:
         return parse_date_text(table.text(position), timezone)
+
+    def encode_ids() -> pa.DictionaryArray | None:
+        if id_position is None:
+            return None
+        return pc.dictionary_encode(table.text(id_position))
 
     text_dates = [p for p in dict.fromkeys(date_positions) if table.kind(p) != "datetime"]
     if table.rows < PARALLEL_ROWS:
         for position in range(table.width):
             table.prime(position)
-        return {position: parse(position) for position in text_dates}
+        return {position: parse(position) for position in text_dates}, encode_ids()
     with ThreadPoolExecutor(max_workers=2) as pool:
         # Dates first: they are the longest work, and their text is primed on the way.
         futures = {position: pool.submit(parse, position) for position in text_dates}
         list(pool.map(table.prime, [p for p in range(table.width) if p not in futures]))
+        ids = pool.submit(encode_ids)  # its text was primed just above
         parsed = {position: future.result() for position, future in futures.items()}
+        query_ids = ids.result()
     for position in text_dates:
         table.prime(position)  # their filled mask, from the text made above
-    return parsed
+    return parsed, query_ids
 
 
 def _missing_text(index: pd.Index) -> pd.Series:
