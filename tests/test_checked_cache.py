@@ -163,7 +163,7 @@ def test_a_damaged_entry_is_checked_afresh(
 ) -> None:
     first = check(inputs)
     entry = next(p for p in cache_folder.iterdir() if p.name.startswith("checked-"))
-    (entry / "queries.parquet").write_bytes(b"not parquet")
+    (entry / "queries.arrow").write_bytes(b"not arrow")
     loads = counting_loads(monkeypatch)
     second = check(inputs)
     assert len(loads) == 1

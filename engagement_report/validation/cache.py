@@ -17,7 +17,7 @@ cannot be written only costs time: results never differ (``tests/test_cache.py``
 An entry is looked up by what ``stat`` tells, so a first run reads no input before
 it needs to; the SHA-256 is compared only when an entry is there.
 
-Frames are stored as Parquet (zstd), the report as JSON; the entries share the parse
+Frames are stored as Arrow IPC files (Feather, LZ4), the report as JSON; the entries share the parse
 cache's folder, size limit and least-recently-used eviction.
 """
 
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from engagement_report.config import Config
 
 # Bump when validation's output changes shape or meaning: older entries are then unused.
-CHECKED_FORMAT = 1
+CHECKED_FORMAT = 2
 FRAMES = ("queries", "broadcasts", "press_events", "rejected_rows")
 _META = "meta.json"
 
@@ -117,7 +117,7 @@ def load_checked(store: WorkbookCache, key: CheckedKey) -> CleanData | None:
         if meta.get("format") != CHECKED_FORMAT or meta.get("sha256") != key.digests():
             return None
         frames = {
-            name: _restore(pd.read_parquet(entry / f"{name}.parquet"), meta["categories"][name])
+            name: _restore(pd.read_feather(entry / f"{name}.arrow"), meta["categories"][name])
             for name in FRAMES
         }
         report = _report_from(meta["report"])
@@ -154,7 +154,7 @@ def _store(store: WorkbookCache, key: CheckedKey, data: CleanData) -> None:
         categories = {}
         for name in FRAMES:
             frame = data.frame(name)
-            frame.to_parquet(temp / f"{name}.parquet", compression="zstd", compression_level=1)
+            frame.to_feather(temp / f"{name}.arrow", compression="lz4")
             categories[name] = {
                 str(column): str(frame[column].cat.categories.dtype)
                 for column in frame.columns
@@ -185,7 +185,7 @@ def _store(store: WorkbookCache, key: CheckedKey, data: CleanData) -> None:
 
 
 def _restore(frame: pd.DataFrame, categories: dict[str, str]) -> pd.DataFrame:
-    """Categories as they were: Parquet gives text categories back as ``str``, not object."""
+    """Categories as they were: Arrow gives text categories back as ``str``, not object."""
     import pandas as pd
 
     for column, dtype in categories.items():
