@@ -48,7 +48,7 @@ XLSX_SHEET = "Обращения"
 FLOOR_XLSX = (
     "import sys, fastexcel\n"
     "reader = fastexcel.read_excel(sys.argv[1])\n"
-    "reader.load_sheet(sys.argv[2], header_row=None).to_arrow()\n"
+    "reader.load_sheet(sys.argv[2], header_row=None, eager=True)\n"
 )
 FLOOR_CSV = (
     "import sys, pandas, pyarrow.csv as csv\n"
