@@ -10,20 +10,22 @@ Python's lock), and a workbook read before is loaded from the parse cache
 
 from __future__ import annotations
 
-import glob
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Literal
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Literal
 
 from engagement_report import console
 from engagement_report.config import Config
 from engagement_report.errors import InputError
 from engagement_report.loading.cache import WorkbookCache
 from engagement_report.loading.csvfile import read_csv_cells
+from engagement_report.loading.discover import (
+    PARQUET_SUFFIXES,
+    SPREADSHEET_SUFFIXES,
+    WORKBOOK_SUFFIXES,
+    discover_inputs,
+)
 from engagement_report.loading.headers import (
     HEADER_SEARCH_ROWS,
     HeaderMatch,
@@ -31,55 +33,19 @@ from engagement_report.loading.headers import (
     find_header_row,
     match_headers,
 )
-from engagement_report.loading.parquet import PARQUET_SUFFIXES, read_parquet_cells
-from engagement_report.loading.xlsx import WORKBOOK_SUFFIXES, RawSheet, read_workbook
+from engagement_report.loading.parquet import read_parquet_cells
+from engagement_report.loading.xlsx import RawSheet, read_workbook
 from engagement_report.models import LoadedInputs, SkippedSheet, SourceTable
 from engagement_report.schema import COLUMNS, dataset_for_name
 
-SPREADSHEET_SUFFIXES = (".csv", ".tsv", ".txt", *WORKBOOK_SUFFIXES, *PARQUET_SUFFIXES)
+if TYPE_CHECKING:
+    import pandas as pd
+
 # Below this size a workbook parses faster than its cached copy is hashed and loaded.
 CACHE_MIN_BYTES = 1024**2
 READ_THREADS = 2
 
-__all__ = ["discover_inputs", "load_inputs", "read_file"]
-
-
-def discover_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Expand files, folders and glob patterns into the list of files to read.
-
-    A folder contributes its spreadsheet files (not hidden files, not Excel's
-    ``~$`` lock files), in name order; a glob contributes its matches.
-    """
-    files: list[Path] = []
-    for item in inputs:
-        text = str(item)
-        path = Path(text).expanduser()
-        if path.is_dir():
-            files.extend(
-                child
-                for child in sorted(path.iterdir())
-                if child.is_file()
-                and child.suffix.lower() in SPREADSHEET_SUFFIXES
-                and not child.name.startswith((".", "~$"))
-            )
-        elif path.exists():
-            files.append(path)
-        elif any(ch in text for ch in "*?["):
-            matches = sorted(Path(p) for p in glob.glob(str(path), recursive=True))  # noqa: PTH207 (absolute patterns)
-            if not matches:
-                raise InputError(f"{text}: no file matches this pattern")
-            # Excel's ~$ lock files and hidden files match *.xlsx too; they are never data.
-            files.extend(m for m in matches if m.is_file() and not m.name.startswith((".", "~$")))
-        else:
-            raise InputError(f"{text}: no such file or folder")
-    seen: set[Path] = set()
-    unique = []
-    for file in files:
-        key = file.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append(file)
-    return unique
+__all__ = ["SPREADSHEET_SUFFIXES", "discover_inputs", "load_inputs", "read_file"]
 
 
 def load_inputs(
@@ -186,6 +152,9 @@ def _read_workbook(path: Path, cache: WorkbookCache | None) -> list[RawSheet]:
 
 def _read_parquet(path: Path, config: Config) -> tuple[list[SourceTable], list[SkippedSheet]]:
     """A Parquet file: its column names are the header row, its records rows 2, 3, …"""
+    import numpy as np
+    import pandas as pd
+
     headers, cells = read_parquet_cells(path)
     named = dataset_for_name(path.stem)
     head: list[list[object]] = [list(headers)]
@@ -250,6 +219,8 @@ def _empty(cells: pd.DataFrame) -> bool:
 
 
 def _head_rows(cells: pd.DataFrame) -> list[list[object]]:
+    import pandas as pd
+
     head = cells.head(HEADER_SEARCH_ROWS)
     return [[None if pd.isna(v) else v for v in row] for row in head.itertuples(index=False)]
 
@@ -261,6 +232,9 @@ def _where(path: Path, sheet: str | None) -> str:
 def _table(
     path: Path, sheet: RawSheet, index: int, dataset: str, by: Literal["name", "header"]
 ) -> SourceTable:
+    import numpy as np
+    import pandas as pd
+
     header_cells = sheet.cells.iloc[index]
     headers = tuple("" if pd.isna(v) else str(v).strip() for v in header_cells)
     body = sheet.cells.iloc[index + 1 :].reset_index(drop=True)

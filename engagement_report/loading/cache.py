@@ -105,6 +105,15 @@ class WorkbookCache:
         self.root = root if root is not None else cache_dir()
         self.limit = cache_limit() if limit is None else limit
 
+    def has(self, path: Path) -> bool:
+        """Whether a copy of this version of ``path`` is kept (without loading it)."""
+        try:
+            identity = _identity(path)
+            meta = json.loads((self.root / identity.key() / _META).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        return bool(meta.get("identity") == _identity_fields(identity))
+
     def load(self, path: Path) -> list[RawSheet] | None:
         """The cached sheets of ``path``, or None when there is no copy of this version."""
         try:

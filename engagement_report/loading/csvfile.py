@@ -17,11 +17,12 @@ import csv
 import io
 import mmap
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from engagement_report.errors import InputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = ",;\t"
@@ -75,6 +76,8 @@ def read_csv_cells(path: Path) -> pd.DataFrame:
 
 
 def _read_with_pandas(path: Path, encoding: str, delimiter: str, width: int) -> pd.DataFrame:
+    import pandas as pd
+
     try:
         cells = pd.read_csv(
             path,
@@ -101,6 +104,7 @@ def _read_with_pandas(path: Path, encoding: str, delimiter: str, width: int) -> 
 
 def _read_with_arrow(path: Path, encoding: str, delimiter: str, width: int) -> pd.DataFrame | None:
     """Every cell as text, or None when the file needs pandas (see the module's notes)."""
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -146,6 +150,8 @@ def _one_record_per_line(path: Path, records: int) -> bool:
     records than lines means blank lines, or line breaks inside quoted cells: only a search
     for two line ends in a row (slower, and rare) tells the two apart.
     """
+    import numpy as np
+
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
         body = np.frombuffer(data, dtype=np.uint8)
         try:

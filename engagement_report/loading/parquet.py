@@ -15,19 +15,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from engagement_report.errors import InputError
 
 if TYPE_CHECKING:
+    import pandas as pd
     import pyarrow as pa
 
-PARQUET_SUFFIXES = (".parquet", ".pq")
 PARQUET_MAGIC = b"PAR1"
 
 
 def read_parquet_cells(path: Path) -> tuple[tuple[str, ...], pd.DataFrame]:
     """The column names and the cells of a Parquet file (one column per position)."""
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -92,6 +91,7 @@ def _short(exc: Exception) -> str:
 
 def _column(column: pa.ChunkedArray) -> pd.Series:
     """One Parquet column as validation takes it (see the module's notes)."""
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 

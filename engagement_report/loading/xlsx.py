@@ -16,17 +16,21 @@ import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from engagement_report.errors import InputError
+from engagement_report.loading.discover import WORKBOOK_SUFFIXES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["WORKBOOK_SUFFIXES", "RawSheet", "check_workbook", "frame_from_arrow", "read_workbook"]
 
 # A 1,000,000-row queries sheet unpacks to about 300 MB of XML; far beyond that
 # is either a mistake or a decompression bomb, and is refused before parsing.
 MAX_UNCOMPRESSED_BYTES = 4 * 1024**3
 MAX_COMPRESSION_RATIO = 200
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 PARALLEL_CAST_ROWS = 100_000
 
 
@@ -74,7 +78,31 @@ def check_workbook(path: Path) -> None:
 
 
 def read_workbook(path: Path) -> list[RawSheet]:
-    """Every sheet of a workbook as text cells, visible or hidden."""
+    """Every sheet of a workbook as text cells, visible or hidden.
+
+    When the command started reading this workbook ahead (:mod:`.early`) and the file
+    has not changed since, its batches are taken instead of reading it again.
+    """
+    import pandas as pd
+
+    from engagement_report.loading import early
+
+    ahead = early.take(path)
+    if ahead is not None:
+        batches, first_rows = ahead
+    else:
+        batches, first_rows = read_batches(path)
+    sheets = []
+    for name, batch in batches:
+        cells = pd.DataFrame() if batch is None else frame_from_arrow(batch)
+        cells.columns = range(cells.shape[1])
+        sheets.append(RawSheet(name, cells, first_rows.get(name, 1)))
+    return sheets
+
+
+def read_batches(path: Path) -> tuple[list[tuple[str, Any]], dict[str, int]]:
+    """Each sheet's cells as one Arrow record batch of text (None: an empty sheet), and the
+    spreadsheet number of each sheet's first used row. Needs no pandas."""
     import fastexcel
 
     check_workbook(path)
@@ -84,27 +112,25 @@ def read_workbook(path: Path) -> list[RawSheet]:
     except Exception as exc:  # calamine reports corruption as assorted errors
         raise InputError(f"{path}: cannot read as a workbook: {_short(exc)}") from None
     first_rows = _first_used_rows(path) if path.suffix.lower() in (".xlsx", ".xlsm") else {}
-    sheets = []
+    batches: list[tuple[str, Any]] = []
     for name in names:
         try:
             # Eagerly into one Arrow record batch: 0.8 s faster and 240 MB smaller at a
             # million rows than building fastexcel's sheet object first.
             batch = reader.load_sheet(name, header_row=None, dtypes="string", eager=True)
-            cells = frame_from_arrow(batch)
         except Exception as exc:
             message = _short(exc)
-            if "empty" in message.lower() or "no data" in message.lower():
-                cells = pd.DataFrame()
-            else:
+            if "empty" not in message.lower() and "no data" not in message.lower():
                 raise InputError(f"{path} [{name}]: cannot read sheet: {message}") from None
-        cells.columns = range(cells.shape[1])
-        sheets.append(RawSheet(name, cells, first_rows.get(name, 1)))
-    return sheets
+            batch = None
+        batches.append((name, batch))
+    return batches, first_rows
 
 
 def frame_from_arrow(table: object) -> pd.DataFrame:
     """An Arrow table or record batch of text columns as a frame of Arrow-backed strings,
     columns named by position (the text itself is not copied)."""
+    import pandas as pd
     import pyarrow as pa
 
     assert isinstance(table, pa.Table | pa.RecordBatch)

@@ -1,0 +1,92 @@
+"""Large workbooks start being read as soon as a command knows its inputs.
+
+A command imports pandas and the rest of the pipeline (about half a second) before it
+reads anything, while fastexcel reads a million-row workbook on one core for seconds
+without holding Python's lock. :func:`start`, called before those imports, reads each
+large workbook that the parse cache does not hold on a thread of its own;
+:func:`~engagement_report.loading.xlsx.read_workbook` then takes the result (waiting for
+it if need be) instead of reading the file again. Standard library only at import.
+
+Nothing here is needed for a correct result: a file that changed since it was read
+ahead, or whose read failed, is read again by the normal path, which reports any
+problem with the file's name.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+from engagement_report.errors import InputError
+from engagement_report.loading.discover import discover_inputs
+
+# Below this a workbook reads in well under the time the imports take anyway.
+EARLY_MIN_BYTES = 1024**2
+_EARLY_SUFFIXES = (".xlsx", ".xlsm")
+
+_reads: dict[Path, tuple[tuple[int, int], Future[Any]]] = {}
+_lock = threading.Lock()
+
+
+def start(inputs: Iterable[str | Path], *, cache: bool = True) -> None:
+    """Start reading every large workbook among ``inputs`` (``cache``: skip those cached)."""
+    try:
+        files = discover_inputs(inputs)
+    except InputError:
+        return  # reported by the command itself
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        if path.suffix.lower() not in _EARLY_SUFFIXES or stat.st_size < EARLY_MIN_BYTES:
+            continue
+        key = path.resolve()
+        future: Future[Any] = Future()
+        with _lock:
+            if key in _reads:
+                continue
+            _reads[key] = ((stat.st_size, stat.st_mtime_ns), future)
+        threading.Thread(
+            target=_read, args=(path, future, cache), name="early-read", daemon=True
+        ).start()
+
+
+def take(path: Path) -> Any:
+    """The batches read ahead for ``path`` (waiting for them), or None.
+
+    None when nothing was read ahead, the read failed or was skipped, or the file's size or
+    modification time differ from when the read began.
+    """
+    with _lock:
+        entry = _reads.pop(path.resolve(), None)
+    if entry is None:
+        return None
+    stat_then, future = entry
+    result = future.result()
+    with contextlib.suppress(OSError):
+        stat = path.stat()
+        if (stat.st_size, stat.st_mtime_ns) == stat_then:
+            return result
+    return None
+
+
+def _read(path: Path, future: Future[Any], cache: bool) -> None:
+    result = None
+    try:
+        if cache:
+            from engagement_report.loading.cache import WorkbookCache
+
+            if WorkbookCache().has(path):
+                return  # the parse cache will serve it
+        from engagement_report.loading.xlsx import read_batches
+
+        result = read_batches(path)
+    except Exception:  # the normal path reads it again and reports the problem
+        result = None
+    finally:
+        future.set_result(result)

@@ -1,0 +1,129 @@
+"""Large workbooks read ahead while the command imports pandas: used once, never stale."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from engagement_report import pipeline
+from engagement_report.config import Config
+from engagement_report.errors import InputError
+from engagement_report.loading import cache as parse_cache
+from engagement_report.loading import early, xlsx
+
+
+@pytest.fixture(autouse=True)
+def every_workbook_is_large(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(early, "EARLY_MIN_BYTES", 0)
+    monkeypatch.setenv("ENGAGEMENT_REPORT_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def registry(path: Path, topic: str = "Дороги") -> Path:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Обращения"
+    sheet.append(["Реестр обращений"])
+    sheet.append(["Номер обращения", "Дата поступления", "Статус", "Тема"])
+    for i in range(30):
+        sheet.append([f"А-{i:03d}", f"{i % 28 + 1:02d}.03.2021", "Исполнено", topic])
+    book.create_sheet("Пусто")
+    book.save(path)
+    return path
+
+
+def counting(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    reads: list[Path] = []
+    real = xlsx.read_batches
+
+    def read_batches(path: Path) -> object:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(xlsx, "read_batches", read_batches)
+    return reads
+
+
+def test_a_workbook_read_ahead_is_read_once_and_gives_the_same_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = registry(tmp_path / "registry.xlsx")
+    plain = pipeline.load_and_validate([path], Config(), cache=False)
+    reads = counting(monkeypatch)
+    early.start([path], cache=False)
+    ahead = pipeline.load_and_validate([path], Config(), cache=False)
+    assert reads == [path]  # read on the early thread, taken by the normal path
+    assert ahead.queries.drop(columns=["_file"]).equals(plain.queries.drop(columns=["_file"]))
+    assert ahead.report == plain.report
+    assert len(ahead.queries) == 30 and ahead.queries["_row"].iloc[0] == 3
+    assert early.take(path) is None  # taken once
+
+
+def test_a_workbook_changed_after_the_read_began_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = registry(tmp_path / "registry.xlsx", topic="Дороги")
+    reads = counting(monkeypatch)
+    early.start([path], cache=False)
+    registry(path, topic="Экология")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    data = pipeline.load_and_validate([path], Config(), cache=False)
+    assert set(data.queries["topic"]) == {"Экология"}
+    assert len(reads) == 2
+
+
+def test_a_workbook_in_the_parse_cache_is_not_read_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engagement_report import loading
+
+    monkeypatch.setattr(loading, "CACHE_MIN_BYTES", 0)
+    path = registry(tmp_path / "registry.xlsx")
+    pipeline.load_and_validate([path], Config())
+    parse_cache.wait()
+    reads = counting(monkeypatch)
+    early.start([path], cache=True)
+    assert early.take(path) is None  # the early thread saw the cached copy
+    assert reads == []
+
+
+def test_a_broken_workbook_read_ahead_is_reported_by_the_normal_path(tmp_path: Path) -> None:
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04 this is not a workbook")
+    early.start([path], cache=False)
+    with pytest.raises(InputError, match=r"broken\.xlsx"):
+        pipeline.load_and_validate([path], Config(), cache=False)
+
+
+def test_missing_inputs_are_left_to_the_command(tmp_path: Path) -> None:
+    early.start([tmp_path / "nowhere.xlsx"])  # no error here: the command reports it
+    assert early.take(tmp_path / "nowhere.xlsx") is None
+
+
+def test_the_build_command_reads_ahead_without_importing_pandas_first(tmp_path: Path) -> None:
+    # The read starts before pandas is imported: importing the read-ahead needs no pandas.
+    code = (
+        "import sys\n"
+        "from engagement_report.loading import early\n"
+        "assert 'pandas' not in sys.modules, 'pandas imported'\n"
+        "assert 'numpy' not in sys.modules, 'numpy imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+    path = registry(tmp_path / "registry.xlsx")
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "engagement_report", "build", str(path), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ENGAGEMENT_REPORT_CACHE_DIR": str(tmp_path / "c")},
+    )
+    assert done.returncode == 0, done.stderr
+    assert (out / "report.html").is_file()
+    result = pipeline.build([path], Config(), out=tmp_path / "out2", today=date(2021, 4, 1))
+    assert result.figures.queries.received == 30
