@@ -127,3 +127,31 @@ def test_the_build_command_reads_ahead_without_importing_pandas_first(tmp_path: 
     assert (out / "report.html").is_file()
     result = pipeline.build([path], Config(), out=tmp_path / "out2", today=date(2021, 4, 1))
     assert result.figures.queries.received == 30
+
+
+def test_a_csv_file_read_ahead_is_read_once_and_gives_the_same_data(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engagement_report.loading import csvfile
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = folder / "queries.csv"
+    lines = ["Номер обращения;Дата поступления;Статус;Тема"]
+    lines += [f"А-{i:03d};{i % 28 + 1:02d}.03.2021;Исполнено;Дороги" for i in range(40)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    plain = pipeline.load_and_validate([path], Config(), cache=False)
+    reads: list[Path] = []
+    real = csvfile._arrow_table
+
+    def arrow_table(p: Path, *args: object) -> object:
+        reads.append(p)
+        return real(p, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(csvfile, "_arrow_table", arrow_table)
+    early.start([path])
+    ahead = pipeline.load_and_validate([path], Config(), cache=False)
+    assert reads == [path]
+    assert ahead.report == plain.report
+    assert ahead.queries["query_id"].tolist() == plain.queries["query_id"].tolist()
+    assert len(ahead.queries) == 40

@@ -153,9 +153,10 @@ def test_the_trend_equals_computing_each_month(clean: dict[str, CleanData]) -> N
 
 def test_arrow_and_pandas_read_the_csv_alike(registry: dict[str, Path]) -> None:
     path = registry["csv"] / "обращения.csv"
-    fast = csvfile._read_with_arrow(path, "utf-8-sig", ";", 10)
+    table = csvfile._arrow_table(path, "utf-8-sig", ";", 10)
+    assert table is not None
+    fast = csvfile._frame(table)
     slow = csvfile._read_with_pandas(path, "utf-8-sig", ";", 10)
-    assert fast is not None
     assert fast.shape == slow.shape
     for column in slow.columns:
         a = fast[column].astype(object).where(fast[column].notna(), None).tolist()

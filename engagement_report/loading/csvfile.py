@@ -17,7 +17,7 @@ import csv
 import io
 import mmap
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from engagement_report.errors import InputError
 
@@ -54,7 +54,24 @@ def detect_delimiter(text: str) -> str:
 
 
 def read_csv_cells(path: Path) -> pd.DataFrame:
-    """All cells of a CSV file as text (row 0 is the file's first line); blank lines kept."""
+    """All cells of a CSV file as text (row 0 is the file's first line); blank lines kept.
+
+    When the command started reading this file ahead (:mod:`.early`) and it has not
+    changed since, Arrow's table is taken instead of reading it again.
+    """
+    from engagement_report.loading import early
+
+    layout = sniff_csv(path)
+    ahead = early.take(path)
+    table = ahead if ahead is not None else _arrow_table(path, *layout)
+    cells = _frame(table) if table is not None else None
+    if cells is None:
+        cells = _read_with_pandas(path, *layout)
+    return cells
+
+
+def sniff_csv(path: Path) -> tuple[str, str, int]:
+    """The file's encoding, delimiter and widest row among its first lines."""
     try:
         with path.open("rb") as handle:
             sample = handle.read(SNIFF_BYTES)
@@ -69,10 +86,12 @@ def read_csv_cells(path: Path) -> pd.DataFrame:
     delimiter = detect_delimiter(text)
     lines = io.StringIO(text, newline="")  # as read from a file: \r alone ends a line too
     width = max((len(row) for row in csv.reader(lines, delimiter=delimiter)), default=1)
-    cells = _read_with_arrow(path, encoding, delimiter, width)
-    if cells is None:
-        cells = _read_with_pandas(path, encoding, delimiter, width)
-    return cells
+    return encoding, delimiter, width
+
+
+def read_ahead(path: Path) -> Any:
+    """Arrow's table of the file, or None when it needs pandas (used by :mod:`.early`)."""
+    return _arrow_table(path, *sniff_csv(path))
 
 
 def _read_with_pandas(path: Path, encoding: str, delimiter: str, width: int) -> pd.DataFrame:
@@ -102,9 +121,9 @@ def _read_with_pandas(path: Path, encoding: str, delimiter: str, width: int) -> 
     return cells
 
 
-def _read_with_arrow(path: Path, encoding: str, delimiter: str, width: int) -> pd.DataFrame | None:
-    """Every cell as text, or None when the file needs pandas (see the module's notes)."""
-    import pandas as pd
+def _arrow_table(path: Path, encoding: str, delimiter: str, width: int) -> Any:
+    """Every cell as text in an Arrow table, or None when the file needs pandas (see the
+    module's notes). Needs no pandas."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -130,6 +149,13 @@ def _read_with_arrow(path: Path, encoding: str, delimiter: str, width: int) -> p
         return None
     if table.num_columns != width or not _one_record_per_line(path, table.num_rows):
         return None
+    return table
+
+
+def _frame(table: Any) -> pd.DataFrame:
+    """Arrow's table as a frame of text columns named by position."""
+    import pandas as pd
+
     # One column at a time into one piece, its blocks let go at once: the file's text is
     # held about once, not twice, at the peak.
     rows = table.num_rows

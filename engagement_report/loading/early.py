@@ -1,11 +1,13 @@
-"""Large workbooks start being read as soon as a command knows its inputs.
+"""Large inputs start being read as soon as a command knows them.
 
 A command imports pandas and the rest of the pipeline (about half a second) before it
-reads anything, while fastexcel reads a million-row workbook on one core for seconds
-without holding Python's lock. :func:`start`, called before those imports, reads each
-large workbook that the parse cache does not hold on a thread of its own;
-:func:`~engagement_report.loading.xlsx.read_workbook` then takes the result (waiting for
-it if need be) instead of reading the file again. Standard library only at import.
+reads anything, while fastexcel reads a million-row workbook on one core for seconds,
+and Arrow a CSV file on both, without holding Python's lock. :func:`start`, called
+before those imports, reads each large workbook that the parse cache does not hold, and
+each large CSV file, on a thread of its own; the readers
+(:func:`~engagement_report.loading.xlsx.read_workbook`,
+:func:`~engagement_report.loading.csvfile.read_csv_cells`) then take the result (waiting
+for it if need be) instead of reading the file again. Standard library only at import.
 
 Nothing here is needed for a correct result: a file that changed since it was read
 ahead, or whose read failed, is read again by the normal path, which reports any
@@ -26,14 +28,16 @@ from engagement_report.loading.discover import discover_inputs
 
 # Below this a workbook reads in well under the time the imports take anyway.
 EARLY_MIN_BYTES = 1024**2
-_EARLY_SUFFIXES = (".xlsx", ".xlsm")
+_WORKBOOKS = (".xlsx", ".xlsm")
+_CSV = (".csv", ".tsv", ".txt")
 
 _reads: dict[Path, tuple[tuple[int, int], Future[Any]]] = {}
 _lock = threading.Lock()
 
 
 def start(inputs: Iterable[str | Path], *, cache: bool = True) -> None:
-    """Start reading every large workbook among ``inputs`` (``cache``: skip those cached)."""
+    """Start reading every large workbook and CSV file among ``inputs`` (``cache``: skip
+    workbooks the parse cache holds)."""
     try:
         files = discover_inputs(inputs)
     except InputError:
@@ -43,7 +47,8 @@ def start(inputs: Iterable[str | Path], *, cache: bool = True) -> None:
             stat = path.stat()
         except OSError:
             continue
-        if path.suffix.lower() not in _EARLY_SUFFIXES or stat.st_size < EARLY_MIN_BYTES:
+        suffix = path.suffix.lower()
+        if suffix not in (*_WORKBOOKS, *_CSV) or stat.st_size < EARLY_MIN_BYTES:
             continue
         key = path.resolve()
         future: Future[Any] = Future()
@@ -78,6 +83,11 @@ def take(path: Path) -> Any:
 def _read(path: Path, future: Future[Any], cache: bool) -> None:
     result = None
     try:
+        if path.suffix.lower() in _CSV:
+            from engagement_report.loading.csvfile import read_ahead
+
+            result = read_ahead(path)
+            return
         if cache:
             from engagement_report.loading.cache import WorkbookCache
 
