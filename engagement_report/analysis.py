@@ -297,7 +297,11 @@ def agenda(data: CleanData, figures: Figures) -> tuple[AgendaRow, ...]:
     return tuple(rows)
 
 
-def coverage(data: CleanData, period: Period) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+#: Per dataset: the months of a period that hold data, and those that do not.
+Coverage = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def coverage(data: CleanData, period: Period) -> Coverage:
     """Per dataset: the months of the period that hold data, and those that do not."""
     months = [m.start.strftime("%Y-%m") for m in period.months()]
     result = {}

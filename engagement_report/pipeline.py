@@ -10,6 +10,7 @@ Everything the command line does can be done from Python::
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -19,7 +20,14 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from engagement_report import __version__, console, warmup
-from engagement_report.analysis import agenda, comparisons, compute, coverage, trend
+from engagement_report.analysis import (
+    Coverage,
+    agenda,
+    comparisons,
+    compute,
+    coverage,
+    trend,
+)
 from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
 from engagement_report.errors import DataQualityError, OutputError, UsageError
@@ -33,7 +41,7 @@ from engagement_report.periods import Period, PeriodError, parse_period, period_
 from engagement_report.render.charts import CHART_FILES, attach_charts, chart_files
 from engagement_report.render.context import DeadlinePolicy, ReportContext
 from engagement_report.render.environment import render
-from engagement_report.results import Figures
+from engagement_report.results import Figures, TrendPoint
 from engagement_report.validation import validate
 from engagement_report.validation.cache import checked_key, load_checked, store_checked
 
@@ -126,8 +134,15 @@ def report_context(
     lang: str | None = None,
     title: str = DEFAULT_TITLE,
     today: date | None = None,
+    *,
+    months: tuple[TrendPoint, ...] | None = None,
+    covered: Coverage | None = None,
 ) -> ReportContext:
-    """The context every report template receives."""
+    """The context every report template receives.
+
+    ``months`` and ``covered`` are the period's :func:`trend` and :func:`coverage` when
+    already worked out (``build`` does so beside the figures).
+    """
     counts: dict[str, int] = {}
     for source in data.report.sources:
         for code, count in source.problem_counts.items():
@@ -142,11 +157,11 @@ def report_context(
         rejected_rows=data.report.rejected,
         warnings=data.report.warnings,
         problems_by_code=dict(sorted(counts.items())),
-        coverage=coverage(data, period),
+        coverage=coverage(data, period) if covered is None else covered,
         tool_version=__version__,
         lang=lang or config.lang,
         min_category_size=config.min_category_size,
-        trend=trend(data, period, config, today),
+        trend=trend(data, period, config, today) if months is None else months,
         open_queries=figures.open_queries,
         headlines=comparisons(data, figures, config, today),
         agenda=agenda(data, figures),
@@ -273,8 +288,21 @@ def build(
         )
     resolved = resolve_period(period, data, config, today)
     console.note("Computing figures…")
-    figures = compute(data, resolved, config, today, as_of)
-    context = report_context(data, figures, config, lang, today=today)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The trend and coverage need no figures: worked out beside them, on the second
+        # core while NumPy and Arrow let go of the GIL (0.1 s of 0.7 at a million rows).
+        months = pool.submit(trend, data, resolved, config, today)
+        covered = pool.submit(coverage, data, resolved)
+        figures = compute(data, resolved, config, today, as_of)
+        context = report_context(
+            data,
+            figures,
+            config,
+            lang,
+            today=today,
+            months=months.result(),
+            covered=covered.result(),
+        )
     if {"md", "html"} & set(config.formats):
         console.note("Drawing charts…")
         context = attach_charts(context)
