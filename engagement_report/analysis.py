@@ -4,6 +4,7 @@ the longest-open queries and each dataset's coverage. Pure functions of clean da
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -320,3 +321,33 @@ def coverage(data: CleanData, period: Period) -> Coverage:
             tuple(m for m in months if m not in seen),
         )
     return result
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything a report shows that is computed from the clean data of one period."""
+
+    figures: Figures
+    months: tuple[TrendPoint, ...]  # the 12-month trend
+    covered: Coverage
+    headlines: tuple[HeadlineFigure, ...]
+    agenda: tuple[AgendaRow, ...]
+
+
+def analyse(
+    data: CleanData,
+    period: Period,
+    config: Config,
+    today: date | None = None,
+    as_of: date | None = None,
+) -> Analysis:
+    """The figures of ``period`` with its trend, coverage, comparisons and agenda."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The trend and coverage need no figures: worked out beside them, on the second
+        # core while NumPy and Arrow let go of the GIL (0.1 s of 0.7 at a million rows).
+        months = pool.submit(trend, data, period, config, today)
+        covered = pool.submit(coverage, data, period)
+        figures = compute(data, period, config, today, as_of)
+        headlines = comparisons(data, figures, config, today)
+        rows = agenda(data, figures)
+        return Analysis(figures, months.result(), covered.result(), headlines, rows)

@@ -9,8 +9,8 @@ Everything the command line does can be done from Python::
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -21,8 +21,9 @@ import pandas as pd
 
 from engagement_report import __version__, console, warmup
 from engagement_report.analysis import (
-    Coverage,
+    Analysis,
     agenda,
+    analyse,
     comparisons,
     compute,
     coverage,
@@ -32,18 +33,24 @@ from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
 from engagement_report.errors import DataQualityError, OutputError, UsageError
 from engagement_report.export import SummaryRecord, csv_text, json_text, summary_records
+from engagement_report.figures_cache import figures_file, load_analysis, store_analysis
 from engagement_report.loading import discover_inputs, load_inputs
 from engagement_report.loading.cache import WorkbookCache
 from engagement_report.manifest import MANIFEST_NAME, build_manifest, manifest_text
 from engagement_report.models import CleanData, ValidationReport
 from engagement_report.output import folder_lock, write_atomic, write_files
-from engagement_report.periods import Period, PeriodError, parse_period, period_for_span
+from engagement_report.periods import Period, PeriodError, parse_period, period_for_span, today_in
 from engagement_report.render.charts import CHART_FILES, attach_charts, chart_files
 from engagement_report.render.context import DeadlinePolicy, ReportContext
 from engagement_report.render.environment import render
-from engagement_report.results import Figures, TrendPoint
+from engagement_report.results import Figures
 from engagement_report.validation import validate
-from engagement_report.validation.cache import checked_key, load_checked, store_checked
+from engagement_report.validation.cache import (
+    CheckedKey,
+    checked_key,
+    load_checked,
+    store_checked,
+)
 
 DEFAULT_TITLE = "Public engagement report"
 
@@ -59,6 +66,35 @@ class BuildResult:
     failed_checks: tuple[CheckResult, ...] = ()
 
 
+@dataclass(frozen=True)
+class _Checked:
+    """Checked data, the checked-data cache key, whether it came from the cache, and the
+    thread writing it there."""
+
+    data: CleanData
+    key: CheckedKey | None = None
+    from_cache: bool = False
+    writer: threading.Thread | None = None
+
+
+def _check(inputs: Sequence[str | Path], config: Config, cache: bool) -> _Checked:
+    if not cache:
+        loaded = load_inputs(inputs, config, cache=False)
+        console.note("Checking rows…")
+        return _Checked(validate(loaded, config))
+    store = WorkbookCache()
+    files = discover_inputs(inputs)
+    key = checked_key(files, config) if files else None
+    if key is not None and (data := load_checked(store, key)) is not None:
+        console.note("Inputs unchanged since they were last checked: using that check")
+        return _Checked(data, key, from_cache=True)
+    loaded = load_inputs(inputs, config, cache=True)
+    console.note("Checking rows…")
+    data = validate(loaded, config)
+    writer = store_checked(store, key, data) if key is not None else None
+    return _Checked(data, key, writer=writer)
+
+
 def load_and_validate(
     inputs: Sequence[str | Path], config: Config, *, cache: bool = True
 ) -> CleanData:
@@ -69,20 +105,7 @@ def load_and_validate(
     :mod:`engagement_report.validation.cache`); ``cache=False`` reads and checks every
     input afresh, neither using nor filling the parse cache or the checked-data cache.
     """
-    key = None
-    if cache:
-        store = WorkbookCache()
-        files = discover_inputs(inputs)
-        key = checked_key(files, config) if files else None
-        if key is not None and (data := load_checked(store, key)) is not None:
-            console.note("Inputs unchanged since they were last checked: using that check")
-            return data
-    loaded = load_inputs(inputs, config, cache=cache)
-    console.note("Checking rows…")
-    data = validate(loaded, config)
-    if key is not None:
-        store_checked(store, key, data)
-    return data
+    return _check(inputs, config, cache).data
 
 
 def check_inputs(
@@ -135,14 +158,21 @@ def report_context(
     title: str = DEFAULT_TITLE,
     today: date | None = None,
     *,
-    months: tuple[TrendPoint, ...] | None = None,
-    covered: Coverage | None = None,
+    analysis: Analysis | None = None,
 ) -> ReportContext:
     """The context every report template receives.
 
-    ``months`` and ``covered`` are the period's :func:`trend` and :func:`coverage` when
-    already worked out (``build`` does so beside the figures).
+    ``analysis``: the period's trend, coverage, comparisons and agenda when already
+    worked out (:func:`analyse`, or the figures cache), else they are worked out here.
     """
+    if analysis is None:
+        analysis = Analysis(
+            figures,
+            trend(data, figures.period, config, today),
+            coverage(data, figures.period),
+            comparisons(data, figures, config, today),
+            agenda(data, figures),
+        )
     counts: dict[str, int] = {}
     for source in data.report.sources:
         for code, count in source.problem_counts.items():
@@ -157,14 +187,14 @@ def report_context(
         rejected_rows=data.report.rejected,
         warnings=data.report.warnings,
         problems_by_code=dict(sorted(counts.items())),
-        coverage=coverage(data, period) if covered is None else covered,
+        coverage=analysis.covered,
         tool_version=__version__,
         lang=lang or config.lang,
         min_category_size=config.min_category_size,
-        trend=trend(data, period, config, today) if months is None else months,
+        trend=analysis.months,
         open_queries=figures.open_queries,
-        headlines=comparisons(data, figures, config, today),
-        agenda=agenda(data, figures),
+        headlines=analysis.headlines,
+        agenda=analysis.agenda,
         deadline_policy=DeadlinePolicy(
             config.deadlines.kind,
             config.deadlines.answer_working_days,
@@ -250,6 +280,24 @@ def output_folder(config: Config, period: Period, out: Path | None) -> Path:
     return base / period.label
 
 
+def _analysis(
+    checked: _Checked, period: Period, config: Config, today: date | None, as_of: date | None
+) -> Analysis:
+    """The period's analysis: from the figures cache when the data came from its checked
+    entry, else worked out (and kept there for the next run)."""
+    if checked.key is None:
+        console.note("Computing figures…")
+        return analyse(checked.data, period, config, today, as_of)
+    store = WorkbookCache()
+    name = figures_file(checked.key, period, today or today_in(config.timezone), as_of)
+    if checked.from_cache and (kept := load_analysis(store, checked.key, name)) is not None:
+        return kept
+    console.note("Computing figures…")
+    analysis = analyse(checked.data, period, config, today, as_of)
+    store_analysis(store, checked.key, name, analysis, after=checked.writer)
+    return analysis
+
+
 def build(
     inputs: Sequence[str | Path],
     config: Config,
@@ -280,29 +328,17 @@ def build(
         config.calendar.country if working_days else None,
         warmup.Templates(lang or config.lang, templates, cache) if reports else None,
     )
-    data = load_and_validate(inputs, config, cache=cache)
+    checked = _check(inputs, config, cache)
+    data = checked.data
     if strict and data.report.rejected:
         raise DataQualityError(
             f"{data.report.rejected} row(s) rejected and --strict is set; no report written "
             "(run 'engagement-report validate' to see them)"
         )
     resolved = resolve_period(period, data, config, today)
-    console.note("Computing figures…")
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        # The trend and coverage need no figures: worked out beside them, on the second
-        # core while NumPy and Arrow let go of the GIL (0.1 s of 0.7 at a million rows).
-        months = pool.submit(trend, data, resolved, config, today)
-        covered = pool.submit(coverage, data, resolved)
-        figures = compute(data, resolved, config, today, as_of)
-        context = report_context(
-            data,
-            figures,
-            config,
-            lang,
-            today=today,
-            months=months.result(),
-            covered=covered.result(),
-        )
+    analysis = _analysis(checked, resolved, config, today, as_of)
+    figures = analysis.figures
+    context = report_context(data, figures, config, lang, today=today, analysis=analysis)
     if {"md", "html"} & set(config.formats):
         console.note("Drawing charts…")
         context = attach_charts(context)

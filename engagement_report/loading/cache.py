@@ -249,7 +249,7 @@ def _read_sheet(entry: Path, sheet: dict[str, object]) -> RawSheet:
     return RawSheet(name, frame_from_arrow(table), first_row)
 
 
-def _background(target: Any, *args: object, name: str) -> None:
+def _background(target: Any, *args: object, name: str) -> threading.Thread:
     """Run a cache writer on a thread of the lowest CPU priority; :func:`wait` joins it.
 
     A first build writes its caches while it checks and computes on both cores: at the
@@ -265,11 +265,12 @@ def _background(target: Any, *args: object, name: str) -> None:
     thread = threading.Thread(target=run, name=name)
     thread.start()  # not a daemon: the interpreter waits for it before exiting
     _pending.append(thread)
+    return thread
 
 
-def in_background(target: Any, *args: object, name: str) -> None:
+def in_background(target: Any, *args: object, name: str) -> threading.Thread:
     """Run another cache's writer as this cache's are run (see :func:`_background`)."""
-    _background(target, *args, name=name)
+    return _background(target, *args, name=name)
 
 
 def wait() -> None:

@@ -30,6 +30,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -131,12 +132,13 @@ def load_checked(store: WorkbookCache, key: CheckedKey) -> CleanData | None:
 
 def store_checked(
     store: WorkbookCache, key: CheckedKey, data: CleanData, *, background: bool = True
-) -> None:
-    """Keep ``data`` under ``key`` (in a background thread unless ``background=False``)."""
+) -> threading.Thread | None:
+    """Keep ``data`` under ``key``: in a background thread (returned) unless
+    ``background=False``."""
     if not background:
         _store(store, key, data)
-        return
-    in_background(_store, store, key, data, name="checked-store")
+        return None
+    return in_background(_store, store, key, data, name="checked-store")
 
 
 def _store(store: WorkbookCache, key: CheckedKey, data: CleanData) -> None:
