@@ -111,7 +111,7 @@ NoCacheOpt = Annotated[
     typer.Option(
         "--no-cache",
         help="Read and check every input afresh: neither use nor fill the caches of "
-        "parsed workbooks, checked inputs and compiled templates "
+        "parsed workbooks, checked inputs, figures and compiled templates "
         "(~/.cache/engagement-report or $ENGAGEMENT_REPORT_CACHE_DIR).",
     ),
 ]
