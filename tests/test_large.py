@@ -155,7 +155,7 @@ def test_arrow_and_pandas_read_the_csv_alike(registry: dict[str, Path]) -> None:
     path = registry["csv"] / "обращения.csv"
     table = csvfile._arrow_table(path, "utf-8-sig", ";", 10)
     assert table is not None
-    fast = csvfile._frame(table)
+    fast = csvfile._frame([table])
     slow = csvfile._read_with_pandas(path, "utf-8-sig", ";", 10)
     assert fast.shape == slow.shape
     for column in slow.columns:

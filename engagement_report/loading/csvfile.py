@@ -62,12 +62,14 @@ def read_csv_cells(path: Path) -> pd.DataFrame:
     from engagement_report.loading import early
 
     layout = sniff_csv(path)
-    ahead = early.take(path)
-    table = ahead if ahead is not None else _arrow_table(path, *layout)
-    cells = _frame(table) if table is not None else None
-    if cells is None:
-        cells = _read_with_pandas(path, *layout)
-    return cells
+    # The table travels in a list that _frame empties: no name here keeps it alive while
+    # its columns are converted and let go one by one.
+    holder = [early.take(path)]
+    if holder[0] is None:
+        holder[0] = _arrow_table(path, *layout)
+    if holder[0] is None:
+        return _read_with_pandas(path, *layout)
+    return _frame(holder)
 
 
 def sniff_csv(path: Path) -> tuple[str, str, int]:
@@ -152,12 +154,14 @@ def _arrow_table(path: Path, encoding: str, delimiter: str, width: int) -> Any:
     return table
 
 
-def _frame(table: Any) -> pd.DataFrame:
-    """Arrow's table as a frame of text columns named by position."""
+def _frame(holder: list[Any]) -> pd.DataFrame:
+    """The Arrow table in ``holder`` (taken out of it) as a frame of text columns named
+    by position."""
     import pandas as pd
 
     # One column at a time into one piece, its blocks let go at once: the file's text is
     # held about once, not twice, at the peak.
+    table = holder.pop()
     rows = table.num_rows
     chunked = list(table.columns)
     del table

@@ -19,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterable
-from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,26 @@ EARLY_MIN_BYTES = 1024**2
 _WORKBOOKS = (".xlsx", ".xlsm")
 _CSV = (".csv", ".tsv", ".txt")
 
-_reads: dict[Path, tuple[tuple[int, int], Future[Any]]] = {}
+
+class _Slot:
+    """One read ahead: its result, handed over once (no reference kept after that, so a
+    reader can let go of a million-row table's pieces as it converts them)."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.result: Any = None
+
+    def put(self, result: Any) -> None:
+        self.result = result
+        self.done.set()
+
+    def hand_over(self) -> Any:
+        self.done.wait()
+        result, self.result = self.result, None
+        return result
+
+
+_reads: dict[Path, tuple[tuple[int, int], _Slot]] = {}
 _lock = threading.Lock()
 
 
@@ -51,13 +69,13 @@ def start(inputs: Iterable[str | Path], *, cache: bool = True) -> None:
         if suffix not in (*_WORKBOOKS, *_CSV) or stat.st_size < EARLY_MIN_BYTES:
             continue
         key = path.resolve()
-        future: Future[Any] = Future()
+        slot = _Slot()
         with _lock:
             if key in _reads:
                 continue
-            _reads[key] = ((stat.st_size, stat.st_mtime_ns), future)
+            _reads[key] = ((stat.st_size, stat.st_mtime_ns), slot)
         threading.Thread(
-            target=_read, args=(path, future, cache), name="early-read", daemon=True
+            target=_read, args=(path, slot, cache), name="early-read", daemon=True
         ).start()
 
 
@@ -71,8 +89,8 @@ def take(path: Path) -> Any:
         entry = _reads.pop(path.resolve(), None)
     if entry is None:
         return None
-    stat_then, future = entry
-    result = future.result()
+    stat_then, slot = entry
+    result = slot.hand_over()
     with contextlib.suppress(OSError):
         stat = path.stat()
         if (stat.st_size, stat.st_mtime_ns) == stat_then:
@@ -80,7 +98,7 @@ def take(path: Path) -> Any:
     return None
 
 
-def _read(path: Path, future: Future[Any], cache: bool) -> None:
+def _read(path: Path, slot: _Slot, cache: bool) -> None:
     result = None
     try:
         if path.suffix.lower() in _CSV:
@@ -99,4 +117,4 @@ def _read(path: Path, future: Future[Any], cache: bool) -> None:
     except Exception:  # the normal path reads it again and reports the problem
         result = None
     finally:
-        future.set_result(result)
+        slot.put(result)
