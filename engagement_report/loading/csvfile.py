@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = ",;\t"
 _COUNT_CHUNK = 1 << 24
+READ_BLOCK_BYTES = 1 << 24
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -135,6 +136,10 @@ def _arrow_table(path: Path, encoding: str, delimiter: str, width: int) -> Any:
             read_options=pacsv.ReadOptions(
                 autogenerate_column_names=True,
                 encoding="utf8" if encoding == "utf-8-sig" else encoding,
+                # 16 MB blocks (Arrow's default is 1 MB): as fast to parse on two cores, and
+                # a 200 MB file's columns come in 13 pieces instead of 200, which join into
+                # one array in 0.04 s instead of 0.05-0.9 s.
+                block_size=READ_BLOCK_BYTES,
             ),
             parse_options=pacsv.ParseOptions(
                 delimiter=delimiter, quote_char='"', double_quote=True, newlines_in_values=True
@@ -167,7 +172,8 @@ def _frame(holder: list[Any]) -> pd.DataFrame:
     del table
     columns = {}
     for i in range(len(chunked)):
-        whole = chunked[i].combine_chunks()
+        piece = chunked[i]
+        whole = piece.chunk(0) if piece.num_chunks == 1 else piece.combine_chunks()
         chunked[i] = None
         columns[i] = pd.Series(pd.arrays.ArrowStringArray(whole), copy=False)
     return pd.DataFrame(columns, index=pd.RangeIndex(rows))
