@@ -78,6 +78,7 @@ class _Checked:
 
 
 def _check(inputs: Sequence[str | Path], config: Config, cache: bool) -> _Checked:
+    """Read and check the inputs, through the checked-data cache when ``cache``."""
     if not cache:
         loaded = load_inputs(inputs, config, cache=False)
         console.note("Checking rows…")
