@@ -51,6 +51,9 @@ class _Slot:
 
 _reads: dict[Path, tuple[tuple[int, int], _Slot]] = {}
 _lock = threading.Lock()
+# Two reads at a time, as load_inputs reads: a folder of many large workbooks does not
+# start them all at once on a two-core machine.
+_running = threading.BoundedSemaphore(2)
 
 
 def start(inputs: Iterable[str | Path], *, cache: bool = True) -> None:
@@ -100,6 +103,7 @@ def take(path: Path) -> Any:
 
 def _read(path: Path, slot: _Slot, cache: bool) -> None:
     result = None
+    _running.acquire()
     try:
         if path.suffix.lower() in _CSV:
             from engagement_report.loading.csvfile import read_ahead
@@ -117,4 +121,5 @@ def _read(path: Path, slot: _Slot, cache: bool) -> None:
     except Exception:  # the normal path reads it again and reports the problem
         result = None
     finally:
+        _running.release()
         slot.put(result)
