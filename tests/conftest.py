@@ -45,7 +45,6 @@ def write_inputs(tmp_path: Path) -> Callable[..., Path]:
 def _parse_cache_in_tmp(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Workbooks read by a test are cached under the test run's temporary folder."""
-    monkeypatch.setenv(
-        "ENGAGEMENT_REPORT_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "parse-cache")
-    )
+    """Each test has caches of its own (parsed workbooks, checked data, figures), under the
+    test run's temporary folder: no test sees what another one kept, whatever the order."""
+    monkeypatch.setenv("ENGAGEMENT_REPORT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
