@@ -493,26 +493,29 @@ def parse_date_text(
     present = text.is_valid().to_numpy(zero_copy_only=False)
     if fixed.all() or not (present & ~fixed).any():
         return out, present & np.isnat(out), False
-    odd = _odd_spaces(text)
+    # The rest (a few typed-in dates, usually) is taken out of the column once, and the
+    # slower steps below run on it alone, never over the million rows again.
+    where = np.flatnonzero(present & ~fixed)
+    rest = text.take(pa.array(where))
+    odd = _odd_spaces(rest)
     if odd.any():  # rare: fold tabs, line breaks and runs of spaces into one space
-        folded = pc.replace_substring_regex(_subset(text, odd), _SPACES, " ")
-        text = pc.replace_with_mask(text, pa.array(odd), folded)
+        folded = pc.replace_substring_regex(_subset(rest, odd), _SPACES, " ")
+        rest = pc.replace_with_mask(rest, pa.array(odd), folded)
 
+    # A column is nearly always one form: try the first value's family first, so the
+    # bulk of the column is not pushed through the patterns of the other families.
     families = list(_FAMILIES)
-    todo = np.flatnonzero(present & ~fixed)
-    if len(todo):
-        # A column is nearly always one form: try the first value's family first, so the
-        # bulk of the column is not pushed through the patterns of the other families.
-        first = text.slice(todo[0], 1)
-        families.sort(key=lambda family: not _matches(first, family[0])[0])
+    first = rest.slice(0, 1)
+    families.sort(key=lambda family: not _matches(first, family[0])[0])
 
     month_first = False
+    todo = np.arange(len(rest))  # positions within ``rest``
     for pattern, parse in families:
         if not len(todo):
             break
-        positions, strings, todo = _split(text, todo, pattern)
+        positions, strings, todo = _split(rest, todo, pattern)
         if len(positions):
-            out[positions], family_month_first = parse(strings, timezone)
+            out[where[positions]], family_month_first = parse(strings, timezone)
             month_first |= family_month_first
     return out, present & np.isnat(out), month_first
 
