@@ -9,6 +9,8 @@ stripped (or, for statuses and categories, dictionary-encoded) once, in Arrow, a
 whatever needs Python — folding a status, tidying a label — runs on the distinct values
 only. Columns that arrive typed (dates, numbers and dictionaries from Parquet) are taken
 as they are; text goes through the parsers of :mod:`.values`.
+
+The columns are read through :mod:`.cells` and checked by :mod:`.columns`.
 """
 
 from __future__ import annotations
@@ -26,28 +28,29 @@ from engagement_report.loading.headers import match_headers
 from engagement_report.models import SourceTable
 from engagement_report.schema import (
     COLUMNS,
-    STATUS_CLASSES,
-    STATUS_SPELLINGS,
-    TOTAL_ROW_WORDS,
-    header_key,
+)
+from engagement_report.validation.cells import Cells
+from engagement_report.validation.columns import (
+    NOT_STATED,
+    ParsedDates,
+    category_column,
+    count_column,
+    date_column,
+    missing_text,
+    query_rules,
+    status_column,
+    status_lookup,
 )
 from engagement_report.validation.problems import ProblemCollector
 from engagement_report.validation.values import (
-    arrow_strings,
-    filled_cells,
-    label_categories,
     parse_date_text,
-    parse_number_text,
-    strip_text,
 )
 
-NOT_STATED = "(not stated)"
-OTHER_STATUS = "other"
-STATUS_CATEGORIES = (*STATUS_CLASSES, OTHER_STATUS)
+__all__ = ["NOT_STATED", "PARALLEL_ROWS", "CheckedTable", "check_table", "status_lookup"]
+
 
 # Below this many rows a second thread costs more than it saves.
 PARALLEL_ROWS = 100_000
-_RELABELS = {"topic": "topics", "channel": "channels", "district": "districts"}
 
 
 @dataclass
@@ -75,180 +78,6 @@ class CheckedTable:
         return ~(self.blank | self.total | self.rejected)
 
 
-def status_lookup(config: Config) -> dict[str, str]:
-    """Folded spelling → status class, the config's spellings first."""
-    table: dict[str, str] = {}
-    for cls, spellings in config.statuses.items():
-        for spelling in spellings:
-            table.setdefault(header_key(spelling), cls)
-    for cls, spellings in STATUS_SPELLINGS.items():
-        for spelling in spellings:
-            table.setdefault(header_key(spelling), cls)
-    for cls in STATUS_CLASSES:
-        table.setdefault(header_key(cls), cls)
-    return table
-
-
-def fold_key(text: str) -> str:
-    """Fold a status or label as :func:`header_key` does (case, ``ё``, underscores, spaces)."""
-    return " ".join(text.casefold().replace("ё", "е").replace("_", " ").split())
-
-
-def _categorical(values: pd.Categorical | None, index: pd.Index) -> pd.Series:
-    if values is None:
-        values = pd.Categorical.from_codes(
-            np.full(len(index), -1), categories=pd.Index([], dtype=object)
-        )
-    return pd.Series(values, index=index)
-
-
-class _Cells:
-    """A source's cells, each column stripped or dictionary-encoded at most once."""
-
-    def __init__(
-        self,
-        frame: pd.DataFrame,
-        encode: frozenset[int] = frozenset(),
-        wanted: frozenset[int] = frozenset(),
-    ) -> None:
-        self.frame = frame
-        self.width = frame.shape[1]
-        self.rows = len(frame)
-        self._encode = encode  # positions better encoded (few distinct values) than stripped
-        self._wanted = wanted  # positions whose stripped text will be read
-        self._text: dict[int, pa.Array] = {}
-        self._encoded: dict[int, tuple[np.ndarray, pa.Array]] = {}
-        self._filled: dict[int, np.ndarray] = {}
-
-    def series(self, position: int) -> pd.Series:
-        return self.frame.iloc[:, position]
-
-    def kind(self, position: int) -> str:
-        """``text``, ``category`` (a dictionary), ``datetime``, ``number`` or ``other``."""
-        dtype = self.series(position).dtype
-        if isinstance(dtype, pd.CategoricalDtype):
-            return "category"
-        if isinstance(dtype, pd.StringDtype) or str(dtype) in ("str", "string"):
-            return "text"
-        if pd.api.types.is_datetime64_any_dtype(dtype):
-            return "datetime"
-        if pd.api.types.is_bool_dtype(dtype):
-            return "other"
-        if pd.api.types.is_numeric_dtype(dtype):
-            return "number"
-        return "text" if pd.api.types.is_object_dtype(dtype) else "other"
-
-    def encoded(self, position: int) -> tuple[np.ndarray, pa.Array]:
-        """Each row's code (-1 when missing) and the distinct raw values."""
-        if position not in self._encoded:
-            series = self.series(position)
-            if isinstance(series.dtype, pd.CategoricalDtype):
-                codes = np.asarray(series.cat.codes, dtype=np.int64)
-                uniques = arrow_strings(pd.Series(series.cat.categories))
-            else:
-                encoded = pc.dictionary_encode(arrow_strings(series))
-                codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-                codes, uniques = codes.astype(np.int64), encoded.dictionary
-            self._encoded[position] = (codes, uniques)
-        return self._encoded[position]
-
-    def text(self, position: int) -> pa.Array:
-        """The whole column as stripped text, null where blank."""
-        if position not in self._text:
-            if position in self._encoded or self.kind(position) == "category":
-                codes, uniques = self.encoded(position)
-                self._text[position] = strip_text(uniques).take(_indices(codes))
-            else:
-                self._text[position] = strip_text(arrow_strings(self.series(position)))
-        return self._text[position]
-
-    def filled(self, position: int) -> np.ndarray:
-        """Where the column's cells hold more than whitespace."""
-        if position not in self._filled:
-            if position in self._text:
-                filled = self._text[position].is_valid().to_numpy(zero_copy_only=False)
-            elif position in self._encode or self.kind(position) == "category":
-                codes, uniques = self.encoded(position)
-                kept = strip_text(uniques).is_valid().to_numpy(zero_copy_only=False)
-                filled = np.append(kept, False)[codes]
-            else:
-                filled = filled_cells(self.series(position))
-            self._filled[position] = np.asarray(filled, dtype=bool)
-        return self._filled[position]
-
-    def prime(self, position: int) -> None:
-        """Strip or encode the column now, as it will be needed."""
-        kind = self.kind(position)
-        if position in self._encode or kind == "category":
-            self.encoded(position)
-        elif position in self._wanted and kind == "text":  # typed cells are read as they are
-            self.text(position)
-        self.filled(position)
-
-    def blank(self) -> np.ndarray:
-        """Rows with no cell holding anything but whitespace."""
-        filled = np.zeros(self.rows, dtype=bool)
-        for position in range(self.width):  # by position: column labels may repeat
-            filled |= self.filled(position)
-        return ~filled
-
-    def total_rows(self) -> np.ndarray:
-        """Rows whose first filled cell reads Итого, Всего, Барлығы, Жиыны or Total."""
-        result = np.zeros(self.rows, dtype=bool)
-        remaining = np.arange(self.rows)  # rows whose first filled cell is further right
-        for position in range(self.width):
-            if not len(remaining):
-                break
-            filled = self.filled(position)[remaining]
-            rows = remaining[filled]
-            if len(rows) and self.kind(position) in ("text", "category"):
-                if position in self._encoded:
-                    codes, uniques = self.encoded(position)
-                    words = np.append(_total_words(strip_text(uniques)), False)
-                    result[rows] = words[codes[rows]]
-                else:
-                    result[rows] = _total_words(self.text(position))[rows]
-            remaining = remaining[~filled]
-        return result
-
-
-def _indices(codes: np.ndarray) -> pa.Array:
-    return pa.array(codes, mask=codes < 0)
-
-
-_TOTAL_FIRST_LETTERS = sorted({word[0] for word in TOTAL_ROW_WORDS})
-_TOTAL_LONGEST = max(len(word) for word in TOTAL_ROW_WORDS)
-
-
-def _total_words(strings: pa.Array) -> np.ndarray:
-    """Whether each stripped string, case-folded, less trailing colons, is a total word."""
-    # Cheap Arrow filters first (a total word is short, or ends in a colon, and starts with
-    # one of a few letters); the exact Python rule then runs on the distinct candidates only.
-    short = pc.or_kleene(
-        pc.less_equal(pc.utf8_length(strings), _TOTAL_LONGEST), pc.ends_with(strings, ":")
-    )
-    first = pc.utf8_lower(pc.utf8_slice_codeunits(strings, 0, 1))
-    candidate = pc.and_kleene(short, pc.is_in(first, pa.array(_TOTAL_FIRST_LETTERS)))
-    where = np.flatnonzero(pc.fill_null(candidate, False).to_numpy(zero_copy_only=False))
-    result = np.zeros(len(strings), dtype=bool)
-    if len(where):
-        encoded = pc.dictionary_encode(strings.take(pa.array(where)))
-        words = np.array(
-            [
-                v is not None and v.casefold().rstrip(":").strip() in TOTAL_ROW_WORDS
-                for v in encoded.dictionary.to_pylist()
-            ],
-            dtype=bool,
-        )
-        result[where] = words[encoded.indices.to_numpy(zero_copy_only=False)]
-    return result
-
-
-def total_rows(cells: pd.DataFrame) -> pd.Series:
-    """Rows whose first filled cell reads Итого, Всего, Барлығы, Жиыны or Total."""
-    return pd.Series(_Cells(cells).total_rows(), index=cells.index)
-
-
 def check_table(source: SourceTable, config: Config) -> CheckedTable:
     """Map headers, type every value and collect problems for one source."""
     match = match_headers(source.headers, source.dataset, config)
@@ -262,7 +91,7 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
         if kinds.get(name) in ("status", "category") and position < cells.shape[1]
     )
     wanted = frozenset(p for p in match.mapping.values() if p < cells.shape[1]) - encode
-    table = _Cells(cells, encode, wanted | {0})  # column 0: where total rows say so
+    table = Cells(cells, encode, wanted | {0})  # column 0: where total rows say so
     problems = ProblemCollector(str(source.file), source.sheet, source.row_numbers.set_axis(index))
     # Each column is stripped or encoded once, before anything reads it, and the date
     # columns' text is parsed: Arrow and NumPy let go of the GIL, so on a large table
@@ -295,7 +124,7 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
         position = position_of(spec.name)
         header = mapping.get(spec.name, spec.name)
         if spec.kind == "date":
-            columns[spec.name] = _dates(
+            columns[spec.name] = date_column(
                 table,
                 position,
                 index,
@@ -307,17 +136,19 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
                 parsed_dates.get(position) if position is not None else None,
             )
         elif spec.kind == "count":
-            columns[spec.name] = _counts(
+            columns[spec.name] = count_column(
                 table, position, index, header, spec.required, live, problems
             )
         elif spec.kind == "status":
-            columns[spec.name] = _statuses(table, position, index, header, live, config, problems)
+            columns[spec.name] = status_column(
+                table, position, index, header, live, config, problems
+            )
         elif spec.kind == "category":
-            columns[spec.name] = _categories(
+            columns[spec.name] = category_column(
                 table, position, index, spec.name, header, live, config, problems
             )
         elif position is None:
-            columns[spec.name] = _missing_text(index)
+            columns[spec.name] = missing_text(index)
         else:
             text = pd.arrays.ArrowStringArray(table.text(position))
             columns[spec.name] = pd.Series(text, index=index, dtype=pd.StringDtype("pyarrow"))
@@ -326,7 +157,7 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
     # date columns into one, 32 MB at a million rows); copy-on-write keeps them safe.
     frame = pd.DataFrame(columns, index=index, copy=False)
     if source.dataset == "queries":
-        _query_rules(frame, mapping, live & ~problems.rejected_mask, problems)
+        query_rules(frame, mapping, live & ~problems.rejected_mask, problems)
 
     frame["_file"] = pd.Categorical.from_codes(
         np.zeros(n, dtype=np.int8), categories=pd.Index([str(source.file)], dtype=object)
@@ -340,11 +171,8 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
     )
 
 
-ParsedDates = tuple[np.ndarray, np.ndarray, bool]
-
-
 def _prepare(
-    table: _Cells, date_positions: list[int], timezone: str, id_position: int | None
+    table: Cells, date_positions: list[int], timezone: str, id_position: int | None
 ) -> tuple[dict[int, ParsedDates], pa.DictionaryArray | None]:
     """Prime every column, parse the text date columns and encode the ids.
 
@@ -376,270 +204,3 @@ def _prepare(
     for position in text_dates:
         table.prime(position)  # their filled mask, from the text made above
     return parsed, query_ids
-
-
-def _missing_text(index: pd.Index) -> pd.Series:
-    """A text column with nothing in it (built in Arrow: pandas fills one cell at a time)."""
-    empty = pd.arrays.ArrowStringArray(pa.nulls(len(index), pa.large_string()))
-    return pd.Series(empty, index=index, dtype=pd.StringDtype("pyarrow"))
-
-
-def _raw(table: _Cells, position: int) -> pd.Series:
-    """The cells as read, for messages and rejected.csv."""
-    series = table.series(position)
-    return series.reset_index(drop=True)
-
-
-def _dates(
-    table: _Cells,
-    position: int | None,
-    index: pd.Index,
-    header: str,
-    required: bool,
-    live: pd.Series,
-    config: Config,
-    problems: ProblemCollector,
-    from_text: ParsedDates | None = None,
-) -> pd.Series:
-    if position is None:
-        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
-    if table.kind(position) == "datetime":
-        values = _naive_local(table.series(position), config.timezone).to_numpy()
-        invalid_cells = np.zeros(len(index), dtype=bool)
-    else:
-        values, invalid_cells, _ = from_text or parse_date_text(
-            table.text(position), config.timezone
-        )
-    raw = _raw(table, position)
-    parsed = pd.Series(values, index=index)
-    invalid = pd.Series(invalid_cells, index=index) & live
-    missing = parsed.isna() & ~invalid & live
-    if required:
-        problems.add(
-            invalid,
-            "invalid_date",
-            "error",
-            header,
-            raw,
-            f"'{{value}}' in {header} is not a date; write it as DD.MM.YYYY, YYYY-MM-DD "
-            "(with hh:mm if known) or use an Excel date cell",
-        )
-        problems.add(
-            missing,
-            "missing_date",
-            "error",
-            header,
-            raw,
-            f"{header} is empty: without it the row cannot be placed in a period; fill in the date",
-        )
-    else:
-        problems.add(
-            invalid,
-            "invalid_date",
-            "warning",
-            header,
-            raw,
-            f"'{{value}}' in {header} is not a date and is read as empty; "
-            "write it as DD.MM.YYYY or YYYY-MM-DD",
-        )
-        parsed = parsed.mask(invalid)
-    return parsed
-
-
-def _naive_local(values: pd.Series, timezone: str) -> pd.Series:
-    """Typed date-times as naive local time in nanoseconds (zoned ones converted)."""
-    if isinstance(values.dtype, pd.DatetimeTZDtype):
-        values = values.dt.tz_convert(timezone).dt.tz_localize(None)
-    low, high = pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31")
-    values = values.where((values >= low) & (values <= high)) if len(values) else values
-    return values.astype("datetime64[ns]").reset_index(drop=True)
-
-
-def _counts(
-    table: _Cells,
-    position: int | None,
-    index: pd.Index,
-    header: str,
-    required: bool,
-    live: pd.Series,
-    problems: ProblemCollector,
-) -> pd.Series:
-    if position is None:
-        return pd.Series(pd.NA, index=index, dtype="Int64")
-    if table.kind(position) == "number":
-        numbers = pd.to_numeric(table.series(position), errors="coerce").astype("float64")
-        values_array = numbers.to_numpy(dtype="float64", na_value=np.nan)
-        invalid_cells = np.zeros(len(index), dtype=bool)
-    else:
-        values_array, invalid_cells = parse_number_text(table.text(position))
-    raw = _raw(table, position)
-    values = pd.Series(values_array, index=index)
-    invalid = pd.Series(invalid_cells, index=index) & live
-    fractional = values.notna() & (values % 1 != 0) & live
-    negative = values.notna() & (values < 0) & live
-    missing = values.isna() & ~invalid & live
-    problems.add(
-        invalid,
-        "invalid_number",
-        "error",
-        header,
-        raw,
-        f"'{{value}}' in {header} is not a number; write a whole number such as 12",
-    )
-    problems.add(
-        negative,
-        "negative_count",
-        "error",
-        header,
-        raw,
-        f"{header} is {{value}}: a count cannot be negative; correct the figure",
-    )
-    problems.add(
-        fractional & ~negative,
-        "fractional_count",
-        "error",
-        header,
-        raw,
-        f"{header} is {{value}}: a count must be a whole number",
-    )
-    if required:
-        problems.add(
-            missing,
-            "missing_count",
-            "error",
-            header,
-            raw,
-            f"{header} is empty; write the count (0 if there were none)",
-        )
-    good = values.where(~(invalid | negative | fractional))
-    return good.round().astype("Int64")
-
-
-def _statuses(
-    table: _Cells,
-    position: int | None,
-    index: pd.Index,
-    header: str,
-    live: pd.Series,
-    config: Config,
-    problems: ProblemCollector,
-) -> pd.Series:
-    categories = pd.Index(STATUS_CATEGORIES, dtype=object)
-    if position is None:
-        return _categorical(pd.Categorical.from_codes(np.full(len(index), -1), categories), index)
-    # Fold and look up each distinct spelling once; the rows follow by their codes.
-    codes, uniques = table.encoded(position)
-    lookup = status_lookup(config)
-    other = STATUS_CATEGORIES.index(OTHER_STATUS)
-    unique_codes = []
-    unknown_uniques = []
-    for value in strip_text(uniques).to_pylist():
-        if value is None:
-            unique_codes.append(-1)
-            unknown_uniques.append(False)
-            continue
-        cls = lookup.get(fold_key(value))
-        unique_codes.append(other if cls is None else STATUS_CATEGORIES.index(cls))
-        unknown_uniques.append(cls is None)
-    row_codes = np.append(np.array(unique_codes, dtype=np.int64), -1)[codes]
-    unknown = pd.Series(np.append(np.array(unknown_uniques, dtype=bool), False)[codes], index=index)
-    unknown &= live
-    # An unknown spelling is "other" only in rows that count (blank and total rows never do).
-    row_codes[(row_codes == other) & ~unknown.to_numpy()] = -1
-    problems.add(
-        unknown,
-        "unknown_status",
-        "warning",
-        header,
-        _raw(table, position),
-        f"'{{value}}' in {header} is not a known status: the query counts as received but "
-        "not as answered; add the spelling under [statuses] in the config",
-    )
-    return _categorical(pd.Categorical.from_codes(row_codes, categories), index)
-
-
-def _categories(
-    table: _Cells,
-    position: int | None,
-    index: pd.Index,
-    name: str,
-    header: str,
-    live: pd.Series,
-    config: Config,
-    problems: ProblemCollector,
-) -> pd.Series:
-    if position is None:
-        return _categorical(None, index)
-    # The distinct raw values (a dictionary's are distinct) are tidied, not the rows.
-    codes, uniques = table.encoded(position)
-    labels = label_categories(
-        pd.Series(pd.Categorical.from_codes(codes, categories=_unique_index(uniques)))
-    )
-    relabel = getattr(config, _RELABELS[name], {}) if name in _RELABELS else {}
-    if relabel:
-        # folded as header_key folds the config's keys (underscores too)
-        folded = {header_key(k): v for k, v in relabel.items()}
-        renamed = [folded.get(fold_key(str(label)), label) for label in labels.categories]
-        new_codes, new_categories = pd.factorize(pd.Index(renamed, dtype=object))
-        labels = pd.Categorical.from_codes(
-            np.append(new_codes, -1)[labels.codes],
-            categories=pd.Index(new_categories, dtype=object),
-        )
-    series = _categorical(labels, index)
-    problems.add(
-        series.isna() & live,
-        "blank_category",
-        "warning",
-        header,
-        None,
-        f"{header} is empty; the row is counted under '{NOT_STATED}'",
-    )
-    return series
-
-
-def _unique_index(uniques: pa.Array) -> pd.Index:
-    return pd.Index(uniques.to_pylist(), dtype=object)
-
-
-def _query_rules(
-    frame: pd.DataFrame, mapping: dict[str, str], usable: pd.Series, problems: ProblemCollector
-) -> None:
-    status = frame["status"]
-    answered_at = frame["answered_at"]
-    # A blank status with an answer date is an answered query (the office left the cell empty).
-    frame["status"] = status.mask(status.isna() & answered_at.notna(), "answered")
-    no_status = frame["status"].isna() & usable
-    header = mapping.get("status", "status")
-    problems.add(
-        no_status,
-        "missing_status",
-        "warning",
-        header,
-        None,
-        f"{header} is empty and there is no answer date: counted as received, not answered",
-    )
-    received_at = frame["received_at"]
-    # An answer written as a bare date (midnight) on the day of receipt is a same-day answer,
-    # not an answer before receipt. (NumPy days: NaT compares false, as in pandas.)
-    answered = answered_at.to_numpy(dtype="datetime64[ns]")
-    received = received_at.to_numpy(dtype="datetime64[ns]")
-    answered_day = answered.astype("datetime64[D]")
-    bare_date = answered == answered_day.astype("datetime64[ns]")
-    before = (answered_day < received.astype("datetime64[D]")) | (
-        ~bare_date & (answered < received)
-    )
-    early = pd.Series(~np.isnat(answered) & before, index=frame.index) & usable
-    # Only the rows flagged are written out as text for the messages.
-    shown = _missing_text(frame.index)
-    if early.any():
-        shown[early] = answered_at[early].dt.strftime("%Y-%m-%d %H:%M").astype("string")
-    problems.add(
-        early,
-        "answered_before_received",
-        "warning",
-        mapping.get("answered_at", "answered_at"),
-        shown,
-        "the answer date {value} is before the date received; the query is kept but left out "
-        "of response times: check both dates",
-    )
-    frame["response_ok"] = answered_at.notna() & frame["received_at"].notna() & ~early

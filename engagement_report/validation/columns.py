@@ -1,0 +1,347 @@
+"""Checking one column of each kind: dates, counts, statuses, categories, and the rules
+that read two columns of a query together (a blank status, an answer before receipt).
+
+Each check takes the table's :class:`~engagement_report.validation.cells.Cells`, returns
+the typed column and hands its findings to the source's problem collector as masks.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from engagement_report.config import Config
+from engagement_report.schema import (
+    STATUS_CLASSES,
+    STATUS_SPELLINGS,
+    header_key,
+)
+from engagement_report.validation.cells import Cells
+from engagement_report.validation.problems import ProblemCollector
+from engagement_report.validation.values import (
+    label_categories,
+    parse_date_text,
+    parse_number_text,
+    strip_text,
+)
+
+NOT_STATED = "(not stated)"
+
+
+OTHER_STATUS = "other"
+
+
+STATUS_CATEGORIES = (*STATUS_CLASSES, OTHER_STATUS)
+
+
+_RELABELS = {"topic": "topics", "channel": "channels", "district": "districts"}
+
+
+def status_lookup(config: Config) -> dict[str, str]:
+    """Folded spelling → status class, the config's spellings first."""
+    table: dict[str, str] = {}
+    for cls, spellings in config.statuses.items():
+        for spelling in spellings:
+            table.setdefault(header_key(spelling), cls)
+    for cls, spellings in STATUS_SPELLINGS.items():
+        for spelling in spellings:
+            table.setdefault(header_key(spelling), cls)
+    for cls in STATUS_CLASSES:
+        table.setdefault(header_key(cls), cls)
+    return table
+
+
+def fold_key(text: str) -> str:
+    """Fold a status or label as :func:`header_key` does (case, ``ё``, underscores, spaces)."""
+    return " ".join(text.casefold().replace("ё", "е").replace("_", " ").split())
+
+
+def categorical(values: pd.Categorical | None, index: pd.Index) -> pd.Series:
+    """``values`` as a Series on ``index``; an empty categorical when there are none."""
+    if values is None:
+        values = pd.Categorical.from_codes(
+            np.full(len(index), -1), categories=pd.Index([], dtype=object)
+        )
+    return pd.Series(values, index=index)
+
+
+ParsedDates = tuple[np.ndarray, np.ndarray, bool]
+
+
+def missing_text(index: pd.Index) -> pd.Series:
+    """A text column with nothing in it (built in Arrow: pandas fills one cell at a time)."""
+    empty = pd.arrays.ArrowStringArray(pa.nulls(len(index), pa.large_string()))
+    return pd.Series(empty, index=index, dtype=pd.StringDtype("pyarrow"))
+
+
+def raw_cells(table: Cells, position: int) -> pd.Series:
+    """The cells as read, for messages and rejected.csv."""
+    series = table.series(position)
+    return series.reset_index(drop=True)
+
+
+def date_column(
+    table: Cells,
+    position: int | None,
+    index: pd.Index,
+    header: str,
+    required: bool,
+    live: pd.Series,
+    config: Config,
+    problems: ProblemCollector,
+    from_text: ParsedDates | None = None,
+) -> pd.Series:
+    """A date column read (text parsed, typed cells as they are); missing and impossible dates
+    reported, an error where the column is required."""
+    if position is None:
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    if table.kind(position) == "datetime":
+        values = naive_local(table.series(position), config.timezone).to_numpy()
+        invalid_cells = np.zeros(len(index), dtype=bool)
+    else:
+        values, invalid_cells, _ = from_text or parse_date_text(
+            table.text(position), config.timezone
+        )
+    raw = raw_cells(table, position)
+    parsed = pd.Series(values, index=index)
+    invalid = pd.Series(invalid_cells, index=index) & live
+    missing = parsed.isna() & ~invalid & live
+    if required:
+        problems.add(
+            invalid,
+            "invalid_date",
+            "error",
+            header,
+            raw,
+            f"'{{value}}' in {header} is not a date; write it as DD.MM.YYYY, YYYY-MM-DD "
+            "(with hh:mm if known) or use an Excel date cell",
+        )
+        problems.add(
+            missing,
+            "missing_date",
+            "error",
+            header,
+            raw,
+            f"{header} is empty: without it the row cannot be placed in a period; fill in the date",
+        )
+    else:
+        problems.add(
+            invalid,
+            "invalid_date",
+            "warning",
+            header,
+            raw,
+            f"'{{value}}' in {header} is not a date and is read as empty; "
+            "write it as DD.MM.YYYY or YYYY-MM-DD",
+        )
+        parsed = parsed.mask(invalid)
+    return parsed
+
+
+def naive_local(values: pd.Series, timezone: str) -> pd.Series:
+    """Typed date-times as naive local time in nanoseconds (zoned ones converted)."""
+    if isinstance(values.dtype, pd.DatetimeTZDtype):
+        values = values.dt.tz_convert(timezone).dt.tz_localize(None)
+    low, high = pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31")
+    values = values.where((values >= low) & (values <= high)) if len(values) else values
+    return values.astype("datetime64[ns]").reset_index(drop=True)
+
+
+def count_column(
+    table: Cells,
+    position: int | None,
+    index: pd.Index,
+    header: str,
+    required: bool,
+    live: pd.Series,
+    problems: ProblemCollector,
+) -> pd.Series:
+    """A whole-number column read; text that is not a number, fractions, negatives and blanks
+    reported."""
+    if position is None:
+        return pd.Series(pd.NA, index=index, dtype="Int64")
+    if table.kind(position) == "number":
+        numbers = pd.to_numeric(table.series(position), errors="coerce").astype("float64")
+        values_array = numbers.to_numpy(dtype="float64", na_value=np.nan)
+        invalid_cells = np.zeros(len(index), dtype=bool)
+    else:
+        values_array, invalid_cells = parse_number_text(table.text(position))
+    raw = raw_cells(table, position)
+    values = pd.Series(values_array, index=index)
+    invalid = pd.Series(invalid_cells, index=index) & live
+    fractional = values.notna() & (values % 1 != 0) & live
+    negative = values.notna() & (values < 0) & live
+    missing = values.isna() & ~invalid & live
+    problems.add(
+        invalid,
+        "invalid_number",
+        "error",
+        header,
+        raw,
+        f"'{{value}}' in {header} is not a number; write a whole number such as 12",
+    )
+    problems.add(
+        negative,
+        "negative_count",
+        "error",
+        header,
+        raw,
+        f"{header} is {{value}}: a count cannot be negative; correct the figure",
+    )
+    problems.add(
+        fractional & ~negative,
+        "fractional_count",
+        "error",
+        header,
+        raw,
+        f"{header} is {{value}}: a count must be a whole number",
+    )
+    if required:
+        problems.add(
+            missing,
+            "missing_count",
+            "error",
+            header,
+            raw,
+            f"{header} is empty; write the count (0 if there were none)",
+        )
+    good = values.where(~(invalid | negative | fractional))
+    return good.round().astype("Int64")
+
+
+def status_column(
+    table: Cells,
+    position: int | None,
+    index: pd.Index,
+    header: str,
+    live: pd.Series,
+    config: Config,
+    problems: ProblemCollector,
+) -> pd.Series:
+    """Statuses folded into the status classes (the config's spellings first); unknown ones
+    reported and kept as 'other'."""
+    categories = pd.Index(STATUS_CATEGORIES, dtype=object)
+    if position is None:
+        return categorical(pd.Categorical.from_codes(np.full(len(index), -1), categories), index)
+    # Fold and look up each distinct spelling once; the rows follow by their codes.
+    codes, uniques = table.encoded(position)
+    lookup = status_lookup(config)
+    other = STATUS_CATEGORIES.index(OTHER_STATUS)
+    unique_codes = []
+    unknown_uniques = []
+    for value in strip_text(uniques).to_pylist():
+        if value is None:
+            unique_codes.append(-1)
+            unknown_uniques.append(False)
+            continue
+        cls = lookup.get(fold_key(value))
+        unique_codes.append(other if cls is None else STATUS_CATEGORIES.index(cls))
+        unknown_uniques.append(cls is None)
+    row_codes = np.append(np.array(unique_codes, dtype=np.int64), -1)[codes]
+    unknown = pd.Series(np.append(np.array(unknown_uniques, dtype=bool), False)[codes], index=index)
+    unknown &= live
+    # An unknown spelling is "other" only in rows that count (blank and total rows never do).
+    row_codes[(row_codes == other) & ~unknown.to_numpy()] = -1
+    problems.add(
+        unknown,
+        "unknown_status",
+        "warning",
+        header,
+        raw_cells(table, position),
+        f"'{{value}}' in {header} is not a known status: the query counts as received but "
+        "not as answered; add the spelling under [statuses] in the config",
+    )
+    return categorical(pd.Categorical.from_codes(row_codes, categories), index)
+
+
+def category_column(
+    table: Cells,
+    position: int | None,
+    index: pd.Index,
+    name: str,
+    header: str,
+    live: pd.Series,
+    config: Config,
+    problems: ProblemCollector,
+) -> pd.Series:
+    """A category column with its labels tidied (spacing, case) and relabelled by the config;
+    blanks reported."""
+    if position is None:
+        return categorical(None, index)
+    # The distinct raw values (a dictionary's are distinct) are tidied, not the rows.
+    codes, uniques = table.encoded(position)
+    labels = label_categories(
+        pd.Series(pd.Categorical.from_codes(codes, categories=unique_index(uniques)))
+    )
+    relabel = getattr(config, _RELABELS[name], {}) if name in _RELABELS else {}
+    if relabel:
+        # folded as header_key folds the config's keys (underscores too)
+        folded = {header_key(k): v for k, v in relabel.items()}
+        renamed = [folded.get(fold_key(str(label)), label) for label in labels.categories]
+        new_codes, new_categories = pd.factorize(pd.Index(renamed, dtype=object))
+        labels = pd.Categorical.from_codes(
+            np.append(new_codes, -1)[labels.codes],
+            categories=pd.Index(new_categories, dtype=object),
+        )
+    series = categorical(labels, index)
+    problems.add(
+        series.isna() & live,
+        "blank_category",
+        "warning",
+        header,
+        None,
+        f"{header} is empty; the row is counted under '{NOT_STATED}'",
+    )
+    return series
+
+
+def unique_index(uniques: pa.Array) -> pd.Index:
+    """Arrow text values as an object Index (categories as pandas keeps them)."""
+    return pd.Index(uniques.to_pylist(), dtype=object)
+
+
+def query_rules(
+    frame: pd.DataFrame, mapping: dict[str, str], usable: pd.Series, problems: ProblemCollector
+) -> None:
+    """The rules that read two columns of a query: a blank status with an answer date is
+    answered; an answer dated before receipt is reported and left out of response times."""
+    status = frame["status"]
+    answered_at = frame["answered_at"]
+    # A blank status with an answer date is an answered query (the office left the cell empty).
+    frame["status"] = status.mask(status.isna() & answered_at.notna(), "answered")
+    no_status = frame["status"].isna() & usable
+    header = mapping.get("status", "status")
+    problems.add(
+        no_status,
+        "missing_status",
+        "warning",
+        header,
+        None,
+        f"{header} is empty and there is no answer date: counted as received, not answered",
+    )
+    received_at = frame["received_at"]
+    # An answer written as a bare date (midnight) on the day of receipt is a same-day answer,
+    # not an answer before receipt. (NumPy days: NaT compares false, as in pandas.)
+    answered = answered_at.to_numpy(dtype="datetime64[ns]")
+    received = received_at.to_numpy(dtype="datetime64[ns]")
+    answered_day = answered.astype("datetime64[D]")
+    bare_date = answered == answered_day.astype("datetime64[ns]")
+    before = (answered_day < received.astype("datetime64[D]")) | (
+        ~bare_date & (answered < received)
+    )
+    early = pd.Series(~np.isnat(answered) & before, index=frame.index) & usable
+    # Only the rows flagged are written out as text for the messages.
+    shown = missing_text(frame.index)
+    if early.any():
+        shown[early] = answered_at[early].dt.strftime("%Y-%m-%d %H:%M").astype("string")
+    problems.add(
+        early,
+        "answered_before_received",
+        "warning",
+        mapping.get("answered_at", "answered_at"),
+        shown,
+        "the answer date {value} is before the date received; the query is kept but left out "
+        "of response times: check both dates",
+    )
+    frame["response_ok"] = answered_at.notna() & frame["received_at"].notna() & ~early
