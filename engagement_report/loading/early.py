@@ -59,10 +59,10 @@ _running = threading.BoundedSemaphore(2)
 def start(inputs: Iterable[str | Path], *, cache: bool = True) -> None:
     """Start reading every large workbook and CSV file among ``inputs`` (``cache``: skip
     workbooks the parse cache holds)."""
-    try:
-        files = discover_inputs(inputs)
-    except InputError:
-        return  # reported by the command itself
+    files: list[Path] = []
+    for item in inputs:  # one by one: a word that is no input does not stop the others
+        with contextlib.suppress(InputError, OSError):  # reported by the command itself
+            files += discover_inputs([item])
     for path in files:
         try:
             stat = path.stat()
