@@ -507,36 +507,6 @@ def _emit(chunks: object) -> None:
         raise typer.Exit(0) from None
 
 
-# build's options that take a value: the word after one is never an input.
-_VALUE_OPTIONS = frozenset(
-    {"--out", "-o", "--config", "-c", "--period", "-p", "--lang", "--templates", "--today"}
-    | {"--as-of", "--fail-on"}
-)
-
-
-def _read_ahead(argv: list[str]) -> None:
-    """Start reading the large files ``build`` names, before Typer parses the command line.
-
-    Typer imports pydantic to coerce options (about 0.25 s) before a command runs, while a
-    million-row workbook takes seconds to read on a core that is idle meanwhile. Any
-    word that is not an option or an option's value is taken as an input; a guess that is
-    wrong only costs a read nobody takes (:mod:`engagement_report.loading.early`), and the
-    command itself reads ahead the inputs it finally has.
-    """
-    if not argv or argv[0] != "build" or "--help" in argv:
-        return
-    words = [
-        word
-        for before, word in zip(["build", *argv[1:-1]], argv[1:], strict=True)
-        if not word.startswith("-") and before not in _VALUE_OPTIONS
-    ]
-    if words:
-        from engagement_report.loading import early
-
-        early.start(words, cache="--no-cache" not in argv)
-
-
 def main() -> None:
     """Console-script entry point."""
-    _read_ahead(sys.argv[1:])
     app()

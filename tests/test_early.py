@@ -157,23 +157,6 @@ def test_a_csv_file_read_ahead_is_read_once_and_gives_the_same_data(
     assert len(ahead.queries) == 40
 
 
-def test_the_command_line_is_read_ahead_before_typer_parses_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from engagement_report import cli
-
-    started: list[tuple[list[str], bool]] = []
-    monkeypatch.setattr(early, "start", lambda words, cache: started.append((list(words), cache)))
-    cli._read_ahead(
-        ["build", "data", "--out", "reports/x", "-p", "2021", "--no-cache", "book.xlsx"]
-    )
-    cli._read_ahead(["build", "--config", "office.toml", "--fail-on", "rejected>0"])
-    cli._read_ahead(["summary", "data"])
-    cli._read_ahead(["build", "data", "--help"])
-    # Inputs only: option values are skipped, other commands and --help read nothing.
-    assert started == [(["data", "book.xlsx"], False)]
-
-
 def test_a_word_that_is_no_input_does_not_stop_the_others(tmp_path: Path) -> None:
     path = registry(tmp_path / "registry.xlsx")
     early.start(["2021-01", str(tmp_path / "missing.csv"), str(path)], cache=False)
