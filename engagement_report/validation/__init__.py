@@ -89,41 +89,32 @@ def validate(loaded: LoadedInputs, config: Config) -> CleanData:
 def _duplicate_masks(checked: Sequence[CheckedTable]) -> list[pd.Series]:
     """Queries sharing an id: the last usable row (in input order) wins, the rest are duplicates."""
     masks = [np.zeros(len(item.frame), dtype=bool) for item in checked]
-    queries = [number for number, item in enumerate(checked) if item.source.dataset == "queries"]
-    if len(queries) == 1 and checked[queries[0]].query_ids is not None:
-        # One registry (the usual case): its ids were encoded while it was checked.
-        item = checked[queries[0]]
-        encoded = item.query_ids
-        assert encoded is not None
-        keep = (item.usable & item.frame["query_id"].notna()).to_numpy()
-        where = np.flatnonzero(keep)
-        codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))[where]
-        repeated = pd.Series(codes).duplicated(keep="last").to_numpy()
-        masks[queries[0]][where[repeated]] = True
-        return [
-            pd.Series(mask, index=item.frame.index)
-            for mask, item in zip(masks, checked, strict=True)
-        ]
     sources: list[int] = []
-    positions: list[np.ndarray] = []
-    ids: list[pd.Series] = []
+    positions: list[np.ndarray] = []  # each source's usable rows that have an id
     for number, item in enumerate(checked):
-        if item.source.dataset != "queries":
-            continue
-        keep = (item.usable & item.frame["query_id"].notna()).to_numpy()
-        sources.append(number)
-        positions.append(np.flatnonzero(keep))
-        # The frame's ids are stripped text already (check_table made them).
-        ids.append(arrow_strings(item.frame["query_id"]).filter(pa.array(keep)))
+        if item.source.dataset == "queries":
+            sources.append(number)
+            positions.append(np.flatnonzero(item.usable & item.frame["query_id"].notna()))
     if sources:
         # Ids become integer codes once (in Arrow); finding the repeats is then cheap.
-        whole = pa.chunked_array([i.cast(pa.large_string()) for i in ids], pa.large_string())
-        codes = pc.dictionary_encode(whole).combine_chunks().indices
-        repeated = pd.Series(np.asarray(codes)).duplicated(keep="last").to_numpy()
+        encoded = checked[sources[0]].query_ids
+        if len(sources) == 1 and encoded is not None:
+            # One registry (the usual case): its ids were encoded while it was checked.
+            codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))[positions[0]]
+        else:
+            # The frame's ids are stripped text already (check_table made them).
+            ids = [
+                arrow_strings(checked[number].frame["query_id"])
+                .take(pa.array(where))
+                .cast(pa.large_string())
+                for number, where in zip(sources, positions, strict=True)
+            ]
+            whole = pa.chunked_array(ids, pa.large_string())
+            codes = np.asarray(pc.dictionary_encode(whole).combine_chunks().indices)
+        repeated = pd.Series(codes).duplicated(keep="last").to_numpy()
         start = 0
         for number, where in zip(sources, positions, strict=True):
-            part = repeated[start : start + len(where)]
-            masks[number][where[part]] = True
+            masks[number][where[repeated[start : start + len(where)]]] = True
             start += len(where)
     return [
         pd.Series(mask, index=item.frame.index) for mask, item in zip(masks, checked, strict=True)
