@@ -28,6 +28,7 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -141,39 +142,57 @@ class WorkbookCache:
         except OSError:
             return
         if background:
-            _background(self._store, path, identity, sheets, name="cache-store")
+            in_background(self._store, path, identity, sheets, name="cache-store")
         else:
             self._store(path, identity, sheets)
 
     def _store(self, path: Path, identity: _Identity, sheets: list[RawSheet]) -> None:
-        entry = self.root / identity.key()
-        if (entry / _META).exists():
+        if (self.root / identity.key() / _META).exists():
             return
-        temp: Path | None = None
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            temp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.root))
+
+        def fill(folder: Path) -> dict[str, object]:
             described = []
             for number, sheet in enumerate(sheets):
                 name = None
                 if sheet.cells.shape[1] and len(sheet.cells):
                     name = f"sheet-{number}.arrow"
-                    _write_sheet(temp / name, sheet.cells)
+                    _write_sheet(folder / name, sheet.cells)
                 described.append({"name": sheet.name, "first_row": sheet.first_row, "file": name})
-            meta = {
+            return {
                 "format": CACHE_FORMAT,
                 "source": str(path),
                 "identity": _identity_fields(identity),
                 "sheets": described,
             }
+
+        self.put(identity.key(), fill)
+
+    def put(
+        self, name: str, fill: Callable[[Path], dict[str, object]], *, replace: bool = False
+    ) -> None:
+        """Write the entry ``name``: ``fill`` writes its files into a new folder and returns
+        what goes into its meta.json.
+
+        The folder becomes the entry in one rename, so a reader never sees half an entry;
+        ``replace`` removes an older entry of that name first (otherwise one stored
+        meanwhile by another process stays). Then the cache is trimmed to its limit. A
+        failure to write is no error: the cache only ever saves time.
+        """
+        temp: Path | None = None
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            temp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=self.root))
+            meta = fill(temp)
             (temp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+            if replace:
+                shutil.rmtree(self.root / name, ignore_errors=True)
             try:
-                temp.rename(entry)
+                temp.rename(self.root / name)
                 temp = None
-            except OSError:  # another process stored the same version meanwhile
+            except OSError:  # another process stored the same entry meanwhile
                 pass
             self.evict()
-        except Exception:  # the cache only ever saves time: a failure to write is no error
+        except Exception:
             pass
         finally:
             if temp is not None:
@@ -249,7 +268,7 @@ def _read_sheet(entry: Path, sheet: dict[str, object]) -> RawSheet:
     return RawSheet(name, frame_from_arrow(table), first_row)
 
 
-def _background(target: Any, *args: object, name: str) -> threading.Thread:
+def in_background(target: Any, *args: object, name: str) -> threading.Thread:
     """Run a cache writer on a thread of the lowest CPU priority; :func:`wait` joins it.
 
     A first build writes its caches while it checks and computes on both cores: at the
@@ -266,11 +285,6 @@ def _background(target: Any, *args: object, name: str) -> threading.Thread:
     thread.start()  # not a daemon: the interpreter waits for it before exiting
     _pending.append(thread)
     return thread
-
-
-def in_background(target: Any, *args: object, name: str) -> threading.Thread:
-    """Run another cache's writer as this cache's are run (see :func:`_background`)."""
-    return _background(target, *args, name=name)
 
 
 def wait() -> None:

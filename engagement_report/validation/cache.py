@@ -28,8 +28,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import shutil
-import tempfile
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -142,48 +140,35 @@ def store_checked(
 
 
 def _store(store: WorkbookCache, key: CheckedKey, data: CleanData) -> None:
-    entry = store.root / key.name
-    temp: Path | None = None
-    try:
-        digests = key.digests()
-        if digests is None:
-            return  # an input changed while it was checked: nothing to vouch for
-        with contextlib.suppress(OSError, ValueError):
-            if json.loads((entry / _META).read_text(encoding="utf-8"))["sha256"] == digests:
-                return  # already kept
-        store.root.mkdir(parents=True, exist_ok=True)
-        temp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=store.root))
+    digests = key.digests()
+    if digests is None:
+        return  # an input changed while it was checked: nothing to vouch for
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):  # none or damaged
+        meta = json.loads((store.root / key.name / _META).read_text(encoding="utf-8"))
+        if meta["sha256"] == digests:
+            return  # already kept
+
+    def fill(folder: Path) -> dict[str, object]:
         categories = {}
         for name in FRAMES:
             frame = data.frame(name)
-            frame.to_feather(temp / f"{name}.arrow", compression="lz4")
+            frame.to_feather(folder / f"{name}.arrow", compression="lz4")
             categories[name] = {
                 str(column): str(frame[column].cat.categories.dtype)
                 for column in frame.columns
                 if str(frame[column].dtype) == "category"
             }
-        meta = {
+        return {
             "format": CHECKED_FORMAT,
             "sha256": digests,
             "categories": categories,
             "report": _report_json(data.report),
             "present": sorted(data.present),
         }
-        (temp / _META).write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
-        # A file rewritten with its old size and time leaves an entry that no longer
-        # matches: this check replaces it.
-        shutil.rmtree(entry, ignore_errors=True)
-        try:
-            temp.rename(entry)
-            temp = None
-        except OSError:  # another process stored the same entry meanwhile
-            pass
-        store.evict()
-    except Exception:  # the cache only ever saves time: a failure to write is no error
-        pass
-    finally:
-        if temp is not None:
-            shutil.rmtree(temp, ignore_errors=True)
+
+    # A file rewritten with its old size and time leaves an entry that no longer
+    # matches: this check replaces it.
+    store.put(key.name, fill, replace=True)
 
 
 def _restore(frame: pd.DataFrame, categories: dict[str, str]) -> pd.DataFrame:
