@@ -79,17 +79,15 @@ class _Checked:
 
 def _check(inputs: Sequence[str | Path], config: Config, cache: bool) -> _Checked:
     """Read and check the inputs, through the checked-data cache when ``cache``."""
-    if not cache:
-        loaded = load_inputs(inputs, config, cache=False)
-        console.note("Checking rows…")
-        return _Checked(validate(loaded, config))
     store = WorkbookCache()
-    files = discover_inputs(inputs)
-    key = checked_key(files, config) if files else None
-    if key is not None and (data := load_checked(store, key)) is not None:
-        console.note("Inputs unchanged since they were last checked: using that check")
-        return _Checked(data, key, from_cache=True)
-    loaded = load_inputs(inputs, config, cache=True)
+    key = None
+    if cache:
+        files = discover_inputs(inputs)
+        key = checked_key(files, config) if files else None
+        if key is not None and (data := load_checked(store, key)) is not None:
+            console.note("Inputs unchanged since they were last checked: using that check")
+            return _Checked(data, key, from_cache=True)
+    loaded = load_inputs(inputs, config, cache=cache)
     console.note("Checking rows…")
     data = validate(loaded, config)
     writer = store_checked(store, key, data) if key is not None else None

@@ -23,12 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from engagement_report.errors import InputError
-from engagement_report.loading.discover import discover_inputs
+from engagement_report.loading.discover import CSV_SUFFIXES, discover_inputs
 
 # Below this a workbook reads in well under the time the imports take anyway.
 EARLY_MIN_BYTES = 1024**2
 _WORKBOOKS = (".xlsx", ".xlsm")
-_CSV = (".csv", ".tsv", ".txt")
 
 
 class _Slot:
@@ -69,7 +68,7 @@ def start(inputs: Iterable[str | Path], *, cache: bool = True) -> None:
         except OSError:
             continue
         suffix = path.suffix.lower()
-        if suffix not in (*_WORKBOOKS, *_CSV) or stat.st_size < EARLY_MIN_BYTES:
+        if suffix not in (*_WORKBOOKS, *CSV_SUFFIXES) or stat.st_size < EARLY_MIN_BYTES:
             continue
         key = path.resolve()
         slot = _Slot()
@@ -105,7 +104,7 @@ def _read(path: Path, slot: _Slot, cache: bool) -> None:
     result = None
     _running.acquire()
     try:
-        if path.suffix.lower() in _CSV:
+        if path.suffix.lower() in CSV_SUFFIXES:
             from engagement_report.loading.csvfile import read_ahead
 
             result = read_ahead(path)
