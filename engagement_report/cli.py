@@ -7,9 +7,11 @@ Jinja, Babel) are imported inside the commands, so ``--help`` and
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -508,5 +510,32 @@ def _emit(chunks: object) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    When the command is done (its files written and closed, its cache writers joined),
+    the process ends at once: the interpreter would otherwise free a million-row build's
+    frames and modules one object at a time on its way out, a fifth of a second for
+    nothing.
+    """
+    try:
+        app()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    _end(code)
+
+
+def _end(code: object) -> None:
+    """Exit with ``code`` as ``sys.exit`` would, without the interpreter's teardown."""
+    for thread in threading.enumerate():  # as the interpreter would: non-daemons finish
+        if thread is not threading.current_thread() and not thread.daemon:
+            thread.join()
+    if code is None:
+        code = 0
+    elif not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing more to say
+            stream.flush()
+    os._exit(code)

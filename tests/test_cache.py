@@ -140,6 +140,41 @@ def test_a_changed_file_of_the_same_size_and_time_is_not_served_stale(
     assert set(second.queries["topic"]) == {"Дорогу"}
 
 
+def test_a_workbook_not_in_the_cache_is_not_hashed_before_it_is_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_folder: Path
+) -> None:
+    path = registry(tmp_path / "registry.xlsx")
+    hashed: list[Path] = []
+    real = parse_cache.file_digest
+
+    def digest(file: Path) -> str:
+        hashed.append(file)
+        return real(file)
+
+    monkeypatch.setattr(parse_cache, "file_digest", digest)
+    assert not WorkbookCache(cache_folder).has(path)
+    assert hashed == []  # a miss is told by stat alone
+    load(path)  # the background writer hashes the file for the entry
+    assert hashed == [path.resolve()]
+    assert WorkbookCache(cache_folder).has(path)  # a hit is confirmed by the hash
+    assert len(hashed) == 2
+
+
+def test_a_workbook_changed_while_it_was_read_is_not_kept(
+    tmp_path: Path, cache_folder: Path
+) -> None:
+    path = registry(tmp_path / "registry.xlsx")
+    before = path.stat()
+    sheets = xlsx.read_workbook(path)
+    registry(path, status="Отказано")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 10**9))
+    store = WorkbookCache(cache_folder)
+    store.store(path, sheets, background=False, read_from=(before.st_size, before.st_mtime_ns))
+    assert store.entries() == []
+    store.store(path, sheets, background=False)  # without read_from: kept as the file is now
+    assert len(store.entries()) == 1
+
+
 def test_no_cache_neither_reads_nor_writes_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_folder: Path
 ) -> None:

@@ -145,8 +145,9 @@ def _read_workbook(path: Path, cache: WorkbookCache | None) -> list[RawSheet]:
     cached = cache.load(path)
     if cached is not None:
         return cached
+    before = path.stat()
     sheets = read_workbook(path)
-    cache.store(path, sheets)
+    cache.store(path, sheets, read_from=(before.st_size, before.st_mtime_ns))
     return sheets
 
 

@@ -5,10 +5,12 @@ million-row xlsx is most of a build. After a workbook is parsed, the raw text ce
 of every sheet (exactly what the reader produced, before any judgement) are written
 as Arrow IPC files (Feather, LZ4: written in a tenth of the time Parquet takes and
 read back at memory speed) to the user's cache folder; the next read of the *same* file loads them
-instead. "The same" means the same size, modification time and SHA-256 of the
+instead. "The same" means the same path, size, modification time and SHA-256 of the
 content, so a changed file is never served stale cells, even one changed within the
-same second. Results cannot differ: validation sees the same cells either way, with
-the same spreadsheet row numbers.
+same second. An entry is looked for by what ``stat`` tells, so a first read does not
+wait for the file to be hashed; the hash is compared when an entry is found, and
+computed for a new entry by the background writer. Results cannot differ: validation
+sees the same cells either way, with the same spreadsheet row numbers.
 
 Where: ``$ENGAGEMENT_REPORT_CACHE_DIR``, else ``$XDG_CACHE_HOME/engagement-report``,
 else ``~/.cache/engagement-report``. Size: at most ``$ENGAGEMENT_REPORT_CACHE_LIMIT``
@@ -44,7 +46,7 @@ CACHE_DIR_ENV = "ENGAGEMENT_REPORT_CACHE_DIR"
 CACHE_LIMIT_ENV = "ENGAGEMENT_REPORT_CACHE_LIMIT"
 DEFAULT_LIMIT = 2 * 1024**3
 # Bump when what the readers produce changes: older entries are then never used.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 _META = "meta.json"
 _STALE_TEMP_SECONDS = 3600
 
@@ -75,28 +77,46 @@ def cache_limit() -> int:
 
 
 @dataclass(frozen=True)
-class _Identity:
-    """What must match for a cached copy to stand for a file."""
+class _Version:
+    """A file as ``stat`` saw it: where its copy would be kept, and what the copy must match."""
 
+    path: Path
     size: int
     mtime_ns: int
-    sha256: str
     reader: str
 
     def key(self) -> str:
-        text = f"{CACHE_FORMAT}|{self.reader}|{self.sha256}|{self.size}|{self.mtime_ns}"
+        text = f"{CACHE_FORMAT}|{self.reader}|{self.path}|{self.size}|{self.mtime_ns}"
         return hashlib.sha256(text.encode()).hexdigest()[:40]
 
+    def fields(self, sha256: str) -> dict[str, object]:
+        """What an entry's meta.json records of the file it copies."""
+        return {
+            "path": str(self.path),
+            "size": self.size,
+            "mtime_ns": self.mtime_ns,
+            "sha256": sha256,
+            "reader": self.reader,
+        }
 
-def _identity(path: Path) -> _Identity:
+    def digest(self) -> str | None:
+        """The content's SHA-256, or None when the file changed since it was seen."""
+        try:
+            digest = file_digest(self.path)
+            now = self.path.stat()
+        except OSError:
+            return None
+        return digest if (now.st_size, now.st_mtime_ns) == (self.size, self.mtime_ns) else None
+
+
+def _version(path: Path) -> _Version:
+    """``path`` as it is now (raises OSError when it cannot be seen)."""
     import fastexcel
 
-    before = path.stat()
-    digest = file_digest(path)
-    after = path.stat()
-    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns):
-        raise OSError("the file changed while it was read")
-    return _Identity(after.st_size, after.st_mtime_ns, digest, f"fastexcel-{fastexcel.__version__}")
+    stat = path.stat()
+    return _Version(
+        path.resolve(), stat.st_size, stat.st_mtime_ns, f"fastexcel-{fastexcel.__version__}"
+    )
 
 
 class WorkbookCache:
@@ -108,24 +128,36 @@ class WorkbookCache:
 
     def has(self, path: Path) -> bool:
         """Whether a copy of this version of ``path`` is kept (without loading it)."""
+        return self._meta(path) is not None
+
+    def _meta(self, path: Path) -> tuple[Path, dict[str, Any]] | None:
+        """The entry of this version of ``path`` and its meta.json, if one is kept.
+
+        An entry is looked for by what ``stat`` tells, so a first read hashes nothing
+        before it starts; the content is hashed only to confirm an entry found.
+        """
         try:
-            identity = _identity(path)
-            meta = json.loads((self.root / identity.key() / _META).read_text(encoding="utf-8"))
+            version = _version(path)
+            entry = self.root / version.key()
+            if not (entry / _META).is_file():
+                return None
+            meta = json.loads((entry / _META).read_text(encoding="utf-8"))
         except (OSError, ValueError):
-            return False
-        return bool(meta.get("identity") == _identity_fields(identity))
+            return None
+        if not isinstance(meta, dict):
+            return None
+        digest = version.digest()
+        if digest is None or meta.get("identity") != version.fields(digest):
+            return None
+        return entry, meta
 
     def load(self, path: Path) -> list[RawSheet] | None:
         """The cached sheets of ``path``, or None when there is no copy of this version."""
-        try:
-            identity = _identity(path)
-        except OSError:
+        found = self._meta(path)
+        if found is None:
             return None
-        entry = self.root / identity.key()
+        entry, meta = found
         try:
-            meta = json.loads((entry / _META).read_text(encoding="utf-8"))
-            if meta.get("identity") != _identity_fields(identity):
-                return None
             sheets = [_read_sheet(entry, sheet) for sheet in meta["sheets"]]
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -135,19 +167,37 @@ class WorkbookCache:
             os.utime(entry / _META)  # recently used: evicted last
         return sheets
 
-    def store(self, path: Path, sheets: list[RawSheet], *, background: bool = True) -> None:
-        """Keep a copy of ``sheets`` as read from ``path`` (in a background thread)."""
+    def store(
+        self,
+        path: Path,
+        sheets: list[RawSheet],
+        *,
+        background: bool = True,
+        read_from: tuple[int, int] | None = None,
+    ) -> None:
+        """Keep a copy of ``sheets`` as read from ``path`` (in a background thread).
+
+        ``read_from``: the file's (size, modification time) when its read began; nothing
+        is kept when the file differs now.
+        """
         try:
-            identity = _identity(path)
+            version = _version(path)
         except OSError:
             return
+        if read_from is not None and read_from != (version.size, version.mtime_ns):
+            return
         if background:
-            in_background(self._store, path, identity, sheets, name="cache-store")
+            in_background(self._store, version, sheets, name="cache-store")
         else:
-            self._store(path, identity, sheets)
+            self._store(version, sheets)
 
-    def _store(self, path: Path, identity: _Identity, sheets: list[RawSheet]) -> None:
-        if (self.root / identity.key() / _META).exists():
+    def _store(self, version: _Version, sheets: list[RawSheet]) -> None:
+        if (self.root / version.key() / _META).exists():
+            return
+        # Hashed here, off the build's path; a file that changed since it was read is
+        # not kept (its cells may be the old ones).
+        digest = version.digest()
+        if digest is None:
             return
 
         def fill(folder: Path) -> dict[str, object]:
@@ -160,12 +210,12 @@ class WorkbookCache:
                 described.append({"name": sheet.name, "first_row": sheet.first_row, "file": name})
             return {
                 "format": CACHE_FORMAT,
-                "source": str(path),
-                "identity": _identity_fields(identity),
+                "source": str(version.path),
+                "identity": version.fields(digest),
                 "sheets": described,
             }
 
-        self.put(identity.key(), fill)
+        self.put(version.key(), fill)
 
     def put(
         self, name: str, fill: Callable[[Path], dict[str, object]], *, replace: bool = False
@@ -233,15 +283,6 @@ class WorkbookCache:
         """Remove every entry."""
         for _, _, folder in self.entries():
             shutil.rmtree(folder, ignore_errors=True)
-
-
-def _identity_fields(identity: _Identity) -> dict[str, object]:
-    return {
-        "size": identity.size,
-        "mtime_ns": identity.mtime_ns,
-        "sha256": identity.sha256,
-        "reader": identity.reader,
-    }
 
 
 def _write_sheet(target: Path, cells: pd.DataFrame) -> None:
