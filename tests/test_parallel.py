@@ -123,3 +123,43 @@ def test_repeated_ids_found_from_the_codes_made_while_checking(
     ids = checked[0].frame["query_id"].tolist()
     repeats = [ids[i] for i in range(len(ids)) if fast[0].iloc[i]]
     assert sorted(repeats) == ["А-1", "А-1", "А-2"]  # the last usable row of each wins
+
+
+def test_ascending_ids_find_their_repeats_as_neighbours(
+    tmp_path: Path, write_csvs: Callable[..., Path]
+) -> None:
+    import dataclasses
+
+    from engagement_report.validation import _duplicate_masks
+    from engagement_report.validation.rows import check_table
+
+    # Ids in order (the usual registry): А-1 twice, А-3 three times with a rejected row
+    # between them, a row without an id, a blank row; the last usable row of each wins.
+    lines = [
+        "А-1;01.03.2021;;Исполнено;Дороги;109;Алмалинский",
+        "А-1;02.03.2021;;Исполнено;Дороги;109;Алмалинский",
+        "А-2;02.03.2021;;Исполнено;Дороги;109;Алмалинский",
+        ";03.03.2021;;Исполнено;Дороги;109;Алмалинский",
+        "А-3;03.03.2021;;Исполнено;Дороги;109;Алмалинский",
+        "А-3;99.03.2021;;Исполнено;Дороги;109;Алмалинский",
+        "",
+        "А-3;04.03.2021;;Исполнено;Дороги;109;Алмалинский",
+        "А-4;05.03.2021;;Исполнено;Дороги;109;Алмалинский",
+    ]
+    header = "Номер обращения;Дата поступления;Дата ответа;Статус;Тема;Канал;Район\n"
+    inputs = write_csvs(tmp_path / "in", queries=header + "\n".join(lines) + "\n")
+    loaded = load_inputs([inputs], Config(), cache=False)
+    checked = [check_table(table, Config()) for table in loaded.tables]
+    assert checked[0].ids_ascending and checked[0].query_ids is None
+    neighbours = _duplicate_masks(checked)
+    general = _duplicate_masks([dataclasses.replace(item, ids_ascending=False) for item in checked])
+    assert [m.tolist() for m in neighbours] == [m.tolist() for m in general]
+    assert neighbours[0].tolist() == [True, False, False, False, True, False, False, False, False]
+
+    # Out of order: encoded as before.
+    shuffled = write_csvs(
+        tmp_path / "shuffled", queries=header + "\n".join([lines[2], *lines]) + "\n"
+    )
+    table = load_inputs([shuffled], Config(), cache=False).tables[0]
+    again = check_table(table, Config())
+    assert not again.ids_ascending and again.query_ids is not None

@@ -97,8 +97,17 @@ def _duplicate_masks(checked: Sequence[CheckedTable]) -> list[pd.Series]:
             positions.append(np.flatnonzero(item.usable & item.frame["query_id"].notna()))
     if sources:
         # Ids become integer codes once (in Arrow); finding the repeats is then cheap.
-        encoded = checked[sources[0]].query_ids
-        if len(sources) == 1 and encoded is not None:
+        first = checked[sources[0]]
+        encoded = first.query_ids
+        if len(sources) == 1 and first.ids_ascending:
+            # One registry whose ids never decrease: a subset of them never decreases
+            # either, so each id's rows are neighbours; all but the last are repeats.
+            ids = arrow_strings(first.frame["query_id"])
+            if len(positions[0]) != len(ids):
+                ids = ids.take(pa.array(positions[0]))
+            same = pc.equal(ids[:-1], ids[1:]).to_numpy(zero_copy_only=False)
+            codes = np.cumsum(np.append(True, ~np.asarray(same, dtype=bool)))[: len(ids)]
+        elif len(sources) == 1 and encoded is not None:
             # One registry (the usual case): its ids were encoded while it was checked.
             codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))[positions[0]]
         else:
