@@ -39,6 +39,7 @@ from engagement_report.hashing import file_digest
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
     from engagement_report.loading.xlsx import RawSheet
 
@@ -287,12 +288,29 @@ class WorkbookCache:
 
 def _write_sheet(target: Path, cells: pd.DataFrame) -> None:
     import pyarrow as pa
-    import pyarrow.feather as feather
 
     from engagement_report.validation.values import arrow_strings
 
     table = pa.table({str(i): arrow_strings(cells.iloc[:, i]) for i in range(cells.shape[1])})
-    feather.write_feather(table, target, compression="lz4")
+    write_arrow(target, table)
+
+
+def write_arrow(target: Path, table: pa.Table | pd.DataFrame) -> None:
+    """Write ``table`` (a frame: without its index) as an Arrow IPC file (Feather), LZ4.
+
+    All of it on the calling thread: a cache writer runs at the lowest priority, and the
+    threads Arrow and pyarrow would otherwise convert and compress on do not.
+    """
+    import pyarrow as pa
+
+    if not isinstance(table, pa.Table):
+        table = pa.Table.from_pandas(table, preserve_index=False, nthreads=1)
+    options = pa.ipc.IpcWriteOptions(compression="lz4", use_threads=False)
+    with (
+        pa.OSFile(str(target), "wb") as sink,
+        pa.ipc.new_file(sink, table.schema, options=options) as writer,
+    ):
+        writer.write_table(table)
 
 
 def _read_sheet(entry: Path, sheet: dict[str, object]) -> RawSheet:

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engagement_report.hashing import file_digest
-from engagement_report.loading.cache import WorkbookCache, in_background
+from engagement_report.loading.cache import WorkbookCache, in_background, write_arrow
 from engagement_report.models import (
     CleanData,
     Problem,
@@ -152,7 +152,7 @@ def _store(store: WorkbookCache, key: CheckedKey, data: CleanData) -> None:
         categories = {}
         for name in FRAMES:
             frame = data.frame(name)
-            frame.to_feather(folder / f"{name}.arrow", compression="lz4")
+            write_arrow(folder / f"{name}.arrow", frame)
             categories[name] = {
                 str(column): str(frame[column].cat.categories.dtype)
                 for column in frame.columns
