@@ -144,6 +144,7 @@ def test_ascending_ids_find_their_repeats_as_neighbours(
         "А-3;99.03.2021;;Исполнено;Дороги;109;Алмалинский",
         "",
         "А-3;04.03.2021;;Исполнено;Дороги;109;Алмалинский",
+        "Итого:;7;;;;;",
         "А-4;05.03.2021;;Исполнено;Дороги;109;Алмалинский",
     ]
     header = "Номер обращения;Дата поступления;Дата ответа;Статус;Тема;Канал;Район\n"
@@ -154,7 +155,7 @@ def test_ascending_ids_find_their_repeats_as_neighbours(
     neighbours = _duplicate_masks(checked)
     general = _duplicate_masks([dataclasses.replace(item, ids_ascending=False) for item in checked])
     assert [m.tolist() for m in neighbours] == [m.tolist() for m in general]
-    assert neighbours[0].tolist() == [True, False, False, False, True, False, False, False, False]
+    assert neighbours[0].tolist() == [True] + [False] * 3 + [True] + [False] * 5
 
     # Out of order: encoded as before.
     shuffled = write_csvs(
@@ -163,3 +164,8 @@ def test_ascending_ids_find_their_repeats_as_neighbours(
     table = load_inputs([shuffled], Config(), cache=False).tables[0]
     again = check_table(table, Config())
     assert not again.ids_ascending and again.query_ids is not None
+    # Taken for in order, they are found out of order among the usable rows: still right.
+    expected = _duplicate_masks([again])
+    assumed = _duplicate_masks([dataclasses.replace(again, ids_ascending=True, query_ids=None)])
+    assert [m.tolist() for m in assumed] == [m.tolist() for m in expected]
+    assert expected[0].tolist()[:3] == [True, True, False]  # А-2, А-1: later rows win

@@ -23,7 +23,7 @@ from engagement_report.models import (
     ValidationReport,
 )
 from engagement_report.schema import COLUMNS, DATASETS
-from engagement_report.validation.rows import NOT_STATED, CheckedTable, check_table
+from engagement_report.validation.rows import NOT_STATED, CheckedTable, ascending, check_table
 from engagement_report.validation.values import arrow_strings
 
 __all__ = ["NOT_STATED", "validate"]
@@ -100,13 +100,14 @@ def _duplicate_masks(checked: Sequence[CheckedTable]) -> list[pd.Series]:
         first = checked[sources[0]]
         encoded = first.query_ids
         if len(sources) == 1 and first.ids_ascending:
-            # One registry whose ids never decrease: a subset of them never decreases
-            # either, so each id's rows are neighbours; all but the last are repeats.
+            # One registry whose ids (total rows aside) never decrease: in the usable rows
+            # each id's rows are then neighbours, and all but the last are repeats. The
+            # order is confirmed on those rows (a usable row may hold an id such as
+            # "Итого" that the first look set aside).
             ids = arrow_strings(first.frame["query_id"])
             if len(positions[0]) != len(ids):
                 ids = ids.take(pa.array(positions[0]))
-            same = pc.equal(ids[:-1], ids[1:]).to_numpy(zero_copy_only=False)
-            codes = np.cumsum(np.append(True, ~np.asarray(same, dtype=bool)))[: len(ids)]
+            codes = _neighbour_codes(ids) if ascending(ids) else _codes(ids)
         elif len(sources) == 1 and encoded is not None:
             # One registry (the usual case): its ids were encoded while it was checked.
             codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))[positions[0]]
@@ -118,8 +119,7 @@ def _duplicate_masks(checked: Sequence[CheckedTable]) -> list[pd.Series]:
                 .cast(pa.large_string())
                 for number, where in zip(sources, positions, strict=True)
             ]
-            whole = pa.chunked_array(ids, pa.large_string())
-            codes = np.asarray(pc.dictionary_encode(whole).combine_chunks().indices)
+            codes = _codes(pa.chunked_array(ids, pa.large_string()).combine_chunks())
         repeated = pd.Series(codes).duplicated(keep="last").to_numpy()
         start = 0
         for number, where in zip(sources, positions, strict=True):
@@ -128,6 +128,17 @@ def _duplicate_masks(checked: Sequence[CheckedTable]) -> list[pd.Series]:
     return [
         pd.Series(mask, index=item.frame.index) for mask, item in zip(masks, checked, strict=True)
     ]
+
+
+def _codes(ids: pa.Array) -> np.ndarray:
+    """One integer code per distinct id."""
+    return np.asarray(pc.dictionary_encode(ids).indices)
+
+
+def _neighbour_codes(ids: pa.Array) -> np.ndarray:
+    """One integer code per run of equal neighbours (the codes of ids in order)."""
+    same = np.asarray(pc.equal(ids[:-1], ids[1:]).to_numpy(zero_copy_only=False), dtype=bool)
+    return np.cumsum(np.append(True, ~same))[: len(ids)]
 
 
 def _concat(parts: list[pd.DataFrame], dataset: str) -> pd.DataFrame:

@@ -124,10 +124,10 @@ class Cells:
             if len(rows) and self.kind(position) in ("text", "category"):
                 if position in self._encoded:
                     codes, uniques = self.encoded(position)
-                    words = np.append(_total_words(strip_text(uniques)), False)
+                    words = np.append(total_words(strip_text(uniques)), False)
                     result[rows] = words[codes[rows]]
                 else:
-                    result[rows] = _total_words(self.text(position))[rows]
+                    result[rows] = total_words(self.text(position))[rows]
             remaining = remaining[~filled]
         return result
 
@@ -142,7 +142,7 @@ _TOTAL_FIRST_LETTERS = sorted({word[0] for word in TOTAL_ROW_WORDS})
 _TOTAL_LONGEST = max(len(word) for word in TOTAL_ROW_WORDS)
 
 
-def _total_words(strings: pa.Array) -> np.ndarray:
+def total_words(strings: pa.Array) -> np.ndarray:
     """Whether each stripped string, case-folded, less trailing colons, is a total word."""
     # Cheap Arrow filters first (a total word is short, or ends in a colon, and starts with
     # one of a few letters); the exact Python rule then runs on the distinct candidates only.

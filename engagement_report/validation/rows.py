@@ -29,7 +29,7 @@ from engagement_report.models import SourceTable
 from engagement_report.schema import (
     COLUMNS,
 )
-from engagement_report.validation.cells import Cells
+from engagement_report.validation.cells import Cells, total_words
 from engagement_report.validation.columns import (
     NOT_STATED,
     ParsedDates,
@@ -205,8 +205,12 @@ def _prepare(
         if id_position is None:
             return None
         ids = table.text(id_position)
-        # 0.02 s at a million rows, against 0.25-0.45 s for the encoding it spares.
-        return ASCENDING if _ascending(ids) else pc.dictionary_encode(ids)
+        # Daily "Итого:" rows sit among the ids; they are no query's id, so the order is
+        # judged without them. 0.05 s at a million rows, against 0.25-0.45 s for the
+        # encoding it spares.
+        totals = total_words(ids)
+        in_order = ascending(ids.filter(pa.array(~totals)) if totals.any() else ids)
+        return ASCENDING if in_order else pc.dictionary_encode(ids)
 
     text_dates = [p for p in dict.fromkeys(date_positions) if table.kind(p) != "datetime"]
     if table.rows < PARALLEL_ROWS:
@@ -225,7 +229,7 @@ def _prepare(
     return parsed, query_ids
 
 
-def _ascending(strings: pa.Array) -> bool:
+def ascending(strings: pa.Array) -> bool:
     """Whether the strings that are there never decrease (byte order) down the column."""
     values = strings if strings.null_count == 0 else strings.drop_null()
     if len(values) < 2:
