@@ -336,14 +336,20 @@ def in_background(target: Any, *args: object, name: str) -> threading.Thread:
     """
 
     def run() -> None:
-        with contextlib.suppress(AttributeError, OSError):  # not Linux, or not allowed
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
+        lowest_priority()
         target(*args)
 
     thread = threading.Thread(target=run, name=name)
     thread.start()  # not a daemon: the interpreter waits for it before exiting
     _pending.append(thread)
     return thread
+
+
+def lowest_priority() -> None:
+    """Give the calling thread the lowest CPU priority (Linux schedules each thread on its
+    own; elsewhere, or where it is not allowed, nothing changes)."""
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
 def wait() -> None:
