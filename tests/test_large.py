@@ -188,6 +188,27 @@ def test_csv_rows_are_counted_as_pandas_counts_them(text: str, tmp_path: Path) -
     )
 
 
+@pytest.mark.parametrize("quoted", [True, False])
+def test_csv_read_in_many_blocks_whether_or_not_cells_are_quoted(
+    quoted: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Blocks of 1 KB: the block ends fall inside quoted line breaks, which only the
+    # quote-aware reader (taken for a file holding a quote) reads right.
+    monkeypatch.setattr(csvfile, "READ_BLOCK_BYTES", 1024)
+    rows = ["a;b"] + [
+        f'{i};"text {i}\nmore; {i}"' if quoted and i % 7 == 0 else f"{i};plain {i}"
+        for i in range(2000)
+    ]
+    path = tmp_path / "file.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert csvfile._has_quotes(path) is quoted
+    table = csvfile._arrow_table(path, "utf-8-sig", ";", 2)
+    assert table is not None  # Arrow's result, not the fallback
+    got = csvfile._frame([table])
+    expected = csvfile._read_with_pandas(path, "utf-8-sig", ";", 2)
+    assert got.astype(object).values.tolist() == expected.astype(object).values.tolist()
+
+
 def _random_dates(count: int) -> list[str]:
     """Date texts in the two fixed layouts, some impossible, some in other shapes."""
     rng = random.Random(7)

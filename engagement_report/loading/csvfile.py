@@ -8,7 +8,9 @@ blank lines, which the row accounting counts (and which number the rows after th
 its result is taken only when it holds one record per line of the file; a file with blank
 lines, rows of differing widths or bytes that are not in its encoding is read by pandas'
 C parser instead, which keeps blank lines as rows and gives the messages for broken files.
-Both read quoting the same way (RFC 4180, as Excel writes it).
+Both read quoting the same way (RFC 4180, as Excel writes it). A file holding no quote
+character at all cannot have a line break inside a cell, and is read by Arrow's faster
+parser that does not look for one.
 """
 
 from __future__ import annotations
@@ -142,7 +144,14 @@ def _arrow_table(path: Path, encoding: str, delimiter: str, width: int) -> Any:
                 block_size=READ_BLOCK_BYTES,
             ),
             parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, quote_char='"', double_quote=True, newlines_in_values=True
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                # Only a quoted cell can hold a line break, and Arrow's reader that allows
+                # for them is slower (0.6-1.1 s instead of 0.3-0.4 s for 200 MB on two
+                # cores): a file without a quote character (0.05 s to find out) is read
+                # by the faster one, to the same table.
+                newlines_in_values=_has_quotes(path),
             ),
             convert_options=pacsv.ConvertOptions(
                 # large_string: what pandas holds text in, so no column is cast.
@@ -177,6 +186,15 @@ def _frame(holder: list[Any]) -> pd.DataFrame:
         chunked[i] = None
         columns[i] = pd.Series(pd.arrays.ArrowStringArray(whole), copy=False)
     return pd.DataFrame(columns, index=pd.RangeIndex(rows))
+
+
+def _has_quotes(path: Path) -> bool:
+    """Whether the file holds a double quote anywhere (a scan at memory speed)."""
+    with path.open("rb") as handle:
+        if not path.stat().st_size:
+            return False
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            return data.find(b'"') >= 0
 
 
 def _one_record_per_line(path: Path, records: int) -> bool:
