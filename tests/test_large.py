@@ -174,6 +174,9 @@ def test_arrow_and_pandas_read_the_csv_alike(registry: dict[str, Path]) -> None:
         'a;b\n"x\ny";2\n3;4\n',  # a quoted line break
         "a;b;c\n1;2\n3;4;5\n",  # a short row
         "a;b\r1;2\r\r3;4\r",  # old Mac line ends
+        "a;b\n1;2\n\n\n\n3;4",  # blank lines in a row, no line end at the end
+        "a;b\n1;2\n   \n3;4\n",  # a line of spaces
+        "a;b\n;\n1;2\n",  # a row of empty cells
     ],
 )
 def test_csv_rows_are_counted_as_pandas_counts_them(text: str, tmp_path: Path) -> None:
@@ -186,6 +189,15 @@ def test_csv_rows_are_counted_as_pandas_counts_them(text: str, tmp_path: Path) -
     assert got.astype(object).where(got.notna(), None).values.tolist() == (
         expected.astype(object).where(expected.notna(), None).values.tolist()
     )
+
+
+def test_arrow_keeps_blank_lines_as_rows(tmp_path: Path) -> None:
+    path = tmp_path / "file.csv"
+    path.write_bytes(b"a;b\r\n1;2\r\n\r\n3;4\r\n")
+    table = csvfile._arrow_table(path, "utf-8-sig", ";", 2)
+    assert table is not None  # no fallback to pandas for a blank line
+    assert table.to_pylist()[2] == {"f0": None, "f1": None}
+    assert table.num_rows == 4
 
 
 @pytest.mark.parametrize("quoted", [True, False])

@@ -3,11 +3,11 @@
 Offices export CSV from Russian-locale Excel (Windows-1251, ``;``) as often as
 UTF-8 with a BOM; both are detected rather than configured.
 
-Files are read by Arrow's multi-threaded CSV reader, every column as text. Arrow skips
-blank lines, which the row accounting counts (and which number the rows after them), so
-its result is taken only when it holds one record per line of the file; a file with blank
-lines, rows of differing widths or bytes that are not in its encoding is read by pandas'
-C parser instead, which keeps blank lines as rows and gives the messages for broken files.
+Files are read by Arrow's multi-threaded CSV reader, every column as text, blank lines
+kept as rows of nulls (the row accounting counts them, and they number the rows after
+them). A file whose first line is blank, whose rows differ in width or whose bytes are
+not in its encoding is read by pandas' C parser instead, which keeps blank lines as rows
+too and gives the messages for broken files.
 Both read quoting the same way (RFC 4180, as Excel writes it). A file holding no quote
 character at all cannot have a line break inside a cell, and is read by Arrow's faster
 parser that does not look for one.
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = ",;\t"
-_COUNT_CHUNK = 1 << 24
 READ_BLOCK_BYTES = 1 << 24
 
 
@@ -152,6 +151,9 @@ def _arrow_table(path: Path, encoding: str, delimiter: str, width: int) -> Any:
                 # cores): a file without a quote character (0.05 s to find out) is read
                 # by the faster one, to the same table.
                 newlines_in_values=_has_quotes(path),
+                # A blank line is a row (of nulls), as pandas reads it: the row accounting
+                # counts it, and the rows after it keep their spreadsheet numbers.
+                ignore_empty_lines=False,
             ),
             convert_options=pacsv.ConvertOptions(
                 # large_string: what pandas holds text in, so no column is cast.
@@ -163,7 +165,7 @@ def _arrow_table(path: Path, encoding: str, delimiter: str, width: int) -> Any:
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeError, LookupError):
         return None
-    if table.num_columns != width or not _one_record_per_line(path, table.num_rows):
+    if table.num_columns != width:
         return None
     return table
 
@@ -195,31 +197,3 @@ def _has_quotes(path: Path) -> bool:
             return False
         with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
             return data.find(b'"') >= 0
-
-
-def _one_record_per_line(path: Path, records: int) -> bool:
-    """Whether Arrow's records are the file's lines, so none was a blank line it skipped.
-
-    Lines are counted by their line feeds (a few tens of milliseconds for 200 MB). Fewer
-    records than lines means blank lines, or line breaks inside quoted cells: only a search
-    for two line ends in a row (slower, and rare) tells the two apart.
-    """
-    import numpy as np
-
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        body = np.frombuffer(data, dtype=np.uint8)
-        try:
-            lines = sum(
-                int(np.count_nonzero(body[start : start + _COUNT_CHUNK] == 10))
-                for start in range(0, len(body), _COUNT_CHUNK)
-            )
-            if len(body) and body[-1] != 10:
-                lines += 1  # the last line has no line feed
-            if records == lines:
-                return True
-            start = 3 if data[:3] == b"\xef\xbb\xbf" else 0
-            if data[start : start + 1] in (b"\n", b"\r"):
-                return False
-            return all(data.find(pair, start) < 0 for pair in (b"\n\n", b"\r\r", b"\n\r"))
-        finally:
-            del body  # the mmap cannot close while numpy still points into it
