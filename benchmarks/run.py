@@ -16,7 +16,7 @@ Usage::
     python benchmarks/run.py --quick    # one run per case, no 10M case
     python benchmarks/run.py --tree /path/to/other/checkout --no-readme   # e.g. "before"
 
-Takes about 5 minutes on 2 cores once the data exist (generating them: about 3 more).
+Takes about 7 minutes on 2 cores once the data exist (generating them: about 3 more).
 """
 
 from __future__ import annotations
@@ -84,6 +84,20 @@ class Result:
         return max(self.peaks_kb) / 1024 if self.peaks_kb else float("nan")
 
 
+@dataclass
+class Ratio:
+    """A build's time over its floor's, one value per round."""
+
+    rounds: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.rounds)
+
+    def __str__(self) -> str:
+        return f"{self.median:.2f} ({min(self.rounds):.2f}–{max(self.rounds):.2f})"
+
+
 def measure(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
     """Wall time and peak resident memory (KB) of one run of ``command``."""
     wrapped = [TIME, "-v", *command] if TIME else [sys.executable, "-c", WRAPPER, *command]
@@ -104,8 +118,11 @@ def measure(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, 
 class Bench:
     """Runs cases with one interpreter and environment."""
 
-    def __init__(self, runs: int, tree: Path | None, python: str) -> None:
+    def __init__(
+        self, runs: int, tree: Path | None, python: str, rounds: int | None = None
+    ) -> None:
         self.runs = runs
+        self.rounds = rounds if rounds is not None else runs
         self.python = python
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("ENGAGEMENT_REPORT")}
         self.env["NO_COLOR"] = "1"
@@ -135,19 +152,18 @@ class Bench:
 
     def pair(
         self, floor: tuple[str, str, list[str]], build: tuple[str, str, list[str]]
-    ) -> tuple[Result, float]:
+    ) -> tuple[Result, Ratio]:
         """Run a floor and a build turn about (floor first in odd rounds, build first in
         even ones), so both see the same minutes of a machine whose speed drifts; the ratio
         is the median of each round's build time over its floor time."""
         first, second = Result(*floor[:2]), Result(*build[:2])
-        for run in range(self.runs):
+        for run in range(self.rounds):
             order = ((first, floor[2]), (second, build[2]))
             for result, command in order if run % 2 == 0 else order[::-1]:
                 self._once(result, command, None, run)
         self._done(first)
         self._done(second)
-        ratios = [b / a for a, b in zip(first.times, second.times, strict=True)]
-        return second, statistics.median(ratios)
+        return second, Ratio([b / a for a, b in zip(first.times, second.times, strict=True)])
 
     def _once(self, result: Result, command: list[str], warm: Path | None, run: int) -> None:
         env = dict(self.env)
@@ -176,7 +192,9 @@ def workbook(folder: Path) -> Path:
 def run(args: argparse.Namespace) -> dict[str, object]:
     sizes = ["100k", "1m"] if args.quick else ["100k", "1m", "10m"]
     data = {size: generate.generate(size, generate.DEFAULT_PLAN[size]) for size in sizes}
-    bench = Bench(1 if args.quick else args.runs, args.tree, args.python)
+    bench = Bench(
+        1 if args.quick else args.runs, args.tree, args.python, 1 if args.quick else args.rounds
+    )
     out = bench.scratch / "out"
     try:
         one = data["1m"]
@@ -229,11 +247,16 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         ratios = {
             "build xlsx / fastexcel floor (≤ 1.5)": xlsx_ratio,
             "build csv / pandas+pyarrow floor (≤ 2.5)": csv_ratio,
-            "second build / first build, xlsx (≤ 0.2)": cached.median / xlsx.median,
+            "second build / first build, xlsx (≤ 0.2)": Ratio([cached.median / xlsx.median]),
         }
     finally:
         bench.close()
-    return {"results": bench.results, "ratios": ratios, "runs": bench.runs}
+    return {
+        "results": bench.results,
+        "ratios": ratios,
+        "runs": bench.runs,
+        "rounds": bench.rounds,
+    }
 
 
 def machine() -> list[str]:
@@ -272,10 +295,11 @@ def machine() -> list[str]:
 
 def table(outcome: dict[str, object]) -> str:
     results: list[Result] = outcome["results"]  # type: ignore[assignment]
-    ratios: dict[str, float] = outcome["ratios"]  # type: ignore[assignment]
+    ratios: dict[str, Ratio] = outcome["ratios"]  # type: ignore[assignment]
     lines = [
-        f"Median of {outcome['runs']} run(s) per case, each a whole process; peak = largest "
-        "maximum resident set size. Measured on:",
+        f"Median of {outcome['runs']} run(s) per case ({outcome['rounds']} for the two 1M builds "
+        "and their floors), each a whole process; peak = largest maximum resident set size. "
+        "Measured on:",
         "",
         *machine(),
         "",
@@ -285,12 +309,13 @@ def table(outcome: dict[str, object]) -> str:
     lines += [f"| {r.name} | {r.rows} | {r.median:.2f} | {r.peak_mb:,.0f} |" for r in results]
     lines += [
         "",
-        "Each floor ran in turn with its build; a ratio is the median of the rounds' ratios.",
+        "Each floor ran in turn with its build; a ratio is the median of the rounds' ratios",
+        "(in brackets: the lowest and highest round).",
         "",
         "| ratio | measured |",
         "|---|---:|",
     ]
-    lines += [f"| {name} | {value:.2f} |" for name, value in ratios.items()]
+    lines += [f"| {name} | {ratio} |" for name, ratio in ratios.items()]
     return "\n".join(lines)
 
 
@@ -308,6 +333,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="one run per case, no 10M case")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--rounds", type=int, default=9, help="rounds of each floor taken in turn with its build"
+    )
     parser.add_argument("--tree", type=Path, help="benchmark the checkout at this path instead")
     parser.add_argument("--python", default=sys.executable, help="interpreter to run the tool with")
     parser.add_argument("--no-readme", action="store_true", help="print, do not write README.md")
@@ -326,7 +354,10 @@ def main(argv: list[str] | None = None) -> None:
                         {"name": r.name, "rows": r.rows, "times": r.times, "peak_mb": r.peak_mb}
                         for r in results
                     ],
-                    "ratios": outcome["ratios"],
+                    "ratios": {
+                        name: ratio.rounds
+                        for name, ratio in outcome["ratios"].items()  # type: ignore[attr-defined]
+                    },
                 },
                 ensure_ascii=False,
                 indent=2,
