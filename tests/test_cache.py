@@ -14,6 +14,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import calls_to
 
 from engagement_report import loading, pipeline
 from engagement_report.config import Config
@@ -55,15 +56,7 @@ def registry(path: Path, rows: int = 40, status: str = "Исполнено") -> 
 
 def counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Record every real parse of a workbook (cache hits do not parse)."""
-    reads: list[Path] = []
-    real = loading.read_workbook
-
-    def read(path: Path) -> list[xlsx.RawSheet]:
-        reads.append(path)
-        return real(path)
-
-    monkeypatch.setattr(loading, "read_workbook", read)
-    return reads
+    return calls_to(monkeypatch, loading, "read_workbook")
 
 
 def load(path: Path, *, cache: bool = True) -> CleanData:
@@ -144,14 +137,7 @@ def test_a_workbook_not_in_the_cache_is_not_hashed_before_it_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_folder: Path
 ) -> None:
     path = registry(tmp_path / "registry.xlsx")
-    hashed: list[Path] = []
-    real = parse_cache.file_digest
-
-    def digest(file: Path) -> str:
-        hashed.append(file)
-        return real(file)
-
-    monkeypatch.setattr(parse_cache, "file_digest", digest)
+    hashed = calls_to(monkeypatch, parse_cache, "file_digest")
     assert not WorkbookCache(cache_folder).has(path)
     assert hashed == []  # a miss is told by stat alone
     load(path)  # the background writer hashes the file for the entry

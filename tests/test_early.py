@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from helpers import calls_to
 
 from engagement_report import pipeline
 from engagement_report.config import Config
@@ -38,15 +39,7 @@ def registry(path: Path, topic: str = "Дороги") -> Path:
 
 
 def counting(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    reads: list[Path] = []
-    real = xlsx.read_batches
-
-    def read_batches(path: Path) -> object:
-        reads.append(path)
-        return real(path)
-
-    monkeypatch.setattr(xlsx, "read_batches", read_batches)
-    return reads
+    return calls_to(monkeypatch, xlsx, "read_batches")
 
 
 def test_a_workbook_read_ahead_is_read_once_and_gives_the_same_data(
