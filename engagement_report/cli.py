@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import sys
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -526,10 +525,14 @@ def main() -> None:
 
 
 def _end(code: object) -> None:
-    """Exit with ``code`` as ``sys.exit`` would, without the interpreter's teardown."""
-    for thread in threading.enumerate():  # as the interpreter would: non-daemons finish
-        if thread is not threading.current_thread() and not thread.daemon:
-            thread.join()
+    """Exit with ``code`` as ``sys.exit`` would, without the interpreter's teardown.
+
+    The cache writers are the only threads whose work must finish (the warm-up and
+    read-ahead threads are daemons); they are waited for first.
+    """
+    cache = sys.modules.get("engagement_report.loading.cache")  # not loaded: none started
+    if cache is not None:
+        cache.wait()
     if code is None:
         code = 0
     elif not isinstance(code, int):

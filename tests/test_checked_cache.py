@@ -7,12 +7,15 @@ checking afresh: the same frames (values and dtypes), rejected rows and report.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from helpers import calls_to
 
 from engagement_report import pipeline
 from engagement_report.config import Config
@@ -49,15 +52,7 @@ def inputs(tmp_path: Path, write_csvs: Callable[..., Path]) -> Path:
 
 def counting_loads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """Record every real read of the inputs (a checked-cache hit reads none)."""
-    calls: list[object] = []
-    real = pipeline.load_inputs
-
-    def load_inputs(*args: object, **kwargs: object) -> object:
-        calls.append(args[0])
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(pipeline, "load_inputs", load_inputs)
-    return calls
+    return calls_to(monkeypatch, pipeline, "load_inputs")
 
 
 def check(inputs: Path, config: Config | None = None, *, cache: bool = True) -> CleanData:
@@ -203,3 +198,40 @@ def test_the_sample_data_comes_back_identical(
     assert len(loads) == 1
     assert_same(first, second)
     assert len(second.queries) > 20_000 and len(second.broadcasts) and len(second.press_events)
+
+
+SLOW_WRITER = """
+import sys, time
+from engagement_report.loading import cache
+real = cache.WorkbookCache.put
+def put(self, *args, **kwargs):
+    time.sleep(1)  # a writer slower than the rest of the command
+    return real(self, *args, **kwargs)
+cache.WorkbookCache.put = put
+from engagement_report.cli import main
+sys.argv = ["engagement-report", *sys.argv[1:]]
+main()
+"""
+
+
+def test_the_command_ends_after_its_cache_entries_are_written(
+    inputs: Path, tmp_path: Path, cache_folder: Path
+) -> None:
+    # The command line ends the process with os._exit once its work is done: it must wait
+    # for the writers of the checked data and the figures first, however slow they are.
+    env = {**os.environ, "ENGAGEMENT_REPORT_CACHE_DIR": str(cache_folder), "NO_COLOR": "1"}
+    build = ["build", str(inputs), "--quiet", "--out", str(tmp_path / "out")]
+    done = subprocess.run(
+        [sys.executable, "-c", SLOW_WRITER, *build, "--today", "2021-04-01"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    entries = [e for e in cache_folder.iterdir() if e.name.startswith("checked-")]
+    assert len(entries) == 1
+    assert (entries[0] / "meta.json").is_file()
+    assert all((entries[0] / f"{name}.arrow").is_file() for name in FRAMES)
+    assert len(list(entries[0].glob("figures-*.json"))) == 1
+    assert not [e for e in cache_folder.iterdir() if e.name.startswith(".tmp-")]
