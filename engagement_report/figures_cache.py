@@ -109,9 +109,9 @@ def _store(
 ) -> None:
     if after is not None:
         after.join()
-    entry = store.root / key.name
-    if not (entry / "meta.json").is_file():
+    if not store.holds(key.name):
         return  # the checked data was not kept: figures alone would stand for nothing
+    entry = store.root / key.name
     text = json.dumps({"format": FIGURES_FORMAT, "analysis": encode(analysis)})
     temp: Path | None = None
     try:

@@ -139,18 +139,35 @@ class WorkbookCache:
         """
         try:
             version = _version(path)
-            entry = self.root / version.key()
-            if not (entry / _META).is_file():
-                return None
-            meta = json.loads((entry / _META).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except OSError:
             return None
-        if not isinstance(meta, dict):
+        meta = self.meta(version.key())
+        if meta is None:
             return None
         digest = version.digest()
         if digest is None or meta.get("identity") != version.fields(digest):
             return None
-        return entry, meta
+        return self.root / version.key(), meta
+
+    def meta(self, name: str) -> dict[str, Any] | None:
+        """The meta.json of the entry ``name``, or None when there is no such entry (or
+        its meta.json is damaged)."""
+        try:
+            if not self.holds(name):
+                return None
+            meta = json.loads((self.root / name / _META).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return meta if isinstance(meta, dict) else None
+
+    def holds(self, name: str) -> bool:
+        """Whether the entry ``name`` is complete (its meta.json is written last)."""
+        return (self.root / name / _META).is_file()
+
+    def touch(self, name: str) -> None:
+        """Mark the entry ``name`` as just used (eviction takes it last)."""
+        with contextlib.suppress(OSError):
+            os.utime(self.root / name / _META)
 
     def load(self, path: Path) -> list[RawSheet] | None:
         """The cached sheets of ``path``, or None when there is no copy of this version."""
@@ -164,8 +181,7 @@ class WorkbookCache:
             return None
         except Exception:  # a damaged copy: read the workbook instead
             return None
-        with contextlib.suppress(OSError):
-            os.utime(entry / _META)  # recently used: evicted last
+        self.touch(entry.name)
         return sheets
 
     def store(
@@ -193,7 +209,7 @@ class WorkbookCache:
             self._store(version, sheets)
 
     def _store(self, version: _Version, sheets: list[RawSheet]) -> None:
-        if (self.root / version.key() / _META).exists():
+        if self.holds(version.key()):
             return
         # Hashed here, off the build's path; a file that changed since it was read is
         # not kept (its cells may be the old ones).

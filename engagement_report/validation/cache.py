@@ -23,11 +23,8 @@ cache's folder, size limit and least-recently-used eviction.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
-import json
-import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,7 +49,6 @@ if TYPE_CHECKING:
 # Bump when validation's output changes shape or meaning: older entries are then unused.
 CHECKED_FORMAT = 2
 FRAMES = ("queries", "broadcasts", "press_events", "rejected_rows")
-_META = "meta.json"
 
 
 @dataclass(frozen=True)
@@ -108,11 +104,11 @@ def load_checked(store: WorkbookCache, key: CheckedKey) -> CleanData | None:
     """The checked data stored under ``key``, or None when there is none (or it is damaged)."""
     import pandas as pd
 
-    entry = store.root / key.name
-    if not (entry / _META).is_file():
+    meta = store.meta(key.name)
+    if meta is None:
         return None  # the usual first run: no file is hashed before it is read
+    entry = store.root / key.name
     try:
-        meta = json.loads((entry / _META).read_text(encoding="utf-8"))
         if meta.get("format") != CHECKED_FORMAT or meta.get("sha256") != key.digests():
             return None
         frames = {
@@ -123,8 +119,7 @@ def load_checked(store: WorkbookCache, key: CheckedKey) -> CleanData | None:
         present = frozenset(meta["present"])
     except Exception:  # damaged or from another layout: check the inputs instead
         return None
-    with contextlib.suppress(OSError):
-        os.utime(entry / _META)  # recently used: evicted last
+    store.touch(key.name)
     return CleanData(**frames, report=report, present=present)
 
 
@@ -143,10 +138,9 @@ def _store(store: WorkbookCache, key: CheckedKey, data: CleanData) -> None:
     digests = key.digests()
     if digests is None:
         return  # an input changed while it was checked: nothing to vouch for
-    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):  # none or damaged
-        meta = json.loads((store.root / key.name / _META).read_text(encoding="utf-8"))
-        if meta["sha256"] == digests:
-            return  # already kept
+    kept = store.meta(key.name)
+    if kept is not None and kept.get("sha256") == digests:
+        return  # already kept
 
     def fill(folder: Path) -> dict[str, object]:
         categories = {}
