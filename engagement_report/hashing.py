@@ -37,3 +37,14 @@ def file_digest(path: Path) -> str:
             with path.open("rb") as handle:
                 _digests[key] = hashlib.file_digest(handle, "sha256").hexdigest()
         return _digests[key]
+
+
+def digest_if_unchanged(path: Path, seen: tuple[int, int]) -> str | None:
+    """The SHA-256 of ``path``, or None when its (size, modification time) are no longer
+    ``seen`` (or it cannot be read): a digest that vouches for the file as it was seen."""
+    try:
+        digest = file_digest(path)
+        now = path.stat()
+    except OSError:
+        return None
+    return digest if (now.st_size, now.st_mtime_ns) == seen else None

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 from helpers import calls_to
 
-from engagement_report import loading, pipeline
+from engagement_report import hashing, loading, pipeline
 from engagement_report.config import Config
 from engagement_report.loading import cache as parse_cache
 from engagement_report.loading import xlsx
@@ -137,7 +137,7 @@ def test_a_workbook_not_in_the_cache_is_not_hashed_before_it_is_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_folder: Path
 ) -> None:
     path = registry(tmp_path / "registry.xlsx")
-    hashed = calls_to(monkeypatch, parse_cache, "file_digest")
+    hashed = calls_to(monkeypatch, hashing, "file_digest")
     assert not WorkbookCache(cache_folder).has(path)
     assert hashed == []  # a miss is told by stat alone
     load(path)  # the background writer hashes the file for the entry

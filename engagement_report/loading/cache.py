@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engagement_report.hashing import file_digest
+from engagement_report.hashing import digest_if_unchanged
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -102,12 +102,7 @@ class _Version:
 
     def digest(self) -> str | None:
         """The content's SHA-256, or None when the file changed since it was seen."""
-        try:
-            digest = file_digest(self.path)
-            now = self.path.stat()
-        except OSError:
-            return None
-        return digest if (now.st_size, now.st_mtime_ns) == (self.size, self.mtime_ns) else None
+        return digest_if_unchanged(self.path, (self.size, self.mtime_ns))
 
 
 def _version(path: Path) -> _Version:

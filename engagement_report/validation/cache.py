@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from engagement_report.hashing import file_digest
+from engagement_report.hashing import digest_if_unchanged
 from engagement_report.loading.cache import WorkbookCache, in_background, write_arrow
 from engagement_report.models import (
     CleanData,
@@ -66,12 +66,13 @@ class CheckedKey:
 
     def digests(self) -> list[str] | None:
         """Each file's SHA-256, or None when a file changed since it was keyed."""
-        try:
-            digests = [file_digest(path) for path in self.files]
-            now = tuple((s.st_size, s.st_mtime_ns) for s in (p.stat() for p in self.files))
-        except OSError:
-            return None
-        return digests if now == self.stats else None
+        digests = []
+        for path, seen in zip(self.files, self.stats, strict=True):
+            digest = digest_if_unchanged(path, seen)
+            if digest is None:
+                return None
+            digests.append(digest)
+        return digests
 
 
 def checked_key(files: Sequence[Path], config: Config) -> CheckedKey | None:
