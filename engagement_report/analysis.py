@@ -347,11 +347,33 @@ def analyse(
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The trend, coverage and the totals compared with need no figures: worked out
         # beside them, on the second core while NumPy and Arrow let go of the GIL.
-        months = pool.submit(trend, data, period, config, today)
-        covered = pool.submit(coverage, data, period)
-        previous = pool.submit(_totals, data, period.previous())
-        year_ago = pool.submit(_totals, data, period.year_ago())
+        beside = pool.submit(_beside_figures, data, period, config, today)
         figures = compute(data, period, config, today, as_of)
-        headlines = headline_figures(figures, previous.result(), year_ago.result())
-        rows = agenda(data, figures)
-        return Analysis(figures, months.result(), covered.result(), headlines, rows)
+        return _assemble(data, figures, beside.result())
+
+
+def complete(
+    data: CleanData, figures: Figures, config: Config, today: date | None = None
+) -> Analysis:
+    """The analysis around figures already computed (what :func:`analyse` adds to them)."""
+    return _assemble(data, figures, _beside_figures(data, figures.period, config, today))
+
+
+_Beside = tuple[tuple[TrendPoint, ...], Coverage, Figures, Figures]
+
+
+def _beside_figures(data: CleanData, period: Period, config: Config, today: date | None) -> _Beside:
+    """What needs no figures of the period: its trend, its coverage, and the totals of
+    the previous period and of a year earlier."""
+    return (
+        trend(data, period, config, today),
+        coverage(data, period),
+        _totals(data, period.previous()),
+        _totals(data, period.year_ago()),
+    )
+
+
+def _assemble(data: CleanData, figures: Figures, beside: _Beside) -> Analysis:
+    months, covered, previous, year_ago = beside
+    headlines = headline_figures(figures, previous, year_ago)
+    return Analysis(figures, months, covered, headlines, agenda(data, figures))

@@ -22,12 +22,10 @@ import pandas as pd
 from engagement_report import __version__, console, warmup
 from engagement_report.analysis import (
     Analysis,
-    agenda,
     analyse,
-    comparisons,
+    complete,
     compute,
     coverage,
-    trend,
 )
 from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
@@ -165,13 +163,7 @@ def report_context(
     worked out (:func:`analyse`, or the figures cache), else they are worked out here.
     """
     if analysis is None:
-        analysis = Analysis(
-            figures,
-            trend(data, figures.period, config, today),
-            coverage(data, figures.period),
-            comparisons(data, figures, config, today),
-            agenda(data, figures),
-        )
+        analysis = complete(data, figures, config, today)
     counts: dict[str, int] = {}
     for source in data.report.sources:
         for code, count in source.problem_counts.items():
