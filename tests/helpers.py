@@ -1,10 +1,17 @@
-"""Small helpers for tests (imported as ``helpers``, as ``workbooks`` is)."""
+"""Small helpers for tests (imported as ``helpers``, as ``workbooks`` is): a call recorder
+and a build run twice."""
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
+
+from engagement_report import pipeline
+from engagement_report.config import Config
+from engagement_report.loading import cache
 
 
 def calls_to(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[Any]:
@@ -18,3 +25,15 @@ def calls_to(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[
 
     monkeypatch.setattr(owner, name, recorded)
     return calls
+
+
+def build_twice(inputs: Path, folder: Path, names: tuple[str, ...]) -> list[dict[str, bytes]]:
+    """Build the report of ``inputs`` twice (into ``folder``/out0 and out1, the caches
+    written in between) and return the files ``names`` of each build."""
+    outputs = []
+    for run in range(2):
+        out = folder / f"out{run}"
+        pipeline.build([inputs], Config(), out=out, today=date(2021, 4, 1))
+        cache.wait()
+        outputs.append({name: (out / name).read_bytes() for name in names})
+    return outputs

@@ -9,12 +9,11 @@ from __future__ import annotations
 import os
 import zipfile
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
-from helpers import calls_to
+from helpers import build_twice, calls_to
 
 from engagement_report import hashing, loading, pipeline
 from engagement_report.config import Config
@@ -229,17 +228,8 @@ def test_a_build_from_the_cache_writes_the_same_files(
     folder.mkdir()
     registry(folder / "registry.xlsx")
     reads = counting_reads(monkeypatch)
-    outputs = []
-    for run in range(2):
-        out = tmp_path / f"out{run}"
-        pipeline.build([folder], Config(), out=out, today=date(2021, 4, 1))
-        parse_cache.wait()
-        outputs.append(
-            {
-                name: (out / name).read_bytes()
-                for name in ("report.md", "report.html", "summary.csv", "summary.json")
-            }
-        )
+    names = ("report.md", "report.html", "summary.csv", "summary.json")
+    outputs = build_twice(folder, tmp_path, names)
     assert len(reads) == 1
     assert outputs[0] == outputs[1]
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import calls_to
+from helpers import build_twice, calls_to
 
 from engagement_report import pipeline
 from engagement_report.config import Config
@@ -89,23 +89,8 @@ def test_a_build_from_the_checked_cache_writes_the_same_files(
     inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     loads = counting_loads(monkeypatch)
-    outputs = []
-    for run in range(2):
-        out = tmp_path / f"out{run}"
-        pipeline.build([inputs], Config(), out=out, today=date(2021, 4, 1))
-        parse_cache.wait()
-        outputs.append(
-            {
-                name: (out / name).read_bytes()
-                for name in (
-                    "report.md",
-                    "report.html",
-                    "summary.csv",
-                    "summary.json",
-                    "rejected.csv",
-                )
-            }
-        )
+    names = ("report.md", "report.html", "summary.csv", "summary.json", "rejected.csv")
+    outputs = build_twice(inputs, tmp_path, names)
     assert len(loads) == 1
     assert outputs[0] == outputs[1]
 
