@@ -47,7 +47,7 @@ CACHE_DIR_ENV = "ENGAGEMENT_REPORT_CACHE_DIR"
 CACHE_LIMIT_ENV = "ENGAGEMENT_REPORT_CACHE_LIMIT"
 DEFAULT_LIMIT = 2 * 1024**3
 # Bump when what the readers produce changes: older entries are then never used.
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 _META = "meta.json"
 _STALE_TEMP_SECONDS = 3600
 
