@@ -107,6 +107,13 @@ AsOfOpt = Annotated[
         help="Deadline cut-off (YYYY-MM-DD); default the period's last day, or today if sooner.",
     ),
 ]
+AllowEmptyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-empty",
+        help="Report a period that holds no rows of any dataset (otherwise exit 1).",
+    ),
+]
 NoCacheOpt = Annotated[
     bool,
     typer.Option(
@@ -233,6 +240,7 @@ def build(
         ),
     ] = None,
     no_cache: NoCacheOpt = False,
+    allow_empty: AllowEmptyOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
@@ -263,6 +271,7 @@ def build(
                 fail_on=fail_on or (),
                 command=["engagement-report", *sys.argv[1:]],
                 cache=not no_cache,
+                allow_empty=allow_empty,
             )
         _describe(result.data.report)
         if not result.files:  # formats = [] in the config, and no row rejected
@@ -309,6 +318,7 @@ def summary(
     today: TodayOpt = None,
     as_of: AsOfOpt = None,
     no_cache: NoCacheOpt = False,
+    allow_empty: AllowEmptyOpt = False,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -326,6 +336,7 @@ def summary(
             _date("--as-of", as_of),
             by=by.value if by else None,
             cache=not no_cache,
+            allow_empty=allow_empty,
         )
         if fmt is SummaryFormat.csv and wide:
             _emit([export.wide_csv_text(records, header=not no_header, excel=excel)])
@@ -357,7 +368,8 @@ def validate_command(
 ) -> None:
     """Check the inputs: how each sheet was read, row accounting and every problem.
 
-    Exit 0 when no row is rejected, 1 when rows were rejected, 2 when an input cannot be read.
+    Exit 0 when no row is rejected and every file was read, 1 when rows were rejected or a
+    file was skipped, 2 when an input cannot be read.
     """
 
     def action() -> int:
@@ -371,7 +383,8 @@ def validate_command(
             _emit([json.dumps(report_as_dict(report), ensure_ascii=False, indent=2) + "\n"])
         else:
             _emit([report_as_text(report)])
-        return int(ExitCode.DATA_PROBLEMS if report.rejected else ExitCode.OK)
+        problems = report.rejected or report.skipped_files
+        return int(ExitCode.DATA_PROBLEMS if problems else ExitCode.OK)
 
     code = _run(debug, action)
     raise typer.Exit(code)

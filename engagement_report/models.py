@@ -134,6 +134,13 @@ class ValidationReport:
         """Warnings over all sources (listed or not)."""
         return sum(s.warnings for s in self.sources)
 
+    @property
+    def skipped_files(self) -> tuple[str, ...]:
+        """Files of which nothing was read as a dataset (a workbook's extra sheets aside)."""
+        read = {s.file for s in self.sources}
+        files = dict.fromkeys(str(s.file) for s in self.skipped)
+        return tuple(f for f in files if f not in read)
+
 
 @dataclass(frozen=True)
 class CleanData:

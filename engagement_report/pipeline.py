@@ -31,6 +31,7 @@ from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
 from engagement_report.errors import DataQualityError, OutputError, UsageError
 from engagement_report.export import SummaryRecord, csv_text, json_text, summary_records
+from engagement_report.figures import in_period
 from engagement_report.figures_cache import figures_file, load_analysis, store_analysis
 from engagement_report.loading import discover_inputs, load_inputs
 from engagement_report.loading.cache import WorkbookCache
@@ -147,6 +148,24 @@ def resolve_period(
     return period_for_span(*span)
 
 
+def require_rows(data: CleanData, period: Period) -> None:
+    """Refuse a period that holds no row of any dataset: an unattended monthly job would
+    otherwise publish a report of zeros (``--allow-empty`` writes one on purpose)."""
+    frames = (
+        (data.queries, "received_at"),
+        (data.broadcasts, "date"),
+        (data.press_events, "date"),
+    )
+    if any(in_period(frame[column], period).any() for frame, column in frames):
+        return
+    span = data_span(data)
+    held = f"the data runs from {span[0]} to {span[1]}" if span else "the inputs hold no rows"
+    raise DataQualityError(
+        f"the period {period.label} holds no rows of any dataset ({held}); nothing written. "
+        "Check --period and the inputs, or give --allow-empty to report an empty period"
+    )
+
+
 def report_context(
     data: CleanData,
     figures: Figures,
@@ -227,10 +246,16 @@ def summarize(
     by: Literal["month", "quarter", "year"] | None = None,
     *,
     cache: bool = True,
+    allow_empty: bool = False,
 ) -> list[SummaryRecord]:
-    """The ``summary`` command: records of every figure of the period, or of each sub-period."""
+    """The ``summary`` command: records of every figure of the period, or of each sub-period.
+
+    A period without a single row is refused unless ``allow_empty`` (:func:`require_rows`).
+    """
     data = load_and_validate(inputs, config, cache=cache)
     resolved = resolve_period(period, data, config, today)
+    if not allow_empty:
+        require_rows(data, resolved)
     pieces = resolved.split(by) if by else [resolved]
     records: list[SummaryRecord] = []
     for piece in pieces:
@@ -305,11 +330,13 @@ def build(
     command: Sequence[str] | None = None,
     generated_at: datetime | None = None,
     cache: bool = True,
+    allow_empty: bool = False,
 ) -> BuildResult:
     """The ``build`` command: reports, summaries and rejected rows written into ``out``.
 
     ``fail_on`` checks (``rejected>0``, ``coverage<100%``) are measured after the
-    files are written; the failed ones are in ``BuildResult.failed_checks``.
+    files are written; the failed ones are in ``BuildResult.failed_checks``. A period
+    without a single row is refused (:class:`DataQualityError`) unless ``allow_empty``.
     """
     checks = [parse_check(text) for text in fail_on]
     working_days = config.deadlines.kind == "working"
@@ -327,6 +354,8 @@ def build(
             "(run 'engagement-report validate' to see them)"
         )
     resolved = resolve_period(period, data, config, today)
+    if not allow_empty:
+        require_rows(data, resolved)
     analysis = _analysis(checked, resolved, config, today, as_of)
     figures = analysis.figures
     context = report_context(data, figures, config, lang, today=today, analysis=analysis)

@@ -146,11 +146,15 @@ def test_a_parquet_file_named_otherwise_is_recognised_by_its_columns(tmp_path: P
     assert data.press_events["journalist_questions"].tolist() == [10]
 
 
-def test_unrecognised_parquet_files_are_skipped(tmp_path: Path) -> None:
-    skipped = write(tmp_path / "other.parquet", {"a": pa.array([1])})
-    queries = typed_queries(tmp_path / "queries.parquet")
-    data = pipeline.load_and_validate([skipped, queries], Config())
+def test_unrecognised_parquet_files_in_a_folder_are_skipped(tmp_path: Path) -> None:
+    write(tmp_path / "other.parquet", {"a": pa.array([1])})
+    typed_queries(tmp_path / "queries.parquet")
+    data = pipeline.load_and_validate([tmp_path], Config())
     assert [s.file.name for s in data.report.skipped] == ["other.parquet"]
+    assert "headers found: 'a'" in data.report.skipped[0].reason
+    # named on its own, the same file is an error, never a silent skip
+    with pytest.raises(InputError, match=r"other\.parquet: not recognised as any dataset"):
+        pipeline.load_and_validate([tmp_path / "other.parquet"], Config())
 
 
 def test_a_named_parquet_file_without_a_required_column_is_an_error(tmp_path: Path) -> None:

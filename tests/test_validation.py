@@ -604,10 +604,9 @@ def test_config_column_mapping_statuses_and_relabels(tmp_path: Path) -> None:
         ("unknown_status", "warning", 6, "Думаем"),
         ("blank_category", "warning", 4, None),
     ]
-    # without the config the file is not recognised at all
-    plain = load(path)
-    assert plain.report.sources == ()
-    assert [s.file.name for s in plain.report.skipped] == ["журнал.csv"]
+    # without the config the file is not recognised at all: named, it is an error
+    with pytest.raises(InputError, match=r"журнал\.csv: not recognised as any dataset"):
+        load(path)
 
 
 def test_config_mapping_beats_builtin_alias(tmp_path: Path) -> None:

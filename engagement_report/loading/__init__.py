@@ -30,13 +30,14 @@ from engagement_report.loading.headers import (
     HEADER_SEARCH_ROWS,
     HeaderMatch,
     accepted_headers,
+    configured_dataset,
     find_header_row,
     match_headers,
 )
 from engagement_report.loading.parquet import read_parquet_cells
 from engagement_report.loading.xlsx import RawSheet, read_workbook
 from engagement_report.models import LoadedInputs, SkippedSheet, SourceTable
-from engagement_report.schema import COLUMNS, dataset_for_name
+from engagement_report.schema import COLUMNS, DATASETS, dataset_for_name
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -72,10 +73,36 @@ def load_inputs(
             results = [futures[i].result() for i in range(len(files))]
     tables: list[SourceTable] = []
     skipped: list[SkippedSheet] = []
-    for file_tables, file_skipped in results:
+    named = _named_files(inputs)
+    for file, (file_tables, file_skipped) in zip(files, results, strict=True):
+        if not file_tables and file.resolve() in named:
+            # A file the user named is never skipped in silence: a monthly job would
+            # otherwise publish a report of zeros.
+            raise InputError(_not_recognised(file, file_skipped))
         tables.extend(file_tables)
         skipped.extend(file_skipped)
+    if not tables:
+        listed = "; ".join(_not_recognised(s.file, [s]) for s in skipped[:5])
+        raise InputError(f"no dataset recognised in the inputs: {listed}")
     return LoadedInputs(tuple(tables), tuple(skipped), tuple(files))
+
+
+def _named_files(inputs: Sequence[str | Path]) -> set[Path]:
+    """The files given by their own name (not found in a folder or by a pattern)."""
+    named = set()
+    for item in inputs:
+        path = Path(str(item)).expanduser()
+        if path.is_file():
+            named.add(path.resolve())
+    return named
+
+
+def _not_recognised(path: Path, skipped: Sequence[SkippedSheet]) -> str:
+    """Why nothing of ``path`` was read, sheet by sheet."""
+    reasons = [
+        (f"sheet {s.sheet!r}: " if s.sheet else "") + s.reason for s in skipped if s.file == path
+    ]
+    return f"{path}: not recognised as any dataset: {'; '.join(reasons) or 'nothing to read'}"
 
 
 def _size(path: Path) -> int:
@@ -109,6 +136,7 @@ def read_file(
     file_hint = dataset_for_name(path.stem)
     tables: list[SourceTable] = []
     skipped: list[SkippedSheet] = []
+    heads: dict[int, list[list[object]]] = {}  # skipped sheet → its first rows
     for sheet in sheets:
         sheet_name = sheet.name or None
         named = dataset_for_name(sheet.name) if sheet.name else None
@@ -124,17 +152,22 @@ def read_file(
         head = _head_rows(sheet.cells)
         recognised = _recognise(path, sheet_name, named, head, config, file_hint)
         if recognised is None:
-            skipped.append(
-                SkippedSheet(
-                    path,
-                    sheet_name,
-                    "not named after a dataset and its header row does not clearly "
-                    "match one (queries, broadcasts, press_events)",
-                )
+            reason = (
+                "not named after a dataset and its header row does not clearly "
+                "match one (queries, broadcasts, press_events)"
             )
+            skipped.append(SkippedSheet(path, sheet_name, reason))
+            heads[len(skipped) - 1] = head
             continue
         (index, match), recognised_by = recognised
         tables.append(_table(path, sheet, index, match.dataset, recognised_by))
+    if not tables:
+        # Nothing of the file is read: say what it holds and what it lacks to be read.
+        for number, head in heads.items():
+            item = skipped[number]
+            skipped[number] = SkippedSheet(
+                item.file, item.sheet, f"{item.reason}; {_closest(head, config)}"
+            )
     return tables, skipped
 
 
@@ -165,7 +198,7 @@ def _read_parquet(path: Path, config: Config) -> tuple[list[SourceTable], list[S
             "not named after a dataset and its columns do not clearly match one "
             "(queries, broadcasts, press_events)"
         )
-        return [], [SkippedSheet(path, None, reason)]
+        return [], [SkippedSheet(path, None, f"{reason}; {_closest(head, config)}")]
     (_, match), recognised_by = recognised
     rows = pd.Series(np.arange(len(cells), dtype=np.int64) + 2, name="_row")
     table = SourceTable(
@@ -203,11 +236,49 @@ def _recognise(
     found = find_header_row(head, config)
     if found is not None:
         return found, "header"
+    configured = configured_dataset(head, config)
+    if configured is not None:
+        # The config maps some of these headers to one dataset's columns: the table is
+        # that dataset, and a required column it lacks is named (not a silent skip).
+        found = find_header_row(head, config, configured)
+        if found is None or found[1].missing_required():
+            raise _missing_columns(path, sheet, configured, head, config, found)
+        return found, "header"
     if file_hint:
         hinted = find_header_row(head, config, file_hint)
         if hinted is not None and not hinted[1].missing_required():
             return hinted, "name"
     return None
+
+
+def _closest(head: list[list[object]], config: Config) -> str:
+    """The headers found and the dataset they come closest to, with what it lacks."""
+    row = _likely_header(head)
+    present = [str(v).strip() for v in row if v is not None and str(v).strip()]
+    matches = [match_headers(row, dataset, config) for dataset in DATASETS]
+    best = max(matches, key=lambda m: (m.score, -DATASETS.index(m.dataset)))
+    missing = [c.name for c in COLUMNS[best.dataset] if c.required and c.name not in best.mapping]
+    hints = "; ".join(
+        f"{name} as "
+        + " or ".join(repr(a) for a in accepted_headers(best.dataset, name, config)[:3])
+        for name in missing
+    )
+    return (
+        f"headers found: {', '.join(repr(p) for p in present) or '(none)'}; "
+        f"closest dataset: {best.dataset}, which lacks {', '.join(missing) or 'nothing required'}"
+        + (
+            f" ({hints}; or map your headers with [columns.{best.dataset}] in the config)"
+            if hints
+            else ""
+        )
+    )
+
+
+def _likely_header(head: list[list[object]]) -> list[object]:
+    """The row with the most filled cells among the first rows: most likely the header."""
+    if not head:
+        return []
+    return max(head, key=lambda r: sum(v is not None and str(v).strip() != "" for v in r))
 
 
 def _empty(cells: pd.DataFrame) -> bool:
@@ -261,11 +332,7 @@ def _missing_columns(
     config: Config,
     found: tuple[int, object] | None,
 ) -> InputError:
-    if found is not None:
-        row = head[found[0]]
-    else:
-        # Show the row with the most filled cells: most likely the header.
-        row = max(head, key=lambda r: sum(v is not None and str(v).strip() != "" for v in r))
+    row = head[found[0]] if found is not None else _likely_header(head)
     present = [str(v).strip() for v in row if v is not None and str(v).strip()]
     match = match_headers(row, dataset, config)
     missing = [c.name for c in COLUMNS[dataset] if c.required and c.name not in match.mapping]

@@ -80,6 +80,19 @@ def match_headers(headers: Sequence[object], dataset: str, config: Config) -> He
     return HeaderMatch(dataset, mapping, ignored)
 
 
+def configured_dataset(rows: Sequence[Sequence[object]], config: Config) -> str | None:
+    """The one dataset whose ``[columns.<dataset>]`` in the config names a header of these
+    rows, or None (none does, or several do)."""
+    found = set()
+    for dataset, columns in config.columns.items():
+        wanted = {header_key(h) for headers in columns.values() for h in headers}
+        for row in rows[:HEADER_SEARCH_ROWS]:
+            if any(isinstance(cell, str) and header_key(cell.strip()) in wanted for cell in row):
+                found.add(dataset)
+                break
+    return found.pop() if len(found) == 1 else None
+
+
 def find_header_row(
     rows: Sequence[Sequence[object]], config: Config, dataset: str | None = None
 ) -> tuple[int, HeaderMatch] | None:

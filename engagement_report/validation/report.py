@@ -77,4 +77,6 @@ def report_as_text(report: ValidationReport) -> str:
         if report.sources
         else "no dataset recognised in the inputs"
     )
+    if report.skipped_files:
+        lines.append(f"{len(report.skipped_files)} file(s) skipped, not read as any dataset")
     return "\n".join(lines) + "\n"
