@@ -21,6 +21,7 @@ from typing import Annotated, TypeVar
 import typer
 
 from engagement_report import __version__, console
+from engagement_report.checks import CHECK_NAMES
 from engagement_report.config import Config, find_config, load_config
 from engagement_report.errors import EngagementReportError, ExitCode, UsageError
 
@@ -33,8 +34,6 @@ app = typer.Typer(
     # Plain Click help: drawing Rich panels costs half of --help's 0.25 s budget.
     rich_markup_mode=None,
 )
-
-BUG_EXIT = 70  # EX_SOFTWARE: anything not in ExitCode is a bug in this tool
 
 T = TypeVar("T")
 
@@ -82,7 +81,9 @@ PeriodOpt = Annotated[
     typer.Option(
         "--period",
         "-p",
-        help="2021, 2021-Q1, 2021-01, 2021-01-01..2021-02-28, last-month, ...; default: the whole span of the data.",
+        help="2021 (year), 2021-Q1, 2021-01 (month), 2021-01-01..2021-02-28 (inclusive range), "
+        "last-month, last-quarter, last-year, this-month, this-quarter, this-year or ytd; "
+        "default: the whole span of the data.",
     ),
 ]
 ConfigOpt = Annotated[
@@ -172,7 +173,7 @@ def _outcome(debug: bool) -> Iterator[None]:
         console.error(
             f"internal error ({type(exc).__name__}: {exc}); this is a bug: rerun with --debug and report it"
         )
-        raise typer.Exit(BUG_EXIT) from None
+        raise typer.Exit(ExitCode.BUG) from None
 
 
 def _setup(config_path: Path | None, quiet: bool = False, verbose: bool = False) -> Config:
@@ -236,7 +237,9 @@ def build(
         list[str] | None,
         typer.Option(
             "--fail-on",
-            help="Exit 1 after writing the report when a check holds, e.g. 'rejected>0', 'coverage<100%'. Repeatable.",
+            help="Exit 1 after writing the report when a check 'NAME OP NUMBER[%]' holds, "
+            f"NAME one of {', '.join(CHECK_NAMES)}; e.g. 'rejected>0', 'coverage<100%'. "
+            "Repeatable.",
         ),
     ] = None,
     no_cache: NoCacheOpt = False,

@@ -16,6 +16,26 @@ class ExitCode(IntEnum):
     DATA_PROBLEMS = 1  # rows rejected under --strict / validate, or a --fail-on check failed
     BAD_INPUT = 2  # bad usage, a bad config, or an input that cannot be read at all
     OUTPUT_FAILED = 3  # the report could not be written
+    BUG = 70  # EX_SOFTWARE: anything not foreseen is a bug in this tool
+
+
+# What each code means, for people: the README's table of exit codes is generated from it.
+EXIT_MEANINGS: dict[ExitCode, str] = {
+    ExitCode.OK: "done",
+    ExitCode.DATA_PROBLEMS: (
+        "data problems: `validate` found rejected rows; `build --strict` found rejected rows "
+        "(no report written); a `build --fail-on` check held (report written)"
+    ),
+    ExitCode.BAD_INPUT: (
+        "bad usage or unreadable input: a missing file, a file that is not a spreadsheet, "
+        "encrypted, empty, a required column missing, a bad `--period`, a bad config"
+    ),
+    ExitCode.OUTPUT_FAILED: (
+        "the output could not be written (or another run kept the output folder locked for "
+        "5 minutes)"
+    ),
+    ExitCode.BUG: "a bug in this tool (the message asks to rerun with `--debug` and report it)",
+}
 
 
 class EngagementReportError(Exception):

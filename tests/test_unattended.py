@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from engagement_report import cli, output, pipeline
+from engagement_report import output, pipeline
 from engagement_report.checks import CHECK_NAMES
 from engagement_report.cli import app
 from engagement_report.config import load_config
@@ -425,7 +425,7 @@ def test_a_run_that_fails_while_rendering_leaves_the_previous_report(
 
     monkeypatch.setattr(pipeline, "render_reports", broken)
     result = invoke("build", clean, "--period", "2021-03", "--out", out, "--lang", "ru")
-    assert result.exit_code == cli.BUG_EXIT
+    assert result.exit_code == ExitCode.BUG
     assert "renderer broke" in result.stderr
     assert snapshot(out) == before
     assert temporary_files(out) == []
@@ -605,8 +605,8 @@ def test_exit_code_table_in_readme_matches_exit_code() -> None:
     for line in readme_section("Exit codes").splitlines():
         if match := re.match(r"^\|\s*(\d+)\s*\|\s*(.+?)\s*\|$", line):
             table[int(match[1])] = match[2]
-    assert set(table) == {int(code) for code in ExitCode} | {cli.BUG_EXIT}
-    assert "bug" in table[cli.BUG_EXIT]
+    assert set(table) == {int(code) for code in ExitCode}
+    assert "bug" in table[ExitCode.BUG]
     assert "--fail-on" in table[ExitCode.DATA_PROBLEMS]
     assert "--strict" in table[ExitCode.DATA_PROBLEMS]
     assert "written" in table[ExitCode.OUTPUT_FAILED]

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from engagement_report.models import Problem, Severity
+from engagement_report.problem_types import problem_type
 
 PROBLEMS_LISTED_PER_SOURCE = 100
 
@@ -48,6 +49,7 @@ class ProblemCollector:
 
         ``message`` may hold ``{value}``, filled in with the row's cell text.
         """
+        problem_type(code)  # every code is catalogued (and so documented)
         mask = mask.fillna(False).astype(bool)
         hits = int(mask.sum())
         if not hits:

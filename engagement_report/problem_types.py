@@ -1,0 +1,92 @@
+"""The catalogue of problems a row can have: one entry per problem code.
+
+Data, not logic (as frictionless-py keeps its error catalogue): every problem that
+validation records names one of these codes, and the README's table of problem codes
+is generated from this catalogue, so a code cannot be used without being documented.
+Each problem also carries its own message, which names the column and the value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    """A kind of problem: its code, what it does to the row and how to fix it."""
+
+    code: str
+    severity: str  # "error" (the row is rejected), "warning" (kept) or "error or warning"
+    description: str
+
+
+PROBLEM_TYPES: dict[str, ProblemType] = {
+    problem.code: problem
+    for problem in (
+        ProblemType(
+            "missing_date",
+            "error",
+            "a required date (date received, broadcast or event date) is empty: the row "
+            "cannot be placed in a period",
+        ),
+        ProblemType(
+            "invalid_date",
+            "error or warning",
+            "a date cell is not a date; an error in a required date column, a warning (read "
+            "as empty) in an optional one",
+        ),
+        ProblemType(
+            "invalid_number",
+            "error",
+            "a count cell is not a number",
+        ),
+        ProblemType(
+            "negative_count",
+            "error",
+            "a count is negative",
+        ),
+        ProblemType(
+            "fractional_count",
+            "error",
+            "a count is not a whole number",
+        ),
+        ProblemType(
+            "missing_count",
+            "error",
+            "a required count is empty (write 0 when there were none)",
+        ),
+        ProblemType(
+            "unknown_status",
+            "warning",
+            "a status spelling that is in no status class: the query counts as received, not "
+            "as answered; add the spelling under `[statuses]` in the config",
+        ),
+        ProblemType(
+            "missing_status",
+            "warning",
+            "no status and no answer date: the query counts as received, not as answered",
+        ),
+        ProblemType(
+            "blank_category",
+            "warning",
+            "a topic, channel, district or programme is empty: counted under '(not stated)'",
+        ),
+        ProblemType(
+            "answered_before_received",
+            "warning",
+            "the answer date is before the date received: the query is kept but left out of "
+            "response times",
+        ),
+    )
+}
+
+
+def problem_type(code: str) -> ProblemType:
+    """The catalogue entry of ``code``; an unlisted code is a bug in this tool."""
+    try:
+        return PROBLEM_TYPES[code]
+    except KeyError:
+        raise KeyError(
+            f"problem code {code!r} is not in the catalogue: add it to "
+            "engagement_report/problem_types.py (the README's table is generated from it)"
+        ) from None
