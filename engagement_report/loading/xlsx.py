@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engagement_report.errors import InputError
+from engagement_report.loading.archive import verify_archive
 from engagement_report.loading.discover import WORKBOOK_SUFFIXES
 
 if TYPE_CHECKING:
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["WORKBOOK_SUFFIXES", "RawSheet", "check_workbook", "frame_from_arrow", "read_workbook"]
 
 # A 1,000,000-row queries sheet unpacks to about 300 MB of XML; far beyond that
-# is either a mistake or a decompression bomb, and is refused before parsing.
+# is either a mistake or a decompression bomb, and is refused before parsing, whether
+# the archive declares it or only inflating it shows it.
 MAX_UNCOMPRESSED_BYTES = 4 * 1024**3
 MAX_COMPRESSION_RATIO = 200
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -47,7 +49,8 @@ class RawSheet:
 
 
 def check_workbook(path: Path) -> None:
-    """Refuse files that are not workbooks, are encrypted, or unpack to absurd sizes."""
+    """Refuse files that are not workbooks, are encrypted, damaged, or unpack to absurd
+    sizes (every part of a zip workbook is inflated and checked, :mod:`.archive`)."""
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
@@ -67,19 +70,27 @@ def check_workbook(path: Path) -> None:
                 f"{path}: not a spreadsheet: an {suffix} file is a zip archive, this file "
                 f"starts with {head[:4]!r}; export it again from Excel as .xlsx"
             )
-        with zipfile.ZipFile(path) as archive:
-            infos = archive.infolist()
-            if suffix != ".ods":
-                _refuse_declarations(path, archive)
-        unpacked = sum(info.file_size for info in infos)
-        packed = sum(info.compress_size for info in infos) or 1
-        if unpacked > MAX_UNCOMPRESSED_BYTES or (
-            unpacked > 256 * 1024**2 and unpacked / packed > MAX_COMPRESSION_RATIO
-        ):
-            raise InputError(
-                f"{path}: refused: the workbook would unpack to {unpacked / 1024**2:,.0f} MB "
-                f"from {packed / 1024**2:,.1f} MB (a decompression bomb or a broken file)"
-            )
+        try:
+            with zipfile.ZipFile(path) as archive:
+                _refuse_declared_bomb(path, archive.infolist())
+                if suffix != ".ods":
+                    _refuse_declarations(path, archive)
+                verify_archive(path, archive)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise InputError(f"{path}: cannot read as a workbook: {_short(exc)}") from None
+
+
+def _refuse_declared_bomb(path: Path, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse at once what declares absurd sizes (the inflating check counts the rest)."""
+    unpacked = sum(info.file_size for info in infos)
+    packed = sum(info.compress_size for info in infos) or 1
+    if unpacked > MAX_UNCOMPRESSED_BYTES or (
+        unpacked > 256 * 1024**2 and unpacked / packed > MAX_COMPRESSION_RATIO
+    ):
+        raise InputError(
+            f"{path}: refused: the workbook would unpack to {unpacked / 1024**2:,.0f} MB "
+            f"from {packed / 1024**2:,.1f} MB (a decompression bomb or a broken file)"
+        )
 
 
 def read_workbook(path: Path) -> list[RawSheet]:
