@@ -8,7 +8,6 @@ Jinja, Babel) are imported inside the commands, so ``--help`` and
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -16,7 +15,7 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 
@@ -24,6 +23,9 @@ from engagement_report import __version__, console
 from engagement_report.checks import CHECK_NAMES
 from engagement_report.config import Config, find_config, load_config
 from engagement_report.errors import EngagementReportError, ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from engagement_report.models import ValidationReport
 
 app = typer.Typer(
     name="engagement-report",
@@ -329,30 +331,24 @@ def summary(
 
     def action() -> None:
         config = _setup(config_path, quiet)
-        from engagement_report import export, pipeline
+        from engagement_report import pipeline
 
-        records = pipeline.summarize(
-            _inputs(inputs, config),
-            config,
-            period,
-            _today(today),
-            _date("--as-of", as_of),
-            by=by.value if by else None,
-            cache=not no_cache,
-            allow_empty=allow_empty,
+        _emit(
+            pipeline.summary(
+                _inputs(inputs, config),
+                config,
+                period,
+                fmt=fmt.value,
+                wide=wide,
+                header=not no_header,
+                excel=excel,
+                today=_today(today),
+                as_of=_date("--as-of", as_of),
+                by=by.value if by else None,
+                cache=not no_cache,
+                allow_empty=allow_empty,
+            )
         )
-        if fmt is SummaryFormat.csv and wide:
-            _emit([export.wide_csv_text(records, header=not no_header, excel=excel)])
-        elif fmt is SummaryFormat.csv:
-            _emit([export.csv_text(records, header=not no_header, excel=excel)])
-        elif fmt is SummaryFormat.json and wide:
-            _emit([export.wide_json_text(records)])
-        elif fmt is SummaryFormat.json:
-            _emit([export.json_text(records)])
-        elif wide:
-            raise UsageError("--wide works with --format csv or json, not jsonl")
-        else:
-            _emit(export.jsonl_lines(records))
 
     _run(debug, action)
 
@@ -378,14 +374,10 @@ def validate_command(
     def action() -> int:
         config = _setup(config_path, quiet, verbose)
         from engagement_report import pipeline
-        from engagement_report.validation.report import report_as_dict, report_as_text
 
         with console.status("Reading the inputs…"):
             report = pipeline.check_inputs(_inputs(inputs, config), config, cache=not no_cache)
-        if fmt is ReportFormat.json:
-            _emit([json.dumps(report_as_dict(report), ensure_ascii=False, indent=2) + "\n"])
-        else:
-            _emit([report_as_text(report)])
+        _emit([pipeline.validation_text(report, fmt.value)])
         problems = report.rejected or report.skipped_files
         return int(ExitCode.DATA_PROBLEMS if problems else ExitCode.OK)
 
@@ -429,9 +421,9 @@ def init(
         console.configure(quiet=quiet)
         # Only an explicit --config: a new kit must not inherit whatever config is lying around.
         config = load_config(config_path)
-        from engagement_report.starter import write_start_kit
+        from engagement_report import pipeline
 
-        written = write_start_kit(
+        written = pipeline.start_kit(
             folder, lang.value if lang else config.lang, config, overwrite=force
         )
         console.info(
@@ -467,21 +459,14 @@ def diff(
     """
 
     def action() -> None:
-        from engagement_report import manifest
+        from engagement_report import pipeline
 
-        result = manifest.diff_runs(old_dir, new_dir)
-        if fmt is ReportFormat.json:
-            _emit([json.dumps(manifest.diff_dict(result), ensure_ascii=False, indent=2) + "\n"])
-        else:
-            _emit([manifest.diff_text(result)])
+        _emit([pipeline.diff(old_dir, new_dir, fmt.value)])
 
     _run(debug, action)
 
 
-def _describe(report: object) -> None:
-    from engagement_report.models import ValidationReport
-
-    assert isinstance(report, ValidationReport)
+def _describe(report: ValidationReport) -> None:
     for source in report.sources:
         where = f"{Path(source.file).name}" + (f" [{source.sheet}]" if source.sheet else "")
         console.detail(

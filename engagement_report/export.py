@@ -242,3 +242,23 @@ def jsonl_lines(records: Iterable[SummaryRecord]) -> Iterator[str]:
     """One JSON object per line."""
     for r in records:
         yield json.dumps(r.as_dict(), ensure_ascii=False) + "\n"
+
+
+def summary_chunks(
+    records: Sequence[SummaryRecord],
+    fmt: str = "csv",
+    *,
+    wide: bool = False,
+    header: bool = True,
+    excel: bool = False,
+) -> list[str]:
+    """The summary as ``summary`` writes it: ``fmt`` csv, json or jsonl, long or ``wide``."""
+    if fmt == "csv":
+        if wide:
+            return [wide_csv_text(records, header=header, excel=excel)]
+        return [csv_text(records, header=header, excel=excel)]
+    if fmt == "json":
+        return [wide_json_text(records) if wide else json_text(records)]
+    if wide:
+        raise ValueError("--wide works with --format csv or json, not jsonl")
+    return list(jsonl_lines(records))

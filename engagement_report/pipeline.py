@@ -9,6 +9,7 @@ Everything the command line does can be done from Python::
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,12 +31,25 @@ from engagement_report.analysis import (
 from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
 from engagement_report.errors import DataQualityError, OutputError, UsageError
-from engagement_report.export import SummaryRecord, csv_text, json_text, summary_records
+from engagement_report.export import (
+    SummaryRecord,
+    csv_text,
+    json_text,
+    summary_chunks,
+    summary_records,
+)
 from engagement_report.figures import in_period
 from engagement_report.figures_cache import figures_file, load_analysis, store_analysis
 from engagement_report.loading import discover_inputs, load_inputs
 from engagement_report.loading.cache import WorkbookCache
-from engagement_report.manifest import MANIFEST_NAME, build_manifest, manifest_text
+from engagement_report.manifest import (
+    MANIFEST_NAME,
+    build_manifest,
+    diff_dict,
+    diff_runs,
+    diff_text,
+    manifest_text,
+)
 from engagement_report.models import CleanData, ValidationReport
 from engagement_report.output import folder_lock, write_atomic, write_files
 from engagement_report.periods import Period, PeriodError, parse_period, period_for_span, today_in
@@ -50,6 +64,7 @@ from engagement_report.validation.cache import (
     load_checked,
     store_checked,
 )
+from engagement_report.validation.report import report_as_dict, report_as_text
 
 DEFAULT_TITLE = "Public engagement report"
 
@@ -262,6 +277,53 @@ def summarize(
         # --as-of applies to the whole range; each piece is otherwise cut at its own end.
         records += summary_records(compute(data, piece, config, today, as_of))
     return records
+
+
+def summary(
+    inputs: Sequence[str | Path],
+    config: Config,
+    period: str | None = None,
+    *,
+    fmt: Literal["csv", "json", "jsonl"] = "csv",
+    wide: bool = False,
+    header: bool = True,
+    excel: bool = False,
+    today: date | None = None,
+    as_of: date | None = None,
+    by: Literal["month", "quarter", "year"] | None = None,
+    cache: bool = True,
+    allow_empty: bool = False,
+) -> list[str]:
+    """The ``summary`` command's output: :func:`summarize`'s records in ``fmt`` (the summary
+    contract), long or ``wide``."""
+    if wide and fmt == "jsonl":  # refused before any input is read
+        raise UsageError("--wide works with --format csv or json, not jsonl")
+    records = summarize(
+        inputs, config, period, today, as_of, by, cache=cache, allow_empty=allow_empty
+    )
+    return summary_chunks(records, fmt, wide=wide, header=header, excel=excel)
+
+
+def validation_text(report: ValidationReport, fmt: Literal["text", "json"] = "text") -> str:
+    """The ``validate`` command's output for ``report`` (:func:`check_inputs`)."""
+    if fmt == "json":
+        return json.dumps(report_as_dict(report), ensure_ascii=False, indent=2) + "\n"
+    return report_as_text(report)
+
+
+def start_kit(folder: Path, lang: str, config: Config, *, overwrite: bool = False) -> list[Path]:
+    """The ``init`` command: a commented config and empty data-entry workbooks in ``folder``."""
+    from engagement_report.starter import write_start_kit
+
+    return write_start_kit(folder, lang, config, overwrite=overwrite)
+
+
+def diff(old_dir: Path, new_dir: Path, fmt: Literal["text", "json"] = "text") -> str:
+    """The ``diff`` command: why two runs' figures differ, from their manifests."""
+    result = diff_runs(old_dir, new_dir)
+    if fmt == "json":
+        return json.dumps(diff_dict(result), ensure_ascii=False, indent=2) + "\n"
+    return diff_text(result)
 
 
 def check_values(data: CleanData, figures: Figures) -> dict[str, float | None]:
