@@ -58,6 +58,7 @@ class Config:
     districts: dict[str, str] = field(default_factory=dict)
     deadlines: DeadlineConfig = DeadlineConfig()
     calendar: CalendarConfig = CalendarConfig()
+    read_hidden_sheets: bool = False
     source: Path | None = None
 
 
@@ -75,6 +76,7 @@ _TOP_KEYS = {
     "districts",
     "deadlines",
     "calendar",
+    "read_hidden_sheets",
 }
 
 
@@ -157,6 +159,10 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         table = _table(raw.get(key, {}), key, fail)
         relabels[key] = {str(k): _str(v, f"{key}.{k}", fail) for k, v in table.items()}
 
+    hidden = raw.get("read_hidden_sheets", False)
+    if not isinstance(hidden, bool):
+        raise fail("read_hidden_sheets must be true or false")
+
     return Config(
         timezone=timezone,
         lang=lang,
@@ -171,6 +177,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         districts=relabels["districts"],
         deadlines=_deadlines(_table(raw.get("deadlines", {}), "deadlines", fail), fail),
         calendar=_calendar(_table(raw.get("calendar", {}), "calendar", fail), fail),
+        read_hidden_sheets=hidden,
         source=path,
     )
 

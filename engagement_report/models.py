@@ -33,6 +33,9 @@ class SourceTable:
     cells: pd.DataFrame
     row_numbers: pd.Series
     recognised_by: Literal["name", "header"] = "name"
+    # what loading found about the table as a whole: (problem code, message) pairs,
+    # reported by validation as warnings on the header row
+    notes: tuple[tuple[str, str], ...] = ()
 
     @property
     def label(self) -> str:

@@ -72,6 +72,18 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "a topic, channel, district or programme is empty: counted under '(not stated)'",
         ),
         ProblemType(
+            "duplicate_column",
+            "warning",
+            "two headers name the same column and their values differ: only the first (or "
+            "the one the config names) is read; the warning names both, on the header row",
+        ),
+        ProblemType(
+            "duplicate_sheet",
+            "warning",
+            "every row of a sheet or file is identical to another's of the same dataset (a "
+            "copy): both are counted; remove one",
+        ),
+        ProblemType(
             "answered_before_received",
             "warning",
             "the answer date is before the date received: the query is kept but left out of "

@@ -35,7 +35,8 @@ from engagement_report.loading.headers import (
     match_headers,
 )
 from engagement_report.loading.parquet import read_parquet_cells
-from engagement_report.loading.xlsx import RawSheet, read_workbook
+from engagement_report.loading.sheets import CHART_REASON, drop_hidden_copies, mark_identical
+from engagement_report.loading.xlsx import RawSheet, read_workbook, sheet_states
 from engagement_report.models import LoadedInputs, SkippedSheet, SourceTable
 from engagement_report.schema import COLUMNS, DATASETS, dataset_for_name
 
@@ -84,7 +85,7 @@ def load_inputs(
     if not tables:
         listed = "; ".join(_not_recognised(s.file, [s]) for s in skipped[:5])
         raise InputError(f"no dataset recognised in the inputs: {listed}")
-    return LoadedInputs(tuple(tables), tuple(skipped), tuple(files))
+    return LoadedInputs(tuple(mark_identical(tables)), tuple(skipped), tuple(files))
 
 
 def _named_files(inputs: Sequence[str | Path]) -> set[Path]:
@@ -123,8 +124,10 @@ def read_file(
     suffix = path.suffix.lower()
     if suffix in PARQUET_SUFFIXES:
         return _read_parquet(path, config)
+    states: dict[str, str] = {}
     if suffix in WORKBOOK_SUFFIXES:
         sheets = _read_workbook(path, cache)
+        states = sheet_states(path)
     elif suffix in (".csv", ".tsv", ".txt"):
         sheets = [RawSheet("", read_csv_cells(path), 1)]
     else:
@@ -142,6 +145,9 @@ def read_file(
         named = dataset_for_name(sheet.name) if sheet.name else None
         if named is None and single:
             named = file_hint
+        if states.get(sheet.name) == "chart":
+            skipped.append(SkippedSheet(path, sheet_name, CHART_REASON))
+            continue
         if _empty(sheet.cells):
             if named and single:
                 raise InputError(
@@ -161,6 +167,8 @@ def read_file(
             continue
         (index, match), recognised_by = recognised
         tables.append(_table(path, sheet, index, match.dataset, recognised_by))
+    tables, hidden = drop_hidden_copies(path, tables, states, config)
+    skipped.extend(hidden)
     if not tables:
         # Nothing of the file is read: say what it holds and what it lacks to be read.
         for number, head in heads.items():

@@ -7,7 +7,7 @@ validation to map headers to canonical columns. One set of rules for both.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from engagement_report.config import Config
 from engagement_report.schema import COLUMNS, DATASETS, header_key
@@ -22,6 +22,8 @@ class HeaderMatch:
     dataset: str
     mapping: dict[str, int]  # canonical column -> position in the row
     ignored: tuple[str, ...]  # headers that matched no column
+    # canonical column -> positions of further headers naming it (not read)
+    also: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def score(self) -> int:
@@ -57,7 +59,8 @@ def match_headers(headers: Sequence[object], dataset: str, config: Config) -> He
     """Map a row of header cells to ``dataset``'s canonical columns.
 
     A header the config names beats a built-in alias of the same column wherever the two
-    stand; otherwise the first (leftmost) match wins.
+    stand; otherwise the first (leftmost) match wins, and the others are kept in
+    ``also`` so that validation can warn when their values differ.
     """
     lookup = _lookup(dataset, config)
     found: list[tuple[int, str, str | None, bool]] = []  # position, text, column, configured
@@ -76,8 +79,14 @@ def match_headers(headers: Sequence[object], dataset: str, config: Config) -> He
                 chosen[column] = position
     mapping = dict(sorted(chosen.items(), key=lambda item: item[1]))
     used = set(mapping.values())
+    # A second header of a column is worth a warning unless the config chose which to read.
+    chosen_by_config = {column for _, _, column, by_config in found if by_config}
+    also: dict[str, tuple[int, ...]] = {}
+    for position, _, column, _ in found:
+        if column is not None and column not in chosen_by_config and position not in used:
+            also[column] = (*also.get(column, ()), position)
     ignored = tuple(text for position, text, _, _ in found if position not in used)
-    return HeaderMatch(dataset, mapping, ignored)
+    return HeaderMatch(dataset, mapping, ignored, also)
 
 
 def configured_dataset(rows: Sequence[Sequence[object]], config: Config) -> str | None:

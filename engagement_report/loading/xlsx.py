@@ -129,7 +129,11 @@ def read_batches(path: Path) -> tuple[list[tuple[str, Any]], dict[str, int]]:
         raise InputError(f"{path}: cannot read as a workbook: {_short(exc)}") from None
     first_rows: dict[str, int] = {}
     batches: list[tuple[str, Any]] = []
+    charts = {name for name, state in sheet_states(path).items() if state == "chart"}
     for name in names:
+        if name in charts:  # no cells; calamine would print a line of its own about it
+            batches.append((name, None))
+            continue
         try:
             # Eagerly into one Arrow record batch: 0.8 s faster and 240 MB smaller at a
             # million rows than building fastexcel's sheet object first. skip_rows=0 keeps
@@ -209,14 +213,45 @@ def _refuse_declarations(path: Path, archive: zipfile.ZipFile) -> None:
     Excel never writes one, and entity declarations are how XML attacks begin; calamine
     does not expand them, but a file that carries one is not an office's export.
     """
+    _sheet_states(path, archive)
+
+
+def sheet_states(path: Path) -> dict[str, str]:
+    """Each sheet's state as the workbook records it: ``visible``, ``hidden``,
+    ``veryHidden``, or ``chart`` for a chartsheet (a chart on a sheet of its own, no
+    cells). Empty for a file that is not an xlsx/xlsm workbook or cannot say."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return {}
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return _sheet_states(path, archive)
+    except (zipfile.BadZipFile, OSError, EOFError):
+        return {}
+
+
+def _sheet_states(path: Path, archive: zipfile.ZipFile) -> dict[str, str]:
     from defusedxml import DefusedXmlException, ElementTree
 
     try:
-        ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     except DefusedXmlException as exc:
         raise InputError(
             f"{path}: refused: the workbook's XML declares a DTD or entities "
             f"({type(exc).__name__}), which Excel never writes; save it again from Excel"
         ) from None
     except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, OSError, EOFError, zlib.error):
-        return  # calamine reports a missing or broken part with the file's name
+        return {}  # calamine reports a missing or broken part with the file's name
+    kinds = {
+        rel.get("Id"): rel.get("Type", "").rsplit("/", 1)[-1]
+        for rel in rels
+        if rel.tag.endswith("Relationship")
+    }
+    states: dict[str, str] = {}
+    for sheet in workbook.iter():
+        if not sheet.tag.endswith("}sheet"):
+            continue
+        rel_id = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        chart = kinds.get(rel_id) == "chartsheet"
+        states[sheet.get("name", "")] = "chart" if chart else sheet.get("state", "visible")
+    return states

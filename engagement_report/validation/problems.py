@@ -79,6 +79,20 @@ class ProblemCollector:
             )
         self.not_listed += max(hits - room, 0)
 
+    def add_header_warning(
+        self, row: int, code: str, column: str | None, value: str | None, message: str
+    ) -> None:
+        """Record a warning about the table as a whole, placed on its header row."""
+        problem_type(code)
+        self.by_code[code] = self.by_code.get(code, 0) + 1
+        self.warnings += 1
+        if len(self.problems) >= self.limit:
+            self.not_listed += 1
+            return
+        self.problems.append(
+            Problem(code, "warning", self.file, self.sheet, row, column, value, message)
+        )
+
     def _note_rejection(
         self, mask: pd.Series, column: str | None, message: str, values: pd.Series | None
     ) -> None:

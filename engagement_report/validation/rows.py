@@ -95,6 +95,9 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
     wanted = frozenset(p for p in match.mapping.values() if p < cells.shape[1]) - encode
     table = Cells(cells, encode, wanted | {0})  # column 0: where total rows say so
     problems = ProblemCollector(str(source.file), source.sheet, source.row_numbers.set_axis(index))
+    for code, message in source.notes:
+        problems.add_header_warning(source.header_row, code, None, None, message)
+    _warn_second_headers(source, cells, match.also, match.mapping, problems)
     # Each column is stripped or encoded once, before anything reads it, and the date
     # columns' text is parsed: Arrow and NumPy let go of the GIL, so on a large table
     # the columns are worked on two at a time.
@@ -180,6 +183,49 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
         query_ids,
         ids_ascending=encoded_ids is ASCENDING,
     )
+
+
+def _warn_second_headers(
+    source: SourceTable,
+    cells: pd.DataFrame,
+    also: dict[str, tuple[int, ...]],
+    mapping: dict[str, int],
+    problems: ProblemCollector,
+) -> None:
+    """A ``duplicate_column`` warning for each further header of a column whose values
+    differ from those of the header that is read (an identical copy changes nothing)."""
+    width = cells.shape[1]
+    for column, positions in also.items():
+        read = mapping[column]
+        if read >= width:
+            continue
+        kept = cells[read].astype("string").str.strip()
+        for position in positions:
+            if position >= width:
+                continue
+            other = cells[position].astype("string").str.strip()
+            same = (kept == other).fillna(False) | (kept.isna() & other.isna())
+            differ = np.flatnonzero(~same.to_numpy(dtype=bool))
+            if not len(differ):
+                continue
+            first = differ[0]
+            row = int(source.row_numbers.iloc[first])
+            read_header, other_header = source.headers[read], source.headers[position]
+            problems.add_header_warning(
+                source.header_row,
+                "duplicate_column",
+                column,
+                f"{read_header} | {other_header}",
+                f"two columns are read as {column}: {read_header!r} and {other_header!r}; "
+                f"their values differ in {len(differ)} row(s) (first at row {row}: "
+                f"{_text(kept.iloc[first])!r} and {_text(other.iloc[first])!r}). Only "
+                f"{read_header!r} is read; remove or rename the other, or name the one "
+                f"to read under [columns.{source.dataset}] in the config",
+            )
+
+
+def _text(value: object) -> str:
+    return "" if value is None or value is pd.NA or value != value else str(value)
 
 
 # What _prepare gives for ids that never decrease down the table (no codes are needed).
