@@ -45,7 +45,10 @@ def deadline_rules(config: Config) -> tuple[DeadlineRules, WorkingCalendar]:
         "calendar" if config.deadlines.kind == "calendar" else "working",
     )
     calendar = WorkingCalendar(
-        config.calendar.country, config.calendar.extra_holidays, config.calendar.extra_working_days
+        config.calendar.country,
+        config.calendar.extra_holidays,
+        config.calendar.extra_working_days,
+        config.calendar.working_hours,
     )
     return rules, calendar
 

@@ -7,9 +7,10 @@ whether it needs pandas.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,11 +35,13 @@ class DeadlineConfig:
 
 @dataclass(frozen=True)
 class CalendarConfig:
-    """``[calendar]``: whose public holidays, and the year's announced transfers."""
+    """``[calendar]``: whose public holidays, the year's announced transfers, and the
+    office's working hours (a query arriving after them is registered the next working day)."""
 
     country: str = "KZ"
     extra_holidays: tuple[date, ...] = ()
     extra_working_days: tuple[date, ...] = ()
+    working_hours: tuple[time, time] = (time(9, 0), time(18, 0))
 
 
 @dataclass(frozen=True)
@@ -199,7 +202,7 @@ def _deadlines(table: dict[str, Any], fail: Any) -> DeadlineConfig:
 
 
 def _calendar(table: dict[str, Any], fail: Any) -> CalendarConfig:
-    known = {"country", "extra_holidays", "extra_working_days"}
+    known = {"country", "extra_holidays", "extra_working_days", "working_hours"}
     for key in table:
         if key not in known:
             raise fail(f"unknown key 'calendar.{key}'; known: {', '.join(sorted(known))}")
@@ -220,7 +223,31 @@ def _calendar(table: dict[str, Any], fail: Any) -> CalendarConfig:
         return tuple(sorted(out))
 
     country = _str(table.get("country", "KZ"), "calendar.country", fail)
-    return CalendarConfig(country, dates("extra_holidays"), dates("extra_working_days"))
+    hours = _working_hours(
+        _str(table.get("working_hours", "09:00-18:00"), "calendar.working_hours", fail), fail
+    )
+    return CalendarConfig(country, dates("extra_holidays"), dates("extra_working_days"), hours)
+
+
+_HOURS_RE = re.compile(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", re.ASCII)
+
+
+def _working_hours(text: str, fail: Any) -> tuple[time, time]:
+    """``"09:00-18:00"`` read as opening and closing times (opening before closing)."""
+    expected = 'expected HH:MM-HH:MM, e.g. "09:00-18:00"'
+    match = _HOURS_RE.fullmatch(text)
+    if not match:
+        raise fail(f"calendar.working_hours: {text!r} is not a span of hours; {expected}")
+    try:
+        opens = time(int(match[1]), int(match[2]))
+        closes = time(int(match[3]), int(match[4]))
+    except ValueError:
+        raise fail(
+            f"calendar.working_hours: {text!r} holds a time that does not exist; {expected}"
+        ) from None
+    if opens >= closes:
+        raise fail(f"calendar.working_hours: {text!r} closes before it opens; {expected}")
+    return opens, closes
 
 
 def _table(value: Any, key: str, fail: Any) -> dict[str, Any]:

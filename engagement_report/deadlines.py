@@ -3,8 +3,11 @@
 Kazakhstan's Administrative Procedural Code (art. 76): an appeal is answered within
 15 working days, the head of the body may extend the term by a reasoned decision
 (up to two months), and an appeal sent to the wrong body is forwarded within
-3 working days.  The term runs from the first working day after the day of receipt;
-the deadline is the whole N-th working day (only dates matter, never times).
+3 working days.  The term runs from registration (art. 64): an appeal that arrives
+on a working day before the end of working hours is registered that day, one that
+arrives after working hours or on a non-working day on the next working day (a date
+without a time is taken as arriving within working hours).  The term's first day is
+the working day after registration, and the deadline is the whole N-th working day.
 
 Working days come from the ``holidays`` library.  For KZ (checked with holidays
 0.109) the library already contains everything the government decides each year:
@@ -20,7 +23,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, time
 from typing import Literal
 
 import holidays
@@ -50,11 +53,13 @@ class WorkingCalendar:
 
     ``extra_working_days`` wins over everything (a working Saturday stays working
     even if also listed as a holiday); ``extra_holidays`` adds days off.
+    ``working_hours``: when the office opens and closes on a working day.
     """
 
     country: str = "KZ"
     extra_holidays: tuple[date, ...] = ()
     extra_working_days: tuple[date, ...] = ()
+    working_hours: tuple[time, time] = (time(9, 0), time(18, 0))
 
     def is_working_day(self, day: date) -> bool:
         """Whether ``day`` is a working day in this calendar."""
@@ -92,6 +97,29 @@ class WorkingCalendar:
             out[valid] = arr[idx]
         return pd.Series(out.astype("datetime64[ns]"), index=days.index, name=days.name)
 
+    def registered_on(self, received: pd.Series) -> pd.Series:
+        """The day each query is registered (Administrative Procedural Code, art. 64).
+
+        The day of receipt when it is a working day and the query arrived before the end
+        of working hours (a bare date reads as midnight: within them); otherwise the next
+        working day. NaT stays NaT; normalised ``datetime64[ns]`` with ``received``'s index.
+        """
+        stamps = _wall_clock(received)
+        days = stamps.astype("datetime64[D]")
+        out = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        valid = ~np.isnat(days)
+        if valid.any():
+            closes = self.working_hours[1]
+            closing = np.timedelta64(closes.hour * 60 + closes.minute, "m")
+            after_hours = (stamps[valid] - days[valid]) >= closing
+            first, last = _year(days[valid].min()), _year(days[valid].max())
+            arr = _working_day_array(self, first, last + 1)
+            # A working day itself on time ("left"), else the working day after it.
+            same_day = np.searchsorted(arr, days[valid], side="left")
+            next_day = np.searchsorted(arr, days[valid], side="right")
+            out[valid] = arr[np.where(after_hours, next_day, same_day)]
+        return pd.Series(out.astype("datetime64[ns]"), index=received.index, name=received.name)
+
 
 @functools.lru_cache(maxsize=64)
 def _working_day_array(calendar: WorkingCalendar, first_year: int, last_year: int) -> np.ndarray:
@@ -120,12 +148,17 @@ def _year(day: np.datetime64) -> int:
     return int(day.astype("datetime64[Y]").astype(np.int64)) + 1970
 
 
-def _to_days(values: pd.Series) -> np.ndarray:
-    """Dates (``datetime64[D]``) of a datetime-like Series; wall-clock date if tz-aware."""
+def _wall_clock(values: pd.Series) -> np.ndarray:
+    """Date-times (``datetime64[ns]``) of a datetime-like Series; wall-clock time if tz-aware."""
     ts = pd.to_datetime(values)
     if isinstance(ts.dtype, pd.DatetimeTZDtype):
         ts = ts.dt.tz_localize(None)
-    return ts.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+    return ts.to_numpy(dtype="datetime64[ns]")
+
+
+def _to_days(values: pd.Series) -> np.ndarray:
+    """Dates (``datetime64[D]``) of a datetime-like Series; wall-clock date if tz-aware."""
+    return _wall_clock(values).astype("datetime64[D]")
 
 
 def _dates(values: pd.Series | None, index: pd.Index) -> pd.Series:
@@ -165,20 +198,22 @@ def compute_deadlines(
 ) -> pd.Series:
     """Effective deadline date of each query (normalised ``datetime64[ns]``).
 
-    Redirected queries get the redirect term, others the answer term (working or
-    calendar days after the date of receipt).  A non-null ``deadline_override``
+    Redirected queries get the redirect term, others the answer term: working days
+    after the day of registration (:meth:`WorkingCalendar.registered_on`), or calendar
+    days after the date of receipt.  A non-null ``deadline_override``
     replaces the computed date; a non-null ``extended_until`` later than the
     deadline then replaces it (a lawful extension).  All Series share one index.
     """
     received = _dates(received_at, received_at.index)
     is_redirect = _clean_status(status).eq("redirected").to_numpy(dtype=bool)
-    forwarded = received[is_redirect]  # the redirect term is worked out for those alone
+    # The redirect term is worked out for the redirected queries alone.
     if rules.kind == "calendar":
         answer = received + pd.Timedelta(days=rules.answer_days)
-        redirect = forwarded + pd.Timedelta(days=rules.redirect_days)
+        redirect = received[is_redirect] + pd.Timedelta(days=rules.redirect_days)
     else:
-        answer = calendar.add_working_days(received, rules.answer_days)
-        redirect = calendar.add_working_days(forwarded, rules.redirect_days)
+        registered = calendar.registered_on(received_at)
+        answer = calendar.add_working_days(registered, rules.answer_days)
+        redirect = calendar.add_working_days(registered[is_redirect], rules.redirect_days)
     deadline = answer.copy()
     deadline[is_redirect] = redirect.to_numpy()
     override = _dates(deadline_override, received.index)

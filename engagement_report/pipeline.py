@@ -225,6 +225,7 @@ def report_context(
             config.deadlines.answer_working_days,
             config.deadlines.redirect_working_days,
             config.calendar.country,
+            "-".join(t.strftime("%H:%M") for t in config.calendar.working_hours),
         ),
     )
 

@@ -510,6 +510,7 @@ CONFIG_COMMENTS: dict[str, dict[str, str]] = {
         "country": "public holidays from the holidays package",
         "extra_holidays": 'days off announced for the year, e.g. ["2026-01-02"]',
         "extra_working_days": "working Saturdays announced for the year",
+        "working_hours": "a query arriving after them, or on a day off, is registered the next working day (art. 64)",
     },
     "ru": {
         "head": "Настройки engagement-report для этой папки (создано `engagement-report init`).\n"
@@ -534,6 +535,7 @@ CONFIG_COMMENTS: dict[str, dict[str, str]] = {
         "country": "государственные праздники из пакета holidays",
         "extra_holidays": 'переносы выходных на год, например ["2026-01-02"]',
         "extra_working_days": "рабочие субботы, объявленные на год",
+        "working_hours": "обращение, поступившее после них или в выходной, регистрируется на следующий рабочий день (статья 64)",
     },
     "kk": {
         "head": "Осы қалтаға арналған engagement-report баптаулары (`engagement-report init`).\n"
@@ -558,6 +560,7 @@ CONFIG_COMMENTS: dict[str, dict[str, str]] = {
         "country": "мемлекеттік мерекелер holidays пакетінен",
         "extra_holidays": 'жылға жарияланған демалыс ауыстырулары, мысалы ["2026-01-02"]',
         "extra_working_days": "жылға жарияланған жұмыс сенбілері",
+        "working_hours": "жұмыс уақытынан кейін немесе демалыста түскен өтініш келесі жұмыс күні тіркеледі (64-бап)",
     },
 }
 
@@ -703,6 +706,11 @@ def config_text(lang: str, config: Config) -> str:
             "extra_working_days = "
             + _toml_list(d.isoformat() for d in calendar.extra_working_days),
             c["extra_working_days"],
+        ),
+        _commented(
+            "working_hours = "
+            + _toml_string("-".join(t.strftime("%H:%M") for t in calendar.working_hours)),
+            c["working_hours"],
         ),
         "",
     ]

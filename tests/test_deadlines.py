@@ -98,17 +98,21 @@ def test_friday_before_nauryz_2021() -> None:
 
 
 def test_new_years_eve_2020() -> None:
-    # Thu 31 Dec; 1 Jan hol, 2-3 weekend, 4 Jan observed → day 1 = Tue 5 Jan.
-    # 5,6 (2); 7 Orthodox Christmas; 8 (3); 11-15 (8); 18-22 (13); 25 (14); 26 (15).
-    assert deadline_of("2020-12-31 23:10") == date(2021, 1, 26)
+    # Thu 31 Dec before 18:00: registered that day; 1 Jan hol, 2-3 weekend, 4 Jan observed
+    # → day 1 = Tue 5 Jan. 5,6 (2); 7 Orthodox Christmas; 8 (3); 11-15 (8); 18-22 (13);
+    # 25 (14); 26 (15).
+    assert deadline_of("2020-12-31 17:10") == date(2021, 1, 26)
+    # At 23:10 it is registered on Tue 5 Jan, day 1 = Wed 6 Jan: one working day later.
+    assert deadline_of("2020-12-31 23:10") == date(2021, 1, 27)
 
 
 def test_received_on_library_working_sunday() -> None:
     # Sun 20 Dec 2020 is itself a working day, so counting starts Mon 21.
     # 21-25 (5); 28-31 (9); 1 Jan hol, 4 observed; 5,6 (11); 7 hol; 8 (12); 11,12,13 (15).
     assert deadline_of("2020-12-20 10:00") == date(2021, 1, 13)
-    # Received Thu 17 Dec (a holiday): 18 off, 19 Sat, Sun 20 is day 1; 21 (2); 22 (3).
-    assert deadline_of("2020-12-17", "redirected") == date(2020, 12, 22)
+    # Received Thu 17 Dec (a holiday): 18 off, 19 Sat, registered Sun 20 (a working day);
+    # day 1 = Mon 21, 22 (2), 23 (3).
+    assert deadline_of("2020-12-17", "redirected") == date(2020, 12, 23)
 
 
 def test_transferred_working_saturday_from_config() -> None:
@@ -120,11 +124,69 @@ def test_transferred_working_saturday_from_config() -> None:
     assert deadline_of("2021-03-20", cal=cal) == date(2021, 4, 14)
 
 
-def test_saturday_receipt_counts_from_monday() -> None:
-    # Sat 6 Feb 2021 (no February holidays): day 1 Mon 8; 8-12, 15-19, 22-26 → 26 Feb.
-    assert deadline_of("2021-02-06") == date(2021, 2, 26)
-    # Friday 5 Feb gives the same day 1, hence the same deadline.
-    assert deadline_of("2021-02-05 18:00") == date(2021, 2, 26)
+def test_saturday_receipt_is_registered_on_monday() -> None:
+    # Sat 6 Feb 2021 (no February holidays): registered Mon 8, day 1 Tue 9;
+    # 9-12 (4), 15-19 (9), 22-26 (14), Mon 1 Mar (15).
+    assert deadline_of("2021-02-06 11:00") == date(2021, 3, 1)
+    # Friday 5 Feb at 18:00, the end of working hours: registered Monday as well.
+    assert deadline_of("2021-02-05 18:00") == date(2021, 3, 1)
+    # Friday 5 Feb within working hours: registered that day, day 1 Mon 8 → 26 Feb.
+    assert deadline_of("2021-02-05 17:59") == date(2021, 2, 26)
+
+
+# --- when the clock starts: registration (Administrative Procedural Code, art. 64) -------
+
+
+def test_working_day_before_and_after_closing_time() -> None:
+    # Mon 1 Feb 2021 at 17:59: registered Mon 1, day 1 Tue 2; 2-5 (4), 8-12 (9),
+    # 15-19 (14), Mon 22 (15).
+    assert deadline_of("2021-02-01 17:59") == date(2021, 2, 22)
+    # At 18:01: registered Tue 2, day 1 Wed 3 → one working day later, Tue 23 Feb.
+    assert deadline_of("2021-02-01 18:01") == date(2021, 2, 23)
+    # A bare date is taken as received within working hours.
+    assert deadline_of("2021-02-01") == date(2021, 2, 22)
+    # Before opening time the query is registered the same day.
+    assert deadline_of("2021-02-01 07:30") == date(2021, 2, 22)
+
+
+def test_registration_day_itself() -> None:
+    received = ts(["2021-02-01 17:59", "2021-02-01 18:01", "2021-02-06 10:00", None])
+    days = KZ.registered_on(received).tolist()
+    expected = ["2021-02-01", "2021-02-02", "2021-02-08"]
+    assert days[:3] == [pd.Timestamp(day) for day in expected]
+    assert pd.isna(days[3])
+
+
+def test_saturday_with_a_time_and_without() -> None:
+    # Sat 6 Feb 2021 at any hour: registered Mon 8 → 1 Mar (see above).
+    assert deadline_of("2021-02-06 09:30") == date(2021, 3, 1)
+    assert deadline_of("2021-02-06") == date(2021, 3, 1)
+
+
+def test_eve_of_a_holiday() -> None:
+    # Tue 15 Dec 2020, the eve of Independence Day (16-17 Dec, 18 Dec transferred off,
+    # 19 Sat; Sun 20 Dec a working day). Redirect term, 3 working days.
+    # At 17:59: registered Tue 15; day 1 Sun 20, Mon 21 (2), Tue 22 (3).
+    assert deadline_of("2020-12-15 17:59", "redirected") == date(2020, 12, 22)
+    # At 18:01: registered on the next working day, Sun 20; 21, 22, 23 → Wed 23.
+    assert deadline_of("2020-12-15 18:01", "redirected") == date(2020, 12, 23)
+
+
+def test_transferred_working_saturday_registers_within_hours() -> None:
+    # Sat 3 July 2021 is a working day (Mon 5 July off in exchange, Tue 6 July Capital Day).
+    # At 10:00: registered Sat 3; day 1 Wed 7; 7-9 (3) → redirect term ends Fri 9 July.
+    assert deadline_of("2021-07-03 10:00", "redirected") == date(2021, 7, 9)
+    # At 18:01: registered Wed 7; 8, 9, 12 → Mon 12 July.
+    assert deadline_of("2021-07-03 18:01", "redirected") == date(2021, 7, 12)
+
+
+def test_working_hours_from_the_calendar() -> None:
+    from datetime import time
+
+    late_office = WorkingCalendar(working_hours=(time(10, 0), time(19, 0)))
+    # 18:30 is within 10:00-19:00: registered Mon 1 Feb → 22 Feb, as 17:59 above.
+    assert deadline_of("2021-02-01 18:30", cal=late_office) == date(2021, 2, 22)
+    assert deadline_of("2021-02-01 18:30") == date(2021, 2, 23)
 
 
 def test_extra_holiday_pushes_deadline() -> None:
@@ -419,3 +481,20 @@ def test_longest_open_with_many_open_queries_and_ties_at_the_limit() -> None:
         expected = opened.sort_values(["age_days", "query_id"], ascending=[False, True])
         assert got["query_id"].tolist() == expected["query_id"].head(limit).tolist(), limit
         assert got["age_days"].tolist() == expected["age_days"].head(limit).tolist()
+
+
+# --- working hours in the config ------------------------------------------------------
+
+
+def test_working_hours_read_from_config() -> None:
+    from datetime import time
+
+    from engagement_report.config import parse_config
+    from engagement_report.errors import ConfigError
+
+    assert parse_config({}).calendar.working_hours == (time(9, 0), time(18, 0))
+    config = parse_config({"calendar": {"working_hours": "08:30 - 17:30"}})
+    assert config.calendar.working_hours == (time(8, 30), time(17, 30))
+    for bad in ("9-18", "18:00-09:00", "09:00-25:00", "09:00"):
+        with pytest.raises(ConfigError, match=r"calendar\.working_hours"):
+            parse_config({"calendar": {"working_hours": bad}})

@@ -436,6 +436,7 @@ def test_config_is_commented_and_complete(tmp_path: Path, lang: str) -> None:
         "country",
         "extra_holidays",
         "extra_working_days",
+        "working_hours",
     ):
         assert key in text, key
     assert text.count("#") > 20

@@ -40,6 +40,12 @@ class DeadlinePolicy:
     answer_days: int
     redirect_days: int
     country: str
+    working_hours: str = "09:00-18:00"  # a query arriving after them is registered next working day
+
+    @property
+    def closes(self) -> str:
+        """The end of working hours, ``18:00``."""
+        return self.working_hours.rsplit("-", 1)[-1]
 
 
 @dataclass(frozen=True)
