@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
-from engagement_report.comparisons import HeadlineFigure, headline_figures
+from engagement_report.comparisons import HeadlineFigure, Held, HeldUnit, headline_figures
 from engagement_report.config import Config
 from engagement_report.deadlines import (
     DEADLINE_CLASSES,
@@ -23,6 +23,7 @@ from engagement_report.deadlines import (
     longest_open,
 )
 from engagement_report.figures import (
+    at_cutoff,
     broadcast_figures,
     category_codes,
     compute_figures,
@@ -33,7 +34,7 @@ from engagement_report.figures import (
     within,
 )
 from engagement_report.models import CleanData
-from engagement_report.periods import Period, period_for_span, today_in
+from engagement_report.periods import Period, Window, period_for_span
 from engagement_report.results import CategoryFigures, Figures, OpenQuery, TrendPoint
 
 
@@ -53,19 +54,6 @@ def deadline_rules(config: Config) -> tuple[DeadlineRules, WorkingCalendar]:
     return rules, calendar
 
 
-def cut_off(period: Period, config: Config, today: date | None, as_of: date | None) -> date:
-    """The deadline cut-off: ``as_of``, else the period's last day, or today if that is sooner."""
-    if as_of is not None:
-        return as_of
-    return min(period.end, today or today_in(config.timezone))
-
-
-def _known_at(queries: pd.DataFrame, as_of: date) -> pd.DataFrame:
-    # A query received after the cut-off did not exist yet at the cut-off.
-    known = (queries["received_at"] < pd.Timestamp(as_of) + pd.Timedelta(days=1)).to_numpy()
-    return queries if known.all() else queries[known]
-
-
 def restrict(data: CleanData, period: Period) -> CleanData:
     """The data of ``period`` alone: each frame's rows dated inside it (the report kept).
 
@@ -80,25 +68,19 @@ def restrict(data: CleanData, period: Period) -> CleanData:
     )
 
 
-def compute(
-    data: CleanData,
-    period: Period,
-    config: Config,
-    today: date | None = None,
-    as_of: date | None = None,
-) -> Figures:
-    """Every figure of ``period``, deadlines as of the cut-off."""
-    inside = restrict(data, period)
+def compute(data: CleanData, window: Window, config: Config) -> Figures:
+    """Every figure of the window's period, as of its cut-off."""
+    inside = restrict(data, window.period)
+    queries = inside.queries
+    cutoff = window.cutoff
     figures = compute_figures(
-        inside.queries,
+        at_cutoff(queries, cutoff),
         inside.broadcasts,
         inside.press_events,
-        period,
+        window.period,
         min_category_size=config.min_category_size,
         datasets=data.present,
     )
-    cutoff = cut_off(period, config, today, as_of)
-    queries = _known_at(inside.queries, cutoff)
     rules, calendar = deadline_rules(config)
     status, deadline, answered_at = deadline_inputs(queries, rules, calendar)
     classes = classes_at(status, deadline, answered_at, cutoff)
@@ -126,12 +108,27 @@ def compute(
 
     return replace(
         figures,
+        cutoff=cutoff,
+        export_date=_export_date(data),
+        answered_by_export=int(queries["status"].eq("answered").fillna(False).sum()),
         deadlines=deadlines,
         by_topic=with_on_time(figures.by_topic, "topic"),
         by_channel=with_on_time(figures.by_channel, "channel"),
         by_district=with_on_time(figures.by_district, "district"),
         open_queries=_longest_open(queries, classes, cutoff),
     )
+
+
+def _export_date(data: CleanData) -> date | None:
+    """The latest date in the data: the day the export was taken, as near as it tells."""
+    latest = [
+        data.queries["received_at"].max(),
+        data.queries["answered_at"].max(),
+        data.broadcasts["date"].max(),
+        data.press_events["date"].max(),
+    ]
+    known = [pd.Timestamp(value) for value in latest if pd.notna(value)]
+    return max(known).date() if known else None
 
 
 def _longest_open(
@@ -154,43 +151,39 @@ def _longest_open(
     )
 
 
-def trend(
-    data: CleanData, period: Period, config: Config, today: date | None = None
-) -> tuple[TrendPoint, ...]:
-    """The 12 calendar months up to the period's end, month by month.
+def trend(data: CleanData, window: Window, config: Config) -> tuple[TrendPoint, ...]:
+    """The 12 calendar months up to the window's end, month by month.
 
-    Each point holds what :func:`compute` gives for that month alone (deadlines as of the
-    month's end, or today). The year's queries are counted in one pass: each row gets its
-    month's number and its month's cut-off, and the counts are bincounts by month.
+    Each point holds what :func:`compute` gives for that month's window
+    (:meth:`Window.at`: the last month counted up to the report's end, every month as
+    of the report's cut-off, so the months add up to the report's figures). The year's
+    queries are counted in one pass: each row gets its month's number and its month's
+    cut-off, and the counts are bincounts by month.
     """
-    months = period.trailing_months(12)
-    year = restrict(data, period_for_span(months[0].start, months[-1].end))
+    windows = [window.at(month) for month in window.period.trailing_months(12)]
+    year = restrict(data, period_for_span(windows[0].period.start, windows[-1].period.end))
     queries = year.queries
     rules, calendar = deadline_rules(config)
     status, deadline, answered_at = deadline_inputs(queries, rules, calendar)
     received = queries["received_at"].to_numpy(dtype="datetime64[ns]")
     # restrict() kept only rows dated inside the twelve months: each has a month 0..11.
-    first = np.datetime64(months[0].start.isoformat(), "M")
+    first = np.datetime64(windows[0].period.start.isoformat(), "M")
     month_of = (received.astype("datetime64[M]") - first).astype(np.int64)
-    count = len(months)
-    cutoffs = np.array(
-        [np.datetime64(cut_off(m, config, today, None).isoformat(), "ns") for m in months]
-    )
+    count = len(windows)
+    cutoffs = np.array([np.datetime64(w.cutoff.isoformat(), "ns") for w in windows])
     row_cutoff = cutoffs[month_of]
-    known = received < row_cutoff + np.timedelta64(1, "D")
-    classes = classes_at(
-        status[known], deadline[known], answered_at[known], row_cutoff[known]
-    ).to_numpy()
-    known_months = month_of[known]
-    on_time = np.bincount(known_months[classes == "on_time"], minlength=count)
-    late = np.bincount(known_months[classes == "late"], minlength=count)
+    classes = classes_at(status, deadline, answered_at, row_cutoff).to_numpy()
+    on_time = np.bincount(month_of[classes == "on_time"], minlength=count)
+    late = np.bincount(month_of[classes == "late"], minlength=count)
     totals = np.bincount(month_of, minlength=count)
-    answered = np.bincount(
-        month_of[queries["status"].eq("answered").fillna(False).to_numpy(dtype=bool)],
-        minlength=count,
-    )
+    # Answered by the month's cut-off (the end of its day), as at_cutoff() has it.
+    answered_by = queries["answered_at"].to_numpy(dtype="datetime64[ns]")
+    in_time = ~(answered_by >= row_cutoff + np.timedelta64(1, "D"))
+    is_answered = queries["status"].eq("answered").fillna(False).to_numpy(dtype=bool)
+    answered = np.bincount(month_of[is_answered & in_time], minlength=count)
     points = []
-    for i, month in enumerate(months):
+    for i, piece in enumerate(windows):
+        month = piece.period
         on_air = broadcast_figures(within(year.broadcasts, "date", month))
         press = press_figures(within(year.press_events, "date", month))
         points.append(
@@ -210,52 +203,95 @@ def trend(
 
 
 def comparisons(
-    data: CleanData, figures: Figures, config: Config, today: date | None = None
+    data: CleanData, figures: Figures, window: Window, config: Config
 ) -> tuple[HeadlineFigure, ...]:
-    """Headline figures against the previous period of the same length and a year earlier."""
-    period = figures.period
-    previous = _totals(data, period.previous())
-    year_ago = _totals(data, period.year_ago())
-    return headline_figures(figures, previous, year_ago)
+    """Headline figures against the same part of the previous period and of a year earlier."""
+    return _headlines(data, figures, window, config, _bases(data, window))
 
 
 _DATES = {"queries": "received_at", "broadcasts": "date", "press_events": "date"}
 
 
-def _covered(data: CleanData, period: Period) -> frozenset[str]:
-    """The datasets whose records reach back to the month ``period`` starts in.
+def held_unit(period: Period) -> HeldUnit:
+    """How coverage of ``period`` is counted: in days for a period under a month, else months."""
+    one_month = (period.start.year, period.start.month) == (period.end.year, period.end.month)
+    whole = period.start.day == 1 and (period.end + timedelta(days=1)).day == 1
+    return "day" if one_month and not whole else "month"
 
-    A comparison period that begins before a dataset's first month holds only part of
-    what it should (the registry had not started yet): compared with it, a whole period
-    would read as a leap. Such a dataset has no comparison ("no data"), not a wrong one.
+
+def held(data: CleanData, period: Period, unit: HeldUnit) -> dict[str, Held]:
+    """Per dataset present: how many of the period's months (or days) hold data.
+
+    A month holds data when a record is dated in it. A day holds data when its month
+    does and it lies between the dataset's first and last record: a day without a
+    weekly broadcast is no gap in the data, a day before the registry began is.
     """
-    start = pd.Timestamp(period.start).to_period("M")
-    covered = set()
+    out = {}
     for dataset in data.present:
-        dates = data.frame(dataset)[_DATES[dataset]]
-        first = dates.min() if len(dates) else pd.NaT
-        if pd.notna(first) and pd.Timestamp(first).to_period("M") <= start:
-            covered.add(dataset)
-    return frozenset(covered)
+        dates = data.frame(dataset)[_DATES[dataset]].dropna()
+        values = dates.to_numpy(dtype="datetime64[ns]")
+        months = {str(m) for m in np.unique(values.astype("datetime64[M]"))}
+        if unit == "month":
+            pieces = [m.start.strftime("%Y-%m") for m in period.months()]
+            out[dataset] = Held(sum(m in months for m in pieces), len(pieces), "month")
+            continue
+        count = 0
+        if len(values):
+            first, last = pd.Timestamp(values.min()).date(), pd.Timestamp(values.max()).date()
+            if period.start.strftime("%Y-%m") in months:
+                count = max(0, (min(period.end, last) - max(period.start, first)).days + 1)
+        out[dataset] = Held(count, period.days, "day")
+    return out
 
 
-def _totals(data: CleanData, period: Period) -> Figures:
-    """The totals of a period as :func:`compute` gives them, without breakdowns or
-    deadlines: all a headline card compares with. ``datasets`` holds only the datasets
-    that cover the whole period (see :func:`_covered`)."""
+_Base = tuple[Figures, dict[str, Held]]
+
+
+def _bases(data: CleanData, window: Window) -> tuple[dict[str, Held], _Base, _Base]:
+    """What the headline cards compare: this period's coverage, and the totals and
+    coverage of the same part of the previous period and of a year earlier."""
+    unit = held_unit(window.period)
+    return (
+        held(data, window.period, unit),
+        (_totals(data, window.previous()), held(data, window.previous().period, unit)),
+        (_totals(data, window.year_ago()), held(data, window.year_ago().period, unit)),
+    )
+
+
+def _headlines(
+    data: CleanData,
+    figures: Figures,
+    window: Window,
+    config: Config,
+    bases: tuple[dict[str, Held], _Base, _Base],
+) -> tuple[HeadlineFigure, ...]:
+    current, (previous, previous_held), (year_ago, year_ago_held) = bases
+    return headline_figures(
+        figures,
+        previous,
+        year_ago,
+        held=(current, previous_held, year_ago_held),
+        min_size=config.min_category_size,
+    )
+
+
+def _totals(data: CleanData, window: Window) -> Figures:
+    """The totals of a window as :func:`compute` gives them (as of its cut-off), without
+    breakdowns or deadlines: all a headline card compares with."""
     # Only the columns the totals read are filtered: a million ids are not copied for it.
     queries = data.queries[["received_at", "answered_at", "status", "response_ok"]]
-    inside = restrict(replace(data, queries=queries), period)
+    inside = restrict(replace(data, queries=queries), window.period)
     return Figures(
-        period=period,
-        queries=query_figures(inside.queries),
+        period=window.period,
+        queries=query_figures(at_cutoff(inside.queries, window.cutoff)),
         by_topic=(),
         by_channel=(),
         by_district=(),
         broadcasts=broadcast_figures(inside.broadcasts),
         by_program=(),
         press=press_figures(inside.press_events),
-        datasets=_covered(data, period),
+        datasets=data.present,
+        cutoff=window.cutoff,
     )
 
 
@@ -330,7 +366,7 @@ def coverage(data: CleanData, period: Period) -> Coverage:
 
 @dataclass(frozen=True)
 class Analysis:
-    """Everything a report shows that is computed from the clean data of one period."""
+    """Everything a report shows that is computed from the clean data of one window."""
 
     figures: Figures
     months: tuple[TrendPoint, ...]  # the 12-month trend
@@ -339,44 +375,33 @@ class Analysis:
     agenda: tuple[AgendaRow, ...]
 
 
-def analyse(
-    data: CleanData,
-    period: Period,
-    config: Config,
-    today: date | None = None,
-    as_of: date | None = None,
-) -> Analysis:
-    """The figures of ``period`` with its trend, coverage, comparisons and agenda."""
+def analyse(data: CleanData, window: Window, config: Config) -> Analysis:
+    """The figures of the window with its trend, coverage, comparisons and agenda."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The trend, coverage and the totals compared with need no figures: worked out
         # beside them, on the second core while NumPy and Arrow let go of the GIL.
-        beside = pool.submit(_beside_figures, data, period, config, today)
-        figures = compute(data, period, config, today, as_of)
-        return _assemble(data, figures, beside.result())
+        beside = pool.submit(_beside_figures, data, window, config)
+        figures = compute(data, window, config)
+        return _assemble(data, figures, window, config, beside.result())
 
 
-def complete(
-    data: CleanData, figures: Figures, config: Config, today: date | None = None
-) -> Analysis:
+def complete(data: CleanData, figures: Figures, window: Window, config: Config) -> Analysis:
     """The analysis around figures already computed (what :func:`analyse` adds to them)."""
-    return _assemble(data, figures, _beside_figures(data, figures.period, config, today))
+    return _assemble(data, figures, window, config, _beside_figures(data, window, config))
 
 
-_Beside = tuple[tuple[TrendPoint, ...], Coverage, Figures, Figures]
+_Beside = tuple[tuple[TrendPoint, ...], Coverage, tuple[dict[str, Held], _Base, _Base]]
 
 
-def _beside_figures(data: CleanData, period: Period, config: Config, today: date | None) -> _Beside:
-    """What needs no figures of the period: its trend, its coverage, and the totals of
-    the previous period and of a year earlier."""
-    return (
-        trend(data, period, config, today),
-        coverage(data, period),
-        _totals(data, period.previous()),
-        _totals(data, period.year_ago()),
-    )
+def _beside_figures(data: CleanData, window: Window, config: Config) -> _Beside:
+    """What needs no figures of the window: its trend, its coverage, and the totals of
+    the same part of the previous period and of a year earlier."""
+    return (trend(data, window, config), coverage(data, window.period), _bases(data, window))
 
 
-def _assemble(data: CleanData, figures: Figures, beside: _Beside) -> Analysis:
-    months, covered, previous, year_ago = beside
-    headlines = headline_figures(figures, previous, year_ago)
+def _assemble(
+    data: CleanData, figures: Figures, window: Window, config: Config, beside: _Beside
+) -> Analysis:
+    months, covered, bases = beside
+    headlines = _headlines(data, figures, window, config, bases)
     return Analysis(figures, months, covered, headlines, agenda(data, figures))

@@ -100,14 +100,14 @@ TodayOpt = Annotated[
     str | None,
     typer.Option(
         "--today",
-        help="Pin 'today' (YYYY-MM-DD) for relative periods and deadlines, for reruns and tests.",
+        help="Pin 'today' (YYYY-MM-DD) for relative periods and the cut-off, for reruns and tests.",
     ),
 ]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        help="Deadline cut-off (YYYY-MM-DD); default the period's last day, or today if sooner.",
+        help="Cut-off (YYYY-MM-DD) every figure is as of; default the period's last day, or today for a period not yet over (then counted up to today).",
     ),
 ]
 AllowEmptyOpt = Annotated[

@@ -8,24 +8,43 @@ neither (more queries is not the office's merit or fault).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from engagement_report.results import Figures
 
 Direction = Literal["up", "down", "same", "no_data"]
 Verdict = Literal["better", "worse", "neutral", "no_data"]
+HeldUnit = Literal["month", "day"]
+
+
+@dataclass(frozen=True)
+class Held:
+    """How much of a period a dataset holds data for: ``held`` of ``units`` months or days."""
+
+    held: int
+    units: int
+    unit: HeldUnit
+
+    def same_share(self, other: Held) -> bool:
+        """Whether ``other`` covers its period as this covers its own."""
+        return self.held * other.units == other.held * self.units
 
 
 @dataclass(frozen=True)
 class Change:
-    """The change of one figure against a comparison period."""
+    """The change of one figure against a comparison period.
+
+    ``incomplete``: the comparison period's coverage when it holds data but not as the
+    current period does ("incomplete: 2 of 14 months"); nothing is compared then.
+    """
 
     base: float | None
     absolute: float | None
     relative: float | None
     direction: Direction
     verdict: Verdict
+    incomplete: Held | None = None
 
 
 @dataclass(frozen=True)
@@ -132,22 +151,50 @@ def change(value: float | None, base: float | None, higher_is: str) -> Change:
 
 
 def headline_figures(
-    current: Figures, previous: Figures | None, year_ago: Figures | None
+    current: Figures,
+    previous: Figures | None,
+    year_ago: Figures | None,
+    *,
+    held: tuple[dict[str, Held], dict[str, Held], dict[str, Held]] | None = None,
+    min_size: int = 1,
 ) -> tuple[HeadlineFigure, ...]:
-    """The headline cards with their changes (``no_data`` where a period has none).
+    """The headline cards with their changes (``no_data`` where nothing is comparable).
 
-    A comparison period is compared only for the datasets in its ``datasets``: those
-    whose records cover the whole period (``analysis.comparisons`` leaves out a dataset
-    that begins after the period starts).
+    A comparison period is compared for a dataset only where the dataset is in its
+    ``datasets`` and, given ``held`` (this period's coverage, the previous period's and
+    the year-ago one's), covers it as it covers the current period: the same share of
+    months (of days, for a period under a month) hold data. A share whose either period
+    has fewer than ``min_size`` queries gets no better/worse verdict.
     """
 
-    def base(figures: Figures | None, spec: _Spec) -> float | None:
-        # A comparison period's datasets are those that cover all of it.
-        if figures is None or spec.dataset not in figures.datasets:
+    def comparable(figures: Figures, spec: _Spec, coverage: dict[str, Held] | None) -> bool:
+        if spec.dataset not in figures.datasets:
+            return False
+        if held is None or coverage is None:
+            return True
+        mine, theirs = held[0].get(spec.dataset), coverage.get(spec.dataset)
+        return mine is not None and theirs is not None and mine.same_share(theirs)
+
+    def incomplete(spec: _Spec, coverage: dict[str, Held] | None) -> Held | None:
+        # Some data, but less of the comparison period than of this one.
+        mine = held[0].get(spec.dataset) if held else None
+        theirs = coverage.get(spec.dataset) if coverage else None
+        if mine is None or theirs is None or not theirs.held:
             return None
-        if not _has_data(figures, spec.dataset):
-            return None
-        return spec.read(figures)
+        return theirs if theirs.held * mine.units < mine.held * theirs.units else None
+
+    def compare(spec: _Spec, figures: Figures | None, coverage: dict[str, Held] | None) -> Change:
+        now = value(spec)
+        if figures is None or not comparable(figures, spec, coverage):
+            return Change(None, None, None, "no_data", "no_data", incomplete(spec, coverage))
+        # A comparison period without a single record has nothing to compare.
+        base = spec.read(figures) if _has_data(figures, spec.dataset) else None
+        moved = change(now, base, spec.higher_is)
+        # A share of too few queries on either side may move by chance alone.
+        few = min(current.queries.received, figures.queries.received) < min_size
+        if spec.kind == "share" and few and moved.verdict in ("better", "worse"):
+            moved = replace(moved, verdict="neutral")
+        return moved
 
     def value(spec: _Spec) -> float | None:
         # A dataset with no input file at all has no figures, not zeros.
@@ -155,14 +202,16 @@ def headline_figures(
             return None
         return spec.read(current)
 
+    previous_held = held[1] if held else None
+    year_ago_held = held[2] if held else None
     return tuple(
         HeadlineFigure(
             key=spec.key,
             label=spec.label,
             value=value(spec),
             kind=spec.kind,
-            vs_previous=change(value(spec), base(previous, spec), spec.higher_is),
-            vs_year_ago=change(value(spec), base(year_ago, spec), spec.higher_is),
+            vs_previous=compare(spec, previous, previous_held),
+            vs_year_ago=compare(spec, year_ago, year_ago_held),
         )
         for spec in HEADLINES
     )

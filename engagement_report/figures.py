@@ -7,6 +7,7 @@ report's methodology note and the summary contract all read it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -43,11 +44,15 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "queries",
         "answered",
-        "received queries whose status is answered (a blank status with an answer date counts as answered)",
+        "received queries answered by the cut-off: status answered with an answer date on or before the cut-off day, or no answer date at all (a blank status with an answer date counts as answered)",
     ),
-    Metric("queries", "in_progress", "received queries whose status is in progress"),
-    Metric("queries", "rejected", "received queries whose status is rejected"),
-    Metric("queries", "redirected", "received queries forwarded to another body"),
+    Metric(
+        "queries",
+        "in_progress",
+        "received queries open at the cut-off: status in progress, or answered, rejected or forwarded only after the cut-off day",
+    ),
+    Metric("queries", "rejected", "received queries rejected by the cut-off"),
+    Metric("queries", "redirected", "received queries forwarded to another body by the cut-off"),
     Metric(
         "queries",
         "other_status",
@@ -57,7 +62,7 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "queries",
         "median_response_days",
-        "median of (answer date − date received) in days, fractional, over answered queries with both dates and the answer not before receipt",
+        "median of (answer date − date received) in days, fractional, over queries answered by the cut-off with both dates and the answer not before receipt",
     ),
     Metric(
         "queries",
@@ -154,6 +159,30 @@ def within(frame: pd.DataFrame, column: str, period: Period) -> pd.DataFrame:
     return frame if inside.all() else frame[inside]
 
 
+CLOSING_STATUSES = ("answered", "rejected", "redirected")
+
+
+def at_cutoff(queries: pd.DataFrame, cutoff: date) -> pd.DataFrame:
+    """The queries as they stood at the end of the ``cutoff`` day.
+
+    A query answered, rejected or forwarded after that day was open then: its status
+    reads ``in_progress`` and it has no answer date yet. A closing status without any
+    answer date is taken as the export says (see :func:`query_figures`'s ``undated``).
+    """
+    end = np.datetime64(pd.Timestamp(cutoff) + pd.Timedelta(days=1), "ns")
+    later = queries["answered_at"].to_numpy(dtype="datetime64[ns]") >= end
+    if not later.any():
+        return queries
+    status = queries["status"]
+    if isinstance(status.dtype, pd.CategoricalDtype) and "in_progress" not in status.cat.categories:
+        status = status.cat.add_categories(["in_progress"])
+    return queries.assign(
+        status=status.mask(later, "in_progress"),
+        answered_at=queries["answered_at"].mask(later),
+        response_ok=queries["response_ok"].mask(later, False).astype(bool),
+    )
+
+
 def response_days(queries: pd.DataFrame) -> pd.Series:
     """Response time in fractional days of answered queries with usable dates."""
     measurable = queries["response_ok"].to_numpy(dtype=bool) & queries["status"].eq(
@@ -173,7 +202,10 @@ def _quantile(values: pd.Series, q: float) -> float | None:
 
 
 def query_figures(queries: pd.DataFrame, days: pd.Series | None = None) -> QueryFigures:
-    """Totals for the queries of one period (``days``: their :func:`response_days`, if known)."""
+    """Totals for the queries of one period (``days``: their :func:`response_days`, if known).
+
+    Give the queries as they stood at the cut-off (:func:`at_cutoff`).
+    """
     status = queries["status"]
     counts = status.value_counts(dropna=True)
     received = len(queries)
@@ -182,6 +214,9 @@ def query_figures(queries: pd.DataFrame, days: pd.Series | None = None) -> Query
         int(counts.get(s, 0)) for s in ("answered", "in_progress", "rejected", "redirected")
     )
     days = response_days(queries) if days is None else days
+    undated = status.isin(CLOSING_STATUSES).to_numpy(dtype=bool) & queries[
+        "answered_at"
+    ].isna().to_numpy(dtype=bool)
     return QueryFigures(
         received=received,
         answered=answered,
@@ -193,6 +228,7 @@ def query_figures(queries: pd.DataFrame, days: pd.Series | None = None) -> Query
         median_response_days=_quantile(days, 0.5),
         p90_response_days=_quantile(days, 0.9),
         responses_measured=len(days),
+        closed_undated=int(undated.sum()),
     )
 
 

@@ -4,9 +4,10 @@ A build re-run on inputs the checked-data cache holds (a cron retry, an analyst 
 another template, title or language) would work out the same figures again: about
 0.6 s at a million rows, a third of such a run. So the period's figures, its 12-month
 trend, coverage, headline comparisons and agenda are kept as JSON inside the
-checked-data entry (:mod:`engagement_report.validation.cache`), one file per period,
-deadline cut-off day ("today") and ``--as-of``. The entry stands for the same input
-files and the same configuration, so those three are all the figures still depend on.
+checked-data entry (:mod:`engagement_report.validation.cache`), one file per report
+window (the period, the part of it counted and the cut-off). The entry stands for the
+same input files and the same configuration, so the window is all the figures still
+depend on.
 
 They are read only when the clean data itself came from that entry (whose files'
 SHA-256 were compared), and written by the first run after its entry is on disk. The
@@ -29,10 +30,10 @@ from typing import Any
 
 from engagement_report import __version__
 from engagement_report.analysis import AgendaRow, Analysis
-from engagement_report.comparisons import Change, HeadlineFigure
+from engagement_report.comparisons import Change, HeadlineFigure, Held
 from engagement_report.deadlines import DeadlineFigures
 from engagement_report.loading.cache import WorkbookCache, in_background
-from engagement_report.periods import Period
+from engagement_report.periods import Period, Window
 from engagement_report.results import (
     BroadcastFigures,
     CategoryFigures,
@@ -45,7 +46,7 @@ from engagement_report.results import (
 )
 from engagement_report.validation.cache import CheckedKey
 
-FIGURES_FORMAT = 1
+FIGURES_FORMAT = 2
 _TYPES: dict[str, type] = {
     cls.__name__: cls
     for cls in (
@@ -57,6 +58,7 @@ _TYPES: dict[str, type] = {
         DeadlineFigures,
         Figures,
         HeadlineFigure,
+        Held,
         OpenQuery,
         Period,
         PressFigures,
@@ -67,11 +69,12 @@ _TYPES: dict[str, type] = {
 }
 
 
-def figures_file(key: CheckedKey, period: Period, today: date, as_of: date | None) -> str:
-    """The file name, within the checked-data entry, of one period's figures."""
+def figures_file(key: CheckedKey, window: Window) -> str:
+    """The file name, within the checked-data entry, of one window's figures."""
+    whole, period = window.whole, window.period
     text = (
-        f"{FIGURES_FORMAT}|{__version__}|{period.start}|{period.end}|{period.label}|"
-        f"{period.kind}|{today}|{as_of}"
+        f"{FIGURES_FORMAT}|{__version__}|{whole.start}|{whole.end}|{whole.label}|"
+        f"{whole.kind}|{period.start}|{period.end}|{window.cutoff}"
     )
     return "figures-" + hashlib.sha256(text.encode()).hexdigest()[:32] + ".json"
 

@@ -25,7 +25,16 @@ from datetime import date, datetime, timedelta
 from typing import Literal, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-__all__ = ["Period", "PeriodError", "Unit", "parse_period", "period_for_span", "today_in"]
+__all__ = [
+    "Period",
+    "PeriodError",
+    "Unit",
+    "Window",
+    "parse_period",
+    "period_for_span",
+    "today_in",
+    "window_for",
+]
 
 Kind = Literal["year", "quarter", "month", "range"]
 Unit = Literal["month", "quarter", "year"]
@@ -115,6 +124,64 @@ class Period:
         while len(months) < n:
             months.append(months[-1].previous())
         return months[::-1]
+
+
+@dataclass(frozen=True)
+class Window:
+    """What a report covers, resolved once: the days counted and the cut-off.
+
+    ``whole`` is the period asked for; ``period`` is the part of it counted, the whole
+    unless the cut-off comes sooner (a period not yet over ends at today: "to date").
+    Every figure is as of the end of ``cutoff``: a query answered later is open.
+    """
+
+    whole: Period
+    period: Period
+    cutoff: date
+
+    @property
+    def to_date(self) -> bool:
+        """Whether the period is cut short of its end (a month, quarter, year to date)."""
+        return self.period.end < self.whole.end
+
+    @property
+    def lag(self) -> timedelta:
+        """How long after the counted days the figures are taken (0 when cut at the cut-off)."""
+        return self.cutoff - self.period.end
+
+    def previous(self) -> Window:
+        """The same part of the period before, with as long to answer."""
+        return self._like(self.whole.previous())
+
+    def year_ago(self) -> Window:
+        """The same part of the period a year earlier, with as long to answer."""
+        return self._like(self.whole.year_ago())
+
+    def _like(self, whole: Period) -> Window:
+        # The first n days of the earlier period, n as in this one (never past its end).
+        end = min(whole.start + (self.period.end - self.whole.start), whole.end)
+        period = whole if end == whole.end else period_for_span(whole.start, end)
+        return Window(whole, period, end + self.lag)
+
+    def at(self, piece: Period) -> Window:
+        """A month of the trend: counted up to this window's end, as of the same cut-off
+        (so the months add up to the report's own figures)."""
+        end = min(piece.end, self.period.end)
+        period = piece if end == piece.end else period_for_span(piece.start, end)
+        return Window(piece, period, self.cutoff)
+
+
+def window_for(whole: Period, today: date, as_of: date | None = None) -> Window:
+    """The window of ``whole``: cut at ``as_of`` when given, else at its last day, or at
+    ``today`` for a period not yet over. Raises ValueError when the cut-off comes before
+    the period starts (nothing of it would be known)."""
+    cutoff = as_of if as_of is not None else min(whole.end, today)
+    if cutoff < whole.start:
+        raise ValueError(
+            f"the cut-off {cutoff.isoformat()} comes before the period {whole.label} starts"
+        )
+    end = min(whole.end, cutoff)
+    return Window(whole, whole if end == whole.end else period_for_span(whole.start, end), cutoff)
 
 
 def _year(year: int) -> Period:

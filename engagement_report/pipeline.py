@@ -21,13 +21,8 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 
 from engagement_report import __version__, console, warmup
-from engagement_report.analysis import (
-    Analysis,
-    analyse,
-    complete,
-    compute,
-    coverage,
-)
+from engagement_report import analysis as _analysis_stage
+from engagement_report.analysis import Analysis, analyse, complete, coverage
 from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
 from engagement_report.errors import DataQualityError, OutputError, UsageError
@@ -52,7 +47,15 @@ from engagement_report.manifest import (
 )
 from engagement_report.models import CleanData, ValidationReport
 from engagement_report.output import folder_lock, write_atomic, write_files
-from engagement_report.periods import Period, PeriodError, parse_period, period_for_span, today_in
+from engagement_report.periods import (
+    Period,
+    PeriodError,
+    Window,
+    parse_period,
+    period_for_span,
+    today_in,
+    window_for,
+)
 from engagement_report.render.charts import CHART_FILES, attach_charts, chart_files
 from engagement_report.render.context import DeadlinePolicy, ReportContext
 from engagement_report.render.environment import render
@@ -181,6 +184,31 @@ def require_rows(data: CleanData, period: Period) -> None:
     )
 
 
+def window(
+    period: Period, config: Config, today: date | None = None, as_of: date | None = None
+) -> Window:
+    """The report window of ``period``: the one place a cut-off is decided.
+
+    The cut-off is ``as_of``, else the period's last day, or today (in the config's time
+    zone) for a period not yet over; the period is counted up to the cut-off.
+    """
+    try:
+        return window_for(period, today or today_in(config.timezone), as_of)
+    except ValueError as exc:
+        raise UsageError(f"--as-of: {exc}") from None
+
+
+def compute(
+    data: CleanData,
+    period: Period,
+    config: Config,
+    today: date | None = None,
+    as_of: date | None = None,
+) -> Figures:
+    """Every figure of ``period`` as of its cut-off (see :func:`window`)."""
+    return _analysis_stage.compute(data, window(period, config, today, as_of), config)
+
+
 def report_context(
     data: CleanData,
     figures: Figures,
@@ -190,14 +218,19 @@ def report_context(
     today: date | None = None,
     *,
     analysis: Analysis | None = None,
+    report_window: Window | None = None,
 ) -> ReportContext:
     """The context every report template receives.
 
     ``analysis``: the period's trend, coverage, comparisons and agenda when already
     worked out (:func:`analyse`, or the figures cache), else they are worked out here.
+    ``report_window``: the window the figures were computed for (else the window of
+    their period, cut at ``today``).
     """
+    if report_window is None:
+        report_window = window(figures.period, config, today, figures.cutoff)
     if analysis is None:
-        analysis = complete(data, figures, config, today)
+        analysis = complete(data, figures, report_window, config)
     counts: dict[str, int] = {}
     for source in data.report.sources:
         for code, count in source.problem_counts.items():
@@ -214,6 +247,7 @@ def report_context(
         problems_by_code=dict(sorted(counts.items())),
         coverage=analysis.covered,
         tool_version=__version__,
+        window=report_window,
         lang=lang or config.lang,
         min_category_size=config.min_category_size,
         trend=analysis.months,
@@ -270,11 +304,14 @@ def summarize(
     """
     data = load_and_validate(inputs, config, cache=cache)
     resolved = resolve_period(period, data, config, today)
+    whole = window(resolved, config, today, as_of)
     if not allow_empty:
-        require_rows(data, resolved)
+        require_rows(data, whole.period)
     pieces = resolved.split(by) if by else [resolved]
     records: list[SummaryRecord] = []
     for piece in pieces:
+        if piece.start > whole.cutoff:
+            break  # not begun by the cut-off: nothing of it is known
         # --as-of applies to the whole range; each piece is otherwise cut at its own end.
         records += summary_records(compute(data, piece, config, today, as_of))
     return records
@@ -359,20 +396,18 @@ def output_folder(config: Config, period: Period, out: Path | None) -> Path:
     return base / period.label
 
 
-def _analysis(
-    checked: _Checked, period: Period, config: Config, today: date | None, as_of: date | None
-) -> Analysis:
-    """The period's analysis: from the figures cache when the data came from its checked
+def _analysis(checked: _Checked, report_window: Window, config: Config) -> Analysis:
+    """The window's analysis: from the figures cache when the data came from its checked
     entry, else worked out (and kept there for the next run)."""
     if checked.key is None:
         console.note("Computing figures…")
-        return analyse(checked.data, period, config, today, as_of)
+        return analyse(checked.data, report_window, config)
     store = WorkbookCache()
-    name = figures_file(checked.key, period, today or today_in(config.timezone), as_of)
+    name = figures_file(checked.key, report_window)
     if checked.from_cache and (kept := load_analysis(store, checked.key, name)) is not None:
         return kept
     console.note("Computing figures…")
-    analysis = analyse(checked.data, period, config, today, as_of)
+    analysis = analyse(checked.data, report_window, config)
     store_analysis(store, checked.key, name, analysis, after=checked.writer)
     return analysis
 
@@ -417,11 +452,14 @@ def build(
             "(run 'engagement-report validate' to see them)"
         )
     resolved = resolve_period(period, data, config, today)
+    report_window = window(resolved, config, today, as_of)
     if not allow_empty:
-        require_rows(data, resolved)
-    analysis = _analysis(checked, resolved, config, today, as_of)
+        require_rows(data, report_window.period)
+    analysis = _analysis(checked, report_window, config)
     figures = analysis.figures
-    context = report_context(data, figures, config, lang, today=today, analysis=analysis)
+    context = report_context(
+        data, figures, config, lang, analysis=analysis, report_window=report_window
+    )
     if {"md", "html"} & set(config.formats):
         console.note("Drawing charts…")
         context = attach_charts(context)

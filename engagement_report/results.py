@@ -7,6 +7,7 @@ never touch pandas.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from engagement_report.periods import Period
@@ -29,6 +30,7 @@ class QueryFigures:
     median_response_days: float | None
     p90_response_days: float | None
     responses_measured: int
+    closed_undated: int = 0  # answered, rejected or forwarded without any answer date
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,11 @@ class Figures:
     datasets: frozenset[str] = field(default_factory=frozenset)
     deadlines: DeadlineFigures | None = None
     open_queries: tuple[OpenQuery, ...] = ()  # the longest-open at the deadline cut-off
+    cutoff: date | None = None  # every figure is as of the end of this day
+    # The latest date in the data (the export's date) and how many queries of the period
+    # were answered by then, as the export says: shown beside ``queries.answered``.
+    export_date: date | None = None
+    answered_by_export: int | None = None
 
     def breakdown(self, dimension: str) -> tuple[CategoryFigures, ...]:
         """The query breakdown by ``topic``, ``channel`` or ``district``."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -11,7 +12,7 @@ from engagement_report import pipeline
 from engagement_report.analysis import comparisons, compute, trend
 from engagement_report.comparisons import change
 from engagement_report.config import Config
-from engagement_report.periods import parse_period
+from engagement_report.periods import Window, parse_period
 
 QUERIES = """\
 query_id,received_at,answered_at,status
@@ -46,9 +47,14 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> pipeline.CleanData:
     return pipeline.load_and_validate([folder], Config())
 
 
-def cards(data: pipeline.CleanData, period: str) -> dict[str, object]:
-    figures = compute(data, parse_period(period), Config(), TODAY)
-    return {h.key: h for h in comparisons(data, figures, Config(), TODAY)}
+def window(period: str, today: date = TODAY) -> Window:
+    return pipeline.window(parse_period(period, today=today), Config(), today)
+
+
+def cards(data: pipeline.CleanData, period: str, today: date = TODAY) -> dict[str, Any]:
+    w = window(period, today)
+    figures = compute(data, w, Config())
+    return {h.key: h for h in comparisons(data, figures, w, Config())}
 
 
 def test_january_against_december_and_a_year_earlier(data: pipeline.CleanData) -> None:
@@ -64,9 +70,11 @@ def test_january_against_december_and_a_year_earlier(data: pipeline.CleanData) -
     # 3/4 against 2/2 (December) and 1/2 (January 2020).
     assert share.value == 0.75
     assert share.vs_previous.absolute == pytest.approx(-0.25)
-    assert share.vs_previous.verdict == "worse"
     assert share.vs_year_ago.absolute == pytest.approx(0.25)
-    assert share.vs_year_ago.verdict == "better"
+    # 4, 2 and 2 queries: fewer than min_category_size (5), so the share moved by less
+    # than its sample allows to tell: no verdict (the change itself is still shown).
+    assert share.vs_previous.direction == "down" and share.vs_previous.verdict == "neutral"
+    assert share.vs_year_ago.direction == "up" and share.vs_year_ago.verdict == "neutral"
 
     median = h["median_response_days"]
     # Answers after 1, 2, 3 days → 2; December 4 and 4 → 4; January 2020: 1.
@@ -86,6 +94,23 @@ def test_january_against_december_and_a_year_earlier(data: pipeline.CleanData) -
     assert press.value == 1
     assert press.vs_previous.verdict == "no_data"  # no press event in December
     assert h["publications_per_event"].value == 100.0
+
+
+def test_a_share_gets_a_verdict_only_with_enough_queries_on_both_sides(
+    data: pipeline.CleanData,
+) -> None:
+    def share_card(min_size: int) -> Any:
+        config = Config(min_category_size=min_size)
+        w = window("2021-01")
+        cards = comparisons(data, compute(data, w, config), w, config)
+        return next(card for card in cards if card.key == "answered_share")
+
+    # December and January 2020 hold 2 queries each, January 2021 4.
+    assert share_card(2).vs_previous.verdict == "worse"
+    assert share_card(2).vs_year_ago.verdict == "better"
+    assert share_card(3).vs_previous.verdict == "neutral"
+    assert share_card(3).vs_year_ago.verdict == "neutral"
+    assert share_card(3).vs_previous.absolute == pytest.approx(-0.25)  # still shown
 
 
 def test_a_period_at_the_start_of_the_data_has_nothing_to_compare(
@@ -126,14 +151,14 @@ def test_the_whole_sample_span_has_no_year_ago_comparison(sample_data: Path) -> 
     # of the sample: once shown as "+573.9%".
     data = pipeline.load_and_validate([sample_data], Config())
     period = pipeline.resolve_period(None, data, Config(), TODAY)
-    figures = compute(data, period, Config(), TODAY)
-    for card in comparisons(data, figures, Config(), TODAY):
+    w = pipeline.window(period, Config(), TODAY)
+    for card in comparisons(data, compute(data, w, Config()), w, Config()):
         assert card.vs_year_ago.verdict == "no_data", card.key
         assert card.vs_previous.verdict == "no_data", card.key  # 2018-11..2019-12
 
 
 def test_the_trend_is_the_twelve_months_up_to_the_period_end(data: pipeline.CleanData) -> None:
-    points = trend(data, parse_period("2021-01"), Config(), TODAY)
+    points = trend(data, window("2021-01"), Config())
     assert [p.month.label for p in points] == [
         "2020-02", "2020-03", "2020-04", "2020-05", "2020-06", "2020-07",
         "2020-08", "2020-09", "2020-10", "2020-11", "2020-12", "2021-01",
@@ -151,7 +176,7 @@ def test_the_trend_is_the_twelve_months_up_to_the_period_end(data: pipeline.Clea
 
 
 def test_the_trend_of_a_quarter_ends_with_its_last_month(data: pipeline.CleanData) -> None:
-    points = trend(data, parse_period("2020-Q4"), Config(), TODAY)
+    points = trend(data, window("2020-Q4"), Config())
     assert points[0].month.label == "2020-01" and points[-1].month.label == "2020-12"
     assert points[0].received == 2
 

@@ -317,9 +317,20 @@ Q5,2021-03-15 12:00,,in progress,In,Web,1
     )
     result = figures(folder)
     q = result.queries
-    # Q2, Q3, Q5 were received in March; Q3 counts as answered though its answer is in April.
-    assert (q.received, q.answered, q.in_progress) == (3, 2, 1)
-    assert q.median_response_days == pytest.approx((0.5 + 1.5) / 2)
+    # Q2, Q3, Q5 were received in March. Q3 was answered in April, after the cut-off
+    # (31 March): open at the cut-off, and not among the response times.
+    assert (q.received, q.answered, q.in_progress) == (3, 1, 2)
+    assert q.median_response_days == pytest.approx(0.5)
+    # Cut off on 2 April, Q3's answer (11:59 that day) counts: 1.5 days.
+    later = pipeline.compute(
+        pipeline.load_and_validate([folder], Config()),
+        parse_period("2021-03"),
+        Config(),
+        today=TODAY,
+        as_of=date(2021, 4, 2),
+    ).queries
+    assert (later.answered, later.in_progress) == (2, 1)
+    assert later.median_response_days == pytest.approx((0.5 + 1.5) / 2)
     assert topics(result) == [("In", 3)]
     april = figures(folder, period="2021-04").queries
     assert (april.received, april.answered) == (1, 1)

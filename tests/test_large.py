@@ -23,11 +23,12 @@ import pandas as pd
 import pytest
 
 from engagement_report import pipeline
-from engagement_report.analysis import compute, trend
+from engagement_report.analysis import trend
 from engagement_report.config import Config
 from engagement_report.export import csv_text, summary_records
 from engagement_report.loading import csvfile
 from engagement_report.models import CleanData
+from engagement_report.pipeline import compute
 from engagement_report.validation import values
 from engagement_report.validation.values import parse_dates
 
@@ -127,7 +128,7 @@ def test_provenance_rows_match_across_formats(clean: dict[str, CleanData]) -> No
 def test_the_trend_equals_computing_each_month(clean: dict[str, CleanData]) -> None:
     data = clean["csv"]
     period = pipeline.resolve_period(None, data, Config(), TODAY)
-    for point in trend(data, period, Config(), TODAY):
+    for point in trend(data, pipeline.window(period, Config(), TODAY), Config()):
         month = compute(data, point.month, Config(), TODAY)
         assert month.deadlines is not None
         assert (

@@ -7,13 +7,14 @@ as ``ctx``; its fields are listed in the README.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING
 
 from engagement_report.analysis import AgendaRow
 from engagement_report.comparisons import HeadlineFigure
 from engagement_report.figures import METRICS, Metric
 from engagement_report.models import SkippedSheet, SourceAccount
-from engagement_report.periods import Period
+from engagement_report.periods import Period, Window
 from engagement_report.results import Figures, OpenQuery, TrendPoint
 
 if TYPE_CHECKING:
@@ -68,6 +69,7 @@ class ReportContext:
         str, tuple[tuple[str, ...], tuple[str, ...]]
     ]  # dataset → (months with data, months without)
     tool_version: str
+    window: Window | None = None  # the period asked for, the part counted and the cut-off
     lang: str = "en"
     metrics: tuple[Metric, ...] = METRICS
     trend: tuple[TrendPoint, ...] = ()
@@ -78,6 +80,29 @@ class ReportContext:
     min_category_size: int = 5
     extras: dict[str, object] = field(default_factory=dict)
     charts: dict[str, Chart] = field(default_factory=dict)  # name → chart, see render.charts
+
+    @property
+    def cutoff(self) -> date | None:
+        """The day every figure is taken as of (at its end)."""
+        return self.window.cutoff if self.window is not None else self.figures.cutoff
+
+    @property
+    def to_date(self) -> str | None:
+        """``month``, ``quarter``, ``year`` or ``range`` when the period is not over yet
+        and is counted up to the cut-off, else None."""
+        if self.window is None or not self.window.to_date:
+            return None
+        return self.window.whole.kind
+
+    @property
+    def previous_period(self) -> Period:
+        """The period the "vs previous period" changes compare with."""
+        return self.window.previous().period if self.window else self.period.previous()
+
+    @property
+    def year_ago_period(self) -> Period:
+        """The period the "vs a year earlier" changes compare with."""
+        return self.window.year_ago().period if self.window else self.period.year_ago()
 
     def inputs(self) -> list[InputFile]:
         """Input files with rows read and used, for the methodology note."""
