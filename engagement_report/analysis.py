@@ -219,27 +219,48 @@ def held_unit(period: Period) -> HeldUnit:
     return "day" if one_month and not whole else "month"
 
 
-def held(data: CleanData, period: Period, unit: HeldUnit) -> dict[str, Held]:
+#: Per dataset: the months holding records ("2021-01"), its first day, and the last day
+#: of the data as a whole (the export's).
+_Records = dict[str, tuple[frozenset[str], date | None, date | None]]
+
+
+def _records(data: CleanData) -> _Records:
+    """Which months each dataset present holds records in, its first day and the last
+    day of all the data (worked out once for the three periods a report's coverage is
+    judged on). The last day is the data's, not the dataset's: a weekly broadcast last
+    aired three days before the export leaves no gap in those three days."""
+    found: dict[str, tuple[frozenset[str], date | None]] = {}
+    lasts = []
+    for dataset in data.present:
+        values = data.frame(dataset)[_DATES[dataset]].dropna().to_numpy(dtype="datetime64[ns]")
+        months = frozenset(str(m) for m in np.unique(values.astype("datetime64[M]")))
+        first = pd.Timestamp(values.min()).date() if len(values) else None
+        if len(values):
+            lasts.append(pd.Timestamp(values.max()).date())
+        found[dataset] = (months, first)
+    last = max(lasts) if lasts else None
+    return {dataset: (months, first, last) for dataset, (months, first) in found.items()}
+
+
+def held(
+    data: CleanData, period: Period, unit: HeldUnit, records: _Records | None = None
+) -> dict[str, Held]:
     """Per dataset present: how many of the period's months (or days) hold data.
 
     A month holds data when a record is dated in it. A day holds data when its month
-    does and it lies between the dataset's first and last record: a day without a
-    weekly broadcast is no gap in the data, a day before the registry began is.
+    does and it lies between the dataset's first record and the data's last date: a
+    day without a weekly broadcast is no gap in the data, a day before the registry
+    began or after the export was taken is.
     """
     out = {}
-    for dataset in data.present:
-        dates = data.frame(dataset)[_DATES[dataset]].dropna()
-        values = dates.to_numpy(dtype="datetime64[ns]")
-        months = {str(m) for m in np.unique(values.astype("datetime64[M]"))}
+    for dataset, (months, first, last) in (records or _records(data)).items():
         if unit == "month":
             pieces = [m.start.strftime("%Y-%m") for m in period.months()]
             out[dataset] = Held(sum(m in months for m in pieces), len(pieces), "month")
             continue
         count = 0
-        if len(values):
-            first, last = pd.Timestamp(values.min()).date(), pd.Timestamp(values.max()).date()
-            if period.start.strftime("%Y-%m") in months:
-                count = max(0, (min(period.end, last) - max(period.start, first)).days + 1)
+        if first is not None and last is not None and period.start.strftime("%Y-%m") in months:
+            count = max(0, (min(period.end, last) - max(period.start, first)).days + 1)
         out[dataset] = Held(count, period.days, "day")
     return out
 
@@ -250,11 +271,12 @@ _Base = tuple[Figures, dict[str, Held]]
 def _bases(data: CleanData, window: Window) -> tuple[dict[str, Held], _Base, _Base]:
     """What the headline cards compare: this period's coverage, and the totals and
     coverage of the same part of the previous period and of a year earlier."""
-    unit = held_unit(window.period)
+    unit, records = held_unit(window.period), _records(data)
+    previous, year_ago = window.previous(), window.year_ago()
     return (
-        held(data, window.period, unit),
-        (_totals(data, window.previous()), held(data, window.previous().period, unit)),
-        (_totals(data, window.year_ago()), held(data, window.year_ago().period, unit)),
+        held(data, window.period, unit, records),
+        (_totals(data, previous), held(data, previous.period, unit, records)),
+        (_totals(data, year_ago), held(data, year_ago.period, unit, records)),
     )
 
 

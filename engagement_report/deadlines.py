@@ -256,15 +256,10 @@ def classes_at(
 
     ``as_of`` is one date for all, or each query's own cut-off (``datetime64[ns]``, one
     per row: the trend classifies each month's queries at that month's cut-off in one pass).
-    A closing status without an answer date is in no class (it is not open, and whether
-    it was on time cannot be told).
     """
     cutoff = pd.Timestamp(as_of) if isinstance(as_of, date) else as_of
-    closing = status.isin(_CLOSING_STATUSES).to_numpy(dtype=bool)
-    closed = closing & (answered <= cutoff)
-    # Closed as the export says, but never dated: not open, and neither on time nor late.
-    undated = closing & answered.isna().to_numpy(dtype=bool)
-    known = deadline.notna() & ~undated
+    closed = status.isin(_CLOSING_STATUSES).to_numpy(dtype=bool) & (answered <= cutoff)
+    known = deadline.notna()
     conditions = [
         known & closed & (answered <= deadline),
         known & closed & (answered > deadline),

@@ -106,8 +106,8 @@ def test_answers_before_on_and_after_the_cut_off(data: pipeline.CleanData) -> No
     assert q.median_response_days == pytest.approx(6 + (13 * 60 + 59) / 1440)
     d = figures.deadlines
     assert d is not None
-    # The undated answer is closed but in no deadline class.
-    assert (d.on_time, d.late, d.open_not_due, d.open_overdue) == (3, 0, 3, 0)
+    # The undated answer is open in the deadline classes: nothing says when it was closed.
+    assert (d.on_time, d.late, d.open_not_due, d.open_overdue) == (3, 0, 4, 0)
     assert d.redirected_open == 1
     # The export says five were answered in the end (four of them by the cut-off).
     assert figures.answered_by_export == 5 and figures.export_date == date(2021, 2, 3)
@@ -151,7 +151,10 @@ def test_the_report_says_the_cut_off_and_the_export_figure(
     for text in (md, html):
         assert "As of January 31, 2021: a query answered after that day counts as open." in text
         assert "Answered by the date of the export (February 3, 2021" in text
-        assert "1 queries answered, rejected or redirected without an answer date" in text
+        assert (
+            "1 queries answered, rejected or redirected without an answer date: counted here"
+            in text
+        )
         assert "Cut-off: every figure is as of the end of January 31, 2021." in text
     assert result.figures.queries.answered == 4
 
@@ -355,3 +358,36 @@ def test_trend_months_are_as_of_the_report_cut_off(write_inputs: Callable[..., P
     assert share.vs_previous.base == 0.0
     assert sum(p.received for p in analysis.months) == 8
     assert isinstance(window, Window)
+
+
+def _daily_until_14_february(write_inputs: Callable[..., Path]) -> pipeline.CleanData:
+    """A query a day from 1 January to 14 February 2021; broadcasts on five days."""
+    lines = ["query_id,received_at,answered_at,status"]
+    for day in pd.date_range("2021-01-01", "2021-02-14"):
+        lines.append(f"q{day:%m%d},{day:%Y-%m-%d} 10:00,{day:%Y-%m-%d} 15:00,answered")
+    broadcasts = "date,program,questions_answered\n" + "".join(
+        f"{day},Akimat LIVE,10\n"
+        for day in ("2021-01-01", "2021-01-07", "2021-01-14", "2021-02-04", "2021-02-11")
+    )
+    folder = write_inputs(queries="\n".join(lines) + "\n", broadcasts=broadcasts)
+    return pipeline.load_and_validate([folder], Config())
+
+
+def test_a_weekly_dataset_is_compared_month_to_date(write_inputs: Callable[..., Path]) -> None:
+    # The last broadcast (11 February) is three days before today: no gap in the data.
+    data = _daily_until_14_february(write_inputs)
+    cards = _cards(data, "this-month", date(2021, 2, 14))
+    assert cards["broadcasts"].vs_previous.base == 3  # 1, 7 and 14 January
+    assert cards["broadcasts"].value == 2
+    assert cards["received"].vs_previous.base == 14
+
+
+def test_an_export_older_than_today_is_no_comparable_data(
+    write_inputs: Callable[..., Path],
+) -> None:
+    # Run on 20 February on data that ends on the 14th: 1-20 February holds 14 of its
+    # 20 days, 1-20 January all 20. Comparing would read as a fall of 6 queries.
+    data = _daily_until_14_february(write_inputs)
+    received = _cards(data, "this-month", date(2021, 2, 20))["received"]
+    assert received.value == 14
+    assert received.vs_previous.verdict == "no_data" and received.vs_previous.base is None

@@ -128,8 +128,10 @@ def test_provenance_rows_match_across_formats(clean: dict[str, CleanData]) -> No
 def test_the_trend_equals_computing_each_month(clean: dict[str, CleanData]) -> None:
     data = clean["csv"]
     period = pipeline.resolve_period(None, data, Config(), TODAY)
-    for point in trend(data, pipeline.window(period, Config(), TODAY), Config()):
-        month = compute(data, point.month, Config(), TODAY)
+    window = pipeline.window(period, Config(), TODAY)
+    for point in trend(data, window, Config()):
+        # Every month of the trend is as of the report's cut-off.
+        month = compute(data, point.month, Config(), TODAY, window.cutoff)
         assert month.deadlines is not None
         assert (
             point.received,
