@@ -391,3 +391,40 @@ def test_an_export_older_than_today_is_no_comparable_data(
     received = _cards(data, "this-month", date(2021, 2, 20))["received"]
     assert received.value == 14
     assert received.vs_previous.verdict == "no_data" and received.vs_previous.base is None
+
+
+def test_the_html_report_says_the_same(write_inputs: Callable[..., Path], tmp_path: Path) -> None:
+    inputs = write_inputs(queries=_monthly({"2020-07"}))
+    pipeline.build([inputs], Config(), period="2021", out=tmp_path / "y", today=date(2022, 3, 1))
+    html = (tmp_path / "y" / "report.html").read_text(encoding="utf-8")
+    assert "incomplete: 11 of 12 months" in html
+    assert "As of December 31, 2021: a query answered after that day counts as open." in html
+    pipeline.build(
+        [inputs], Config(), period="this-month", out=tmp_path / "m", today=date(2021, 8, 14)
+    )
+    html = (tmp_path / "m" / "report.html").read_text(encoding="utf-8")
+    assert "(2021-08, month to date)" in html
+    # 1-14 August against 1-14 July 2021 and 1-14 August 2020: 10 queries each, compared.
+    card = html.split('id="h-headline"')[1].split('<div class="card">')[1]
+    assert "Queries received" in card and "no comparable data" not in card
+    assert card.count('class="delta neutral"') == 2
+
+
+def test_summary_by_month_of_a_year_not_yet_over(sample_data: Path) -> None:
+    args = ["summary", str(sample_data), "--period", "this-year", "--today", "2021-02-14"]
+    result = CliRunner().invoke(app, [*args, "--by", "month"])
+    assert result.exit_code == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    spans = sorted({(r["period_start"], r["period_end"]) for r in rows})
+    # January as of its last day; February up to today; nothing of March onwards.
+    assert spans == [("2021-01-01", "2021-01-31"), ("2021-02-01", "2021-02-14")]
+
+
+@pytest.mark.parametrize("month", ["2020-02", "2020-06", "2020-12", "2021-01", "2021-02"])
+def test_every_sample_month_adds_up(sample: pipeline.CleanData, month: str) -> None:
+    q_d = pipeline.compute(sample, parse_period(month), Config(), TODAY)
+    q, d = q_d.queries, q_d.deadlines
+    assert d is not None
+    assert q.answered + q.rejected + q.redirected == d.on_time + d.late
+    assert q.in_progress + q.other_status == d.open_not_due + d.open_overdue
+    assert q.answered + q.rejected + q.redirected + q.in_progress + q.other_status == q.received
