@@ -122,7 +122,7 @@ NoCacheOpt = Annotated[
     typer.Option(
         "--no-cache",
         help="Read and check every input afresh: neither use nor fill the caches of "
-        "parsed workbooks, checked inputs, figures and compiled templates "
+        "checked inputs and figures "
         "(~/.cache/engagement-report or $ENGAGEMENT_REPORT_CACHE_DIR).",
     ),
 ]
@@ -257,7 +257,7 @@ def build(
         from engagement_report.loading import early
 
         # Large workbooks start being read while pandas and the pipeline are imported.
-        early.start(_inputs(inputs, config), cache=not no_cache)
+        early.start(_inputs(inputs, config))
         from engagement_report import pipeline
 
         if templates is not None and not templates.is_dir():
@@ -528,12 +528,12 @@ def main() -> None:
 def _end(code: object) -> None:
     """Exit with ``code`` as ``sys.exit`` would, without the interpreter's teardown.
 
-    The cache writers are the only threads whose work must finish (the warm-up and
-    read-ahead threads are daemons); they are waited for first.
+    The cache writers are the only threads whose work should finish (the warm-up and
+    read-ahead threads are daemons); they are waited for first, a few seconds at most.
     """
-    cache = sys.modules.get("engagement_report.loading.cache")  # not loaded: none started
-    if cache is not None:
-        cache.wait()
+    writers = sys.modules.get("engagement_report.cache.background")  # not loaded: none started
+    if writers is not None:
+        writers.wait()
     if code is None:
         code = 0
     elif not isinstance(code, int):

@@ -1,38 +1,27 @@
 """Figures cache: a build repeated on unchanged inputs reuses the figures it computed.
 
-A build re-run on inputs the checked-data cache holds (a cron retry, an analyst trying
-another template, title or language) would work out the same figures again: about
-0.6 s at a million rows, a third of such a run. So the period's figures, its 12-month
-trend, coverage, headline comparisons and agenda are kept as JSON inside the
-checked-data entry (:mod:`engagement_report.validation.cache`), one file per report
-window (the period, the part of it counted and the cut-off). The entry stands for the
-same input files and the same configuration, so the window is all the figures still
-depend on.
-
-They are read only when the clean data itself came from that entry (whose files'
-SHA-256 were compared), and written by the first run after its entry is on disk. The
-JSON is written and read by a small codec that knows the result dataclasses; any
-damage, or a file from another version, is a miss. Reports are always rendered anew.
+A build re-run on inputs the checked-data cache holds (a cron retry, another title or
+language) would work out the same figures again: about 0.6 s at a million rows, a third
+of such a run. So the window's figures, its 12-month trend, coverage, headline
+comparisons and agenda are kept as an entry of their own, whose key
+(:func:`~engagement_report.cache.cache_key`) covers what the checked data's does plus
+the report window (the period, the part of it counted and the cut-off). The JSON is
+written and read by a small codec that knows the result dataclasses; any damage is a
+miss (and the entry is deleted). Reports are always rendered anew.
 """
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import hashlib
 import json
-import os
-import tempfile
-import threading
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from engagement_report import __version__
 from engagement_report.analysis import AgendaRow, Analysis
+from engagement_report.cache import Entry, Store
 from engagement_report.comparisons import Change, HeadlineFigure, Held
 from engagement_report.deadlines import DeadlineFigures
-from engagement_report.loading.cache import WorkbookCache, in_background
 from engagement_report.periods import Period, Window
 from engagement_report.results import (
     BroadcastFigures,
@@ -44,9 +33,8 @@ from engagement_report.results import (
     QueryFigures,
     TrendPoint,
 )
-from engagement_report.validation.cache import CheckedKey
 
-FIGURES_FORMAT = 2
+_FILE = "analysis.json"
 _TYPES: dict[str, type] = {
     cls.__name__: cls
     for cls in (
@@ -69,67 +57,36 @@ _TYPES: dict[str, type] = {
 }
 
 
-def figures_file(key: CheckedKey, window: Window) -> str:
-    """The file name, within the checked-data entry, of one window's figures."""
+def figures_extra(window: Window) -> str:
+    """What the figures depend on beyond the checked data's key: the report window."""
     whole, period = window.whole, window.period
-    text = (
-        f"{FIGURES_FORMAT}|{__version__}|{whole.start}|{whole.end}|{whole.label}|"
-        f"{whole.kind}|{period.start}|{period.end}|{window.cutoff}"
+    return (
+        f"{whole.start}|{whole.end}|{whole.label}|{whole.kind}|"
+        f"{period.start}|{period.end}|{window.cutoff}"
     )
-    return "figures-" + hashlib.sha256(text.encode()).hexdigest()[:32] + ".json"
 
 
-def load_analysis(store: WorkbookCache, key: CheckedKey, name: str) -> Analysis | None:
-    """The analysis kept under ``name`` in ``key``'s entry, or None."""
-    try:
-        raw = json.loads((store.root / key.name / name).read_text(encoding="utf-8"))
-        if raw.get("format") != FIGURES_FORMAT:
-            return None
-        analysis = decode(raw["analysis"])
-    except Exception:  # missing, damaged or from another version: compute afresh
-        return None
-    return analysis if isinstance(analysis, Analysis) else None
+def load_analysis(store: Store, name: str) -> Analysis | None:
+    """The analysis kept as the entry ``name``, or None."""
+    return store.load(name, _read)
 
 
-def store_analysis(
-    store: WorkbookCache,
-    key: CheckedKey,
-    name: str,
-    analysis: Analysis,
-    after: threading.Thread | None = None,
-) -> None:
-    """Keep ``analysis`` under ``name`` in ``key``'s entry, once the entry is written
-    (``after``: the thread writing it), in the background."""
-    in_background(_store, store, key, name, analysis, after, name="figures-store")
+def _read(entry: Entry) -> Analysis:
+    analysis = decode(json.loads(entry.read(_FILE).decode("utf-8")))
+    if not isinstance(analysis, Analysis):
+        raise ValueError("not an analysis")
+    return analysis
 
 
-def _store(
-    store: WorkbookCache,
-    key: CheckedKey,
-    name: str,
-    analysis: Analysis,
-    after: threading.Thread | None,
-) -> None:
-    if after is not None:
-        after.join()
-    if not store.holds(key.name):
-        return  # the checked data was not kept: figures alone would stand for nothing
-    entry = store.root / key.name
-    text = json.dumps({"format": FIGURES_FORMAT, "analysis": encode(analysis)})
-    temp: Path | None = None
-    try:
-        handle, temp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=entry)
-        temp = Path(temp_name)
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        temp.replace(entry / name)
-        temp = None
-    except OSError:  # the cache only ever saves time
-        pass
-    finally:
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                temp.unlink()
+def store_analysis(store: Store, name: str, analysis: Analysis) -> None:
+    """Keep ``analysis`` as the entry ``name``."""
+    text = json.dumps(encode(analysis), ensure_ascii=False)
+
+    def fill(folder: Path) -> dict[str, object]:
+        (folder / _FILE).write_text(text, encoding="utf-8")
+        return {}
+
+    store.put(name, fill)
 
 
 def encode(value: Any) -> Any:

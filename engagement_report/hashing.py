@@ -1,33 +1,43 @@
-"""SHA-256 of input files, computed once per process for an unchanged file.
+"""SHA-256 of input files, and each input as it was seen when it was hashed.
 
-The parse cache keys workbooks by it and the run manifest records it; one memo
-means a build reads each input once for hashing, not twice, even when a
-background thread (:mod:`engagement_report.warmup`) started on it first.
-Standard library only.
+A build hashes each input once (:func:`seen`) before it reads it; the digest keys the
+caches and goes into the run manifest, and the file is checked to be unchanged once
+it has been read (:meth:`SeenFile.unchanged`), so the figures, the cache and the
+manifest all speak of the same content. Standard library only.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
-_Key = tuple[str, int, int, int, int]
+from engagement_report.errors import InputError
+
+# (inode, size, modification time, change time): the change time moves with every write
+# and cannot be set back, so a file rewritten with its old size and modification time
+# has another identity.
+Identity = tuple[int, int, int, int]
+_Key = tuple[str, Identity]
 _digests: dict[_Key, str] = {}
 _locks: dict[_Key, threading.Lock] = {}
 _guard = threading.Lock()
 
 
+def identity(info: os.stat_result) -> Identity:
+    """What tells one version of a file from another without reading it."""
+    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
 def file_digest(path: Path) -> str:
     """Hex SHA-256 of a file's content, computed once per process for an unchanged file.
 
-    Unchanged means the same inode, size, modification and change time: the change time
-    moves with every write and cannot be set back, so a file rewritten with its old size
-    and modification time is hashed again.  A caller asking while another thread hashes
-    the same file waits for that result instead of reading the file a second time.
+    A caller asking while another thread hashes the same file waits for that result
+    instead of reading the file a second time.
     """
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    key = (str(path.resolve()), identity(path.stat()))
     with _guard:
         if key in _digests:
             return _digests[key]
@@ -39,12 +49,44 @@ def file_digest(path: Path) -> str:
         return _digests[key]
 
 
-def digest_if_unchanged(path: Path, seen: tuple[int, int]) -> str | None:
-    """The SHA-256 of ``path``, or None when its (size, modification time) are no longer
-    ``seen`` (or it cannot be read): a digest that vouches for the file as it was seen."""
+@dataclass(frozen=True)
+class SeenFile:
+    """An input as given, its identity when it was hashed, and its SHA-256."""
+
+    path: Path
+    identity: Identity
+    sha256: str
+
+    @property
+    def size(self) -> int:
+        """Its size in bytes when it was hashed."""
+        return self.identity[1]
+
+    def unchanged(self) -> bool:
+        """Whether the file is still the one hashed (same inode, size and times)."""
+        try:
+            return identity(self.path.stat()) == self.identity
+        except OSError:
+            return False
+
+
+def changed_error(path: Path) -> InputError:
+    """The error of an input that changed while a run read it."""
+    return InputError(
+        f"{path}: the file changed while it was being read; "
+        "run again once whatever writes it has finished"
+    )
+
+
+def seen(path: Path) -> SeenFile:
+    """``path`` hashed now (raises :class:`InputError` when it cannot be read or changes
+    while it is hashed)."""
     try:
+        before = identity(path.stat())
         digest = file_digest(path)
-        now = path.stat()
-    except OSError:
-        return None
-    return digest if (now.st_size, now.st_mtime_ns) == seen else None
+        after = identity(path.stat())
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if before != after:
+        raise changed_error(path)
+    return SeenFile(path, before, digest)

@@ -27,7 +27,7 @@ from typing import Any, Literal
 from engagement_report import __version__
 from engagement_report.errors import InputError
 from engagement_report.export import SummaryRecord, Value, format_value
-from engagement_report.hashing import file_digest
+from engagement_report.hashing import SeenFile, file_digest
 from engagement_report.models import SourceAccount, ValidationReport
 from engagement_report.periods import Period
 
@@ -70,7 +70,7 @@ _FIGURE_KEYS = ("dataset", "metric", "dimension", "category")
 
 
 def file_sha256(path: Path) -> str:
-    """Hex SHA-256 of a file (shared with the parse cache, so a build hashes each input once)."""
+    """Hex SHA-256 of a file (memoised: a build hashes each input once)."""
     try:
         return file_digest(path)
     except OSError as exc:
@@ -79,7 +79,11 @@ def file_sha256(path: Path) -> str:
         ) from None
 
 
-def _input_entry(path: Path) -> dict[str, object]:
+def _input_entry(item: Path | SeenFile) -> dict[str, object]:
+    if isinstance(item, SeenFile):  # as it was read: the figures come from this content
+        path = item.path
+        return {"path": str(path), "name": path.name, "size": item.size, "sha256": item.sha256}
+    path = Path(item)
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -118,7 +122,7 @@ def build_manifest(
     *,
     command: list[str],
     period: Period,
-    inputs: list[Path],
+    inputs: Sequence[Path | SeenFile],
     report: ValidationReport,
     records: list[SummaryRecord],
     files: dict[str, str],
@@ -126,7 +130,8 @@ def build_manifest(
 ) -> dict[str, Any]:
     """The run manifest as a JSON-ready mapping.
 
-    ``inputs`` are the files read (paths as given, e.g. from ``discover_inputs``),
+    ``inputs`` are the files read (as the build saw and hashed them, or paths as given,
+    e.g. from ``discover_inputs``, hashed now),
     ``files`` the texts written into the report folder (``name → text``, exactly as
     ``write_files`` writes them: UTF-8, no newline translation). ``generated_at`` must
     carry a time zone.
@@ -150,7 +155,7 @@ def build_manifest(
             "end": period.end.isoformat(),
         },
         "generated_at": generated_at.isoformat(timespec="seconds"),
-        "inputs": [_input_entry(Path(path)) for path in inputs],
+        "inputs": [_input_entry(item) for item in inputs],
         "sources": [_source_entry(source) for source in report.sources],
         "figures": [
             {

@@ -10,7 +10,6 @@ Everything the command line does can be done from Python::
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,9 +22,10 @@ import pandas as pd
 from engagement_report import __version__, console, warmup
 from engagement_report import analysis as _analysis_stage
 from engagement_report.analysis import Analysis, analyse, complete, coverage
+from engagement_report.cache import Store, cache_key, in_background
 from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
-from engagement_report.errors import DataQualityError, OutputError, UsageError
+from engagement_report.errors import DataQualityError, InputError, OutputError, UsageError
 from engagement_report.export import (
     SummaryRecord,
     csv_text,
@@ -34,9 +34,9 @@ from engagement_report.export import (
     summary_records,
 )
 from engagement_report.figures import in_period
-from engagement_report.figures_cache import figures_file, load_analysis, store_analysis
+from engagement_report.figures_cache import figures_extra, load_analysis, store_analysis
+from engagement_report.hashing import SeenFile, changed_error, seen
 from engagement_report.loading import discover_inputs, load_inputs
-from engagement_report.loading.cache import WorkbookCache
 from engagement_report.manifest import (
     MANIFEST_NAME,
     build_manifest,
@@ -58,15 +58,10 @@ from engagement_report.periods import (
 )
 from engagement_report.render.charts import CHART_FILES, attach_charts, chart_files
 from engagement_report.render.context import DeadlinePolicy, ReportContext
-from engagement_report.render.environment import render
+from engagement_report.render.environment import render, template_dirs
 from engagement_report.results import Figures
 from engagement_report.validation import validate
-from engagement_report.validation.cache import (
-    CheckedKey,
-    checked_key,
-    load_checked,
-    store_checked,
-)
+from engagement_report.validation.cache import load_checked, store_checked
 from engagement_report.validation.report import report_as_dict, report_as_text
 
 DEFAULT_TITLE = "Public engagement report"
@@ -85,30 +80,53 @@ class BuildResult:
 
 @dataclass(frozen=True)
 class _Checked:
-    """Checked data, the checked-data cache key, whether it came from the cache, and the
-    thread writing it there."""
+    """Checked data, the inputs as they were read (hashed), and the cache it went through
+    (None with ``cache=False``)."""
 
     data: CleanData
-    key: CheckedKey | None = None
-    from_cache: bool = False
-    writer: threading.Thread | None = None
+    inputs: tuple[SeenFile, ...]
+    store: Store | None = None
+    templates: tuple[Path, ...] = ()
 
 
-def _check(inputs: Sequence[str | Path], config: Config, cache: bool) -> _Checked:
+def _seen_inputs(inputs: Sequence[str | Path]) -> tuple[SeenFile, ...]:
+    """The input files, found once and each hashed before it is read."""
+    files = discover_inputs(inputs)
+    if not files:
+        raise InputError("no input files found (give files or folders holding csv/xlsx files)")
+    return tuple(seen(path) for path in files)
+
+
+def _unchanged(inputs: Sequence[SeenFile]) -> None:
+    """Refuse inputs that changed since they were hashed: the figures, the manifest and
+    the cache must all speak of the content that was read."""
+    for file in inputs:
+        if not file.unchanged():
+            raise changed_error(file.path)
+
+
+def _check(
+    inputs: Sequence[str | Path], config: Config, cache: bool, templates: Path | None = None
+) -> _Checked:
     """Read and check the inputs, through the checked-data cache when ``cache``."""
-    store = WorkbookCache()
-    key = None
-    if cache:
-        files = discover_inputs(inputs)
-        key = checked_key(files, config) if files else None
-        if key is not None and (data := load_checked(store, key)) is not None:
+    files = _seen_inputs(inputs)
+    store = Store() if cache else None
+    folders = tuple(template_dirs(templates))
+    name = None
+    if store is not None:
+        name = cache_key("checked", config=config, templates=folders, inputs=files)
+        data = load_checked(store, name)
+        if data is not None:
             console.note("Inputs unchanged since they were last checked: using that check")
-            return _Checked(data, key, from_cache=True)
-    loaded = load_inputs(inputs, config, cache=cache)
+            _unchanged(files)
+            return _Checked(data, files, store, folders)
+    loaded = load_inputs(inputs, config, files=[file.path for file in files])
     console.note("Checking rows…")
     data = validate(loaded, config)
-    writer = store_checked(store, key, data) if key is not None else None
-    return _Checked(data, key, writer=writer)
+    _unchanged(files)
+    if store is not None and name is not None:
+        in_background(store_checked, store, name, data, name="checked-store")
+    return _Checked(data, files, store, folders)
 
 
 def load_and_validate(
@@ -119,7 +137,7 @@ def load_and_validate(
     With ``cache`` (the default), inputs checked before under the same configuration are
     loaded from the checked-data cache, and what is checked now is added to it (see
     :mod:`engagement_report.validation.cache`); ``cache=False`` reads and checks every
-    input afresh, neither using nor filling the parse cache or the checked-data cache.
+    input afresh, neither using nor filling the cache.
     """
     return _check(inputs, config, cache).data
 
@@ -264,15 +282,11 @@ def report_context(
     )
 
 
-def render_reports(
-    context: ReportContext, templates: Path | None = None, *, cache: bool = False
-) -> dict[str, str]:
-    """Markdown and HTML text of the report (``cache``: keep compiled templates between runs)."""
+def render_reports(context: ReportContext, templates: Path | None = None) -> dict[str, str]:
+    """Markdown and HTML text of the report."""
     return {
-        "report.md": render("report.md.j2", "md", context, context.lang, templates, cache=cache),
-        "report.html": render(
-            "report.html.j2", "html", context, context.lang, templates, cache=cache
-        ),
+        "report.md": render("report.md.j2", "md", context, context.lang, templates),
+        "report.html": render("report.html.j2", "html", context, context.lang, templates),
     }
 
 
@@ -397,18 +411,24 @@ def output_folder(config: Config, period: Period, out: Path | None) -> Path:
 
 
 def _analysis(checked: _Checked, report_window: Window, config: Config) -> Analysis:
-    """The window's analysis: from the figures cache when the data came from its checked
-    entry, else worked out (and kept there for the next run)."""
-    if checked.key is None:
+    """The window's analysis: from the figures cache when it holds it, else worked out
+    (and kept there for the next run)."""
+    store = checked.store
+    if store is None:
         console.note("Computing figures…")
         return analyse(checked.data, report_window, config)
-    store = WorkbookCache()
-    name = figures_file(checked.key, report_window)
-    if checked.from_cache and (kept := load_analysis(store, checked.key, name)) is not None:
+    name = cache_key(
+        "figures",
+        config=config,
+        templates=checked.templates,
+        inputs=checked.inputs,
+        extra=figures_extra(report_window),
+    )
+    if (kept := load_analysis(store, name)) is not None:
         return kept
     console.note("Computing figures…")
     analysis = analyse(checked.data, report_window, config)
-    store_analysis(store, checked.key, name, analysis, after=checked.writer)
+    in_background(store_analysis, store, name, analysis, name="figures-store")
     return analysis
 
 
@@ -440,11 +460,10 @@ def build(
     working_days = config.deadlines.kind == "working"
     reports = {"md", "html"} & set(config.formats)
     warmup.start(
-        discover_inputs(inputs),
         config.calendar.country if working_days else None,
-        warmup.Templates(lang or config.lang, templates, cache) if reports else None,
+        warmup.Templates(lang or config.lang, templates) if reports else None,
     )
-    checked = _check(inputs, config, cache)
+    checked = _check(inputs, config, cache, templates)
     data = checked.data
     if strict and data.report.rejected:
         raise DataQualityError(
@@ -464,7 +483,7 @@ def build(
         console.note("Drawing charts…")
         context = attach_charts(context)
     records = summary_records(figures)
-    texts = render_reports(context, templates, cache=cache)
+    texts = render_reports(context, templates)
     if "md" in config.formats:
         texts.update(chart_files(context))
     texts["summary.csv"] = csv_text(records)
@@ -498,7 +517,7 @@ def build(
             manifest = build_manifest(
                 command=list(command) if command is not None else ["pipeline.build"],
                 period=resolved,
-                inputs=discover_inputs(inputs),
+                inputs=checked.inputs,
                 report=data.report,
                 records=records,
                 files=texts,

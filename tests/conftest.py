@@ -45,6 +45,6 @@ def write_inputs(tmp_path: Path) -> Callable[..., Path]:
 def _parse_cache_in_tmp(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Each test has caches of its own (parsed workbooks, checked data, figures), under the
+    """Each test has caches of its own (checked data, figures), under the
     test run's temporary folder: no test sees what another one kept, whatever the order."""
     monkeypatch.setenv("ENGAGEMENT_REPORT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

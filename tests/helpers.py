@@ -9,9 +9,8 @@ from typing import Any
 
 import pytest
 
-from engagement_report import pipeline
+from engagement_report import cache, pipeline
 from engagement_report.config import Config
-from engagement_report.loading import cache
 
 
 def calls_to(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[Any]:

@@ -7,8 +7,6 @@ checking afresh: the same frames (values and dtypes), rejected rows and report.
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -17,9 +15,9 @@ import pandas as pd
 import pytest
 from helpers import build_twice, calls_to
 
+from engagement_report import cache as cache_store
 from engagement_report import pipeline
 from engagement_report.config import Config
-from engagement_report.loading import cache as parse_cache
 from engagement_report.models import CleanData
 from engagement_report.validation.cache import FRAMES
 
@@ -57,7 +55,7 @@ def counting_loads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 
 def check(inputs: Path, config: Config | None = None, *, cache: bool = True) -> CleanData:
     data = pipeline.load_and_validate([inputs], config or Config(), cache=cache)
-    parse_cache.wait()  # the entry is written in the background
+    cache_store.wait()  # the entry is written in the background
     return data
 
 
@@ -109,7 +107,7 @@ def test_a_changed_input_of_the_same_size_and_time_is_checked_again(
     assert len(loads) == 2
     assert "Дороги" in set(first.queries["topic"])
     assert "Дорогу" in set(second.queries["topic"]) and "Дороги" not in set(second.queries["topic"])
-    # The stale entry was replaced by the new check: a third run reads nothing.
+    # The new content has an entry of its own: a third run reads nothing.
     third = check(inputs)
     assert len(loads) == 2
     assert_same(second, third)
@@ -158,7 +156,7 @@ def test_a_cache_that_cannot_be_written_is_no_error(
     monkeypatch.setenv("ENGAGEMENT_REPORT_CACHE_DIR", str(blocker / "cache"))
     out = tmp_path / "out"
     result = pipeline.build([inputs], Config(), out=out, today=date(2021, 4, 1))
-    parse_cache.wait()
+    cache_store.wait()
     assert result.figures.queries.received == 2
     assert (out / "report.html").is_file()
 
@@ -183,40 +181,3 @@ def test_the_sample_data_comes_back_identical(
     assert len(loads) == 1
     assert_same(first, second)
     assert len(second.queries) > 20_000 and len(second.broadcasts) and len(second.press_events)
-
-
-SLOW_WRITER = """
-import sys, time
-from engagement_report.loading import cache
-real = cache.WorkbookCache.put
-def put(self, *args, **kwargs):
-    time.sleep(1)  # a writer slower than the rest of the command
-    return real(self, *args, **kwargs)
-cache.WorkbookCache.put = put
-from engagement_report.cli import main
-sys.argv = ["engagement-report", *sys.argv[1:]]
-main()
-"""
-
-
-def test_the_command_ends_after_its_cache_entries_are_written(
-    inputs: Path, tmp_path: Path, cache_folder: Path
-) -> None:
-    # The command line ends the process with os._exit once its work is done: it must wait
-    # for the writers of the checked data and the figures first, however slow they are.
-    env = {**os.environ, "ENGAGEMENT_REPORT_CACHE_DIR": str(cache_folder), "NO_COLOR": "1"}
-    build = ["build", str(inputs), "--quiet", "--out", str(tmp_path / "out")]
-    done = subprocess.run(
-        [sys.executable, "-c", SLOW_WRITER, *build, "--today", "2021-04-01"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    entries = [e for e in cache_folder.iterdir() if e.name.startswith("checked-")]
-    assert len(entries) == 1
-    assert (entries[0] / "meta.json").is_file()
-    assert all((entries[0] / f"{name}.arrow").is_file() for name in FRAMES)
-    assert len(list(entries[0].glob("figures-*.json"))) == 1
-    assert not [e for e in cache_folder.iterdir() if e.name.startswith(".tmp-")]

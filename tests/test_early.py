@@ -15,7 +15,6 @@ from helpers import calls_to
 from engagement_report import pipeline
 from engagement_report.config import Config
 from engagement_report.errors import InputError
-from engagement_report.loading import cache as parse_cache
 from engagement_report.loading import early, xlsx
 
 
@@ -48,7 +47,7 @@ def test_a_workbook_read_ahead_is_read_once_and_gives_the_same_data(
     path = registry(tmp_path / "registry.xlsx")
     plain = pipeline.load_and_validate([path], Config(), cache=False)
     reads = counting(monkeypatch)
-    early.start([path], cache=False)
+    early.start([path])
     ahead = pipeline.load_and_validate([path], Config(), cache=False)
     assert reads == [path]  # read on the early thread, taken by the normal path
     assert ahead.queries.drop(columns=["_file"]).equals(plain.queries.drop(columns=["_file"]))
@@ -62,7 +61,7 @@ def test_a_workbook_changed_after_the_read_began_is_read_again(
 ) -> None:
     path = registry(tmp_path / "registry.xlsx", topic="Дороги")
     reads = counting(monkeypatch)
-    early.start([path], cache=False)
+    early.start([path])
     registry(path, topic="Экология")
     stat = path.stat()
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
@@ -71,25 +70,10 @@ def test_a_workbook_changed_after_the_read_began_is_read_again(
     assert len(reads) == 2
 
 
-def test_a_workbook_in_the_parse_cache_is_not_read_ahead(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from engagement_report import loading
-
-    monkeypatch.setattr(loading, "CACHE_MIN_BYTES", 0)
-    path = registry(tmp_path / "registry.xlsx")
-    pipeline.load_and_validate([path], Config())
-    parse_cache.wait()
-    reads = counting(monkeypatch)
-    early.start([path], cache=True)
-    assert early.take(path) is None  # the early thread saw the cached copy
-    assert reads == []
-
-
 def test_a_broken_workbook_read_ahead_is_reported_by_the_normal_path(tmp_path: Path) -> None:
     path = tmp_path / "broken.xlsx"
     path.write_bytes(b"PK\x03\x04 this is not a workbook")
-    early.start([path], cache=False)
+    early.start([path])
     with pytest.raises(InputError, match=r"broken\.xlsx"):
         pipeline.load_and_validate([path], Config(), cache=False)
 
@@ -152,5 +136,5 @@ def test_a_csv_file_read_ahead_is_read_once_and_gives_the_same_data(
 
 def test_a_word_that_is_no_input_does_not_stop_the_others(tmp_path: Path) -> None:
     path = registry(tmp_path / "registry.xlsx")
-    early.start(["2021-01", str(tmp_path / "missing.csv"), str(path)], cache=False)
+    early.start(["2021-01", str(tmp_path / "missing.csv"), str(path)])
     assert early.take(path) is not None

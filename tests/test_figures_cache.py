@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from engagement_report import analysis, figures_cache, pipeline
+from engagement_report import analysis, cache, figures_cache, pipeline
 from engagement_report.config import Config
-from engagement_report.loading import cache as parse_cache
 from engagement_report.periods import parse_period
 
 FILES = ("report.md", "report.html", "summary.csv", "summary.json")
@@ -39,7 +38,7 @@ def counting(monkeypatch: pytest.MonkeyPatch) -> list[object]:
 def build(inputs: Path, out: Path, **options: object) -> dict[str, bytes]:
     options.setdefault("today", date(2021, 3, 15))
     pipeline.build([inputs], Config(), out=out, **options)  # type: ignore[arg-type]
-    parse_cache.wait()
+    cache.wait()
     return {name: (out / name).read_bytes() for name in FILES}
 
 
@@ -49,7 +48,7 @@ def test_a_second_build_reuses_the_figures_and_writes_the_same_files(
     calls = counting(monkeypatch)
     first = build(sample_data, tmp_path / "a", period="2021-01")
     assert len(calls) == 1
-    kept = list(cache_folder.glob("checked-*/figures-*.json"))
+    kept = list(cache_folder.glob("figures-*/analysis.json"))
     assert len(kept) == 1
     second = build(sample_data, tmp_path / "b", period="2021-01")
     assert len(calls) == 1  # not computed again
@@ -92,8 +91,8 @@ def test_a_damaged_figures_file_is_computed_afresh(
     sample_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, cache_folder: Path
 ) -> None:
     first = build(sample_data, tmp_path / "a", period="2021-01")
-    [kept] = cache_folder.glob("checked-*/figures-*.json")
-    kept.write_text('{"format": 1, "analysis": {"$type": "Nonsense"}}', encoding="utf-8")
+    [kept] = cache_folder.glob("figures-*/analysis.json")
+    kept.write_text('{"$type": "Nonsense"}', encoding="utf-8")
     calls = counting(monkeypatch)
     again = build(sample_data, tmp_path / "b", period="2021-01")
     assert len(calls) == 1
@@ -116,7 +115,7 @@ def test_the_codec_gives_back_equal_results(sample_data: Path) -> None:
         figures_cache.encode(object())
 
 
-def test_no_figures_are_kept_without_the_checked_data(
+def test_no_figures_are_kept_without_the_cache(
     write_csvs: Callable[..., Path], tmp_path: Path, cache_folder: Path
 ) -> None:
     inputs = write_csvs(
@@ -127,5 +126,5 @@ def test_no_figures_are_kept_without_the_checked_data(
         """,
     )
     pipeline.build([inputs], Config(), out=tmp_path / "out", cache=False, today=date(2021, 3, 1))
-    parse_cache.wait()
-    assert not list(cache_folder.glob("**/figures-*.json"))
+    cache.wait()
+    assert not list(cache_folder.glob("figures-*"))

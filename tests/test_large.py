@@ -53,7 +53,7 @@ def registry(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pat
         folder.mkdir()
         generate.WRITERS[fmt](folder, queries)
         folders[fmt] = folder
-    with pytest.MonkeyPatch.context() as patch:  # the parse cache in the test's own folder
+    with pytest.MonkeyPatch.context() as patch:  # the caches in the test's own folder
         patch.setenv("ENGAGEMENT_REPORT_CACHE_DIR", str(root / "cache"))
         yield folders
 

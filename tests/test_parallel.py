@@ -37,7 +37,7 @@ def test_columns_checked_two_at_a_time_give_the_same_result(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     inputs = sample_data if which == "sample" else write_csvs(tmp_path / "in", queries=MESSY)
-    loaded = load_inputs([inputs], Config(), cache=False)
+    loaded = load_inputs([inputs], Config())
     monkeypatch.setattr(rows, "PARALLEL_ROWS", 10**9)
     alone = validate(loaded, Config())
     monkeypatch.setattr(rows, "PARALLEL_ROWS", 0)
@@ -93,7 +93,7 @@ def test_a_file_is_hashed_once_however_many_threads_ask(
 
 def test_the_warm_up_survives_what_the_build_reports_itself(tmp_path: Path) -> None:
     # A missing file and an unknown country: the build says so, not the warm-up thread.
-    thread = warmup.start([tmp_path / "missing.csv"], "XX")
+    thread = warmup.start("XX")
     thread.join(timeout=30)
     assert not thread.is_alive()
 
@@ -114,7 +114,7 @@ def test_repeated_ids_found_from_the_codes_made_while_checking(
         + "    А-2;06.03.2021;;Исполнено;Дороги;109;Алмалинский\n"
         + "    А-1;99.03.2021;;Исполнено;Дороги;109;Алмалинский\n",
     )
-    loaded = load_inputs([inputs], Config(), cache=False)
+    loaded = load_inputs([inputs], Config())
     checked = [check_table(table, Config()) for table in loaded.tables]
     assert checked[0].query_ids is not None
     fast = _duplicate_masks(checked)
@@ -149,7 +149,7 @@ def test_ascending_ids_find_their_repeats_as_neighbours(
     ]
     header = "Номер обращения;Дата поступления;Дата ответа;Статус;Тема;Канал;Район\n"
     inputs = write_csvs(tmp_path / "in", queries=header + "\n".join(lines) + "\n")
-    loaded = load_inputs([inputs], Config(), cache=False)
+    loaded = load_inputs([inputs], Config())
     checked = [check_table(table, Config()) for table in loaded.tables]
     assert checked[0].ids_ascending and checked[0].query_ids is None
     neighbours = _duplicate_masks(checked)
@@ -161,7 +161,7 @@ def test_ascending_ids_find_their_repeats_as_neighbours(
     shuffled = write_csvs(
         tmp_path / "shuffled", queries=header + "\n".join([lines[2], *lines]) + "\n"
     )
-    table = load_inputs([shuffled], Config(), cache=False).tables[0]
+    table = load_inputs([shuffled], Config()).tables[0]
     again = check_table(table, Config())
     assert not again.ids_ascending and again.query_ids is not None
     # Taken for in order, they are found out of order among the usable rows: still right.

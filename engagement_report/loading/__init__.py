@@ -4,8 +4,7 @@ No judgement about values happens here; :mod:`engagement_report.validation`
 decides what each cell means.
 
 Files are read side by side in threads (the parsers run in Rust and C++ and let go of
-Python's lock), and a workbook read before is loaded from the parse cache
-(:mod:`.cache`) when it has not changed.
+Python's lock).
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from typing import TYPE_CHECKING, Literal
 from engagement_report import console
 from engagement_report.config import Config
 from engagement_report.errors import InputError
-from engagement_report.loading.cache import WorkbookCache
 from engagement_report.loading.csvfile import read_csv_cells
 from engagement_report.loading.discover import (
     PARQUET_SUFFIXES,
@@ -43,34 +41,30 @@ from engagement_report.schema import COLUMNS, DATASETS, dataset_for_name
 if TYPE_CHECKING:
     import pandas as pd
 
-# Below this size a workbook parses faster than its cached copy is hashed and loaded.
-CACHE_MIN_BYTES = 1024**2
 READ_THREADS = 2
 
 __all__ = ["SPREADSHEET_SUFFIXES", "discover_inputs", "load_inputs", "read_file"]
 
 
 def load_inputs(
-    inputs: Sequence[str | Path], config: Config, *, cache: bool = True
+    inputs: Sequence[str | Path], config: Config, *, files: Sequence[Path] | None = None
 ) -> LoadedInputs:
     """Read every input file; raise :class:`InputError` for one that cannot be read.
 
-    With ``cache`` (the default), a workbook of at least ``CACHE_MIN_BYTES`` that was read
-    before and has not changed since is loaded from the parse cache, and a workbook read
-    now is added to it; ``cache=False`` neither reads nor writes the cache.
+    ``files``: the files ``inputs`` stand for, when the caller has already found them
+    (:func:`discover_inputs`), so no folder is listed twice.
     """
-    files = discover_inputs(inputs)
+    files = list(files) if files is not None else discover_inputs(inputs)
     if not files:
         raise InputError("no input files found (give files or folders holding csv/xlsx files)")
-    store = WorkbookCache() if cache else None
     console.note(f"Reading {_names(files)}…")
     if len(files) == 1:
-        results = [read_file(files[0], config, cache=store)]
+        results = [read_file(files[0], config)]
     else:
         # Biggest first, so the longest read starts at once; results keep the input order.
         order = sorted(range(len(files)), key=lambda i: -_size(files[i]))
         with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
-            futures = {i: pool.submit(read_file, files[i], config, cache=store) for i in order}
+            futures = {i: pool.submit(read_file, files[i], config) for i in order}
             results = [futures[i].result() for i in range(len(files))]
     tables: list[SourceTable] = []
     skipped: list[SkippedSheet] = []
@@ -117,16 +111,14 @@ def _names(files: list[Path]) -> str:
     return files[0].name if len(files) == 1 else f"{len(files)} files"
 
 
-def read_file(
-    path: Path, config: Config, *, cache: WorkbookCache | None = None
-) -> tuple[list[SourceTable], list[SkippedSheet]]:
+def read_file(path: Path, config: Config) -> tuple[list[SourceTable], list[SkippedSheet]]:
     """Read one file into recognised tables and the sheets it skipped."""
     suffix = path.suffix.lower()
     if suffix in PARQUET_SUFFIXES:
         return _read_parquet(path, config)
     states: dict[str, str] = {}
     if suffix in WORKBOOK_SUFFIXES:
-        sheets = _read_workbook(path, cache)
+        sheets = read_workbook(path)
         states = sheet_states(path)
     elif suffix in (".csv", ".tsv", ".txt"):
         sheets = [RawSheet("", read_csv_cells(path), 1)]
@@ -177,19 +169,6 @@ def read_file(
                 item.file, item.sheet, f"{item.reason}; {_closest(head, config)}"
             )
     return tables, skipped
-
-
-def _read_workbook(path: Path, cache: WorkbookCache | None) -> list[RawSheet]:
-    """A workbook's sheets, from the parse cache when it holds this version of the file."""
-    if cache is None or _size(path) < CACHE_MIN_BYTES:
-        return read_workbook(path)
-    cached = cache.load(path)
-    if cached is not None:
-        return cached
-    before = path.stat()
-    sheets = read_workbook(path)
-    cache.store(path, sheets, read_from=(before.st_size, before.st_mtime_ns))
-    return sheets
 
 
 def _read_parquet(path: Path, config: Config) -> tuple[list[SourceTable], list[SkippedSheet]]:

@@ -3,8 +3,8 @@
 A command imports pandas and the rest of the pipeline (about half a second) before it
 reads anything, while fastexcel reads a million-row workbook on one core for seconds,
 and Arrow a CSV file on both, without holding Python's lock. :func:`start`, called
-before those imports, reads each large workbook that the parse cache does not hold, and
-each large CSV file, on a thread of its own; the readers
+before those imports, reads each large workbook and each large CSV file on a thread of
+its own; the readers
 (:func:`~engagement_report.loading.xlsx.read_workbook`,
 :func:`~engagement_report.loading.csvfile.read_csv_cells`) then take the result (waiting
 for it if need be) instead of reading the file again. Standard library only at import.
@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from engagement_report.errors import InputError
+from engagement_report.hashing import Identity, identity
 from engagement_report.loading.discover import CSV_SUFFIXES, discover_inputs
 
 # Below this a workbook reads in well under the time the imports take anyway.
@@ -48,16 +49,15 @@ class _Slot:
         return result
 
 
-_reads: dict[Path, tuple[tuple[int, int], _Slot]] = {}
+_reads: dict[Path, tuple[Identity, _Slot]] = {}
 _lock = threading.Lock()
 # Two reads at a time, as load_inputs reads: a folder of many large workbooks does not
 # start them all at once on a two-core machine.
 _running = threading.BoundedSemaphore(2)
 
 
-def start(inputs: Iterable[str | Path], *, cache: bool = True) -> None:
-    """Start reading every large workbook and CSV file among ``inputs`` (``cache``: skip
-    workbooks the parse cache holds)."""
+def start(inputs: Iterable[str | Path]) -> None:
+    """Start reading every large workbook and CSV file among ``inputs``."""
     files: list[Path] = []
     for item in inputs:  # one by one: a word that is no input does not stop the others
         with contextlib.suppress(InputError, OSError):  # reported by the command itself
@@ -75,17 +75,15 @@ def start(inputs: Iterable[str | Path], *, cache: bool = True) -> None:
         with _lock:
             if key in _reads:
                 continue
-            _reads[key] = ((stat.st_size, stat.st_mtime_ns), slot)
-        threading.Thread(
-            target=_read, args=(path, slot, cache), name="early-read", daemon=True
-        ).start()
+            _reads[key] = (identity(stat), slot)
+        threading.Thread(target=_read, args=(path, slot), name="early-read", daemon=True).start()
 
 
 def take(path: Path) -> Any:
     """The batches read ahead for ``path`` (waiting for them), or None.
 
-    None when nothing was read ahead, the read failed or was skipped, or the file's size or
-    modification time differ from when the read began.
+    None when nothing was read ahead, the read failed, or the file is not the one whose
+    read began (another inode, size or modification or change time).
     """
     with _lock:
         entry = _reads.pop(path.resolve(), None)
@@ -95,12 +93,12 @@ def take(path: Path) -> Any:
     result = slot.hand_over()
     with contextlib.suppress(OSError):
         stat = path.stat()
-        if (stat.st_size, stat.st_mtime_ns) == stat_then:
+        if identity(stat) == stat_then:
             return result
     return None
 
 
-def _read(path: Path, slot: _Slot, cache: bool) -> None:
+def _read(path: Path, slot: _Slot) -> None:
     result = None
     _running.acquire()
     try:
@@ -109,11 +107,6 @@ def _read(path: Path, slot: _Slot, cache: bool) -> None:
 
             result = read_ahead(path)
             return
-        if cache:
-            from engagement_report.loading.cache import WorkbookCache
-
-            if WorkbookCache().has(path):
-                return  # the parse cache will serve it
         from engagement_report.loading.xlsx import read_batches
 
         result = read_batches(path)

@@ -7,23 +7,19 @@ replacement can ``{% extends "default:report.html.j2" %}``.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
 from jinja2 import (
-    BytecodeCache,
     ChoiceLoader,
     Environment,
-    FileSystemBytecodeCache,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
     select_autoescape,
 )
-from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from engagement_report.render import filters
@@ -51,47 +47,16 @@ def _markdown_finalize(value: Any) -> Any:
     return filters.markdown_escape(value)
 
 
-class _QuietBytecodeCache(FileSystemBytecodeCache):
-    """Compiled templates kept between runs; a cache that cannot be read or written is
-    skipped (it only saves the ~0.2 s of compiling the report's templates)."""
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        try:
-            super().load_bytecode(bucket)
-        except (OSError, ValueError, EOFError):
-            bucket.reset()
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        with contextlib.suppress(OSError):
-            super().dump_bytecode(bucket)
+def template_dirs(user_dir: Path | None = None) -> list[Path]:
+    """The folders templates are looked up in, in order (for the cache key)."""
+    return [*([user_dir] if user_dir is not None else []), builtin_templates_dir()]
 
 
-def _bytecode_cache(kind: Kind) -> BytecodeCache | None:
-    """The compiled-template cache for ``kind`` in the user cache folder, or None.
-
-    Jinja keys compiled code by template name and source checksum, not by the
-    environment's options, and the Markdown environment compiles differently (its
-    finalize): so one folder per kind, tool version and Jinja version.
-    """
-    import jinja2
-
-    from engagement_report import __version__
-    from engagement_report.loading.cache import cache_dir
-
-    folder = cache_dir() / f"templates-{kind}-{__version__}-jinja2-{jinja2.__version__}"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return _QuietBytecodeCache(str(folder))
-
-
-def make_environment(
-    kind: Kind, lang: str = "en", user_dir: Path | None = None, *, cache: bool = False
-) -> Environment:
+def make_environment(kind: Kind, lang: str = "en", user_dir: Path | None = None) -> Environment:
     """An environment for HTML (autoescaped) or Markdown (escaped by finalize) in ``lang``.
 
-    ``cache`` keeps compiled templates in the user cache folder between runs.
+    Templates are compiled in the process that renders them, never loaded compiled from
+    a cache folder: compiled code from a folder is code another hand may have put there.
     """
     builtin = FileSystemLoader(str(builtin_templates_dir()))
     loaders: list[Any] = []
@@ -107,7 +72,6 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        bytecode_cache=_bytecode_cache(kind) if cache else None,
     )
     locale = {"en": "en", "ru": "ru", "kk": "kk"}.get(lang, "en")
     translations = translations_for(lang)
@@ -125,34 +89,32 @@ def make_environment(
     return env
 
 
-_prepared: dict[tuple[Kind, str, Path | None, bool], Environment] = {}
+_prepared: dict[tuple[Kind, str, Path | None], Environment] = {}
 _prepared_lock = threading.Lock()
 
 
-def environment_for(
-    kind: Kind, lang: str = "en", user_dir: Path | None = None, *, cache: bool = False
-) -> Environment:
+def environment_for(kind: Kind, lang: str = "en", user_dir: Path | None = None) -> Environment:
     """The process's one environment of these settings (made on first use).
 
     Sharing it keeps the templates a warm-up thread compiled; Jinja checks each
     template's file for changes whenever it is fetched, so a long-lived process still
     sees a template edited on disk.
     """
-    key = (kind, lang, user_dir, cache)
+    key = (kind, lang, user_dir)
     with _prepared_lock:
         if key not in _prepared:
-            _prepared[key] = make_environment(kind, lang, user_dir, cache=cache)
+            _prepared[key] = make_environment(kind, lang, user_dir)
         return _prepared[key]
 
 
-def prepare(lang: str = "en", user_dir: Path | None = None, *, cache: bool = False) -> None:
+def prepare(lang: str = "en", user_dir: Path | None = None) -> None:
     """Compile every report template of both kinds ahead of rendering.
 
     Called while the inputs are read (see :mod:`engagement_report.warmup`): compiling
     the report's templates takes about 0.2 s that would otherwise come after the figures.
     """
     for kind, suffixes in (("md", (".md.j2",)), ("html", (".html.j2", ".css.j2", ".css"))):
-        env = environment_for(kind, lang, user_dir, cache=cache)  # type: ignore[arg-type]
+        env = environment_for(kind, lang, user_dir)  # type: ignore[arg-type]
         for name in env.list_templates():
             if name.endswith(suffixes) and not name.startswith("default:"):
                 env.get_template(name)
@@ -164,9 +126,7 @@ def render(
     context: object,
     lang: str = "en",
     user_dir: Path | None = None,
-    *,
-    cache: bool = False,
 ) -> str:
-    """Render one template with the report context as ``ctx`` (``cache``: see make_environment)."""
-    env = environment_for(kind, lang, user_dir, cache=cache)
+    """Render one template with the report context as ``ctx``."""
+    env = environment_for(kind, lang, user_dir)
     return env.get_template(template).render(ctx=context)
