@@ -6,6 +6,7 @@ whether it needs pandas.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import tomllib
@@ -62,6 +63,7 @@ class Config:
     deadlines: DeadlineConfig = DeadlineConfig()
     calendar: CalendarConfig = CalendarConfig()
     read_hidden_sheets: bool = False
+    encoding: str | None = None  # of CSV files; None: found from each file's bytes
     source: Path | None = None
 
 
@@ -80,6 +82,7 @@ _TOP_KEYS = {
     "deadlines",
     "calendar",
     "read_hidden_sheets",
+    "encoding",
 }
 
 
@@ -165,6 +168,15 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
     hidden = raw.get("read_hidden_sheets", False)
     if not isinstance(hidden, bool):
         raise fail("read_hidden_sheets must be true or false")
+    encoding = _str(raw["encoding"], "encoding", fail) if "encoding" in raw else None
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+            encoding = "utf-8-sig" if encoding == "utf-8" else encoding  # a BOM is no text
+        except LookupError:
+            raise fail(
+                f"unknown encoding {encoding!r} (use a name such as utf-8, cp1251, koi8-r)"
+            ) from None
 
     return Config(
         timezone=timezone,
@@ -181,6 +193,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         deadlines=_deadlines(_table(raw.get("deadlines", {}), "deadlines", fail), fail),
         calendar=_calendar(_table(raw.get("calendar", {}), "calendar", fail), fail),
         read_hidden_sheets=hidden,
+        encoding=encoding,
         source=path,
     )
 

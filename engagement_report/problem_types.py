@@ -72,6 +72,12 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "a topic, channel, district or programme is empty: counted under '(not stated)'",
         ),
         ProblemType(
+            "extra_cells",
+            "warning",
+            "a CSV row has cells past the last header (a delimiter inside an unquoted value "
+            "makes one and shifts the cells after it): they are not read; check the row",
+        ),
+        ProblemType(
             "duplicate_column",
             "warning",
             "two headers name the same column and their values differ: only the first (or "

@@ -121,7 +121,7 @@ def read_file(path: Path, config: Config) -> tuple[list[SourceTable], list[Skipp
         sheets = read_workbook(path)
         states = sheet_states(path)
     elif suffix in (".csv", ".tsv", ".txt"):
-        sheets = [RawSheet("", read_csv_cells(path), 1)]
+        sheets = [RawSheet("", read_csv_cells(path, config.encoding), 1)]
     else:
         raise InputError(
             f"{path}: unsupported file type {suffix or '(none)'!r}; "

@@ -1,7 +1,8 @@
 """CSV reader: encoding and delimiter detected, every cell read as text.
 
 Offices export CSV from Russian-locale Excel (Windows-1251, ``;``) as often as
-UTF-8 with a BOM; both are detected rather than configured.
+UTF-8 with a BOM, and from older systems as KOI8-R, DOS or UTF-16: the encoding is
+found from the whole file (:mod:`.encoding`), or named by the config's ``encoding``.
 
 Files are read by Arrow's multi-threaded CSV reader, every column as text, blank lines
 kept as rows of nulls (the row accounting counts them, and they number the rows after
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engagement_report.errors import InputError
+from engagement_report.loading.encoding import detect_file_encoding, refuse_nul
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,18 +31,6 @@ if TYPE_CHECKING:
 SNIFF_BYTES = 64 * 1024
 DELIMITERS = ",;\t"
 READ_BLOCK_BYTES = 1 << 24
-
-
-def detect_encoding(sample: bytes) -> str:
-    """``utf-8-sig`` when the sample decodes as UTF-8, else Windows-1251."""
-    try:
-        sample.decode("utf-8")
-        return "utf-8-sig"
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is still UTF-8.
-        if exc.start >= len(sample) - 3:
-            return "utf-8-sig"
-        return "cp1251"
 
 
 def detect_delimiter(text: str) -> str:
@@ -55,18 +45,21 @@ def detect_delimiter(text: str) -> str:
         return max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
 
 
-def read_csv_cells(path: Path) -> pd.DataFrame:
+def read_csv_cells(path: Path, encoding: str | None = None) -> pd.DataFrame:
     """All cells of a CSV file as text (row 0 is the file's first line); blank lines kept.
 
+    ``encoding`` (the config's ``encoding``) overrides the one found from the file's bytes.
     When the command started reading this file ahead (:mod:`.early`) and it has not
     changed since, Arrow's table is taken instead of reading it again.
     """
     from engagement_report.loading import early
 
-    layout = sniff_csv(path)
+    layout = sniff_csv(path, encoding)
     # The table travels in a list that _frame empties: no name here keeps it alive while
     # its columns are converted and let go one by one.
     holder = [early.take(path)]
+    if encoding is not None:
+        holder[0] = None  # read ahead in the encoding found, not the one the config names
     if holder[0] is None:
         holder[0] = _arrow_table(path, *layout)
     if holder[0] is None:
@@ -74,8 +67,9 @@ def read_csv_cells(path: Path) -> pd.DataFrame:
     return _frame(holder)
 
 
-def sniff_csv(path: Path) -> tuple[str, str, int]:
-    """The file's encoding, delimiter and widest row among its first lines."""
+def sniff_csv(path: Path, encoding: str | None = None) -> tuple[str, str, int]:
+    """The file's encoding (``encoding`` when given, else found from the whole file:
+    :mod:`.encoding`), delimiter and widest row among its first lines."""
     try:
         with path.open("rb") as handle:
             sample = handle.read(SNIFF_BYTES)
@@ -83,9 +77,10 @@ def sniff_csv(path: Path) -> tuple[str, str, int]:
         raise InputError(f"{path}: cannot open: {exc.strerror or exc}") from None
     if not sample.strip():
         raise InputError(f"{path}: the file is empty; expected a CSV file with a header row")
-    if b"\x00" in sample:
-        raise InputError(f"{path}: not a text CSV file (it holds binary data)")
-    encoding = detect_encoding(sample)
+    if encoding is None:
+        encoding = detect_file_encoding(path)
+    elif not encoding.lower().replace("_", "-").startswith(("utf-16", "utf-32")):
+        refuse_nul(path)
     text = sample.decode(encoding, errors="replace")
     delimiter = detect_delimiter(text)
     lines = io.StringIO(text, newline="")  # as read from a file: \r alone ends a line too
@@ -101,28 +96,41 @@ def read_ahead(path: Path) -> Any:
 def _read_with_pandas(path: Path, encoding: str, delimiter: str, width: int) -> pd.DataFrame:
     import pandas as pd
 
-    try:
-        cells = pd.read_csv(
-            path,
-            sep=delimiter,
-            header=None,
-            names=range(width),
-            dtype=str,
-            keep_default_na=False,
-            na_values=[""],
-            skip_blank_lines=False,
-            encoding=encoding,
-            encoding_errors="strict",
-            engine="c",
-        )
-    except pd.errors.ParserError as exc:
-        raise InputError(f"{path}: cannot read as CSV ({delimiter!r}-separated): {exc}") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: mixed text encodings (byte {exc.start} is not {encoding}); "
-            "save the file again as UTF-8"
-        ) from None
-    return cells
+    for attempt in range(2):
+        try:
+            return pd.read_csv(
+                path,
+                sep=delimiter,
+                header=None,
+                names=range(width),
+                dtype=str,
+                keep_default_na=False,
+                na_values=[""],
+                skip_blank_lines=False,
+                encoding=encoding,
+                encoding_errors="strict",
+                engine="c",
+            )
+        except pd.errors.ParserError as exc:
+            # A row wider than the first lines: read again as wide as the widest row (the
+            # cells past the header are warned about by validation, row by row).
+            wider = _widest_row(path, encoding, delimiter) if attempt == 0 else width
+            if wider <= width:
+                message = f"cannot read as CSV ({delimiter!r}-separated): {exc}"
+                raise InputError(f"{path}: {message}") from None
+            width = wider
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"{path}: mixed text encodings (byte {exc.start} is not {encoding}); "
+                "save the file again as UTF-8"
+            ) from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _widest_row(path: Path, encoding: str, delimiter: str) -> int:
+    """The most cells any row of the whole file has (quoted line breaks understood)."""
+    with path.open(encoding=encoding, errors="replace", newline="") as handle:
+        return max((len(row) for row in csv.reader(handle, delimiter=delimiter)), default=1)
 
 
 def _arrow_table(path: Path, encoding: str, delimiter: str, width: int) -> Any:

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from engagement_report.config import Config
+from engagement_report.loading.discover import CSV_SUFFIXES
 from engagement_report.loading.headers import match_headers
 from engagement_report.models import SourceTable
 from engagement_report.schema import (
@@ -98,6 +99,7 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
     for code, message in source.notes:
         problems.add_header_warning(source.header_row, code, None, None, message)
     _warn_second_headers(source, cells, match.also, match.mapping, problems)
+    _warn_extra_cells(source, cells, problems)
     # Each column is stripped or encoded once, before anything reads it, and the date
     # columns' text is parsed: Arrow and NumPy let go of the GIL, so on a large table
     # the columns are worked on two at a time.
@@ -222,6 +224,40 @@ def _warn_second_headers(
                 f"{read_header!r} is read; remove or rename the other, or name the one "
                 f"to read under [columns.{source.dataset}] in the config",
             )
+
+
+def _warn_extra_cells(source: SourceTable, cells: pd.DataFrame, problems: ProblemCollector) -> None:
+    """An ``extra_cells`` warning for each CSV row with cells past the last header: a
+    delimiter inside an unquoted value makes one, and shifts the cells after it."""
+    if source.file.suffix.lower() not in CSV_SUFFIXES:
+        return
+    named = [i for i, header in enumerate(source.headers) if header]
+    span = named[-1] + 1 if named else 0
+    if cells.shape[1] <= span:
+        return
+    extra = cells.iloc[:, span:].astype("string")
+    filled = extra.apply(lambda column: column.str.strip().fillna("") != "")
+    mask = filled.any(axis=1)
+    if not mask.any():
+        return
+    values = pd.Series(pd.NA, index=cells.index, dtype="string")
+    for position in np.flatnonzero(mask.to_numpy()):
+        row = extra.iloc[position]
+        values.iloc[position] = " | ".join(
+            str(value).strip()
+            for value, keep in zip(row, filled.iloc[position], strict=True)
+            if keep
+        )
+    problems.add(
+        mask,
+        "extra_cells",
+        "warning",
+        None,
+        values,
+        "the row has more cells than the header row names; past the last header: {value} "
+        "(not read). A delimiter inside an unquoted value shifts the cells after it: "
+        "check this row",
+    )
 
 
 def _text(value: object) -> str:
