@@ -27,8 +27,8 @@ __all__ = ["CYRILLIC_ONE_BYTE", "detect_file_encoding", "refuse_nul"]
 
 CYRILLIC_ONE_BYTE = ("cp1251", "koi8-r", "cp866")
 _CHUNK = 16 << 20
-_EVIDENCE_BYTES = 256 * 1024
-_NON_ASCII_LINE = re.compile(rb"[^\n]*[\x80-\xff][^\n]*")
+_EVIDENCE_BYTES = 64 * 1024
+_HIGH_BYTE = re.compile(rb"[\x80-\xff]")
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16"),
@@ -39,7 +39,13 @@ _BOMS = (
 def detect_file_encoding(path: Path) -> str:
     """``utf-8-sig`` (UTF-8, BOM or not), ``utf-16`` (with a BOM), or the one-byte
     Cyrillic encoding the file reads best in. A NUL byte in a file that is not UTF-16
-    is refused, naming its line: it is binary data, and would end up inside a cell."""
+    is refused, naming its line: it is binary data, and would end up inside a cell.
+
+    The evidence is the file's lines that hold non-ASCII bytes, wherever they are (up to
+    64 KB of them): a file whose first 64 KB is plain ASCII is judged by its later
+    lines. Arrow's reader then checks every byte of a file taken for UTF-8, and a file
+    that turns out not to be is refused as mixed, naming the byte.
+    """
     with path.open("rb") as handle:
         size = handle.seek(0, 2)
         if not size:
@@ -55,9 +61,20 @@ def detect_file_encoding(path: Path) -> str:
                         )
                     return name
             _refuse_nul(path, data)
-            evidence = _not_utf8_evidence(data)
-    if evidence is None:
+            evidence = _non_ascii_lines(data)
+    if not evidence:
         return "utf-8-sig"
+    lines = evidence.splitlines()
+    utf8 = sum(_is_utf8(line) for line in lines)
+    if utf8 == len(lines):
+        return "utf-8-sig"
+    if utf8 * 10 >= len(lines):
+        first = next(line for line in lines if not _is_utf8(line))
+        raise InputError(
+            f"{path}: mixed text encodings: {utf8} of {len(lines)} lines with letters "
+            f"beyond ASCII are UTF-8 and the others are not (such as "
+            f"{first[:60].decode('cp1251', errors='replace')!r}); save the file again as UTF-8"
+        )
     return min(CYRILLIC_ONE_BYTE, key=lambda name: _misreading(evidence, name))
 
 
@@ -80,28 +97,37 @@ def _refuse_nul(path: Path, data: mmap.mmap) -> None:
     )
 
 
-def _not_utf8_evidence(data: mmap.mmap) -> bytes | None:
-    """None when the whole file is UTF-8; otherwise lines holding non-ASCII bytes (up to
-    256 KB of them, taken from the whole file) to tell the one-byte encodings apart."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8 = True
+def _is_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _non_ascii_lines(data: mmap.mmap) -> bytes:
+    """The lines holding non-ASCII bytes, from the whole file, up to 64 KB of them."""
     evidence = bytearray()
-    for start in range(0, len(data), _CHUNK):
+    start = 0
+    while start < len(data):
         chunk = data[start : start + _CHUNK]
-        last = start + _CHUNK >= len(data)
-        if utf8:
-            if chunk.isascii() and not decoder.getstate()[0]:
-                continue
-            try:
-                decoder.decode(chunk, final=last)
-                continue
-            except UnicodeDecodeError:
-                utf8 = False
-        for match in _NON_ASCII_LINE.finditer(chunk):
-            evidence += match.group() + b"\n"
+        if start + len(chunk) < len(data):
+            # whole lines only: the next chunk starts after this one's last line break
+            cut = chunk.rfind(b"\n") + 1
+            chunk = chunk[:cut] if cut else chunk
+        start += len(chunk)
+        if chunk.isascii():
+            continue
+        position = 0
+        while (found := _HIGH_BYTE.search(chunk, position)) is not None:
+            line_start = chunk.rfind(b"\n", 0, found.start()) + 1
+            line_end = chunk.find(b"\n", found.start())
+            line_end = len(chunk) if line_end < 0 else line_end
+            evidence += chunk[line_start:line_end] + b"\n"
             if len(evidence) >= _EVIDENCE_BYTES:
                 return bytes(evidence)
-    return None if utf8 else bytes(evidence)
+            position = line_end + 1
+    return bytes(evidence)
 
 
 def _misreading(evidence: bytes, encoding: str) -> float:
