@@ -106,3 +106,12 @@ def test_a_wide_row_past_the_first_lines_is_not_a_refusal(tmp_path: Path) -> Non
     data = pipeline.load_and_validate([path], Config(), cache=False)
     [problem] = data.report.problems
     assert (problem.code, problem.row, problem.value) == ("extra_cells", 4002, "a | b | c")
+
+
+def test_a_file_partly_utf8_and_partly_not_is_refused_as_mixed(tmp_path: Path) -> None:
+    path = tmp_path / "queries.csv"
+    utf8 = ("received_at;status;topic\n" + "05.01.2021;answered;Дороги\n" * 50).encode()
+    path.write_bytes(utf8 + "06.01.2021;answered;Отопление\n".encode("cp1251"))
+    with pytest.raises(InputError, match="mixed text encodings") as caught:
+        topics(path)
+    assert str(caught.value).startswith(f"{path}: ")
