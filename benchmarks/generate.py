@@ -38,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "data"
 SEED = 311
 VERSION = 4  # bump when the shape of the data changes: cached files are made again
-FORMAT_VERSIONS = {"xlsx": 0, "csv": 0, "parquet": 1}  # bump one format's files alone
+FORMAT_VERSIONS = {"xlsx": 0, "csv": 1, "parquet": 1}  # bump one format's files alone
 SIZES = {"100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 FORMATS = ("xlsx", "csv", "parquet")
 DEFAULT_PLAN = {"100k": FORMATS, "1m": FORMATS, "10m": ("parquet",)}
@@ -308,13 +308,15 @@ def make_press(seed: int = SEED) -> list[list[object]]:
 
 
 def _dmy(values: np.ndarray, with_time: bool) -> np.ndarray:
-    """``dd.mm.yyyy[ hh:mm]`` text of datetime64 values; None for NaT."""
+    """``dd.mm.yyyy[ hh:mm]`` text of datetime64 values; None for NaT. A value at midnight
+    is a bare date, written without a time (as the workbook's date cells hold it)."""
     iso = np.datetime_as_string(values, unit="m")
     out = np.full(len(values), None, dtype=object)
     ok = ~np.isnat(values)
     for i in np.flatnonzero(ok):
         s = iso[i]
-        out[i] = f"{s[8:10]}.{s[5:7]}.{s[:4]}" + (f" {s[11:16]}" if with_time else "")
+        timed = with_time and s[11:16] != "00:00"
+        out[i] = f"{s[8:10]}.{s[5:7]}.{s[:4]}" + (f" {s[11:16]}" if timed else "")
     return out
 
 

@@ -301,7 +301,7 @@ def _totals(data: CleanData, window: Window) -> Figures:
     """The totals of a window as :func:`compute` gives them (as of its cut-off), without
     breakdowns or deadlines: all a headline card compares with."""
     # Only the columns the totals read are filtered: a million ids are not copied for it.
-    queries = data.queries[["received_at", "answered_at", "status", "response_ok"]]
+    queries = data.queries[["received_at", "answered_at", "status", "response_ok", "response_days"]]
     inside = restrict(replace(data, queries=queries), window.period)
     return Figures(
         period=window.period,

@@ -45,6 +45,21 @@ class CalendarConfig:
     working_hours: tuple[time, time] = (time(9, 0), time(18, 0))
 
 
+DATE_ORDERS = ("DMY", "MDY")
+
+
+@dataclass(frozen=True)
+class DatesConfig:
+    """``[dates]``: how slashed dates (``01/02/2021``) are read, for all columns or some."""
+
+    order: str | None = None  # None: day-first unless a column only makes sense month-first
+    columns: dict[str, str] = field(default_factory=dict)  # canonical column -> order
+
+    def order_for(self, column: str) -> str | None:
+        """The order that decides ``column``'s slashed dates (None: the column's own rule)."""
+        return self.columns.get(column, self.order)
+
+
 @dataclass(frozen=True)
 class Config:
     """Every setting, with the defaults an Almaty office would use."""
@@ -64,6 +79,7 @@ class Config:
     calendar: CalendarConfig = CalendarConfig()
     read_hidden_sheets: bool = False
     encoding: str | None = None  # of CSV files; None: found from each file's bytes
+    dates: DatesConfig = DatesConfig()
     source: Path | None = None
 
 
@@ -83,6 +99,7 @@ _TOP_KEYS = {
     "calendar",
     "read_hidden_sheets",
     "encoding",
+    "dates",
 }
 
 
@@ -194,6 +211,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         calendar=_calendar(_table(raw.get("calendar", {}), "calendar", fail), fail),
         read_hidden_sheets=hidden,
         encoding=encoding,
+        dates=_dates(_table(raw.get("dates", {}), "dates", fail), fail),
         source=path,
     )
 
@@ -261,6 +279,30 @@ def _working_hours(text: str, fail: Any) -> tuple[time, time]:
     if opens >= closes:
         raise fail(f"calendar.working_hours: {text!r} closes before it opens; {expected}")
     return opens, closes
+
+
+def _dates(table: dict[str, Any], fail: Any) -> DatesConfig:
+    known = {"order", "columns"}
+    for key in table:
+        if key not in known:
+            raise fail(f"unknown key 'dates.{key}'; known: {', '.join(sorted(known))}")
+
+    def order(value: Any, key: str) -> str:
+        if value not in DATE_ORDERS:
+            raise fail(f"{key} must be 'DMY' (day first) or 'MDY' (month first), not {value!r}")
+        return str(value)
+
+    columns = {}
+    date_columns = {c.name for spec in COLUMNS.values() for c in spec if c.kind == "date"}
+    for column, value in _table(table.get("columns", {}), "dates.columns", fail).items():
+        if column not in date_columns:
+            raise fail(
+                f"unknown key 'dates.columns.{column}'; date columns: "
+                + ", ".join(sorted(date_columns))
+            )
+        columns[column] = order(value, f"dates.columns.{column}")
+    given = table.get("order")
+    return DatesConfig(None if given is None else order(given, "dates.order"), columns)
 
 
 def _table(value: Any, key: str, fail: Any) -> dict[str, Any]:

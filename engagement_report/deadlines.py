@@ -7,7 +7,9 @@ Kazakhstan's Administrative Procedural Code (art. 76): an appeal is answered wit
 on a working day before the end of working hours is registered that day, one that
 arrives after working hours or on a non-working day on the next working day (a date
 without a time is taken as arriving within working hours).  The term's first day is
-the working day after registration, and the deadline is the whole N-th working day.
+the working day after registration, and the deadline is the whole N-th working day,
+met by an answer any time that day.  A deadline given with a time of day (a ``deadline``
+column such as NYC's ``Due Date``) is that moment instead.
 
 Working days come from the ``holidays`` library.  For KZ (checked with holidays
 0.109) the library already contains everything the government decides each year:
@@ -33,6 +35,8 @@ import pandas as pd
 DEADLINE_CLASSES = ("on_time", "late", "open_not_due", "open_overdue")
 _CLOSING_STATUSES = ("answered", "rejected", "redirected")
 _OPEN_CLASSES = ("open_not_due", "open_overdue")
+# A day's last moment after its midnight: a deadline or cut-off day runs to its end.
+_LAST_MOMENT = np.timedelta64(86_400 * 10**9 - 1, "ns")
 # A generous bound on working days per year, used to size the padding of the
 # working-day array so that "n working days later" never runs off its end.
 _MIN_WORKING_DAYS_PER_YEAR = 200
@@ -236,17 +240,35 @@ def deadline_inputs(
     frame: pd.DataFrame, rules: DeadlineRules, calendar: WorkingCalendar
 ) -> tuple[pd.Series, pd.Series, pd.Series]:
     """What the deadline classes are decided on, whatever the cut-off: each query's
-    effective status, its deadline and its answer date (normalised)."""
+    effective status, the last moment its answer is on time, and its answer's moment.
+
+    A deadline is a day, and an answer any time that day is on time (the moment is the
+    day's last nanosecond), except a ``deadline`` value with a time of day
+    (``deadline_timed``), which is that moment. An answer with no time (a bare date, read
+    as midnight) is on time on its deadline's day, whatever the deadline's time."""
     status = _effective_status(frame)
+    override = frame.get("deadline")
     deadline = compute_deadlines(
         frame["received_at"],
         status,
-        frame.get("deadline"),
+        override,
         frame.get("extended_until"),
         rules,
         calendar,
     )
-    return status, deadline, _dates(frame["answered_at"], frame.index)
+    due = deadline + _LAST_MOMENT
+    if override is not None and "deadline_timed" in frame:
+        given = pd.Series(pd.to_datetime(override).to_numpy(), index=frame.index)
+        # The given deadline's own moment, unless a later extension replaced it.
+        timed = frame["deadline_timed"].to_numpy(dtype=bool) & (
+            deadline == given.dt.normalize()
+        ).to_numpy(dtype=bool)
+        if timed.any():
+            due = due.mask(timed, given)
+    answered = pd.Series(
+        pd.to_datetime(frame["answered_at"]).to_numpy(dtype="datetime64[ns]"), index=frame.index
+    )
+    return status, due.rename("deadline"), answered
 
 
 def classes_at(
@@ -258,13 +280,14 @@ def classes_at(
     per row: the trend classifies each month's queries at that month's cut-off in one pass).
     """
     cutoff = pd.Timestamp(as_of) if isinstance(as_of, date) else as_of
-    closed = status.isin(_CLOSING_STATUSES).to_numpy(dtype=bool) & (answered <= cutoff)
+    end = cutoff + _LAST_MOMENT  # the cut-off is the end of its day
+    closed = status.isin(_CLOSING_STATUSES).to_numpy(dtype=bool) & (answered <= end)
     known = deadline.notna()
     conditions = [
         known & closed & (answered <= deadline),
         known & closed & (answered > deadline),
-        known & ~closed & (deadline >= cutoff),
-        known & ~closed & (deadline < cutoff),
+        known & ~closed & (deadline >= end),
+        known & ~closed & (deadline < end),
     ]
     # Code -1 is NaN in a Categorical: rows without a deadline stay unclassified.
     codes = np.select(conditions, list(range(len(DEADLINE_CLASSES))), default=-1).astype(np.int8)

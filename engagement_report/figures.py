@@ -62,7 +62,7 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "queries",
         "median_response_days",
-        "median of (answer date − date received) in days, fractional, over queries answered by the cut-off with both dates and the answer not before receipt",
+        "median of (answer date − date received) in days over queries answered by the cut-off with both dates and the answer not before receipt (those are left out, with a warning): where both carry a time of day, the time elapsed between the two moments, counted in UTC so that a clock change adds or takes no hour, in fractional days; where either is a bare date (a date cell or a date written without a time; a written 00:00 is a time), the number of calendar days between the two dates",
     ),
     Metric(
         "queries",
@@ -184,17 +184,14 @@ def at_cutoff(queries: pd.DataFrame, cutoff: date) -> pd.DataFrame:
 
 
 def response_days(queries: pd.DataFrame) -> pd.Series:
-    """Response time in fractional days of answered queries with usable dates."""
+    """Response time in days of answered queries with usable dates (the time rules are
+    validation.columns.response_days's: elapsed time between two moments, calendar days
+    where either date has no time)."""
     measurable = queries["response_ok"].to_numpy(dtype=bool) & queries["status"].eq(
         "answered"
     ).fillna(False).to_numpy(dtype=bool)
-    answered = queries["answered_at"].to_numpy(dtype="datetime64[ns]")[measurable]
-    received = queries["received_at"].to_numpy(dtype="datetime64[ns]")[measurable]
-    nanoseconds = (answered - received).astype(np.int64)
-    # As Timedelta.total_seconds() / 86400 computes it, to the last bit.
-    days = (nanoseconds / 1_000_000_000) / 86400.0
-    # A bare answer date on the day of receipt reads as midnight: a same-day answer, 0 days.
-    return pd.Series(np.clip(days, 0.0, None), index=queries.index[measurable], dtype=float)
+    days = queries["response_days"].to_numpy(dtype=float)[measurable]
+    return pd.Series(days, index=queries.index[measurable], dtype=float)
 
 
 def _quantile(values: pd.Series, q: float) -> float | None:

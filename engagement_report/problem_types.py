@@ -92,8 +92,14 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         ProblemType(
             "answered_before_received",
             "warning",
-            "the answer date is before the date received: the query is kept but left out of "
-            "response times",
+            "the answer is before its receipt (moments where both carry a time, else dates): "
+            "the query is kept but left out of response times",
+        ),
+        ProblemType(
+            "ambiguous_date_order",
+            "warning",
+            "slashed dates such as 01/02/2021 read both day-first and month-first and nothing "
+            "says which: read day-first; set `[dates] order` in the config. Said once per file",
         ),
     )
 }

@@ -29,6 +29,9 @@ from engagement_report.validation.values import arrow_strings
 __all__ = ["NOT_STATED", "validate"]
 
 PROVENANCE = ["_file", "_sheet", "_row"]
+# What the query rules add (validation.columns.query_rules): whether and how long a query
+# took to answer, and which answer dates and deadlines carry a time of day.
+QUERY_RULE_COLUMNS = ["response_ok", "response_days", "answered_timed", "deadline_timed"]
 
 
 def validate(loaded: LoadedInputs, config: Config) -> CleanData:
@@ -144,7 +147,7 @@ def _neighbour_codes(ids: pa.Array) -> np.ndarray:
 def _concat(parts: list[pd.DataFrame], dataset: str) -> pd.DataFrame:
     columns = [c.name for c in COLUMNS[dataset]]
     if dataset == "queries":
-        columns.append("response_ok")
+        columns += QUERY_RULE_COLUMNS
     columns += PROVENANCE
     if not parts:
         empty = pd.DataFrame({c: pd.Series(dtype="object") for c in columns})
@@ -159,6 +162,9 @@ def _concat(parts: list[pd.DataFrame], dataset: str) -> pd.DataFrame:
                 empty[spec.name] = pd.Series(dtype="string")
         if dataset == "queries":
             empty["response_ok"] = pd.Series(dtype=bool)
+            empty["response_days"] = pd.Series(dtype=float)
+            empty["answered_timed"] = pd.Series(dtype=bool)
+            empty["deadline_timed"] = pd.Series(dtype=bool)
         empty["_file"] = pd.Series(pd.Categorical([], categories=[]))
         empty["_sheet"] = pd.Series(pd.Categorical([], categories=[]))
         empty["_row"] = pd.Series(dtype=np.int64)

@@ -7,6 +7,8 @@ the typed column and hands its findings to the source's problem collector as mas
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -20,10 +22,12 @@ from engagement_report.schema import (
 from engagement_report.validation.cells import Cells
 from engagement_report.validation.problems import ProblemCollector
 from engagement_report.validation.values import (
+    AMBIGUOUS,
     label_categories,
     parse_date_text,
     parse_number_text,
     strip_text,
+    with_time,
 )
 
 NOT_STATED = "(not stated)"
@@ -66,7 +70,17 @@ def categorical(values: pd.Categorical | None, index: pd.Index) -> pd.Series:
     return pd.Series(values, index=index)
 
 
-ParsedDates = tuple[np.ndarray, np.ndarray, bool]
+ParsedDates = tuple[np.ndarray, np.ndarray, str]
+
+
+@dataclass(frozen=True)
+class DateColumn:
+    """A date column read: its values, which carry a time of day, how slashed values were
+    read (``DMY``, ``MDY``, ``ambiguous`` or ``""``)."""
+
+    values: pd.Series
+    timed: np.ndarray
+    reading: str = ""
 
 
 def missing_text(index: pd.Index) -> pd.Series:
@@ -91,18 +105,24 @@ def date_column(
     config: Config,
     problems: ProblemCollector,
     from_text: ParsedDates | None = None,
-) -> pd.Series:
+    name: str = "",
+) -> DateColumn:
     """A date column read (text parsed, typed cells as they are); missing and impossible dates
     reported, an error where the column is required."""
     if position is None:
-        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+        empty = pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+        return DateColumn(empty, np.zeros(len(index), dtype=bool))
+    reading = ""
     if table.kind(position) == "datetime":
         values = naive_local(table.series(position), config.timezone).to_numpy()
         invalid_cells = np.zeros(len(index), dtype=bool)
+        timed = with_time(None, values)
     else:
-        values, invalid_cells, _ = from_text or parse_date_text(
-            table.text(position), config.timezone
+        text = table.text(position)
+        values, invalid_cells, reading = from_text or parse_date_text(
+            text, config.timezone, config.dates.order_for(name)
         )
+        timed = with_time(text, values)
     raw = raw_cells(table, position)
     parsed = pd.Series(values, index=index)
     invalid = pd.Series(invalid_cells, index=index) & live
@@ -136,7 +156,27 @@ def date_column(
             "write it as DD.MM.YYYY or YYYY-MM-DD",
         )
         parsed = parsed.mask(invalid)
-    return parsed
+    return DateColumn(parsed, timed & parsed.notna().to_numpy(), reading)
+
+
+def ambiguous_order(
+    column: DateColumn, header: str, raw: pd.Series, live: pd.Series, problems: ProblemCollector
+) -> None:
+    """Say once, at the column's first dated row, that its slashed dates read two ways."""
+    if column.reading != AMBIGUOUS:
+        return
+    first = column.values.notna() & live
+    first &= first.cumsum() == 1
+    problems.add(
+        first,
+        "ambiguous_date_order",
+        "warning",
+        header,
+        raw,
+        f"slashed dates in {header} such as '{{value}}' read both day-first and month-first "
+        "and nothing in the file says which: they are read day-first (DD/MM/YYYY). If they "
+        'are US-style, set order = "MDY" under [dates] in the config (said once per file)',
+    )
 
 
 def naive_local(values: pd.Series, timezone: str) -> pd.Series:
@@ -302,10 +342,18 @@ def unique_index(uniques: pa.Array) -> pd.Index:
 
 
 def query_rules(
-    frame: pd.DataFrame, mapping: dict[str, str], usable: pd.Series, problems: ProblemCollector
+    frame: pd.DataFrame,
+    mapping: dict[str, str],
+    usable: pd.Series,
+    problems: ProblemCollector,
+    timed: dict[str, np.ndarray],
+    timezone: str,
 ) -> None:
     """The rules that read two columns of a query: a blank status with an answer date is
-    answered; an answer dated before receipt is reported and left out of response times."""
+    answered; the response time (``response_days``, see :func:`response_days`); an answer
+    dated before receipt is reported and left out of response times.
+
+    ``timed``: which values of each date column carry a time of day."""
     status = frame["status"]
     answered_at = frame["answered_at"]
     # A blank status with an answer date is an answered query (the office left the cell empty).
@@ -320,17 +368,13 @@ def query_rules(
         None,
         f"{header} is empty and there is no answer date: counted as received, not answered",
     )
-    received_at = frame["received_at"]
-    # An answer written as a bare date (midnight) on the day of receipt is a same-day answer,
-    # not an answer before receipt. (NumPy days: NaT compares false, as in pandas.)
-    answered = answered_at.to_numpy(dtype="datetime64[ns]")
-    received = received_at.to_numpy(dtype="datetime64[ns]")
-    answered_day = answered.astype("datetime64[D]")
-    bare_date = answered == answered_day.astype("datetime64[ns]")
-    before = (answered_day < received.astype("datetime64[D]")) | (
-        ~bare_date & (answered < received)
+    days = response_days(
+        frame["received_at"].to_numpy(dtype="datetime64[ns]"),
+        answered_at.to_numpy(dtype="datetime64[ns]"),
+        timed["received_at"] & timed["answered_at"],
+        timezone,
     )
-    early = pd.Series(~np.isnat(answered) & before, index=frame.index) & usable
+    early = pd.Series(days < 0, index=frame.index) & usable
     # Only the rows flagged are written out as text for the messages.
     shown = missing_text(frame.index)
     if early.any():
@@ -345,3 +389,42 @@ def query_rules(
         "of response times: check both dates",
     )
     frame["response_ok"] = answered_at.notna() & frame["received_at"].notna() & ~early
+    frame["response_days"] = pd.Series(days, index=frame.index).where(frame["response_ok"])
+    frame["answered_timed"] = timed["answered_at"]
+    frame["deadline_timed"] = timed["deadline"]
+
+
+def response_days(
+    received: np.ndarray, answered: np.ndarray, both_timed: np.ndarray, timezone: str
+) -> np.ndarray:
+    """Each query's response time in days (NaN without both dates; negative: answered
+    before receipt).
+
+    Where both dates carry a time, the time elapsed between the two moments, in fractional
+    days: the local clock times are placed in ``timezone`` and subtracted in UTC, so an
+    answer across a clock change is not an hour off. Where either is a bare date, the
+    number of calendar days between the two dates (answered the same day: 0).
+    """
+    out = np.full(len(received), np.nan)
+    both = ~np.isnat(received) & ~np.isnat(answered)
+    dated = both & ~both_timed
+    out[dated] = (
+        answered[dated].astype("datetime64[D]") - received[dated].astype("datetime64[D]")
+    ).astype(np.int64)
+    moments = both & both_timed
+    if moments.any():
+        start, end = (_utc(values[moments], timezone) for values in (received, answered))
+        # As Timedelta.total_seconds() / 86400 computes it, to the last bit.
+        out[moments] = ((end - start).astype(np.int64) / 1_000_000_000) / 86400.0
+    return out
+
+
+def _utc(local: np.ndarray, timezone: str) -> np.ndarray:
+    """Naive local clock times as UTC instants (``datetime64[ns]``).
+
+    An hour the clocks repeat in autumn is read as its second (standard-time) pass; a time
+    the clocks skip in spring is moved forward past the gap."""
+    stamps = pd.DatetimeIndex(local).tz_localize(
+        timezone, ambiguous=np.zeros(len(local), dtype=bool), nonexistent="shift_forward"
+    )
+    return np.asarray(stamps.tz_convert("UTC").tz_localize(None).asi8).view("datetime64[ns]")

@@ -34,16 +34,19 @@ from engagement_report.validation.cells import Cells, total_words
 from engagement_report.validation.columns import (
     NOT_STATED,
     ParsedDates,
+    ambiguous_order,
     category_column,
     count_column,
     date_column,
     missing_text,
     query_rules,
+    raw_cells,
     status_column,
     status_lookup,
 )
 from engagement_report.validation.problems import ProblemCollector
 from engagement_report.validation.values import (
+    AMBIGUOUS,
     parse_date_text,
 )
 
@@ -103,17 +106,15 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
     # Each column is stripped or encoded once, before anything reads it, and the date
     # columns' text is parsed: Arrow and NumPy let go of the GIL, so on a large table
     # the columns are worked on two at a time.
-    date_positions = [
-        position
-        for spec in COLUMNS[source.dataset]
-        if spec.kind == "date"
-        and (position := match.mapping.get(spec.name)) is not None
-        and position < cells.shape[1]
-    ]
     id_position = match.mapping.get("query_id")
     if source.dataset != "queries" or id_position is None or id_position >= cells.shape[1]:
         id_position = None
-    parsed_dates, encoded_ids = _prepare(table, date_positions, config.timezone, id_position)
+    orders = {
+        position: config.dates.order_for(spec.name)
+        for spec in COLUMNS[source.dataset]
+        if spec.kind == "date" and (position := match.mapping.get(spec.name)) is not None
+    }
+    parsed_dates, encoded_ids = _prepare(table, orders, config.timezone, id_position)
     query_ids = encoded_ids if isinstance(encoded_ids, pa.DictionaryArray) else None
     blank_rows = table.blank()
     total = table.total_rows() & ~blank_rows
@@ -123,6 +124,8 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
 
     mapping = {name: source.headers[pos] for name, pos in match.mapping.items()}
     columns: dict[str, pd.Series] = {}
+    timed: dict[str, np.ndarray] = {}
+    said_ambiguous = False  # a file's ambiguous slashed dates are said once
 
     def position_of(name: str) -> int | None:
         position = match.mapping.get(name)
@@ -132,7 +135,7 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
         position = position_of(spec.name)
         header = mapping.get(spec.name, spec.name)
         if spec.kind == "date":
-            columns[spec.name] = date_column(
+            dates = date_column(
                 table,
                 position,
                 index,
@@ -142,7 +145,12 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
                 config,
                 problems,
                 parsed_dates.get(position) if position is not None else None,
+                spec.name,
             )
+            columns[spec.name], timed[spec.name] = dates.values, dates.timed
+            if position is not None and dates.reading == AMBIGUOUS and not said_ambiguous:
+                ambiguous_order(dates, header, raw_cells(table, position), live, problems)
+                said_ambiguous = True
         elif spec.kind == "count":
             columns[spec.name] = count_column(
                 table, position, index, header, spec.required, live, problems
@@ -165,7 +173,9 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
     # date columns into one, 32 MB at a million rows); copy-on-write keeps them safe.
     frame = pd.DataFrame(columns, index=index, copy=False)
     if source.dataset == "queries":
-        query_rules(frame, mapping, live & ~problems.rejected_mask, problems)
+        query_rules(
+            frame, mapping, live & ~problems.rejected_mask, problems, timed, config.timezone
+        )
 
     frame["_file"] = pd.Categorical.from_codes(
         np.zeros(n, dtype=np.int8), categories=pd.Index([str(source.file)], dtype=object)
@@ -269,7 +279,7 @@ ASCENDING = object()
 
 
 def _prepare(
-    table: Cells, date_positions: list[int], timezone: str, id_position: int | None
+    table: Cells, orders: dict[int, str | None], timezone: str, id_position: int | None
 ) -> tuple[dict[int, ParsedDates], pa.DictionaryArray | object | None]:
     """Prime every column, parse the text date columns and encode the ids.
 
@@ -281,7 +291,7 @@ def _prepare(
     """
 
     def parse(position: int) -> ParsedDates:
-        return parse_date_text(table.text(position), timezone)
+        return parse_date_text(table.text(position), timezone, orders[position])
 
     def encode_ids() -> pa.DictionaryArray | object | None:
         if id_position is None:
@@ -294,7 +304,7 @@ def _prepare(
         in_order = ascending(ids.filter(pa.array(~totals)) if totals.any() else ids)
         return ASCENDING if in_order else pc.dictionary_encode(ids)
 
-    text_dates = [p for p in dict.fromkeys(date_positions) if table.kind(p) != "datetime"]
+    text_dates = [p for p in orders if p < table.width and table.kind(p) != "datetime"]
     if table.rows < PARALLEL_ROWS:
         for position in range(table.width):
             table.prime(position)

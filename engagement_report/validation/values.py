@@ -66,6 +66,7 @@ class ParsedDates:
     values: pd.Series  # datetime64[ns], naive local time; NaT where missing or invalid
     invalid: pd.Series  # bool: the cell had text that could not be read as a date
     month_first: bool  # the column rule read slashed values month-first (AM/PM ones always are)
+    ambiguous: bool = False  # slashed values read either way, read day-first for want of a rule
 
 
 @dataclass(frozen=True)
@@ -387,27 +388,45 @@ def _twelve_hour(values: np.ndarray, pm: np.ndarray) -> np.ndarray:
     return np.where((hour >= 1) & (hour <= 12), shifted, _NAT)
 
 
-def _slashed(strings: pa.Array) -> tuple[np.ndarray, bool]:
-    """Read slashed dates, day-first unless the column only makes sense month-first."""
+#: How slashed dates were read: day-first, month-first, or day-first although every value
+#: could be read either way and no rule said which ("ambiguous").
+DMY, MDY, AMBIGUOUS = "DMY", "MDY", "ambiguous"
+
+
+def _slashed(strings: pa.Array, order: str | None = None) -> tuple[np.ndarray, str]:
+    """Read slashed dates in the configured ``order`` (``DMY`` or ``MDY``); without one,
+    day-first unless the column only makes sense month-first (AM/PM values are US-style)."""
     # The pattern lets letters end a slashed value only as an AM/PM marker, and a 12-hour
     # clock means a US-style date. Slicing is much cheaper than another regex pass.
     tail = pc.ascii_upper(pc.utf8_slice_codeunits(strings, -2))
     pm = np.asarray(pc.equal(tail, "PM").to_numpy(zero_copy_only=False))
     marker = pm | np.asarray(pc.equal(tail, "AM").to_numpy(zero_copy_only=False))
-    first_big = _matches(strings, "^(?:1[3-9]|[2-9][0-9])/").any()
-    second_big = _matches(strings, "^[0-9]{1,2}/(?:1[3-9]|[2-9][0-9])/").any()
-    month_first = bool(second_big and not first_big)
+    reading = DMY
+    if order is not None:
+        month_first = order == MDY
+        reading = order
+    else:
+        first_big = _matches(strings, "^(?:1[3-9]|[2-9][0-9])/").any()
+        second_big = _matches(strings, "^[0-9]{1,2}/(?:1[3-9]|[2-9][0-9])/").any()
+        month_first = bool(second_big and not first_big)
+        if month_first:
+            reading = MDY
+        elif not first_big and not marker.all():
+            # Nothing tells the order, and a value such as 01/02 reads two ways.
+            plain = _subset(strings, ~marker)
+            if _matches(plain, "^(?:0?1|0?2|0?3|0?4|0?5|0?6|0?7|0?8|0?9|1[0-2])/[0-9]").any():
+                reading = AMBIGUOUS
     if marker.any():  # drop the marker (and the space before it) for the ISO parser
         timed = pc.utf8_rtrim_whitespace(pc.utf8_slice_codeunits(_subset(strings, marker), 0, -2))
         strings = pc.replace_with_mask(strings, pa.array(marker), timed)
-    us_style = marker | month_first
+    us_style = (marker & (order is None)) | month_first
     out = np.full(len(strings), _NAT)
     for read_month_first, style in ((True, us_style), (False, ~us_style)):
         if style.any():
             out[style] = _iso(_dmy_to_iso(_subset(strings, style), "/", read_month_first))
     if marker.any():
         out[marker] = _twelve_hour(out[marker], pm[marker])
-    return out, month_first
+    return out, reading
 
 
 def _named_month(strings: pa.Array) -> pa.Array:
@@ -433,21 +452,24 @@ def _excel_serial(strings: pa.Array) -> np.ndarray:
     return np.where(ok, moments, _NAT)
 
 
-# Each family of date forms: its pattern, and its parser taking the matching cells and the
-# timezone, giving their values and whether it read them month-first.
-_DateParser = Callable[[pa.Array, str], tuple[np.ndarray, bool]]
+# Each family of date forms: its pattern, and its parser taking the matching cells, the
+# timezone and the configured order of slashed dates, giving their values and how slashed
+# values were read ("" for the other families).
+_DateParser = Callable[[pa.Array, str, str | None], tuple[np.ndarray, str]]
 _FAMILIES: tuple[tuple[str, _DateParser], ...] = (
-    (_ISO_NAIVE, lambda s, tz: (_iso(s), False)),
-    (_ISO_ZONED, lambda s, tz: (_iso(pc.replace_substring_regex(s, " ?UTC$", "Z"), tz), False)),
-    (_DOTTED, lambda s, tz: (_iso(_dmy_to_iso(s, r"\.", month_first=False)), False)),
-    (_SLASHED, lambda s, tz: _slashed(s)),
-    (_SERIAL, lambda s, tz: (_excel_serial(s), False)),
-    (_YMD_OTHER, lambda s, tz: (_iso(pc.replace_substring_regex(s, _YMD_HEAD, r"\1-\2-")), False)),
-    (_NAMED_MONTH, lambda s, tz: (_iso(_named_month(s)), False)),
+    (_ISO_NAIVE, lambda s, tz, o: (_iso(s), "")),
+    (_ISO_ZONED, lambda s, tz, o: (_iso(pc.replace_substring_regex(s, " ?UTC$", "Z"), tz), "")),
+    (_DOTTED, lambda s, tz, o: (_iso(_dmy_to_iso(s, r"\.", month_first=False)), "")),
+    (_SLASHED, lambda s, tz, o: _slashed(s, o)),
+    (_SERIAL, lambda s, tz, o: (_excel_serial(s), "")),
+    (_YMD_OTHER, lambda s, tz, o: (_iso(pc.replace_substring_regex(s, _YMD_HEAD, r"\1-\2-")), "")),
+    (_NAMED_MONTH, lambda s, tz, o: (_iso(_named_month(s)), "")),
 )
 
 
-def parse_dates(cells: pd.Series, timezone: str = "Asia/Almaty") -> ParsedDates:
+def parse_dates(
+    cells: pd.Series, timezone: str = "Asia/Almaty", order: str | None = None
+) -> ParsedDates:
     """Read a column of date cells in any of the forms offices use.
 
     Accepted (surrounding whitespace ignored): ISO dates and date-times, optionally with
@@ -457,13 +479,16 @@ def parse_dates(cells: pd.Series, timezone: str = "Asia/Almaty") -> ParsedDates:
     AM/PM is always US-style month-first); ``2021.01.05``; Excel serial day numbers in
     20000..80000; Russian or Kazakh month names (``5 января 2021 г.``). Blank cells are
     missing; any other text is invalid, as are impossible dates like ``31.02.2021``.
+    ``order`` (``DMY`` or ``MDY``, the config's ``[dates] order``) decides how every
+    slashed value is read, AM/PM ones too.
     """
-    values, invalid, month_first = parse_date_text(text_array(cells), timezone)
+    values, invalid, reading = parse_date_text(text_array(cells), timezone, order)
     index, name = cells.index, cells.name
     return ParsedDates(
         values=pd.Series(values, index=index, name=name),
         invalid=pd.Series(invalid, index=index, name=name),
-        month_first=month_first,
+        month_first=reading == MDY,
+        ambiguous=reading == AMBIGUOUS,
     )
 
 
@@ -480,19 +505,20 @@ def _odd_spaces(text: pa.Array) -> np.ndarray:
 
 
 def parse_date_text(
-    text: pa.Array, timezone: str = "Asia/Almaty"
-) -> tuple[np.ndarray, np.ndarray, bool]:
+    text: pa.Array, timezone: str = "Asia/Almaty", order: str | None = None
+) -> tuple[np.ndarray, np.ndarray, str]:
     """:func:`parse_dates` on stripped Arrow text (see :func:`text_array`).
 
     Returns the values (``datetime64[ns]``, NaT where missing or invalid), the invalid
-    mask and whether slashed values were read month-first.
+    mask and how slashed values were read: ``DMY``, ``MDY``, ``ambiguous`` (day-first,
+    though nothing said which) or ``""`` (there were none).
     """
     # Nearly every value has one of two fixed layouts, read from its digits at once; the
     # families below see only the rest (none of theirs but ISO and dotted takes these).
     out, fixed = _fixed_layout(text)
     present = text.is_valid().to_numpy(zero_copy_only=False)
     if fixed.all() or not (present & ~fixed).any():
-        return out, present & np.isnat(out), False
+        return out, present & np.isnat(out), ""
     # The rest (a few typed-in dates, usually) is taken out of the column once, and the
     # slower steps below run on it alone, never over the million rows again.
     where = np.flatnonzero(present & ~fixed)
@@ -508,16 +534,38 @@ def parse_date_text(
     first = rest.slice(0, 1)
     families.sort(key=lambda family: not _matches(first, family[0])[0])
 
-    month_first = False
+    reading = ""
     todo = np.arange(len(rest))  # positions within ``rest``
     for pattern, parse in families:
         if not len(todo):
             break
         positions, strings, todo = _split(rest, todo, pattern)
         if len(positions):
-            out[where[positions]], family_month_first = parse(strings, timezone)
-            month_first |= family_month_first
-    return out, present & np.isnat(out), month_first
+            out[where[positions]], family_reading = parse(strings, timezone, order)
+            reading = family_reading or reading
+    return out, present & np.isnat(out), reading
+
+
+def with_time(text: pa.Array | None, values: np.ndarray) -> np.ndarray:
+    """Which dates carry a time of day (``text``: the cells, None for typed date-times).
+
+    A value off midnight has a time. One at midnight has a time only where a clock is
+    written in its text (``05.01.2021 00:00``, LA's ``12:00:00 AM``), except the form an
+    Excel date cell reads as (``2021-01-05 00:00:00``): a typed date-time or a date cell
+    at midnight, like a bare ``05.01.2021``, is a date. A column whose every value is at
+    midnight is a column of dates: none of its values has a time.
+    """
+    known = ~np.isnat(values)
+    midnight = known & (values == values.astype("datetime64[D]"))
+    timed = known & ~midnight
+    if not timed.any():
+        return timed
+    if text is not None and midnight.any():
+        where = np.flatnonzero(midnight)
+        written = text.take(pa.array(where))
+        clock = _matches(written, "[0-9]:[0-9]{2}")
+        timed[where] = clock & ~_matches(written, "^[0-9]{4}-[0-9]{2}-[0-9]{2} 00:00:00$")
+    return timed
 
 
 # Each rule: a pattern, the grouping characters to drop, and whether a comma is decimal.
