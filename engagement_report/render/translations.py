@@ -1,5 +1,7 @@
-"""Gettext catalogues for the report's fixed words: ``locale/<lang>/LC_MESSAGES/messages.po``.
+"""Gettext catalogues: ``locale/<lang>/LC_MESSAGES/<domain>.po``.
 
+Two domains: ``messages``, the report's fixed words, and ``starter``, the start kit's
+words (``engagement-report init``: sheet names, headers, instructions, config comments).
 The ``.po`` files are read directly with Babel, so no compiled ``.mo`` files are built
 or committed. English is the source language and needs no catalogue; an entry that is
 missing, empty or fuzzy falls back to the English text. ``python -m
@@ -17,6 +19,7 @@ from babel.messages.pofile import read_po
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "messages"
+STARTER_DOMAIN = "starter"
 SOURCE_LANGUAGE = "en"
 
 #: Fixed words that reach the templates as values rather than as template text: the
@@ -33,9 +36,14 @@ DATA_WORDS: tuple[str, ...] = (
 _Key = tuple[str | None, str]  # (context, msgid)
 
 
-def catalogue_path(lang: str) -> Path:
-    """Where the catalogue of ``lang`` lives."""
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalogue_path(lang: str, domain: str = DOMAIN) -> Path:
+    """Where the catalogue of ``lang`` in ``domain`` lives."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def meaning_context(dataset: str, column: str) -> str:
+    """The msgctxt of a column's meaning (``schema.Column.meaning``) in the starter domain."""
+    return f"meaning of {dataset}.{column}"
 
 
 class CatalogTranslations(gettext.NullTranslations):
@@ -55,10 +63,10 @@ class CatalogTranslations(gettext.NullTranslations):
         self.lang = lang
 
     @classmethod
-    def from_po(cls, path: Path, lang: str) -> CatalogTranslations:
+    def from_po(cls, path: Path, lang: str, domain: str = DOMAIN) -> CatalogTranslations:
         """Read ``path``, keeping only entries that are translated and not fuzzy."""
         with path.open("rb") as handle:
-            catalog = read_po(handle, locale=lang, domain=DOMAIN, ignore_obsolete=True)
+            catalog = read_po(handle, locale=lang, domain=domain, ignore_obsolete=True)
         singular: dict[_Key, str] = {}
         plural: dict[_Key, tuple[str, ...]] = {}
         for message in catalog:
@@ -100,11 +108,11 @@ class CatalogTranslations(gettext.NullTranslations):
 
 
 @lru_cache(maxsize=8)
-def translations_for(lang: str) -> gettext.NullTranslations:
-    """The catalogue for ``lang``; English is the source language and needs none."""
+def translations_for(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:
+    """The catalogue for ``lang`` in ``domain``; English is the source language and needs none."""
     if lang == SOURCE_LANGUAGE:
         return gettext.NullTranslations()
-    path = catalogue_path(lang)
+    path = catalogue_path(lang, domain)
     if not path.is_file():
         raise FileNotFoundError(f"no translations for language {lang!r}: {path} is missing")
-    return CatalogTranslations.from_po(path, lang)
+    return CatalogTranslations.from_po(path, lang, domain)
