@@ -14,7 +14,10 @@ import sysconfig
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
+
+from engagement_report.starter import write_start_kit
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -44,6 +47,10 @@ def test_wheel_installs_and_builds_a_report(tmp_path: Path, sample_data: Path) -
     assert "engagement_report/templates/report.html.j2" in names
     assert "engagement_report/templates/report.md.j2" in names
     assert "engagement_report/cli.py" in names
+    for lang in ("ru", "kk"):  # the start kit's words (init) and the report's
+        assert f"engagement_report/locale/{lang}/LC_MESSAGES/starter.po" in names
+        assert f"engagement_report/locale/{lang}/LC_MESSAGES/messages.po" in names
+    assert "engagement_report/starter/almaty.toml" in names
 
     venv = tmp_path / "venv"
     run(sys.executable, "-m", "venv", "--without-pip", venv, cwd=tmp_path)
@@ -85,3 +92,14 @@ def test_wheel_installs_and_builds_a_report(tmp_path: Path, sample_data: Path) -
     run(python, "-m", "engagement_report", "build", sample_data, "--out", out, cwd=tmp_path)
     html = (out / "report.html").read_text(encoding="utf-8")
     assert "Public engagement report" in html
+
+    # The start kit from the installed wheel: the same bytes as from the checkout.
+    kit = tmp_path / "kit"
+    run(python, "-m", "engagement_report", "init", kit, "--lang", "kk", cwd=tmp_path)
+    expected = tmp_path / "expected"
+    write_start_kit(expected, "kk")
+    written = sorted(p.relative_to(kit) for p in kit.rglob("*") if p.is_file())
+    assert written == sorted(p.relative_to(expected) for p in expected.rglob("*") if p.is_file())
+    for name in written:
+        assert (kit / name).read_bytes() == (expected / name).read_bytes(), name
+    assert "Өтініштер" in openpyxl.load_workbook(kit / "data" / "queries.xlsx").sheetnames

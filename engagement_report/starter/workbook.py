@@ -17,6 +17,7 @@ from typing import Any
 from engagement_report.config import Config
 from engagement_report.errors import UsageError
 from engagement_report.loading.headers import match_headers
+from engagement_report.render.translations import STARTER_DOMAIN, catalogue_path
 from engagement_report.schema import COLUMNS, Column, dataset_for_name
 from engagement_report.starter.lists import LIST_COLUMNS, choices, status_labels
 from engagement_report.starter.words import (
@@ -61,16 +62,24 @@ def _hint(column: Column, words: Words, has_list: bool) -> str:
     return words(TEXT["hint_id"] if column.kind == "id" else TEXT["hint_text"])
 
 
-def _check_headers(dataset: str, headers: Sequence[str], config: Config) -> None:
+def _check_headers(dataset: str, headers: Sequence[str], config: Config, lang: str) -> None:
     """The loader must map every header back to its column under ``config``."""
-    match = match_headers(headers, dataset, config)
     expected = {c.name: i for i, c in enumerate(COLUMNS[dataset])}
-    if match.mapping != expected:
+    for settings in (Config(), config):
+        mapping = match_headers(headers, dataset, settings).mapping
         wrong = [
             h
             for c, h in zip(COLUMNS[dataset], headers, strict=True)
-            if match.mapping.get(c.name) != expected[c.name]
+            if mapping.get(c.name) != expected[c.name]
         ]
+        if not wrong:
+            continue
+        if settings is not config:  # wrong even without a config: the package's own words are
+            source = "starter/words.py" if lang == "en" else catalogue_path(lang, STARTER_DOMAIN)
+            raise RuntimeError(
+                f"{source}: schema.py does not accept the start kit's {dataset} header(s) "
+                f"{', '.join(repr(w) for w in wrong)} for their columns"
+            )
         raise UsageError(
             f"the config's [columns.{dataset}] claims the header(s) "
             f"{', '.join(repr(w) for w in wrong)} for other columns; the start kit's "
@@ -89,7 +98,7 @@ def workbook_bytes(dataset: str, lang: str, config: Config) -> bytes:
     words = Words(lang)
     columns = COLUMNS[dataset]
     headers = [words(HEADERS[dataset][c.name]) for c in columns]
-    _check_headers(dataset, headers, config)
+    _check_headers(dataset, headers, config, lang)
     sheet_name = words(SHEET_NAMES[dataset])
     assert dataset_for_name(sheet_name) == dataset
 
