@@ -90,6 +90,13 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "copy): both are counted; remove one",
         ),
         ProblemType(
+            "lookalike_label",
+            "warning",
+            "a topic, channel, district or programme reads like a more used one but is "
+            "spelled with another alphabet's letters (Cyrillic 'с' for Latin 'c'): counted "
+            "apart from it; the warning is on its first row",
+        ),
+        ProblemType(
             "answered_before_received",
             "warning",
             "the answer is before its receipt (moments where both carry a time, else dates): "

@@ -220,9 +220,32 @@ STATUS_SPELLINGS: dict[str, tuple[str, ...]] = {
 TOTAL_ROW_WORDS = ("итого", "всего", "барлығы", "жиыны", "total")
 
 
+# Format characters with no glyph (zero-width space and joiners, direction marks and
+# embeddings, word joiner, BOM, soft hyphen): pasted into a header or label, they make
+# two identical-looking texts differ.
+_INVISIBLE_TABLE = dict.fromkeys(
+    (
+        0x00AD,
+        0x180E,
+        0xFEFF,
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2065),
+        *range(0x2066, 0x206A),
+    )
+)
+
+
+def drop_invisible(text: str) -> str:
+    """``text`` without invisible format characters."""
+    return text.translate(_INVISIBLE_TABLE)
+
+
 def header_key(text: object) -> str:
-    """Fold a header or name for comparison: case, spaces, ``ё``/``е``, underscores."""
-    folded = str(text).replace("\u00a0", " ").strip().casefold().replace("ё", "е")
+    """Fold a header or name for comparison: case, spaces, ``ё``/``е``, underscores,
+    invisible format characters."""
+    folded = drop_invisible(str(text)).replace("\u00a0", " ").strip().casefold()
+    folded = folded.replace("ё", "е")
     folded = folded.replace("_", " ")
     return " ".join(folded.split())
 

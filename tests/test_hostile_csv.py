@@ -115,3 +115,49 @@ def test_a_file_partly_utf8_and_partly_not_is_refused_as_mixed(tmp_path: Path) -
     with pytest.raises(InputError, match="mixed text encodings") as caught:
         topics(path)
     assert str(caught.value).startswith(f"{path}: ")
+
+
+# --- labels that look alike -------------------------------------------------------------------
+
+
+def test_invisible_characters_are_dropped_from_labels_headers_and_statuses(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "queries.csv"
+    path.write_text(
+        "received_at,sta\u200btus,topic\n"
+        "05.01.2021,answered,Public transport\n"
+        "05.01.2021,answered\u200b,Public\u00a0transport\n"  # no-break space inside
+        "05.01.2021,answered,\ufeffPublic transport\u200b\n"  # a BOM and a zero-width space
+        "05.01.2021,ans\u00adwered,Public\u2060 transport\n",  # soft hyphen, word joiner
+        encoding="utf-8",
+    )
+    data = pipeline.load_and_validate([path], Config(), cache=False)
+    assert data.queries["topic"].astype(str).tolist() == ["Public transport"] * 4
+    assert data.queries["status"].astype(str).tolist() == ["answered"] * 4
+    assert data.report.problems == ()
+
+
+def test_a_label_with_letters_of_another_alphabet_is_a_warning(tmp_path: Path) -> None:
+    path = tmp_path / "queries.csv"
+    path.write_text(
+        "received_at,status,topic\n"
+        "05.01.2021,answered,Roads\n"
+        "06.01.2021,answered,Roads\n"
+        "07.01.2021,answered,R\u043eads\n"  # row 4: Cyrillic о
+        "08.01.2021,answered,Heating\n"
+        "09.01.2021,answered,R\u043eads\n",
+        encoding="utf-8",
+    )
+    data = pipeline.load_and_validate([path], Config(), cache=False)
+    [warning] = data.report.problems
+    assert (warning.code, warning.row, warning.column, warning.value) == (
+        "lookalike_label",
+        4,
+        "topic",
+        "R\u043eads",
+    )
+    assert "looks like 'Roads'" in warning.message
+    assert "the 2 row(s) with it" in warning.message
+    # still counted as written: the warning says so, nothing is merged behind the office's back
+    assert set(data.queries["topic"].astype(str)) == {"Heating", "R\u043eads", "Roads"}

@@ -17,9 +17,11 @@ from engagement_report.config import Config
 from engagement_report.schema import (
     STATUS_CLASSES,
     STATUS_SPELLINGS,
+    drop_invisible,
     header_key,
 )
 from engagement_report.validation.cells import Cells
+from engagement_report.validation.lookalike import lookalikes
 from engagement_report.validation.problems import ProblemCollector
 from engagement_report.validation.values import (
     AMBIGUOUS,
@@ -58,7 +60,8 @@ def status_lookup(config: Config) -> dict[str, str]:
 
 def fold_key(text: str) -> str:
     """Fold a status or label as :func:`header_key` does (case, ``ё``, underscores, spaces)."""
-    return " ".join(text.casefold().replace("ё", "е").replace("_", " ").split())
+    folded = drop_invisible(text).casefold().replace("ё", "е").replace("_", " ")
+    return " ".join(folded.split())
 
 
 def categorical(values: pd.Categorical | None, index: pd.Index) -> pd.Series:
@@ -325,6 +328,7 @@ def category_column(
             categories=pd.Index(new_categories, dtype=object),
         )
     series = categorical(labels, index)
+    _warn_lookalikes(series, header, live, problems)
     problems.add(
         series.isna() & live,
         "blank_category",
@@ -334,6 +338,35 @@ def category_column(
         f"{header} is empty; the row is counted under '{NOT_STATED}'",
     )
     return series
+
+
+def _warn_lookalikes(
+    series: pd.Series, header: str, live: pd.Series, problems: ProblemCollector
+) -> None:
+    """A ``lookalike_label`` warning at the first row of each label that reads like a more
+    used one but is spelled with another alphabet's letters (counted apart from it)."""
+    categories = [str(label) for label in series.cat.categories]
+    if len(categories) < 2:
+        return
+    codes = series.cat.codes.to_numpy()
+    alive = live.to_numpy(dtype=bool)
+    counts = np.bincount(codes[alive & (codes >= 0)], minlength=len(categories))
+    order = sorted(range(len(categories)), key=lambda i: (-counts[i], categories[i]))
+    twins = lookalikes(categories[i] for i in order if counts[i])
+    for label, twin in twins.items():
+        rows = np.flatnonzero((codes == categories.index(label)) & alive)
+        first = np.zeros(len(series), dtype=bool)
+        first[rows[:1]] = True
+        problems.add(
+            pd.Series(first, index=series.index),
+            "lookalike_label",
+            "warning",
+            header,
+            series.astype(object),
+            f"{{value}} looks like {twin!r} but is spelled with letters of another "
+            f"alphabet (such as Cyrillic 'с' for Latin 'c'): the {len(rows)} row(s) with it "
+            f"are counted as a category of their own; retype it or relabel it in the config",
+        )
 
 
 def unique_index(uniques: pa.Array) -> pd.Index:

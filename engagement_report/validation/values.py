@@ -22,6 +22,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from engagement_report.validation.lookalike import INVISIBLE
+
 _NAT = np.datetime64("NaT", "ns")
 # Excel's 1900 date system counts days from 1899-12-30 (it believes 1900 was a leap year).
 _EXCEL_EPOCH = np.datetime64("1899-12-30", "ms")
@@ -644,6 +646,7 @@ def label_categories(cells: pd.Series | pa.Array | pa.ChunkedArray) -> pd.Catego
         codes = np.asarray(pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False))
         codes = codes.astype(np.int64)
     labels = pd.Series(pd.arrays.ArrowStringArray(uniques), dtype=pd.StringDtype("pyarrow"))
+    labels = labels.str.replace(INVISIBLE, "", regex=True)
     labels = labels.str.replace(_SPACES, " ", regex=True).str.strip()
     labels = labels.str.replace(r"^([+-]?[0-9]+)\.0+$", r"\1", regex=True)
     labels = labels.mask((labels == "").fillna(False))
