@@ -257,7 +257,7 @@ def build(
         from engagement_report.loading import early
 
         # Large workbooks start being read while pandas and the pipeline are imported.
-        early.start(_inputs(inputs, config))
+        early.start(_inputs(inputs, config), cache=not no_cache)
         from engagement_report import pipeline
 
         if templates is not None and not templates.is_dir():

@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 
-from engagement_report import __version__, console, warmup
+from engagement_report import __version__, console
 from engagement_report import analysis as _analysis_stage
 from engagement_report.analysis import Analysis, analyse, complete, coverage
-from engagement_report.cache import Store, cache_key, in_background
+from engagement_report.cache import Store, cache_key, in_background, wait
 from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
 from engagement_report.errors import DataQualityError, InputError, OutputError, UsageError
@@ -125,7 +125,7 @@ def _check(
     data = validate(loaded, config)
     _unchanged(files)
     if store is not None and name is not None:
-        in_background(store_checked, store, name, data, name="checked-store")
+        in_background(store_checked, store, name, data, files, name="checked-store")
     return _Checked(data, files, store, folders)
 
 
@@ -139,7 +139,9 @@ def load_and_validate(
     :mod:`engagement_report.validation.cache`); ``cache=False`` reads and checks every
     input afresh, neither using nor filling the cache.
     """
-    return _check(inputs, config, cache).data
+    data = _check(inputs, config, cache).data
+    wait()  # the entry is on disk when the call returns (a bounded wait)
+    return data
 
 
 def check_inputs(
@@ -457,12 +459,6 @@ def build(
     without a single row is refused (:class:`DataQualityError`) unless ``allow_empty``.
     """
     checks = [parse_check(text) for text in fail_on]
-    working_days = config.deadlines.kind == "working"
-    reports = {"md", "html"} & set(config.formats)
-    warmup.start(
-        config.calendar.country if working_days else None,
-        warmup.Templates(lang or config.lang, templates) if reports else None,
-    )
     checked = _check(inputs, config, cache, templates)
     data = checked.data
     if strict and data.report.rejected:
@@ -526,4 +522,5 @@ def build(
             write_atomic(manifest_path, manifest_text(manifest))
             files[MANIFEST_NAME] = manifest_path
     results = evaluate(checks, check_values(data, figures)) if checks else []
+    wait()  # the cache entries are on disk when the call returns (a bounded wait)
     return BuildResult(figures, data, context, files, tuple(r for r in results if r.failed))

@@ -456,3 +456,24 @@ def test_the_manifest_names_the_content_the_figures_came_from(
     assert result.figures.queries.received == 2  # the two rows read, not the third
     assert [i["sha256"] for i in manifest["inputs"]] == [read]
     assert hashlib.sha256(path.read_bytes()).hexdigest() != read
+
+
+def test_a_library_build_leaves_no_thread_behind(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    started: list[str] = []
+    real = threading.Thread.start
+
+    def start(self: threading.Thread) -> None:
+        started.append(self.name)
+        real(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    before = set(threading.enumerate())
+    pipeline.build([inputs], Config(), out=tmp_path / "out", today=date(2021, 4, 1))
+    pipeline.summarize([inputs], Config(), "2021-03")
+    assert set(threading.enumerate()) == before  # the cache writers were waited for
+    # No warm-up or read-ahead: a notebook or a service pays for no thread it does not use.
+    assert not [name for name in started if "warm" in name or "early" in name], started

@@ -138,3 +138,22 @@ def test_a_word_that_is_no_input_does_not_stop_the_others(tmp_path: Path) -> Non
     path = registry(tmp_path / "registry.xlsx")
     early.start(["2021-01", str(tmp_path / "missing.csv"), str(path)])
     assert early.take(path) is not None
+
+
+def test_a_workbook_whose_check_is_kept_is_not_read_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engagement_report import cache
+
+    path = registry(tmp_path / "registry.xlsx")
+    pipeline.load_and_validate([path], Config())
+    cache.wait()
+    reads = calls_to(monkeypatch, xlsx, "read_batches")
+    early.start([path])
+    assert early.take(path) is None  # the checked-data cache will serve it
+    assert reads == []
+    # Changed since: read ahead again.
+    registry(path, topic="Экология")
+    early.start([path])
+    assert early.take(path) is not None
+    assert len(reads) == 1

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from engagement_report import hashing, warmup
+from engagement_report import hashing
 from engagement_report.config import Config
 from engagement_report.loading import load_inputs, xlsx
 from engagement_report.validation import rows, validate
@@ -89,13 +89,6 @@ def test_a_file_is_hashed_once_however_many_threads_ask(
     path.write_bytes(b"changed\n")
     assert hashing.file_digest(path) == hashlib.sha256(b"changed\n").hexdigest()
     assert len(calls) == 2
-
-
-def test_the_warm_up_survives_what_the_build_reports_itself(tmp_path: Path) -> None:
-    # A missing file and an unknown country: the build says so, not the warm-up thread.
-    thread = warmup.start("XX")
-    thread.join(timeout=30)
-    assert not thread.is_alive()
 
 
 def test_repeated_ids_found_from_the_codes_made_while_checking(

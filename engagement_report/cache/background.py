@@ -1,8 +1,8 @@
 """Cache writers on threads of their own, and a bounded wait for them.
 
-A build hands what it keeps to a writer thread and goes on; the command waits for the
-writers before it ends, at most :data:`WAIT_SECONDS` (a cache folder on a hung network
-mount must not hold a cron job forever once its report is written). A writer still
+A build hands what it keeps to a writer thread and goes on; it waits for the writers
+before it returns, at most :data:`WAIT_SECONDS` (a cache folder on a hung network mount
+must not hold a cron job forever once its report is written). A writer still
 busy then is abandoned with one warning; its entry was being written under a temporary
 name, so nothing half-written is ever used, and a later run sweeps it.
 """
@@ -10,8 +10,6 @@ name, so nothing half-written is ever used, and a later run sweeps it.
 from __future__ import annotations
 
 import atexit
-import contextlib
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -24,26 +22,18 @@ _pending_lock = threading.Lock()
 
 
 def in_background(target: Callable[..., Any], *args: object, name: str) -> threading.Thread:
-    """Run a cache writer on a thread of the lowest CPU priority; :func:`wait` joins it."""
+    """Run a cache writer on a thread of its own; :func:`wait` joins it.
 
-    def run() -> None:
-        lowest_priority()
-        target(*args)
-
+    The thread is there so that the wait can end: a write to a hung network mount cannot
+    be interrupted, only left behind.
+    """
     # A daemon: the interpreter's exit does not wait for it without end; :func:`wait`
     # (also run at exit) gives it WAIT_SECONDS.
-    thread = threading.Thread(target=run, name=name, daemon=True)
+    thread = threading.Thread(target=target, args=args, name=name, daemon=True)
     thread.start()
     with _pending_lock:
         _pending.append(thread)
     return thread
-
-
-def lowest_priority() -> None:
-    """Give the calling thread the lowest CPU priority (Linux schedules each thread on its
-    own; elsewhere, or where it is not allowed, nothing changes)."""
-    with contextlib.suppress(AttributeError, OSError):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 19)
 
 
 def wait(timeout: float | None = None) -> bool:

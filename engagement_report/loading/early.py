@@ -56,8 +56,10 @@ _lock = threading.Lock()
 _running = threading.BoundedSemaphore(2)
 
 
-def start(inputs: Iterable[str | Path]) -> None:
-    """Start reading every large workbook and CSV file among ``inputs``."""
+def start(inputs: Iterable[str | Path], *, cache: bool = True) -> None:
+    """Start reading every large workbook and CSV file among ``inputs`` (``cache``: not
+    those a kept check lists as they are now: the checked-data cache will serve them)."""
+    kept: set[tuple[object, ...]] | None = None
     files: list[Path] = []
     for item in inputs:  # one by one: a word that is no input does not stop the others
         with contextlib.suppress(InputError, OSError):  # reported by the command itself
@@ -71,12 +73,31 @@ def start(inputs: Iterable[str | Path]) -> None:
         if suffix not in (*_WORKBOOKS, *CSV_SUFFIXES) or stat.st_size < EARLY_MIN_BYTES:
             continue
         key = path.resolve()
+        if cache:
+            kept = _kept_inputs() if kept is None else kept
+            if (str(key), *identity(stat)) in kept:
+                continue
         slot = _Slot()
         with _lock:
             if key in _reads:
                 continue
             _reads[key] = (identity(stat), slot)
         threading.Thread(target=_read, args=(path, slot), name="early-read", daemon=True).start()
+
+
+def _kept_inputs() -> set[tuple[object, ...]]:
+    """(resolved path, identity) of every input of a kept check. Only a hint: a file
+    skipped here is read by the normal path if the cache does not serve it after all."""
+    from engagement_report.cache.store import Store
+
+    store = Store()
+    kept: set[tuple[object, ...]] = set()
+    for _, _, folder in store.entries():
+        entry = store.entry(folder.name) if folder.name.startswith("checked-") else None
+        if entry is not None:
+            with contextlib.suppress(TypeError, ValueError, AttributeError):
+                kept.update(tuple(item) for item in entry.data.get("inputs", ()))
+    return kept
 
 
 def take(path: Path) -> Any:

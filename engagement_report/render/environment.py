@@ -96,28 +96,15 @@ _prepared_lock = threading.Lock()
 def environment_for(kind: Kind, lang: str = "en", user_dir: Path | None = None) -> Environment:
     """The process's one environment of these settings (made on first use).
 
-    Sharing it keeps the templates a warm-up thread compiled; Jinja checks each
-    template's file for changes whenever it is fetched, so a long-lived process still
-    sees a template edited on disk.
+    Sharing it compiles each template once per process; Jinja checks each template's
+    file for changes whenever it is fetched, so a long-lived process still sees a
+    template edited on disk.
     """
     key = (kind, lang, user_dir)
     with _prepared_lock:
         if key not in _prepared:
             _prepared[key] = make_environment(kind, lang, user_dir)
         return _prepared[key]
-
-
-def prepare(lang: str = "en", user_dir: Path | None = None) -> None:
-    """Compile every report template of both kinds ahead of rendering.
-
-    Called while the inputs are read (see :mod:`engagement_report.warmup`): compiling
-    the report's templates takes about 0.2 s that would otherwise come after the figures.
-    """
-    for kind, suffixes in (("md", (".md.j2",)), ("html", (".html.j2", ".css.j2", ".css"))):
-        env = environment_for(kind, lang, user_dir)  # type: ignore[arg-type]
-        for name in env.list_templates():
-            if name.endswith(suffixes) and not name.startswith("default:"):
-                env.get_template(name)
 
 
 def render(

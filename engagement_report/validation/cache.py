@@ -14,11 +14,13 @@ Frames are stored as Arrow IPC files (LZ4), the report as JSON.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from engagement_report.cache import Entry, Store
 from engagement_report.cache.arrow import read_frame, write_arrow
+from engagement_report.hashing import SeenFile
 from engagement_report.models import (
     CleanData,
     Problem,
@@ -50,8 +52,8 @@ def _read(entry: Entry) -> CleanData:
     )
 
 
-def store_checked(store: Store, name: str, data: CleanData) -> None:
-    """Keep ``data`` as the entry ``name``."""
+def store_checked(store: Store, name: str, data: CleanData, inputs: Sequence[SeenFile]) -> None:
+    """Keep ``data``, the check of ``inputs``, as the entry ``name``."""
 
     def fill(folder: Path) -> dict[str, object]:
         categories = {}
@@ -67,6 +69,8 @@ def store_checked(store: Store, name: str, data: CleanData) -> None:
             "categories": categories,
             "report": _report_json(data.report),
             "present": sorted(data.present),
+            # Which files, as they were: the read-ahead skips a file checked before.
+            "inputs": [[str(f.path.resolve()), *f.identity] for f in inputs],
         }
 
     store.put(name, fill)
