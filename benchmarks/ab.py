@@ -8,7 +8,7 @@ from its own folder (``PYTHONPATH``); the plain tree and the variant run turn ab
 Usage::
 
     python benchmarks/generate.py
-    python benchmarks/ab.py --rounds 7 no-early:xlsx no-early:csv no-warmup:again ...
+    python benchmarks/ab.py --rounds 7 no-early:xlsx no-early:csv no-os-exit:again ...
 
 A case is ``xlsx`` or ``csv`` (a first build of the 1M rows, empty caches), ``again``
 (the 1M workbook built again from the caches) or ``other-changed`` (the 1M workbook
@@ -71,24 +71,12 @@ def _replace(old: str, new: str, file: str) -> Callable[[Path], None]:
 
 VARIANTS: dict[str, Callable[[Path], None]] = {
     # Inputs start being read only when the pipeline reads them.
-    "no-early": _replace("early.start(_inputs(inputs, config))", "pass", "cli.py"),
-    # No warm-up thread: the calendar and the templates are made where first used.
-    "no-warmup": _replace("    warmup.start(\n", "    (lambda *_: None)(\n", "pipeline.py"),
+    "no-early": _replace(
+        "early.start(_inputs(inputs, config), cache=not no_cache)", "pass", "cli.py"
+    ),
     # The figures are always computed.
     "no-figures-cache": _replace(
         "if (kept := load_analysis(store, name)) is not None:", "if False:", "pipeline.py"
-    ),
-    # Cache writers at normal priority.
-    "normal-priority": _replace(
-        "        lowest_priority()\n        target(*args)",
-        "        target(*args)",
-        "cache/background.py",
-    ),
-    # Cache entries written on the build's own thread, after the work they keep.
-    "sync-writers": _replace(
-        "    def run() -> None:",
-        "    target(*args)\n    return threading.current_thread()\n\n    def run() -> None:",
-        "cache/background.py",
     ),
     # The tree as it is, run with --no-cache (against --tree: what its caches save).
     "no-cache": lambda package: None,
