@@ -15,6 +15,7 @@ from engagement_report.comparisons import HeadlineFigure, Held, HeldUnit, headli
 from engagement_report.config import Config
 from engagement_report.deadlines import (
     DEADLINE_CLASSES,
+    DeadlineFigures,
     DeadlineRules,
     WorkingCalendar,
     classes_at,
@@ -43,13 +44,18 @@ def deadline_rules(config: Config) -> tuple[DeadlineRules, WorkingCalendar]:
     rules = DeadlineRules(
         config.deadlines.answer_working_days,
         config.deadlines.redirect_working_days,
-        "calendar" if config.deadlines.kind == "calendar" else "working",
+        "calendar"
+        if config.deadlines.kind == "calendar"
+        else "given"
+        if config.deadlines.kind == "given"
+        else "working",
     )
     calendar = WorkingCalendar(
         config.calendar.country,
         config.calendar.extra_holidays,
         config.calendar.extra_working_days,
         config.calendar.working_hours,
+        config.calendar.subdivision,
     )
     return rules, calendar
 
@@ -84,7 +90,12 @@ def compute(data: CleanData, window: Window, config: Config) -> Figures:
     rules, calendar = deadline_rules(config)
     status, deadline, answered_at = deadline_inputs(queries, rules, calendar)
     classes = classes_at(status, deadline, answered_at, cutoff)
-    deadlines = deadline_figures(queries, classes, cutoff, calendar, rules, status)
+    deadlines: DeadlineFigures | None = deadline_figures(
+        queries, classes, cutoff, calendar, rules, status
+    )
+    if rules.kind == "given" and not deadline.notna().any():
+        # No term of our own and none in the data: no deadline figures, not zeros.
+        deadlines = None
     class_codes = np.asarray(classes.cat.codes, dtype=np.int64)
     on_time_code = DEADLINE_CLASSES.index("on_time")
     late_code = DEADLINE_CLASSES.index("late")

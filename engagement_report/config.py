@@ -31,7 +31,8 @@ class DeadlineConfig:
 
     answer_working_days: int = 15
     redirect_working_days: int = 3
-    kind: str = "working"
+    kind: str = "working"  # "working", "calendar", or "given": only the data's deadline column
+    law: str = "KZ"  # the country whose law the terms come from (the defaults are KZ's)
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,12 @@ class CalendarConfig:
     extra_holidays: tuple[date, ...] = ()
     extra_working_days: tuple[date, ...] = ()
     working_hours: tuple[time, time] = (time(9, 0), time(18, 0))
+    subdivision: str | None = None  # a state or region's own holidays (holidays' subdiv)
+
+    @property
+    def name(self) -> str:
+        """``KZ``, or ``US-NY`` with a subdivision."""
+        return f"{self.country}-{self.subdivision}" if self.subdivision else self.country
 
 
 DATE_ORDERS = ("DMY", "MDY")
@@ -217,7 +224,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
 
 
 def _deadlines(table: dict[str, Any], fail: Any) -> DeadlineConfig:
-    known = {"answer_working_days", "redirect_working_days", "kind"}
+    known = {"answer_working_days", "redirect_working_days", "kind", "law"}
     for key in table:
         if key not in known:
             raise fail(f"unknown key 'deadlines.{key}'; known: {', '.join(sorted(known))}")
@@ -227,13 +234,14 @@ def _deadlines(table: dict[str, Any], fail: Any) -> DeadlineConfig:
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise fail(f"deadlines.{name} must be a whole number of days, at least 1")
     kind = table.get("kind", "working")
-    if kind not in ("working", "calendar"):
-        raise fail(f"deadlines.kind must be 'working' or 'calendar', not {kind!r}")
-    return DeadlineConfig(answer, redirect, kind)
+    if kind not in ("working", "calendar", "given"):
+        raise fail(f"deadlines.kind must be 'working', 'calendar' or 'given', not {kind!r}")
+    law = _str(table.get("law", "KZ"), "deadlines.law", fail)
+    return DeadlineConfig(answer, redirect, kind, law)
 
 
 def _calendar(table: dict[str, Any], fail: Any) -> CalendarConfig:
-    known = {"country", "extra_holidays", "extra_working_days", "working_hours"}
+    known = {"country", "subdivision", "extra_holidays", "extra_working_days", "working_hours"}
     for key in table:
         if key not in known:
             raise fail(f"unknown key 'calendar.{key}'; known: {', '.join(sorted(known))}")
@@ -257,7 +265,12 @@ def _calendar(table: dict[str, Any], fail: Any) -> CalendarConfig:
     hours = _working_hours(
         _str(table.get("working_hours", "09:00-18:00"), "calendar.working_hours", fail), fail
     )
-    return CalendarConfig(country, dates("extra_holidays"), dates("extra_working_days"), hours)
+    subdivision = table.get("subdivision")
+    if subdivision is not None:
+        subdivision = _str(subdivision, "calendar.subdivision", fail)
+    return CalendarConfig(
+        country, dates("extra_holidays"), dates("extra_working_days"), hours, subdivision
+    )
 
 
 _HOURS_RE = re.compile(r"\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*", re.ASCII)

@@ -48,7 +48,7 @@ class DeadlineRules:
 
     answer_days: int = 15
     redirect_days: int = 3
-    kind: Literal["working", "calendar"] = "working"
+    kind: Literal["working", "calendar", "given"] = "working"  # given: the data's own only
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ class WorkingCalendar:
     extra_holidays: tuple[date, ...] = ()
     extra_working_days: tuple[date, ...] = ()
     working_hours: tuple[time, time] = (time(9, 0), time(18, 0))
+    subdivision: str | None = None  # a state's or region's own holidays too
 
     def is_working_day(self, day: date) -> bool:
         """Whether ``day`` is a working day in this calendar."""
@@ -129,7 +130,7 @@ class WorkingCalendar:
 def _working_day_array(calendar: WorkingCalendar, first_year: int, last_year: int) -> np.ndarray:
     """Sorted working days of whole years ``first_year..last_year`` (cached, read-only)."""
     years = range(first_year, last_year + 1)
-    lib = holidays.country_holidays(calendar.country, years=years)
+    lib = holidays.country_holidays(calendar.country, subdiv=calendar.subdivision, years=years)
     days = np.arange(f"{first_year}-01-01", f"{last_year + 1}-01-01", dtype="datetime64[D]")
     # 1970-01-01 was a Thursday (weekday 3 with Monday = 0).
     weekday = (days.astype(np.int64) + 3) % 7
@@ -211,7 +212,10 @@ def compute_deadlines(
     received = _dates(received_at, received_at.index)
     is_redirect = _clean_status(status).eq("redirected").to_numpy(dtype=bool)
     # The redirect term is worked out for the redirected queries alone.
-    if rules.kind == "calendar":
+    if rules.kind == "given":  # no term of our own: only the data's deadline column
+        answer = pd.Series(pd.NaT, index=received.index, dtype="datetime64[ns]")
+        redirect = answer[is_redirect]
+    elif rules.kind == "calendar":
         answer = received + pd.Timedelta(days=rules.answer_days)
         redirect = received[is_redirect] + pd.Timedelta(days=rules.redirect_days)
     else:

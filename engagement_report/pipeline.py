@@ -278,8 +278,9 @@ def report_context(
             config.deadlines.kind,
             config.deadlines.answer_working_days,
             config.deadlines.redirect_working_days,
-            config.calendar.country,
+            config.calendar.name,
             "-".join(t.strftime("%H:%M") for t in config.calendar.working_hours),
+            config.deadlines.law,
         ),
     )
 

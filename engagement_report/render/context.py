@@ -42,6 +42,12 @@ class DeadlinePolicy:
     redirect_days: int
     country: str
     working_hours: str = "09:00-18:00"  # a query arriving after them is registered next working day
+    law: str = "KZ"  # the country whose law the terms come from
+
+    @property
+    def foreign_law(self) -> bool:
+        """The terms come from one country's law, the working days from another's calendar."""
+        return self.country.split("-")[0] != self.law
 
     @property
     def closes(self) -> str:
