@@ -83,9 +83,21 @@ METRICS: tuple[Metric, ...] = (
         "TV segments aired after the broadcasts, summed; empty when the data has no such column",
     ),
     Metric("press_events", "press_events", "press conferences and briefings held in the period"),
-    Metric("press_events", "speakers", "speakers at those events, summed"),
-    Metric("press_events", "journalist_questions", "journalists' questions answered, summed"),
-    Metric("press_events", "publications", "publications that followed the events, summed"),
+    Metric(
+        "press_events",
+        "speakers",
+        "speakers at those events, summed; empty (not recorded) when an event of the period has no count",
+    ),
+    Metric(
+        "press_events",
+        "journalist_questions",
+        "journalists' questions answered, summed; empty (not recorded) when an event of the period has no count",
+    ),
+    Metric(
+        "press_events",
+        "publications",
+        "publications that followed the events, summed; empty (not recorded) when an event of the period has no count",
+    ),
     Metric(
         "press_events",
         "publications_per_event",
@@ -320,18 +332,30 @@ def program_figures(broadcasts: pd.DataFrame) -> tuple[ProgramFigures, ...]:
     )
 
 
+def _recorded_total(values: pd.Series) -> tuple[int | None, int]:
+    """The sum of a count, None when any event lacks it (a blank is unknown, not 0), and
+    how many events lack it."""
+    missing = int(values.isna().sum())
+    return (None if missing else _total(values)), missing
+
+
 def press_figures(events: pd.DataFrame) -> PressFigures:
-    """Totals for the press events of one period."""
+    """Totals for the press events of one period; a count some event did not record is
+    not recorded for the period (None), and so is every ratio built on it."""
     count = len(events)
-    questions = _total(events["journalist_questions"])
-    publications = _total(events["publications"])
+    speakers, no_speakers = _recorded_total(events["speakers"])
+    questions, no_questions = _recorded_total(events["journalist_questions"])
+    publications, no_publications = _recorded_total(events["publications"])
     return PressFigures(
         press_events=count,
-        speakers=_total(events["speakers"]),
+        speakers=speakers,
         journalist_questions=questions,
         publications=publications,
-        publications_per_event=share(publications, count),
-        questions_per_event=share(questions, count),
+        publications_per_event=None if publications is None else share(publications, count),
+        questions_per_event=None if questions is None else share(questions, count),
+        speakers_not_recorded=no_speakers,
+        journalist_questions_not_recorded=no_questions,
+        publications_not_recorded=no_publications,
     )
 
 

@@ -53,7 +53,8 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         ProblemType(
             "missing_count",
             "error",
-            "a required count is empty (write 0 when there were none)",
+            "a broadcast's questions answered is empty (write 0 when there were none); a press "
+            "event's counts may be left blank: not recorded, never read as 0",
         ),
         ProblemType(
             "unknown_status",

@@ -71,11 +71,15 @@ class PressFigures:
     """Press conferences and briefings held in the period."""
 
     press_events: int
-    speakers: int
-    journalist_questions: int
-    publications: int
+    speakers: int | None  # None: an event of the period has no count recorded
+    journalist_questions: int | None
+    publications: int | None
     publications_per_event: float | None
     questions_per_event: float | None
+    # Events of the period whose count was left blank (not recorded), per count.
+    speakers_not_recorded: int = 0
+    journalist_questions_not_recorded: int = 0
+    publications_not_recorded: int = 0
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,7 @@ class TrendPoint:
     broadcasts: int
     questions_answered: int
     press_events: int
-    publications: int
+    publications: int | None
 
 
 @dataclass(frozen=True)

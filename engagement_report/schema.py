@@ -22,6 +22,8 @@ class Column:
     required: bool
     aliases: tuple[str, ...] = ()
     meaning: str = ""
+    # A blank cell is a count nobody recorded (unknown), not an error and never 0.
+    blank_unknown: bool = False
 
 
 QUERY_COLUMNS = (
@@ -152,6 +154,7 @@ PRESS_EVENT_COLUMNS = (
         True,
         ("количество спикеров", "спикеры", "спикерлер саны"),
         "speakers at the event",
+        blank_unknown=True,
     ),
     Column(
         "journalist_questions",
@@ -159,6 +162,7 @@ PRESS_EVENT_COLUMNS = (
         True,
         ("вопросы журналистов", "журналистердің сұрақтары", "questions from journalists"),
         "journalists' questions answered",
+        blank_unknown=True,
     ),
     Column(
         "publications",
@@ -166,6 +170,7 @@ PRESS_EVENT_COLUMNS = (
         True,
         ("materials", "публикации", "материалы", "жарияланымдар"),
         "publications that followed the event",
+        blank_unknown=True,
     ),
 )
 

@@ -153,7 +153,13 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
                 said_ambiguous = True
         elif spec.kind == "count":
             columns[spec.name] = count_column(
-                table, position, index, header, spec.required, live, problems
+                table,
+                position,
+                index,
+                header,
+                spec.required and not spec.blank_unknown,
+                live,
+                problems,
             )
         elif spec.kind == "status":
             columns[spec.name] = status_column(
