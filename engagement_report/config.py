@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from engagement_report.errors import ConfigError
-from engagement_report.schema import COLUMNS, DATASETS, STATUS_CLASSES
+from engagement_report.schema import COLUMNS, DATASETS, STATUS_CLASSES, header_key
 
 CONFIG_ENV = "ENGAGEMENT_REPORT_CONFIG"
 DEFAULT_CONFIG_NAME = "engagement-report.toml"
@@ -177,12 +177,18 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
                     f"unknown key 'columns.{dataset}.{column}'; columns: {', '.join(sorted(known))}"
                 )
             columns[dataset][column] = _strings(headers, f"columns.{dataset}.{column}", fail)
+        _one_owner(
+            {f"columns.{dataset}.{column}": names for column, names in columns[dataset].items()},
+            "header",
+            fail,
+        )
 
     statuses: dict[str, tuple[str, ...]] = {}
     for cls, spellings in _table(raw.get("statuses", {}), "statuses", fail).items():
         if cls not in STATUS_CLASSES:
             raise fail(f"unknown key 'statuses.{cls}'; classes: {', '.join(STATUS_CLASSES)}")
         statuses[cls] = _strings(spellings, f"statuses.{cls}", fail)
+    _one_owner({f"statuses.{cls}": names for cls, names in statuses.items()}, "spelling", fail)
 
     relabels = {}
     for key in ("topics", "channels", "districts"):
@@ -223,6 +229,28 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
     )
 
 
+def _one_owner(owners: dict[str, tuple[str, ...]], what: str, fail: Any) -> None:
+    """Refuse a header (or status spelling) listed under two keys: which one the data
+    meant cannot be guessed, and "the first key wins" would count rows silently."""
+    seen: dict[str, tuple[str, str]] = {}
+    for key, names in owners.items():
+        for name in names:
+            folded = header_key(name)
+            if folded in seen and seen[folded][0] != key:
+                first_key, first_name = seen[folded]
+                raise fail(
+                    f"{what} {name!r} is listed under both {first_key} and {key}"
+                    + (f" (as {first_name!r})" if first_name != name else "")
+                    + "; keep it under one of them"
+                )
+            seen.setdefault(folded, (key, name))
+
+
+# A term longer than a year is a typo (the longest lawful term, an extension, is two
+# months), and the working-day arithmetic would run past the calendar it can build.
+MAX_TERM_DAYS = 366
+
+
 def _deadlines(table: dict[str, Any], fail: Any) -> DeadlineConfig:
     known = {"answer_working_days", "redirect_working_days", "kind", "law"}
     for key in table:
@@ -233,6 +261,8 @@ def _deadlines(table: dict[str, Any], fail: Any) -> DeadlineConfig:
     for name, value in (("answer_working_days", answer), ("redirect_working_days", redirect)):
         if not isinstance(value, int) or isinstance(value, bool) or value < 1:
             raise fail(f"deadlines.{name} must be a whole number of days, at least 1")
+        if value > MAX_TERM_DAYS:
+            raise fail(f"deadlines.{name} = {value}: a term of at most {MAX_TERM_DAYS} days")
     kind = table.get("kind", "working")
     if kind not in ("working", "calendar", "given"):
         raise fail(f"deadlines.kind must be 'working', 'calendar' or 'given', not {kind!r}")
@@ -261,7 +291,10 @@ def _calendar(table: dict[str, Any], fail: Any) -> CalendarConfig:
                 raise fail(f"calendar.{key}: {value!r} is not a date (YYYY-MM-DD)") from None
         return tuple(sorted(out))
 
-    country = _str(table.get("country", "KZ"), "calendar.country", fail)
+    # holidays knows countries by upper-case ISO code; "kz" is plainly meant as KZ.
+    country = _str(table.get("country", "KZ"), "calendar.country", fail).strip().upper()
+    if not country.isascii() or not country.isalpha() or len(country) not in (2, 3):
+        raise fail(f"calendar.country {country!r}: give an ISO country code such as KZ")
     hours = _working_hours(
         _str(table.get("working_hours", "09:00-18:00"), "calendar.working_hours", fail), fail
     )

@@ -44,7 +44,10 @@ def configure(*, quiet: bool = False, verbose: bool = False) -> None:
 
 
 def _say(style: str, prefix: str, message: str) -> None:
-    _console().print(f"{prefix}{message}", style=style or None, markup=False)
+    from engagement_report.safe_text import terminal_text
+
+    # A message may quote a cell, a header or a file name: no escape sequence gets through.
+    _console().print(f"{prefix}{terminal_text(message)}", style=style or None, markup=False)
 
 
 def error(message: str) -> None:

@@ -32,6 +32,8 @@ import holidays
 import numpy as np
 import pandas as pd
 
+from engagement_report.errors import ConfigError
+
 DEADLINE_CLASSES = ("on_time", "late", "open_not_due", "open_overdue")
 _CLOSING_STATUSES = ("answered", "rejected", "redirected")
 _OPEN_CLASSES = ("open_not_due", "open_overdue")
@@ -130,7 +132,14 @@ class WorkingCalendar:
 def _working_day_array(calendar: WorkingCalendar, first_year: int, last_year: int) -> np.ndarray:
     """Sorted working days of whole years ``first_year..last_year`` (cached, read-only)."""
     years = range(first_year, last_year + 1)
-    lib = holidays.country_holidays(calendar.country, subdiv=calendar.subdivision, years=years)
+    try:
+        lib = holidays.country_holidays(calendar.country, subdiv=calendar.subdivision, years=years)
+    except NotImplementedError:
+        where = calendar.country + (f"-{calendar.subdivision}" if calendar.subdivision else "")
+        raise ConfigError(
+            f"calendar.country/subdivision {where!r}: the holidays package has no calendar "
+            'for it; give an ISO country code such as KZ, or kind = "calendar" in [deadlines]'
+        ) from None
     days = np.arange(f"{first_year}-01-01", f"{last_year + 1}-01-01", dtype="datetime64[D]")
     # 1970-01-01 was a Thursday (weekday 3 with Monday = 0).
     weekday = (days.astype(np.int64) + 3) % 7

@@ -35,7 +35,8 @@ EXIT_MEANINGS: dict[ExitCode, str] = {
     ),
     ExitCode.OUTPUT_FAILED: (
         "the output could not be written (or another run kept the output folder locked for "
-        "5 minutes)"
+        "5 minutes); stdout closed or full (`summary`, `validate`, `diff` have nowhere to "
+        "write their data)"
     ),
     ExitCode.BUG: "a bug in this tool (the message asks to rerun with `--debug` and report it)",
 }

@@ -3,7 +3,8 @@
 The summary CSV is a contract other tools rely on (README, "Summary contract"):
 header ``period_start,period_end,dataset,metric,dimension,category,value``,
 ISO dates, ``.`` decimals, shares as fractions, at most 6 decimals, empty
-value where undefined, stable row order, LF line endings, UTF-8 without BOM.
+value where undefined, stable row order, LF line endings, UTF-8 without BOM, and
+category labels a spreadsheet would run as a formula prefixed with ``'``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from engagement_report.results import Figures
+from engagement_report.safe_text import spreadsheet_cell
 
 SUMMARY_COLUMNS = (
     "period_start",
@@ -166,7 +168,7 @@ def write_csv(
                 r.dataset,
                 r.metric,
                 r.dimension,
-                r.category,
+                spreadsheet_cell(r.category),
                 _cell(r.value, decimal),
             ]
         )
@@ -216,7 +218,7 @@ def wide_csv_text(
         buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     if header:
-        writer.writerow(names)
+        writer.writerow([spreadsheet_cell(name) for name in names])
     for row in rows:
         writer.writerow([row[0], row[1], *(_cell(v, decimal) for v in row[2:])])  # type: ignore[arg-type]
     return buffer.getvalue()

@@ -60,6 +60,7 @@ from engagement_report.render.charts import CHART_FILES, attach_charts, chart_fi
 from engagement_report.render.context import DeadlinePolicy, ReportContext
 from engagement_report.render.environment import render, template_dirs
 from engagement_report.results import Figures
+from engagement_report.safe_text import spreadsheet_cell
 from engagement_report.validation import validate
 from engagement_report.validation.cache import load_checked, store_checked
 from engagement_report.validation.report import report_as_dict, report_as_text
@@ -299,8 +300,9 @@ def rejected_csv(data: CleanData) -> str:
     for column in frame.columns:
         if frame[column].dtype == object or str(frame[column].dtype).startswith(("string", "str")):
             text = frame[column].astype("string")
-            risky = text.str.match(r"^[=+\-@\t\r]").fillna(False)
-            frame[column] = text.mask(risky, "'" + text)
+            frame[column] = text.map(spreadsheet_cell, na_action="ignore")
+    # The header row holds the source file's own headers: as untrusted as its cells.
+    frame.columns = [spreadsheet_cell(str(column)) for column in frame.columns]
     return frame.to_csv(index=False, lineterminator="\n")
 
 

@@ -465,7 +465,7 @@ def test_rejected_rows_keep_provenance_and_original_cells(tmp_path: Path) -> Non
     assert frame["row"].tolist() == ["4", "5"]
     assert frame["column"].tolist() == ["Дата", "Количество вопросов"]
     assert frame["Программа"].tolist() == ["Вечер", "Утро"]
-    assert frame["Количество вопросов"].tolist() == ["4", "'-5"]
+    assert frame["Количество вопросов"].tolist() == ["4", "-5"]  # a number stays a number
     assert "is not a date" in frame["reason"][0]
     assert "cannot be negative" in frame["reason"][1]
 

@@ -18,6 +18,7 @@ from engagement_report.config import Config
 from engagement_report.errors import UsageError
 from engagement_report.loading.headers import match_headers
 from engagement_report.render.translations import STARTER_DOMAIN, catalogue_path
+from engagement_report.safe_text import put_text
 from engagement_report.schema import COLUMNS, Column, dataset_for_name
 from engagement_report.starter.lists import LIST_COLUMNS, choices, status_labels
 from engagement_report.starter.words import (
@@ -133,7 +134,7 @@ def workbook_bytes(dataset: str, lang: str, config: Config) -> bytes:
             head = lists.cell(1, position, words(LIST_HEADERS[column.name]))
             head.font = Font(bold=True)
             for row, value in enumerate(values, start=2):
-                lists.cell(row, position, value)
+                put_text(lists.cell(row, position), value)  # a label from the config
             width = max((len(v) for v in values), default=10)
             lists.column_dimensions[letter].width = min(max(width + 3, 14), 50)
             ranges[column.name] = f"{LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"

@@ -74,7 +74,8 @@ class ProblemCollector:
                     row=int(self.row_numbers.iloc[position]),
                     column=column,
                     value=text,
-                    message=message.format(value=text if text is not None else ""),
+                    # Not str.format: the message quotes the file's header, which may hold braces.
+                    message=message.replace("{value}", text if text is not None else "", 1),
                 )
             )
         self.not_listed += max(hits - room, 0)

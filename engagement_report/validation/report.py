@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from engagement_report.models import ValidationReport
+from engagement_report.safe_text import terminal_text
 
 
 def report_as_dict(report: ValidationReport) -> dict[str, object]:
@@ -42,7 +43,11 @@ def report_as_dict(report: ValidationReport) -> dict[str, object]:
 
 
 def report_as_text(report: ValidationReport) -> str:
-    """A plain-text report, one block per source, then the problems."""
+    """A plain-text report, one block per source, then the problems.
+
+    Each line is made safe for a terminal: cells, headers and sheet names may hold
+    escape sequences or bidi controls, which are shown escaped, never obeyed.
+    """
     lines: list[str] = []
     for s in report.sources:
         where = s.file + (f" [{s.sheet}]" if s.sheet else "")
@@ -79,4 +84,4 @@ def report_as_text(report: ValidationReport) -> str:
     )
     if report.skipped_files:
         lines.append(f"{len(report.skipped_files)} file(s) skipped, not read as any dataset")
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal_text(line) for line in lines) + "\n"
