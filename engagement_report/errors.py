@@ -60,6 +60,10 @@ class UsageError(EngagementReportError):
     """Options that do not make sense together, or no inputs given."""
 
 
+class TemplateError(EngagementReportError):
+    """A user's template (``--templates``) cannot be compiled or rendered."""
+
+
 class OutputError(EngagementReportError):
     """A report or summary could not be written."""
 

@@ -221,7 +221,60 @@ def read_manifest(folder: Path) -> dict[str, Any]:
     for key in ("inputs", "sources", "figures"):
         if not all(isinstance(item, dict) for item in manifest[key]):
             raise InputError(f"{folder}: {MANIFEST_NAME} has a malformed {key!r} list")
+    problem = _entry_problem(manifest)
+    if problem is not None:
+        raise InputError(
+            f"{folder}: {MANIFEST_NAME} was altered by hand or damaged: {problem}; "
+            "rebuild the report to get a manifest 'diff' can trust"
+        )
     return manifest
+
+
+def _is_count(value: Any) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool))
+
+
+def _is_text(value: Any) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _entry_problem(manifest: dict[str, Any]) -> str | None:
+    """The first entry whose type is not what ``build`` writes, described; None if all are.
+
+    ``diff`` does arithmetic on figures and sizes: a number typed as text, a NaN or a
+    list where a count belongs must be refused by name, not fail half-way.
+    """
+    for key in ("label", "start", "end"):
+        if not _is_text(manifest["period"].get(key)):
+            return f"period.{key} is {manifest['period'][key]!r}, not text"
+    if not _is_text(manifest.get("generated_at")):
+        return f"generated_at is {manifest['generated_at']!r}, not text"
+    for n, item in enumerate(manifest["inputs"]):
+        for key, ok in (("name", _is_text), ("path", _is_text), ("sha256", _is_text)):
+            if not ok(item.get(key)):
+                return f"inputs[{n}].{key} is {item[key]!r}, not text"
+        if not _is_count(item.get("size")):
+            return f"inputs[{n}].size is {item['size']!r}, not a whole number"
+    for n, item in enumerate(manifest["sources"]):
+        for key in ("name", "path", "sheet", "dataset"):
+            if not _is_text(item.get(key)):
+                return f"sources[{n}].{key} is {item[key]!r}, not text"
+        rows = {} if item.get("rows") is None else item["rows"]
+        if not isinstance(rows, dict):
+            return f"sources[{n}].rows is {rows!r}, not an object"
+        for key in ACCOUNT_FIELDS:
+            value = item.get(key) if key == "warnings" else rows.get(key)
+            if not _is_count(value):
+                return f"sources[{n}] {key} is {value!r}, not a whole number"
+    for n, item in enumerate(manifest["figures"]):
+        for key in _FIGURE_KEYS:
+            if not _is_text(item.get(key)):
+                return f"figures[{n}].{key} is {item[key]!r}, not text"
+        value = item.get("value")
+        number = isinstance(value, int | float) and not isinstance(value, bool)
+        if value is not None and not (number and math.isfinite(value)):
+            return f"figures[{n}] ({item.get('dataset')} {item.get('metric')}) value is {value!r}, not a number"
+    return None
 
 
 # --- comparing ----------------------------------------------------------------------

@@ -3,8 +3,11 @@ exit 70 (a bug) and never a rule settled silently by "the first key wins"."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -84,3 +87,48 @@ def test_a_header_with_braces_is_quoted_in_problems_not_formatted(
     code, stdout, stderr = run("validate", inputs, "-c", toml, "--format", "json")
     assert code == 1, stderr
     assert "'yesterday' in Date {received} is not a date" in stdout
+
+
+@pytest.mark.parametrize(
+    ("edit", "fragment"),
+    [
+        (
+            lambda m: m["figures"][0].update(value="12"),
+            "figures[0] (queries received) value is '12'",
+        ),
+        (lambda m: m["figures"][1].update(value=True), "value is True"),
+        (lambda m: m["inputs"][0].update(size="big"), "inputs[0].size is 'big'"),
+        (lambda m: m["sources"][0]["rows"].update(used=[1]), "sources[0] used is [1]"),
+        (lambda m: m["sources"][0].update(rows=[]), "sources[0].rows is []"),
+        (lambda m: m["period"].update(label=7), "period.label is 7"),
+    ],
+)
+def test_diff_refuses_a_hand_edited_manifest_by_name(
+    tmp_path: Path,
+    write_inputs: Callable[..., Path],
+    edit: Callable[[dict[str, Any]], None],
+    fragment: str,
+) -> None:
+    inputs = write_inputs(queries=QUERIES)
+    assert run("build", inputs, "-o", tmp_path / "old")[0] == 0
+    shutil.copytree(tmp_path / "old", tmp_path / "new")
+    path = tmp_path / "new" / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    edit(manifest)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    result = CliRunner().invoke(app, ["diff", str(tmp_path / "old"), str(tmp_path / "new")])
+    assert result.exit_code == 2, result.stderr
+    assert "altered by hand or damaged" in result.stderr
+    assert fragment in result.stderr
+
+
+def test_diff_refuses_nan_in_a_manifest(tmp_path: Path, write_inputs: Callable[..., Path]) -> None:
+    inputs = write_inputs(queries=QUERIES)
+    assert run("build", inputs, "-o", tmp_path / "old")[0] == 0
+    shutil.copytree(tmp_path / "old", tmp_path / "new")
+    path = tmp_path / "new" / "manifest.json"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"value": 3', '"value": NaN', 1), encoding="utf-8")
+    result = CliRunner().invoke(app, ["diff", str(tmp_path / "old"), str(tmp_path / "new")])
+    assert result.exit_code == 2, result.stderr
+    assert "value is nan" in result.stderr

@@ -3,13 +3,21 @@
 Templates are looked up in the user's folder first (``--templates DIR``), then
 among the built-ins; a built-in stays reachable as ``default:NAME`` so a
 replacement can ``{% extends "default:report.html.j2" %}``.
+
+A template is code: with a user's folder the environment is Jinja's
+``SandboxedEnvironment``, so a template cannot reach Python's internals
+(``ctx.__class__.__init__.__globals__``) or call anything unsafe, and an error in a
+user's template (syntax, a missing include, a failing expression) is reported as
+exit 2 naming its file and line, not as a bug of the tool.
 """
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from functools import partial
 from pathlib import Path
+from types import TracebackType
 from typing import Any, Literal
 
 from jinja2 import (
@@ -18,10 +26,14 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    TemplateNotFound,
+    TemplateSyntaxError,
     select_autoescape,
 )
+from jinja2.sandbox import SandboxedEnvironment
 from markupsafe import Markup
 
+from engagement_report.errors import TemplateError
 from engagement_report.render import filters
 from engagement_report.render.translations import DATA_WORDS, translations_for
 
@@ -57,13 +69,16 @@ def make_environment(kind: Kind, lang: str = "en", user_dir: Path | None = None)
 
     Templates are compiled in the process that renders them, never loaded compiled from
     a cache folder: compiled code from a folder is code another hand may have put there.
+    With a ``user_dir`` the environment is sandboxed: the user's templates are code from
+    outside the tool.
     """
     builtin = FileSystemLoader(str(builtin_templates_dir()))
     loaders: list[Any] = []
     if user_dir is not None:
         loaders.append(FileSystemLoader(str(user_dir)))
     loaders += [PrefixLoader({"default": builtin}, delimiter=":"), builtin]
-    env = Environment(
+    sandboxed = user_dir is not None
+    env = (SandboxedEnvironment if sandboxed else Environment)(
         loader=ChoiceLoader(loaders),
         autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
         finalize=_markdown_finalize if kind == "md" else None,
@@ -116,4 +131,41 @@ def render(
 ) -> str:
     """Render one template with the report context as ``ctx``."""
     env = environment_for(kind, lang, user_dir)
-    return env.get_template(template).render(ctx=context)
+    try:
+        return env.get_template(template).render(ctx=context)
+    except Exception as exc:
+        if user_dir is None:
+            raise  # the built-in templates failing is a bug of the tool
+        where = _user_template_line(exc, user_dir)
+        if where is None:
+            raise
+        message = str(exc) or type(exc).__name__
+        if isinstance(exc, TemplateNotFound):
+            message = f"no template {message!r} (neither in {user_dir} nor built in)"
+        raise TemplateError(
+            f"{where}: {message} ({type(exc).__name__}, in a template of --templates)"
+        ) from None
+
+
+def _user_template_line(exc: BaseException, user_dir: Path) -> str | None:
+    """``FILE, line N`` of the deepest place in the user's templates where ``exc`` arose."""
+    folder = user_dir.resolve()
+
+    def inside(filename: str | None) -> bool:
+        if not filename:
+            return False
+        with contextlib.suppress(OSError, ValueError):
+            return Path(filename).resolve().is_relative_to(folder)
+        return False
+
+    if isinstance(exc, TemplateSyntaxError) and inside(exc.filename):
+        return f"{exc.filename}, line {exc.lineno}"
+    found = None
+    tb: TracebackType | None = exc.__traceback__
+    while tb is not None:
+        # Jinja rewrites a rendering traceback so template frames carry the template's
+        # file name and line.
+        if inside(tb.tb_frame.f_code.co_filename):
+            found = f"{tb.tb_frame.f_code.co_filename}, line {tb.tb_lineno}"
+        tb = tb.tb_next
+    return found
