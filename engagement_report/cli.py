@@ -100,7 +100,8 @@ TodayOpt = Annotated[
     str | None,
     typer.Option(
         "--today",
-        help="Pin 'today' (YYYY-MM-DD) for relative periods and the cut-off, for reruns and tests.",
+        help="Pin 'today' (YYYY-MM-DD) for relative periods, the cut-off and which dates "
+        "are in the future, for reruns and tests.",
     ),
 ]
 AsOfOpt = Annotated[
@@ -360,6 +361,7 @@ def validate_command(
         ReportFormat, typer.Option("--format", "-f", help="text or json.")
     ] = ReportFormat.text,
     config_path: ConfigOpt = None,
+    today: TodayOpt = None,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
@@ -376,7 +378,9 @@ def validate_command(
         from engagement_report import pipeline
 
         with console.status("Reading the inputs…"):
-            report = pipeline.check_inputs(_inputs(inputs, config), config, cache=not no_cache)
+            report = pipeline.check_inputs(
+                _inputs(inputs, config), config, cache=not no_cache, today=_today(today)
+            )
         _emit([pipeline.validation_text(report, fmt.value)])
         problems = report.rejected or report.skipped_files
         return int(ExitCode.DATA_PROBLEMS if problems else ExitCode.OK)

@@ -77,6 +77,7 @@ class Config:
     output: str | None = None
     formats: tuple[str, ...] = FORMATS
     min_category_size: int = 5
+    earliest_year: int = 2000
     columns: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     statuses: dict[str, tuple[str, ...]] = field(default_factory=dict)
     topics: dict[str, str] = field(default_factory=dict)
@@ -97,6 +98,7 @@ _TOP_KEYS = {
     "output",
     "formats",
     "min_category_size",
+    "earliest_year",
     "columns",
     "statuses",
     "topics",
@@ -164,6 +166,13 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
     min_size = raw.get("min_category_size", 5)
     if not isinstance(min_size, int) or isinstance(min_size, bool) or min_size < 1:
         raise fail("min_category_size must be a whole number of at least 1")
+    earliest_year = raw.get("earliest_year", 2000)
+    if (
+        not isinstance(earliest_year, int)
+        or isinstance(earliest_year, bool)
+        or not 1800 <= earliest_year <= 2100
+    ):
+        raise fail("earliest_year must be a year between 1800 and 2100, such as 2000")
 
     columns: dict[str, dict[str, tuple[str, ...]]] = {}
     for dataset, mapping in _table(raw.get("columns", {}), "columns", fail).items():
@@ -215,6 +224,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         output=_str(raw["output"], "output", fail) if "output" in raw else None,
         formats=formats,
         min_category_size=min_size,
+        earliest_year=earliest_year,
         columns=columns,
         statuses=statuses,
         topics=relabels["topics"],

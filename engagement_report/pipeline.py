@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
@@ -25,7 +25,7 @@ from engagement_report.analysis import Analysis, analyse, complete, coverage
 from engagement_report.cache import Store, cache_key, in_background, wait
 from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
-from engagement_report.errors import DataQualityError, InputError, OutputError, UsageError
+from engagement_report.errors import DataQualityError, InputError, UsageError
 from engagement_report.export import (
     SummaryRecord,
     csv_text,
@@ -46,7 +46,7 @@ from engagement_report.manifest import (
     manifest_text,
 )
 from engagement_report.models import CleanData, ValidationReport
-from engagement_report.output import folder_lock, write_atomic, write_files
+from engagement_report.output import folder_lock, replace_folder
 from engagement_report.periods import (
     Period,
     PeriodError,
@@ -63,7 +63,9 @@ from engagement_report.results import Figures
 from engagement_report.safe_text import spreadsheet_cell
 from engagement_report.validation import validate
 from engagement_report.validation.cache import load_checked, store_checked
+from engagement_report.validation.plausible import flag_implausible_dates, plausible_window
 from engagement_report.validation.report import report_as_dict, report_as_text
+from engagement_report.validation.values import two_digit_pivot
 
 DEFAULT_TITLE = "Public engagement report"
 
@@ -115,7 +117,9 @@ def _check(
     folders = tuple(template_dirs(templates))
     name = None
     if store is not None:
-        name = cache_key("checked", config=config, templates=folders, inputs=files)
+        # How a two-digit year reads moves with the calendar year (values.two_digit_pivot).
+        pivot = f"two-digit years up to {two_digit_pivot()}"
+        name = cache_key("checked", config=config, templates=folders, inputs=files, extra=pivot)
         data = load_checked(store, name)
         if data is not None:
             console.note("Inputs unchanged since they were last checked: using that check")
@@ -130,8 +134,26 @@ def _check(
     return _Checked(data, files, store, folders)
 
 
+def _run_today(config: Config, today: date | None, as_of: date | None = None) -> date:
+    """The last day an event in the inputs can have happened: the run's today (``--today``,
+    else the date in the config's time zone), or ``--as-of`` when that is later."""
+    day = today or today_in(config.timezone)
+    return max(day, as_of) if as_of is not None else day
+
+
+def _plausible(
+    data: CleanData, config: Config, today: date | None, as_of: date | None = None
+) -> CleanData:
+    """``data`` with warnings for dates after the run's today or before ``earliest_year``."""
+    return flag_implausible_dates(data, config.earliest_year, _run_today(config, today, as_of))
+
+
 def load_and_validate(
-    inputs: Sequence[str | Path], config: Config, *, cache: bool = True
+    inputs: Sequence[str | Path],
+    config: Config,
+    *,
+    cache: bool = True,
+    today: date | None = None,
 ) -> CleanData:
     """Read and check every input; the clean frames plus the validation report.
 
@@ -139,21 +161,27 @@ def load_and_validate(
     loaded from the checked-data cache, and what is checked now is added to it (see
     :mod:`engagement_report.validation.cache`); ``cache=False`` reads and checks every
     input afresh, neither using nor filling the cache.
+    Dates after ``today`` (default: the date now in the config's time zone) or before
+    the config's ``earliest_year`` are warnings.
     """
     data = _check(inputs, config, cache).data
     wait()  # the entry is on disk when the call returns (a bounded wait)
-    return data
+    return _plausible(data, config, today)
 
 
 def check_inputs(
-    inputs: Sequence[str | Path], config: Config, *, cache: bool = True
+    inputs: Sequence[str | Path], config: Config, *, cache: bool = True, today: date | None = None
 ) -> ValidationReport:
     """The ``validate`` command: the validation report alone."""
-    return load_and_validate(inputs, config, cache=cache).report
+    return load_and_validate(inputs, config, cache=cache, today=today).report
 
 
-def data_span(data: CleanData) -> tuple[date, date] | None:
-    """First and last date found in any dataset, or None when there are no rows."""
+def data_span(data: CleanData, window: tuple[date, date] | None = None) -> tuple[date, date] | None:
+    """First and last date found in any dataset, or None when there are no rows.
+
+    ``window``: only dates inside it count (the plausible dates: a year typed as 2201
+    must not stretch the default period to the year 2201).
+    """
     dates = [
         data.queries["received_at"],
         data.broadcasts["date"],
@@ -165,24 +193,33 @@ def data_span(data: CleanData) -> tuple[date, date] | None:
         else pd.Series([], dtype="datetime64[ns]")
     )
     values = values.dropna()
+    if window is not None:
+        first, last = (pd.Timestamp(day) for day in window)
+        values = values[(values >= first) & (values < last + pd.Timedelta(days=1))]
     if values.empty:
         return None
     return values.min().date(), values.max().date()
 
 
 def resolve_period(
-    text: str | None, data: CleanData, config: Config, today: date | None = None
+    text: str | None,
+    data: CleanData,
+    config: Config,
+    today: date | None = None,
+    as_of: date | None = None,
 ) -> Period:
-    """``--period`` read, or the whole span of the data when it is not given."""
+    """``--period`` read, or the whole span of the data's plausible dates when it is not
+    given (between the config's ``earliest_year`` and the run's today)."""
     if text:
         try:
             return parse_period(text, today=today, timezone=config.timezone)
         except PeriodError as exc:
             raise UsageError(str(exc)) from None
-    span = data_span(data)
+    span = data_span(data, plausible_window(config.earliest_year, _run_today(config, today, as_of)))
     if span is None:
         raise UsageError(
-            "the inputs hold no dated rows, so there is no period to report; give --period"
+            "the inputs hold no dated rows between "
+            f"{config.earliest_year} and today, so there is no period to report; give --period"
         )
     return period_for_span(*span)
 
@@ -321,8 +358,8 @@ def summarize(
 
     A period without a single row is refused unless ``allow_empty`` (:func:`require_rows`).
     """
-    data = load_and_validate(inputs, config, cache=cache)
-    resolved = resolve_period(period, data, config, today)
+    data = load_and_validate(inputs, config, cache=cache, today=_run_today(config, today, as_of))
+    resolved = resolve_period(period, data, config, today, as_of)
     whole = window(resolved, config, today, as_of)
     if not allow_empty:
         require_rows(data, whole.period)
@@ -463,13 +500,14 @@ def build(
     """
     checks = [parse_check(text) for text in fail_on]
     checked = _check(inputs, config, cache, templates)
-    data = checked.data
+    data = _plausible(checked.data, config, today, as_of)
+    checked = replace(checked, data=data)
     if strict and data.report.rejected:
         raise DataQualityError(
             f"{data.report.rejected} row(s) rejected and --strict is set; no report written "
             "(run 'engagement-report validate' to see them)"
         )
-    resolved = resolve_period(period, data, config, today)
+    resolved = resolve_period(period, data, config, today, as_of)
     report_window = window(resolved, config, today, as_of)
     if not allow_empty:
         require_rows(data, report_window.period)
@@ -501,29 +539,24 @@ def build(
     if len(data.rejected_rows):
         texts["rejected.csv"] = rejected_csv(data)
     target = output_folder(config, resolved, out)
+    if target.is_symlink():  # replace the folder it points to, not the link
+        target = target.resolve()
+    if texts:  # formats = [] and no row rejected: nothing written, so no manifest
+        manifest = build_manifest(
+            command=list(command) if command is not None else ["pipeline.build"],
+            period=resolved,
+            inputs=checked.inputs,
+            report=data.report,
+            records=records,
+            files=texts,
+            generated_at=generated_at or datetime.now(ZoneInfo(config.timezone)),
+        )
+        texts[MANIFEST_NAME] = manifest_text(manifest)
+    owned = ("rejected.csv", *wanted.values(), *CHART_FILES, MANIFEST_NAME)
     with folder_lock(target, lock_timeout):
-        # The manifest vouches for a complete run: the old one goes before any file is
-        # replaced, so a build that fails half-way leaves none ('diff' then refuses it).
-        manifest_path = target / MANIFEST_NAME
-        try:
-            manifest_path.unlink(missing_ok=True)
-        except OSError as exc:
-            raise OutputError(
-                f"{manifest_path}: cannot remove the old manifest: {exc.strerror or exc}"
-            ) from None
-        files = write_files(target, texts, stale=("rejected.csv", *wanted.values(), *CHART_FILES))
-        if texts:  # formats = [] and no row rejected: nothing written, so no manifest
-            manifest = build_manifest(
-                command=list(command) if command is not None else ["pipeline.build"],
-                period=resolved,
-                inputs=checked.inputs,
-                report=data.report,
-                records=records,
-                files=texts,
-                generated_at=generated_at or datetime.now(ZoneInfo(config.timezone)),
-            )
-            write_atomic(manifest_path, manifest_text(manifest))
-            files[MANIFEST_NAME] = manifest_path
+        # The whole folder is staged and swapped in: the manifest always vouches for the
+        # files beside it, and a run that fails or is killed leaves the old folder.
+        files = replace_folder(target, texts, owned) if texts or target.exists() else {}
     results = evaluate(checks, check_values(data, figures)) if checks else []
     wait()  # the cache entries are on disk when the call returns (a bounded wait)
     return BuildResult(figures, data, context, files, tuple(r for r in results if r.failed))

@@ -51,6 +51,13 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "a count is not a whole number",
         ),
         ProblemType(
+            "implausible_count",
+            "error",
+            "a count above 1 000 000 in one row: no broadcast or press event comes near it, "
+            "and such a figure (a typo, a number from another column) would swamp or "
+            "overflow every sum",
+        ),
+        ProblemType(
             "missing_count",
             "error",
             "a broadcast's questions answered is empty (write 0 when there were none); a press "
@@ -108,6 +115,20 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "warning",
             "slashed dates such as 01/02/2021 read both day-first and month-first and nothing "
             "says which: read day-first; set `[dates] order` in the config. Said once per file",
+        ),
+        ProblemType(
+            "date_in_future",
+            "warning",
+            "a date received, answered, aired or held after the run's today (`--today`, else "
+            "the date in the config's time zone; `--as-of` when later): the row is kept, but "
+            "the default period leaves it out, so one date typed as 2201 does not stretch the "
+            "report to the year 2201",
+        ),
+        ProblemType(
+            "date_before_floor",
+            "warning",
+            "a date before 1 January of `earliest_year` (config, default 2000; an empty Excel "
+            "date reads as 1899-12-30): the row is kept, the default period leaves it out",
         ),
     )
 }

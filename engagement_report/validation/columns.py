@@ -215,6 +215,7 @@ def count_column(
     invalid = pd.Series(invalid_cells, index=index) & live
     fractional = values.notna() & (values % 1 != 0) & live
     negative = values.notna() & (values < 0) & live
+    implausible = values.notna() & (values > MAX_COUNT) & live
     missing = values.isna() & ~invalid & live
     problems.add(
         invalid,
@@ -233,7 +234,16 @@ def count_column(
         f"{header} is {{value}}: a count cannot be negative; correct the figure",
     )
     problems.add(
-        fractional & ~negative,
+        implausible,
+        "implausible_count",
+        "error",
+        header,
+        raw,
+        f"{header} is {{value}}: more than {MAX_COUNT_TEXT} for one row is not plausible "
+        "(a typo, or a figure from another column); correct the figure",
+    )
+    problems.add(
+        fractional & ~negative & ~implausible,
         "fractional_count",
         "error",
         header,
@@ -249,8 +259,15 @@ def count_column(
             raw,
             f"{header} is empty; write the count (0 if there were none)",
         )
-    good = values.where(~(invalid | negative | fractional))
+    good = values.where(~(invalid | negative | fractional | implausible))
     return good.round().astype("Int64")
+
+
+# The most one row can count (questions on one broadcast, publications after one press
+# event). Far above any real figure, and a million rows of it still sum inside int64:
+# 1e19 once ended in an overflow, two of 9e18 summed to a negative total.
+MAX_COUNT = 1_000_000
+MAX_COUNT_TEXT = f"{MAX_COUNT:,}".replace(",", " ")
 
 
 def status_column(

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 import pandas as pd
@@ -372,12 +373,33 @@ def _dmy_to_iso(strings: pa.Array, sep: str, month_first: bool) -> pa.Array:
     short = pc.match_substring_regex(out, "^[0-9]{1,2}" + sep)  # two-digit years are left
     if pc.any(short).as_py():
         two = out.filter(short)
-        for digits, century in (("[0-6]", "20"), ("[7-9]", "19")):  # as strptime's %y does
+        # The years up to the pivot are this century's, the rest the last one's; what is
+        # rewritten first no longer matches ``head``, so the second pass sees the rest.
+        for digits, century in ((_years_up_to(two_digit_pivot() % 100), "20"), ("[0-9]{2}", "19")):
             two = pc.replace_substring_regex(
-                two, head + f"({digits}[0-9])", rf"{century}\3-{month}-{day}"
+                two, head + f"({digits})", rf"{century}\3-{month}-{day}"
             )
         out = pc.replace_with_mask(out, short, two)
     return out
+
+
+# How far ahead of this year a two-digit year may point: a register holds the past and
+# deadlines a little ahead, never the 2060s ("05.01.69" is 1969, then a warning).
+TWO_DIGIT_YEARS_AHEAD = 10
+
+
+def two_digit_pivot(today: date | None = None) -> int:
+    """The last year a two-digit year can mean: ``today``'s year (default: now) plus
+    :data:`TWO_DIGIT_YEARS_AHEAD`. In 2026, ``00``–``36`` are 2000–2036, ``37``–``99``
+    are 1937–1999."""
+    return min((today or date.today()).year + TWO_DIGIT_YEARS_AHEAD, 2099)
+
+
+def _years_up_to(last: int) -> str:
+    """A regex matching two-digit numbers ``00`` .. ``last``."""
+    tens, units = divmod(last, 10)
+    full = f"[0-{tens - 1}][0-9]|" if tens else ""
+    return f"(?:{full}{tens}[0-{units}])"
 
 
 def _twelve_hour(values: np.ndarray, pm: np.ndarray) -> np.ndarray:
