@@ -539,8 +539,8 @@ def test_unknown_config_key_on_the_command_line(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
         f"error: {config}: unknown key 'topic'; known keys: calendar, channels, columns, dates, "
-        "deadlines, districts, encoding, formats, inputs, lang, min_category_size, output, "
-        "read_hidden_sheets, statuses, timezone, topics"
+        "deadlines, districts, earliest_year, encoding, formats, inputs, lang, "
+        "min_category_size, output, read_hidden_sheets, statuses, timezone, topics"
     ]
     assert result.stdout == ""
 

@@ -18,6 +18,7 @@ from engagement_report.validation.values import (
     normalize_labels,
     parse_dates,
     parse_numbers,
+    two_digit_pivot,
 )
 
 
@@ -251,8 +252,11 @@ FORMATS: dict[str, tuple[Formatter, str]] = {
     "excel serial": (_serial, "ms"),
 }
 
-# 1970..2068 fits every format: two-digit years pivot at 69, Excel serials start in 1954.
-moments = st.datetimes(min_value=datetime(1970, 1, 1), max_value=datetime(2068, 12, 31))
+# 1970..(ten years from now) fits every format: a two-digit year is read as at most ten
+# years ahead (two_digit_pivot), Excel serials start in 1954.
+moments = st.datetimes(
+    min_value=datetime(1970, 1, 1), max_value=datetime(two_digit_pivot(), 12, 31)
+)
 columns = st.lists(moments, min_size=1, max_size=20)
 
 
