@@ -71,7 +71,8 @@ def test_an_explicit_period_still_counts_an_implausible_row(
     write_inputs: Callable[..., Path],
 ) -> None:
     inputs = write_inputs(queries=QUERIES)
-    code, stdout, stderr = run("summary", inputs, "--period", "2201")
+    # The row of 1899 is a warning, yet a period that names 1899 counts it.
+    code, stdout, stderr = run("summary", inputs, "--period", "1899")
     assert code == 0, stderr
     assert figures(stdout)[("received", "")] == "1"
 
