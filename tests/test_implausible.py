@@ -116,7 +116,7 @@ def test_two_digit_years_read_by_the_pivot(
         2,05.01.21,answered
         3,05.01.36,answered
         4,05.01.37,answered
-        5,01/05/00,answered
+        5,05.01.00,answered
         """
     )
     code, stdout, _ = run("validate", inputs, "--format", "json", "--today", "2040-01-01")
