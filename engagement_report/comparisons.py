@@ -214,4 +214,6 @@ def headline_figures(
             vs_year_ago=compare(spec, year_ago, year_ago_held),
         )
         for spec in HEADLINES
+        # A dataset with no input at all gets no cards (not cards of dashes).
+        if not current.datasets or spec.dataset in current.datasets
     )

@@ -33,7 +33,7 @@ from engagement_report.export import (
     summary_chunks,
     summary_records,
 )
-from engagement_report.figures import in_period
+from engagement_report.figures import METRICS, in_period
 from engagement_report.figures_cache import figures_extra, load_analysis, store_analysis
 from engagement_report.hashing import SeenFile, changed_error, seen
 from engagement_report.loading import discover_inputs, load_inputs
@@ -294,6 +294,7 @@ def report_context(
         for code, count in source.problem_counts.items():
             counts[code] = counts.get(code, 0) + count
     period = figures.period
+    present = figures.datasets
     return ReportContext(
         title=title,
         period=period,
@@ -303,7 +304,9 @@ def report_context(
         rejected_rows=data.report.rejected,
         warnings=data.report.warnings,
         problems_by_code=dict(sorted(counts.items())),
-        coverage=analysis.covered,
+        # A dataset with no input at all: no coverage lines and no definitions for it.
+        coverage={d: c for d, c in analysis.covered.items() if not present or d in present},
+        metrics=tuple(m for m in METRICS if not present or m.dataset in present),
         tool_version=__version__,
         window=report_window,
         lang=lang or config.lang,
