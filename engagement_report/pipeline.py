@@ -63,9 +63,9 @@ from engagement_report.results import Figures
 from engagement_report.safe_text import spreadsheet_cell
 from engagement_report.validation import validate
 from engagement_report.validation.cache import load_checked, store_checked
+from engagement_report.validation.dates import two_digit_pivot
 from engagement_report.validation.plausible import flag_implausible_dates, plausible_window
 from engagement_report.validation.report import report_as_dict, report_as_text
-from engagement_report.validation.values import two_digit_pivot
 
 DEFAULT_TITLE = "Public engagement report"
 

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from engagement_report.cli import app
-from engagement_report.validation import values
+from engagement_report.validation import dates
 from engagement_report.validation.columns import MAX_COUNT
 
 
@@ -101,14 +101,14 @@ def test_a_bad_earliest_year_is_exit_2(
 
 
 def test_two_digit_years_pivot_ten_years_ahead_of_today() -> None:
-    assert values.two_digit_pivot(date(2026, 12, 4)) == 2036
-    assert values.two_digit_pivot(date(2095, 1, 1)) == 2099
+    assert dates.two_digit_pivot(date(2026, 12, 4)) == 2036
+    assert dates.two_digit_pivot(date(2095, 1, 1)) == 2099
 
 
 def test_two_digit_years_read_by_the_pivot(
     monkeypatch: pytest.MonkeyPatch, write_inputs: Callable[..., Path]
 ) -> None:
-    monkeypatch.setattr(values, "two_digit_pivot", lambda today=None: 2036)
+    monkeypatch.setattr(dates, "two_digit_pivot", lambda today=None: 2036)
     inputs = write_inputs(
         queries="""\
         query_id,received_at,status

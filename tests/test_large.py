@@ -29,8 +29,8 @@ from engagement_report.export import csv_text, summary_records
 from engagement_report.loading import csvfile
 from engagement_report.models import CleanData
 from engagement_report.pipeline import compute
-from engagement_report.validation import values
-from engagement_report.validation.values import parse_dates
+from engagement_report.validation import dates
+from engagement_report.validation.dates import parse_dates
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -256,7 +256,7 @@ def test_fixed_layout_dates_read_as_the_general_parser_reads_them(
         n = len(strings)  # type: ignore[arg-type]
         return np.full(n, np.datetime64("NaT", "ns")), np.zeros(n, dtype=bool)
 
-    monkeypatch.setattr(values, "_fixed_layout", nothing_fixed)
+    monkeypatch.setattr(dates, "fixed_layout", nothing_fixed)
     general = parse_dates(pd.Series(texts))
     monkeypatch.undo()
     assert got.invalid.tolist() == general.invalid.tolist()

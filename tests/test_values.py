@@ -1,4 +1,4 @@
-"""Tests for the vectorised cell parsers in engagement_report.validation.values."""
+"""Tests for the vectorised cell parsers: validation.text, dates, numbers and labels."""
 
 from __future__ import annotations
 
@@ -12,14 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engagement_report.validation.values import (
-    clean_text,
-    is_blank,
-    normalize_labels,
-    parse_dates,
-    parse_numbers,
-    two_digit_pivot,
-)
+from engagement_report.validation.dates import parse_dates, two_digit_pivot
+from engagement_report.validation.labels import normalize_labels
+from engagement_report.validation.numbers import parse_numbers
+from engagement_report.validation.text import clean_text, is_blank
 
 
 def one_date(text: str, timezone: str = "Asia/Almaty") -> pd.Timestamp:

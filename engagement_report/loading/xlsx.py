@@ -2,7 +2,7 @@
 
 Reading every cell as text keeps one value parser for xlsx and csv: calamine
 renders real date cells as ISO text and numbers as plain digits, which
-:mod:`engagement_report.validation.values` reads like any typed-in value.
+:mod:`engagement_report.validation.dates` reads like any typed-in value.
 
 Row numbers come from the reader itself: each sheet is read from its row 1
 (``skip_rows=0``: calamine places every row where the file says it is, whether the

@@ -24,7 +24,7 @@ from engagement_report.models import (
 )
 from engagement_report.schema import COLUMNS, DATASETS
 from engagement_report.validation.rows import NOT_STATED, CheckedTable, ascending, check_table
-from engagement_report.validation.values import arrow_strings
+from engagement_report.validation.text import arrow_strings
 
 __all__ = ["NOT_STATED", "validate"]
 

@@ -14,11 +14,7 @@ import pyarrow.compute as pc
 from engagement_report.schema import (
     TOTAL_ROW_WORDS,
 )
-from engagement_report.validation.values import (
-    arrow_strings,
-    filled_cells,
-    strip_text,
-)
+from engagement_report.validation.text import arrow_strings, filled_cells, strip_text
 
 
 class Cells:

@@ -21,16 +21,12 @@ from engagement_report.schema import (
     header_key,
 )
 from engagement_report.validation.cells import Cells
+from engagement_report.validation.dates import AMBIGUOUS, parse_date_text, with_time
+from engagement_report.validation.labels import label_categories
 from engagement_report.validation.lookalike import lookalikes
+from engagement_report.validation.numbers import parse_number_text
 from engagement_report.validation.problems import ProblemCollector
-from engagement_report.validation.values import (
-    AMBIGUOUS,
-    label_categories,
-    parse_date_text,
-    parse_number_text,
-    strip_text,
-    with_time,
-)
+from engagement_report.validation.text import strip_text
 
 NOT_STATED = "(not stated)"
 

@@ -44,11 +44,8 @@ from engagement_report.validation.columns import (
     status_column,
     status_lookup,
 )
+from engagement_report.validation.dates import AMBIGUOUS, parse_date_text
 from engagement_report.validation.problems import ProblemCollector
-from engagement_report.validation.values import (
-    AMBIGUOUS,
-    parse_date_text,
-)
 
 __all__ = ["NOT_STATED", "PARALLEL_ROWS", "CheckedTable", "check_table", "status_lookup"]
 
