@@ -37,14 +37,7 @@ from engagement_report.figures import METRICS, in_period
 from engagement_report.figures_cache import figures_extra, load_analysis, store_analysis
 from engagement_report.hashing import SeenFile, changed_error, seen
 from engagement_report.loading import discover_inputs, load_inputs
-from engagement_report.manifest import (
-    MANIFEST_NAME,
-    build_manifest,
-    diff_dict,
-    diff_runs,
-    diff_text,
-    manifest_text,
-)
+from engagement_report.manifest import MANIFEST_NAME, build_manifest, manifest_text
 from engagement_report.models import CleanData, ValidationReport
 from engagement_report.output import folder_lock, replace_folder
 from engagement_report.periods import (
@@ -60,6 +53,7 @@ from engagement_report.render.charts import CHART_FILES, attach_charts, chart_fi
 from engagement_report.render.context import DeadlinePolicy, ReportContext
 from engagement_report.render.environment import render, template_dirs
 from engagement_report.results import Figures
+from engagement_report.run_diff import diff_dict, diff_runs, diff_text
 from engagement_report.safe_text import spreadsheet_cell
 from engagement_report.validation import validate
 from engagement_report.validation.cache import load_checked, store_checked

@@ -19,16 +19,14 @@ from engagement_report import __version__, export, output, pipeline
 from engagement_report.config import Config
 from engagement_report.errors import InputError
 from engagement_report.loading import discover_inputs
-from engagement_report.manifest import (
-    MANIFEST_NAME,
+from engagement_report.manifest import MANIFEST_NAME, build_manifest, manifest_text
+from engagement_report.run_diff import (
     FigureChange,
     InputChange,
     SourceChange,
-    build_manifest,
     diff_dict,
     diff_runs,
     diff_text,
-    manifest_text,
 )
 
 QUERIES = """\
