@@ -117,15 +117,24 @@ def compute(data: CleanData, window: Window, config: Config) -> Figures:
             out.append(replace(row, on_time_share=share(good, good + bad)))
         return tuple(out)
 
+    # A column no input has (an export without channels) gives no breakdown, not a
+    # table of one "(not stated)" row at 100%.
+    mapped = {c for s in data.report.sources if s.dataset == "queries" for c in s.mapping}
+
+    def mapped_only(
+        rows: tuple[CategoryFigures, ...], dimension: str
+    ) -> tuple[CategoryFigures, ...]:
+        return rows if dimension in mapped or not data.report.sources else ()
+
     return replace(
         figures,
         cutoff=cutoff,
         export_date=_export_date(data),
         answered_by_export=int(queries["status"].eq("answered").fillna(False).sum()),
         deadlines=deadlines,
-        by_topic=with_on_time(figures.by_topic, "topic"),
-        by_channel=with_on_time(figures.by_channel, "channel"),
-        by_district=with_on_time(figures.by_district, "district"),
+        by_topic=mapped_only(with_on_time(figures.by_topic, "topic"), "topic"),
+        by_channel=mapped_only(with_on_time(figures.by_channel, "channel"), "channel"),
+        by_district=mapped_only(with_on_time(figures.by_district, "district"), "district"),
         open_queries=_longest_open(queries, classes, cutoff),
     )
 

@@ -31,3 +31,20 @@ def test_a_queries_only_report_says_nothing_of_broadcasts_or_press(tmp_path: Pat
     assert "- queries: months with data" in md
     keys = [h.key for h in result.context.headlines]
     assert keys == ["received", "answered_share", "median_response_days"]
+
+
+def test_a_column_no_input_has_gives_no_breakdown(tmp_path: Path) -> None:
+    queries = tmp_path / "queries.csv"
+    queries.write_text(
+        "received_at,answered_at,status,topic\n05.01.2021,06.01.2021,answered,Roads\n"
+        "06.01.2021,,open,\n",
+        encoding="utf-8",
+    )
+    records = pipeline.summarize([queries], Config(), "2021-01", date(2021, 3, 1))
+    dimensions = {r.dimension for r in records if r.dataset == "queries"}
+    assert "channel" not in dimensions and "district" not in dimensions
+    # a column the export has keeps its blanks as "(not stated)"
+    topics = {r.category for r in records if r.dimension == "topic"}
+    assert topics == {"Roads", "(not stated)"}
+    result = pipeline.build([queries], Config(), out=tmp_path / "out", today=date(2021, 3, 1))
+    assert result.figures.by_channel == () and result.figures.by_district == ()
