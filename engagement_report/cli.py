@@ -25,6 +25,7 @@ from engagement_report.config import Config, find_config, load_config
 from engagement_report.errors import EngagementReportError, ExitCode, UsageError
 
 if TYPE_CHECKING:
+    from engagement_report import pipeline
     from engagement_report.models import ValidationReport
 
 app = typer.Typer(
@@ -285,6 +286,8 @@ def build(
         else:
             folder = next(iter(result.files.values())).parent
             console.info(f"Wrote {', '.join(sorted(result.files))} to {folder}")
+        if result.database is not None:
+            _said_database(result.database)
         for failed in result.failed_checks:
             measured = "no value" if failed.value is None else f"{failed.value:g}"
             console.error(f"--fail-on {failed.check.text}: measured {measured}")
@@ -320,6 +323,15 @@ def summary(
             "--excel", help="CSV for Russian-locale Excel: BOM, ';' separator, decimal comma."
         ),
     ] = False,
+    to: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            help="Write the records to table engagement_summary of this database "
+            "(sqlite:///path.db or postgresql://user@host/dbname) instead of stdout, "
+            "replacing the period's rows.",
+        ),
+    ] = None,
     config_path: ConfigOpt = None,
     today: TodayOpt = None,
     as_of: AsOfOpt = None,
@@ -334,6 +346,20 @@ def summary(
         config = _setup(config_path, quiet)
         from engagement_report import pipeline
 
+        if to is not None:
+            written = pipeline.summary_to_database(
+                _inputs(inputs, config),
+                config,
+                to,
+                period,
+                today=_today(today),
+                as_of=_date("--as-of", as_of),
+                by=by.value if by else None,
+                cache=not no_cache,
+                allow_empty=allow_empty,
+            )
+            _said_database(written)
+            return
         _emit(
             pipeline.summary(
                 _inputs(inputs, config),
@@ -492,6 +518,13 @@ def _describe(report: ValidationReport) -> None:
         console.warning(
             f"{report.rejected} row(s) rejected; see rejected.csv and 'engagement-report validate'"
         )
+
+
+def _said_database(written: pipeline.DatabaseWrite) -> None:
+    periods = ", ".join(written.periods)
+    console.info(
+        f"Wrote {written.rows} figures of {periods} to table engagement_summary in {written.where}"
+    )
 
 
 def _emit(chunks: object) -> None:

@@ -22,7 +22,8 @@ from engagement_report.schema import COLUMNS, DATASETS, STATUS_CLASSES, header_k
 CONFIG_ENV = "ENGAGEMENT_REPORT_CONFIG"
 DEFAULT_CONFIG_NAME = "engagement-report.toml"
 LANGUAGES = ("en", "ru", "kk")
-FORMATS = ("md", "html", "csv", "json")
+FORMATS = ("md", "html", "csv", "json", "pdf")
+DEFAULT_FORMATS = ("md", "html", "csv", "json")  # pdf needs the [pdf] extra (WeasyPrint)
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ class Config:
     lang: str = "en"
     inputs: tuple[str, ...] = ()
     output: str | None = None
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DEFAULT_FORMATS
     min_category_size: int = 5
     earliest_year: int = 2000
     columns: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
@@ -88,6 +89,7 @@ class Config:
     read_hidden_sheets: bool = False
     encoding: str | None = None  # of CSV files; None: found from each file's bytes
     dates: DatesConfig = DatesConfig()
+    database: str | None = None  # [output] database: a SQLAlchemy URL the summary goes to
     source: Path | None = None
 
 
@@ -159,7 +161,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
     lang = _str(raw.get("lang", "en"), "lang", fail)
     if lang not in LANGUAGES:
         raise fail(f"lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-    formats = _strings(raw.get("formats", list(FORMATS)), "formats", fail)
+    formats = _strings(raw.get("formats", list(DEFAULT_FORMATS)), "formats", fail)
     for fmt in formats:
         if fmt not in FORMATS:
             raise fail(f"unknown format {fmt!r} in formats; known: {', '.join(FORMATS)}")
@@ -217,11 +219,12 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
                 f"unknown encoding {encoding!r} (use a name such as utf-8, cp1251, koi8-r)"
             ) from None
 
+    folder, database = _output(raw.get("output"), fail)
     return Config(
         timezone=timezone,
         lang=lang,
         inputs=_strings(raw.get("inputs", []), "inputs", fail),
-        output=_str(raw["output"], "output", fail) if "output" in raw else None,
+        output=folder,
         formats=formats,
         min_category_size=min_size,
         earliest_year=earliest_year,
@@ -235,6 +238,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         read_hidden_sheets=hidden,
         encoding=encoding,
         dates=_dates(_table(raw.get("dates", {}), "dates", fail), fail),
+        database=database,
         source=path,
     )
 
@@ -259,6 +263,27 @@ def _one_owner(owners: dict[str, tuple[str, ...]], what: str, fail: Any) -> None
 # A term longer than a year is a typo (the longest lawful term, an extension, is two
 # months), and the working-day arithmetic would run past the calendar it can build.
 MAX_TERM_DAYS = 366
+
+
+def _output(value: Any, fail: Any) -> tuple[str | None, str | None]:
+    """``output = "DIR"``, or an ``[output]`` table with ``folder`` and ``database``."""
+    if value is None:
+        return None, None
+    if isinstance(value, str):
+        return value, None
+    table = _table(value, "output", fail)
+    known = {"folder", "database"}
+    for key in table:
+        if key not in known:
+            raise fail(f"unknown key 'output.{key}'; known: {', '.join(sorted(known))}")
+    folder = _str(table["folder"], "output.folder", fail) if "folder" in table else None
+    database = _str(table["database"], "output.database", fail) if "database" in table else None
+    if database is not None and "://" not in database:
+        raise fail(
+            "output.database must be a URL such as sqlite:///figures.db or "
+            "postgresql://user@host/dbname"
+        )
+    return folder, database
 
 
 def _deadlines(table: dict[str, Any], fail: Any) -> DeadlineConfig:

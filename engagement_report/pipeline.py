@@ -73,6 +73,7 @@ class BuildResult:
     context: ReportContext
     files: dict[str, Path]
     failed_checks: tuple[CheckResult, ...] = ()
+    database: DatabaseWrite | None = None
 
 
 @dataclass(frozen=True)
@@ -370,6 +371,52 @@ def summarize(
     return records
 
 
+@dataclass(frozen=True)
+class DatabaseWrite:
+    """What went to a database: rows, the periods replaced, and where (password hidden)."""
+
+    rows: int
+    periods: tuple[str, ...]
+    where: str
+
+
+def to_database(
+    url: str, records: Sequence[SummaryRecord], inputs: Sequence[str | Path]
+) -> DatabaseWrite:
+    """Replace the periods of ``records`` in the database at ``url`` (table
+    ``engagement_summary``, with this tool's version and the inputs' hash)."""
+    from engagement_report.publish.database import inputs_hash, redact, write_summary
+
+    rows = write_summary(
+        url,
+        records,
+        tool_version=__version__,
+        inputs_sha256=inputs_hash(discover_inputs(inputs)),
+    )
+    periods = tuple(dict.fromkeys(f"{r.period_start}..{r.period_end}" for r in records))
+    return DatabaseWrite(rows, periods, redact(url))
+
+
+def summary_to_database(
+    inputs: Sequence[str | Path],
+    config: Config,
+    url: str,
+    period: str | None = None,
+    *,
+    today: date | None = None,
+    as_of: date | None = None,
+    by: Literal["month", "quarter", "year"] | None = None,
+    cache: bool = True,
+    allow_empty: bool = False,
+) -> DatabaseWrite:
+    """The ``summary --to URL`` command: :func:`summarize`'s records written to a database
+    (:func:`to_database`)."""
+    records = summarize(
+        inputs, config, period, today, as_of, by, cache=cache, allow_empty=allow_empty
+    )
+    return to_database(url, records, inputs)
+
+
 def summary(
     inputs: Sequence[str | Path],
     config: Config,
@@ -554,6 +601,8 @@ def build(
         # The whole folder is staged and swapped in: the manifest always vouches for the
         # files beside it, and a run that fails or is killed leaves the old folder.
         files = replace_folder(target, texts, owned) if texts or target.exists() else {}
+    written = to_database(config.database, records, inputs) if config.database else None
     results = evaluate(checks, check_values(data, figures)) if checks else []
+    failed = tuple(r for r in results if r.failed)
     wait()  # the cache entries are on disk when the call returns (a bounded wait)
-    return BuildResult(figures, data, context, files, tuple(r for r in results if r.failed))
+    return BuildResult(figures, data, context, files, failed, database=written)
