@@ -69,6 +69,15 @@ class DatesConfig:
 
 
 @dataclass(frozen=True)
+class OpenDataConfig:
+    """``[open_data]``: what ``datapackage.json`` says about the figures' licence and source."""
+
+    license: str | None = None  # an Open Definition / SPDX id, e.g. "CC-BY-4.0"
+    source: str | None = None  # who the figures come from, e.g. "Akimat of Almaty"
+    source_url: str | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     """Every setting, with the defaults an Almaty office would use."""
 
@@ -90,6 +99,7 @@ class Config:
     encoding: str | None = None  # of CSV files; None: found from each file's bytes
     dates: DatesConfig = DatesConfig()
     database: str | None = None  # [output] database: a SQLAlchemy URL the summary goes to
+    open_data: OpenDataConfig = OpenDataConfig()
     source: Path | None = None
 
 
@@ -111,6 +121,7 @@ _TOP_KEYS = {
     "read_hidden_sheets",
     "encoding",
     "dates",
+    "open_data",
 }
 
 
@@ -239,6 +250,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         encoding=encoding,
         dates=_dates(_table(raw.get("dates", {}), "dates", fail), fail),
         database=database,
+        open_data=_open_data(_table(raw.get("open_data", {}), "open_data", fail), fail),
         source=path,
     )
 
@@ -284,6 +296,15 @@ def _output(value: Any, fail: Any) -> tuple[str | None, str | None]:
             "postgresql://user@host/dbname"
         )
     return folder, database
+
+
+def _open_data(table: dict[str, Any], fail: Any) -> OpenDataConfig:
+    known = {"license", "source", "source_url"}
+    for key in table:
+        if key not in known:
+            raise fail(f"unknown key 'open_data.{key}'; known: {', '.join(sorted(known))}")
+    values = {key: _str(table[key], f"open_data.{key}", fail) for key in table}
+    return OpenDataConfig(**values)
 
 
 def _deadlines(table: dict[str, Any], fail: Any) -> DeadlineConfig:

@@ -10,6 +10,7 @@ Everything the command line does can be done from Python::
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -49,6 +50,7 @@ from engagement_report.periods import (
     today_in,
     window_for,
 )
+from engagement_report.publish.datapackage import PACKAGE_NAME, datapackage, datapackage_text
 from engagement_report.render.charts import CHART_FILES, attach_charts, chart_files
 from engagement_report.render.context import DeadlinePolicy, ReportContext
 from engagement_report.render.environment import render, template_dirs
@@ -329,6 +331,22 @@ def render_reports(context: ReportContext, templates: Path | None = None) -> dic
     }
 
 
+def open_data_text(
+    records: Sequence[SummaryRecord], summary_csv: str, config: Config, label: str
+) -> str:
+    """``datapackage.json`` describing ``summary_csv`` (the records of the period ``label``)."""
+    slug = re.sub(r"[^a-z0-9._-]+", "-", label.lower()).strip("-")
+    package = datapackage(
+        records,
+        summary_csv,
+        name=f"engagement-summary-{slug}",
+        title=f"{DEFAULT_TITLE}: figures of {label}",
+        open_data=config.open_data,
+        tool_version=__version__,
+    )
+    return datapackage_text(package)
+
+
 def rejected_csv(data: CleanData) -> str:
     """The rejected rows, their reasons and original cells, safe to open in a spreadsheet."""
     frame = data.rejected_rows.copy()
@@ -580,6 +598,8 @@ def build(
         for name, text in texts.items()
         if name not in wanted.values() or any(wanted[f] == name for f in config.formats)
     }
+    if "summary.csv" in texts:
+        texts[PACKAGE_NAME] = open_data_text(records, texts["summary.csv"], config, resolved.label)
     if len(data.rejected_rows):
         texts["rejected.csv"] = rejected_csv(data)
     target = output_folder(config, resolved, out)
@@ -596,7 +616,7 @@ def build(
             generated_at=generated_at or datetime.now(ZoneInfo(config.timezone)),
         )
         texts[MANIFEST_NAME] = manifest_text(manifest)
-    owned = ("rejected.csv", *wanted.values(), *CHART_FILES, MANIFEST_NAME)
+    owned = ("rejected.csv", PACKAGE_NAME, *wanted.values(), *CHART_FILES, MANIFEST_NAME)
     with folder_lock(target, lock_timeout):
         # The whole folder is staged and swapped in: the manifest always vouches for the
         # files beside it, and a run that fails or is killed leaves the old folder.

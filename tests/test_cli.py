@@ -23,7 +23,7 @@ from engagement_report.periods import parse_period
 
 SCRIPT = Path(sys.executable).parent / "engagement-report"
 HEADER = "period_start,period_end,dataset,metric,dimension,category,value"
-REPORT_FILES = {"report.md", "report.html", "summary.csv", "summary.json"}
+REPORT_FILES = {"report.md", "report.html", "summary.csv", "summary.json", "datapackage.json"}
 
 TINY_QUERIES = """\
 query_id,received_at,answered_at,status,topic,channel,district
@@ -135,7 +135,7 @@ def test_build_through_the_console_script(tiny: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("formats", "expected"),
-    [('["csv", "md"]', {"summary.csv", "report.md"}), ("[]", set())],
+    [('["csv", "md"]', {"summary.csv", "datapackage.json", "report.md"}), ("[]", set())],
 )
 def test_build_writes_only_the_configured_formats(
     formats: str, expected: set[str], tiny: Path, tmp_path: Path
