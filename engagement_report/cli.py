@@ -49,6 +49,16 @@ class SummaryFormat(StrEnum):
     jsonl = "jsonl"
 
 
+class BuildFormat(StrEnum):
+    """Formats of ``build``."""
+
+    md = "md"
+    html = "html"
+    csv = "csv"
+    json = "json"
+    pdf = "pdf"
+
+
 class ReportFormat(StrEnum):
     """Formats of ``validate``."""
 
@@ -246,6 +256,15 @@ def build(
             "Repeatable.",
         ),
     ] = None,
+    formats: Annotated[
+        list[BuildFormat] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="Write these formats instead of the config's formats (default md, html, "
+            "csv, json); pdf writes report.pdf. Repeatable.",
+        ),
+    ] = None,
     no_cache: NoCacheOpt = False,
     allow_empty: AllowEmptyOpt = False,
     quiet: QuietOpt = False,
@@ -279,6 +298,7 @@ def build(
                 command=["engagement-report", *sys.argv[1:]],
                 cache=not no_cache,
                 allow_empty=allow_empty,
+                formats=[f.value for f in formats] if formats else None,
             )
         _describe(result.data.report)
         if not result.files:  # formats = [] in the config, and no row rejected

@@ -105,7 +105,7 @@ def build_manifest(
     inputs: Sequence[Path | SeenFile],
     report: ValidationReport,
     records: list[SummaryRecord],
-    files: dict[str, str],
+    files: Mapping[str, str | bytes],
     generated_at: datetime,
 ) -> dict[str, Any]:
     """The run manifest as a JSON-ready mapping.
@@ -120,7 +120,8 @@ def build_manifest(
         raise ValueError("generated_at needs a time zone (e.g. datetime.now(ZoneInfo(...)))")
     outputs = []
     for name in sorted(files):
-        data = files[name].encode("utf-8")
+        text = files[name]
+        data = text.encode("utf-8") if isinstance(text, str) else text
         outputs.append(
             {"name": name, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
         )

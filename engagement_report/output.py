@@ -32,16 +32,17 @@ def _umask() -> int:
     return mask
 
 
-def _write_temp(path: Path, text: str) -> Path:
-    """Write ``text`` (UTF-8, as given) to a new temporary file beside ``path``; its name."""
+def _write_temp(path: Path, text: str | bytes) -> Path:
+    """Write ``text`` (UTF-8, as given; bytes as they are) to a new temporary file beside
+    ``path``; its name."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         # mkstemp creates the file owner-only (0600); give it the mode a plain open()
         # would, so a web server or a colleague can still read the report.
         os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -54,7 +55,7 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 def write_files(
-    folder: Path, texts: Mapping[str, str], stale: Iterable[str] = ()
+    folder: Path, texts: Mapping[str, str | bytes], stale: Iterable[str] = ()
 ) -> dict[str, Path]:
     """Write every ``name → text`` into ``folder``; remove ``stale`` files this run did not produce.
 

@@ -51,6 +51,8 @@ from engagement_report.periods import (
     window_for,
 )
 from engagement_report.publish.datapackage import PACKAGE_NAME, datapackage, datapackage_text
+from engagement_report.publish.pdf import PDF_NAME, pdf_bytes
+from engagement_report.publish.pdf import check_available as check_pdf
 from engagement_report.render.charts import CHART_FILES, attach_charts, chart_files
 from engagement_report.render.context import DeadlinePolicy, ReportContext
 from engagement_report.render.environment import render, template_dirs
@@ -553,14 +555,21 @@ def build(
     generated_at: datetime | None = None,
     cache: bool = True,
     allow_empty: bool = False,
+    formats: Sequence[str] | None = None,
 ) -> BuildResult:
     """The ``build`` command: reports, summaries and rejected rows written into ``out``.
 
     ``fail_on`` checks (``rejected>0``, ``coverage<100%``) are measured after the
     files are written; the failed ones are in ``BuildResult.failed_checks``. A period
     without a single row is refused (:class:`DataQualityError`) unless ``allow_empty``.
+    ``formats`` (``--format``) replaces the config's ``formats``.
     """
     checks = [parse_check(text) for text in fail_on]
+    if formats is not None:
+        config = replace(config, formats=tuple(dict.fromkeys(formats)))
+    if "pdf" in config.formats:
+        check_pdf()  # before any input is read: a missing WeasyPrint is a usage error
+    reports = {"md", "html", "pdf"} & set(config.formats)
     checked = _check(inputs, config, cache, templates)
     data = _plausible(checked.data, config, today, as_of)
     checked = replace(checked, data=data)
@@ -578,13 +587,16 @@ def build(
     context = report_context(
         data, figures, config, lang, analysis=analysis, report_window=report_window
     )
-    if {"md", "html"} & set(config.formats):
+    if reports:
         console.note("Drawing charts…")
         context = attach_charts(context)
     records = summary_records(figures)
-    texts = render_reports(context, templates)
+    texts: dict[str, str | bytes] = dict(render_reports(context, templates))
     if "md" in config.formats:
         texts.update(chart_files(context))
+    if "pdf" in config.formats:
+        console.note("Laying out the PDF…")
+        texts[PDF_NAME] = pdf_bytes(str(texts["report.html"]))
     texts["summary.csv"] = csv_text(records)
     texts["summary.json"] = json_text(records)
     wanted = {
@@ -592,6 +604,7 @@ def build(
         "html": "report.html",
         "csv": "summary.csv",
         "json": "summary.json",
+        "pdf": PDF_NAME,
     }
     texts = {
         name: text
@@ -599,7 +612,9 @@ def build(
         if name not in wanted.values() or any(wanted[f] == name for f in config.formats)
     }
     if "summary.csv" in texts:
-        texts[PACKAGE_NAME] = open_data_text(records, texts["summary.csv"], config, resolved.label)
+        texts[PACKAGE_NAME] = open_data_text(
+            records, str(texts["summary.csv"]), config, resolved.label
+        )
     if len(data.rejected_rows):
         texts["rejected.csv"] = rejected_csv(data)
     target = output_folder(config, resolved, out)

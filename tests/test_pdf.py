@@ -1,0 +1,116 @@
+"""``report.pdf`` (``build --format pdf``): A4, the headline figures, Kazakh letters in
+fonts that carry them, the period and page numbers in a running footer."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from pathlib import Path
+
+import pypdf
+import pytest
+from typer.testing import CliRunner
+
+from engagement_report.cli import app
+
+KAZAKH = "әғқңөұүһі"
+# A broadcast programme whose name holds һ, the one Kazakh letter the interface text lacks.
+EXTRA_BROADCAST = """\
+date,program,speaker,topic,questions_answered,tv_segments
+2021-01-20,Жиһаз және тұрмыс,Әкімнің орынбасары,Тұрғын үй,12,3
+"""
+
+
+def invoke(*args: str | Path):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def built(sample_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    extra = tmp_path_factory.mktemp("extra") / "broadcasts-extra.csv"
+    extra.write_text(EXTRA_BROADCAST, encoding="utf-8")
+    out = tmp_path_factory.mktemp("pdf")
+    done = invoke("build", sample_data, extra, "--period", "2021-01", "--lang", "kk",
+                  "--format", "pdf", "--format", "html", "--out", out)  # fmt: skip
+    assert done.exit_code == 0, done.output
+    return out
+
+
+def _pages(pdf: Path) -> list[str]:
+    reader = pypdf.PdfReader(io.BytesIO(pdf.read_bytes()))
+    return [" ".join(page.extract_text().replace("\xa0", " ").split()) for page in reader.pages]
+
+
+def test_only_the_formats_asked_for(built: Path) -> None:
+    assert {p.name for p in built.iterdir() if not p.name.startswith(".")} == {
+        "report.pdf", "report.html", "manifest.json",
+    }  # fmt: skip
+
+
+def test_a4_pages_with_the_period_and_page_numbers_in_the_footer(built: Path) -> None:
+    reader = pypdf.PdfReader(built / "report.pdf")
+    assert len(reader.pages) > 3
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width * 25.4 / 72), round(height * 25.4 / 72)) == (210, 297)  # A4 in mm
+    texts = _pages(built / "report.pdf")
+    for number, text in enumerate(texts, start=1):
+        assert "Халықпен өзара іс-қимыл туралы есеп — 2021-01" in text
+        assert f"{number} / {len(texts)}" in text
+
+
+def test_the_headline_figures_are_in_the_text(built: Path) -> None:
+    first = _pages(built / "report.pdf")[0]
+    # Published for January 2021 (sample_data/README.md) and the sample's query figures.
+    assert "1 774" in first  # queries received
+    assert "69,3%" in first  # answered share, Kazakh number format
+    text = " ".join(_pages(built / "report.pdf"))
+    assert "24 525" in text  # publications after press events
+    assert "Негізгі көрсеткіштер" in first  # "Headline figures" in Kazakh
+
+
+def test_kazakh_letters_in_fonts_that_carry_them(built: Path) -> None:
+    text = " ".join(_pages(built / "report.pdf"))
+    assert [letter for letter in KAZAKH if letter not in text] == []
+    assert "Жиһаз және тұрмыс" in text
+    reader = pypdf.PdfReader(built / "report.pdf")
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(re.sub(r"^[A-Z]{6}\+", "", str(font.get_object()["/BaseFont"]).lstrip("/")))
+    assert fonts and all(name.startswith("DejaVu") for name in fonts), fonts
+
+
+def test_charts_are_vectors(built: Path) -> None:
+    reader = pypdf.PdfReader(built / "report.pdf")
+    images = sum(len(page.images) for page in reader.pages)
+    assert images == 0  # the charts are drawn, not pasted as pictures
+    html = (built / "report.html").read_text(encoding="utf-8")
+    assert "<svg" in html
+
+
+def test_a_rebuild_gives_the_same_bytes(built: Path, sample_data: Path, tmp_path: Path) -> None:
+    extra = tmp_path / "broadcasts-extra.csv"
+    extra.write_text(EXTRA_BROADCAST, encoding="utf-8")
+    done = invoke("build", sample_data, extra, "--period", "2021-01", "--lang", "kk",
+                  "--format", "pdf", "--format", "html", "--out", tmp_path / "again")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "again" / "report.pdf").read_bytes() == (built / "report.pdf").read_bytes()
+
+
+def test_without_weasyprint_pdf_is_a_usage_error(
+    sample_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint → ImportError
+    done = invoke("build", sample_data, "--format", "pdf", "--out", tmp_path / "out")
+    assert done.exit_code == 2, done.output
+    assert "pip install 'engagement-report[pdf]'" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_footer_text_is_escaped_for_css() -> None:
+    from engagement_report.publish.pdf import paper_css
+
+    css = paper_css('Report "A" \\ 2021-01')
+    assert 'content: "Report \\22 A\\22  \\5c  2021-01";' in css
