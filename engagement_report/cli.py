@@ -400,6 +400,59 @@ def summary(
     _run(debug, action)
 
 
+@app.command("publish")
+def publish_command(
+    inputs: InputsArg = None,
+    to: Annotated[
+        Path,
+        typer.Option(
+            "--to", help="Folder of the site (index.html, periods/, data/).", show_default=False
+        ),
+    ] = Path("site"),
+    by: Annotated[
+        Granularity,
+        typer.Option("--by", help="One page per month (default), quarter or year."),
+    ] = Granularity.month,
+    langs: Annotated[
+        list[Language] | None,
+        typer.Option(
+            "--lang",
+            help="A language of the site; repeat for several (the first is index.html's); "
+            "default from config, else en.",
+        ),
+    ] = None,
+    config_path: ConfigOpt = None,
+    today: TodayOpt = None,
+    no_cache: NoCacheOpt = False,
+    quiet: QuietOpt = False,
+    debug: DebugOpt = False,
+) -> None:
+    """Publish every period of the data as a static site: an index, each period's report,
+    and data/summary.csv of all periods. Unchanged periods are not rebuilt."""
+
+    def action() -> None:
+        config = _setup(config_path, quiet)
+        from engagement_report import pipeline
+
+        with console.status("Publishing every period…"):
+            result = pipeline.publish(
+                _inputs(inputs, config),
+                config,
+                to,
+                by=by.value,
+                langs=[lang.value for lang in langs or ()],
+                today=_today(today),
+                cache=not no_cache,
+                command=["engagement-report", *sys.argv[1:]],
+            )
+        built = (
+            f"{len(result.rebuilt)} built, {len(result.periods) - len(result.rebuilt)} unchanged"
+        )
+        console.info(f"Published {len(result.periods)} periods to {result.folder} ({built})")
+
+    _run(debug, action)
+
+
 @app.command("validate")
 def validate_command(
     inputs: InputsArg = None,

@@ -123,6 +123,16 @@ def make_charts(ctx: ReportContext, gettext: Gettext | None = None) -> dict[str,
     return {chart.name: chart for chart in charts}
 
 
+def trend_charts(points: Sequence[TrendPoint], lang: str) -> list[Chart]:
+    """The received/answered and answered-share line charts of ``points`` (any number of
+    months, e.g. every month a site publishes), in ``lang``."""
+    if not points:
+        return []
+    _ = translations_for(lang).gettext
+    locale = _LOCALES.get(lang, "en")
+    return [_trend_chart(points, _, locale), _share_chart(points, _, locale)]
+
+
 def attach_charts(ctx: ReportContext) -> ReportContext:
     """``ctx`` with its charts drawn, in its own language."""
     return dataclasses.replace(ctx, charts=make_charts(ctx, translations_for(ctx.lang).gettext))
