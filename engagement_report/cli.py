@@ -406,7 +406,7 @@ def publish_command(
     to: Annotated[
         Path,
         typer.Option(
-            "--to", help="Folder of the site (index.html, periods/, data/).", show_default=False
+            "--to", help="Folder of the site (index.html, periods/, data/); default ./site."
         ),
     ] = Path("site"),
     by: Annotated[
