@@ -197,8 +197,11 @@ def sweep(target: Path) -> None:
             (target / LEGACY_LOCK_NAME).unlink(missing_ok=True)
 
 
-def replace_folder(target: Path, texts: Mapping[str, str], owned: Iterable[str]) -> dict[str, Path]:
-    """Make ``target`` hold ``texts`` (``name → text``, names may hold ``charts/``), all at once.
+def replace_folder(
+    target: Path, texts: Mapping[str, str | bytes], owned: Iterable[str]
+) -> dict[str, Path]:
+    """Make ``target`` hold ``texts`` (``name → text``, names may hold ``charts/``; text as
+    UTF-8, bytes as they are), all at once.
 
     Files of the old folder that the tool ``owned`` (its report files, whether written
     now or not) are dropped; anything else in it (a note, an ``.htaccess``) is carried
@@ -219,8 +222,8 @@ def replace_folder(target: Path, texts: Mapping[str, str], owned: Iterable[str])
             path = staging / name
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                with path.open("w", encoding="utf-8", newline="") as handle:
-                    handle.write(text)
+                with path.open("wb") as handle:
+                    handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             except OSError as exc:
                 raise OutputError(f"{target / name}: cannot write: {exc.strerror or exc}") from None
         # mkdtemp makes the folder owner-only; give it the old folder's mode, or what

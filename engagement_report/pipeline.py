@@ -27,7 +27,7 @@ from engagement_report.analysis import Analysis, analyse, complete, coverage
 from engagement_report.cache import Store, cache_key, in_background, wait
 from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
-from engagement_report.errors import DataQualityError, InputError, UsageError
+from engagement_report.errors import DataQualityError, InputError, OutputError, UsageError
 from engagement_report.export import (
     SummaryRecord,
     csv_text,
@@ -41,7 +41,7 @@ from engagement_report.hashing import SeenFile, changed_error, seen
 from engagement_report.loading import discover_inputs, load_inputs
 from engagement_report.manifest import MANIFEST_NAME, build_manifest, manifest_text
 from engagement_report.models import CleanData, ValidationReport
-from engagement_report.output import folder_lock, replace_folder
+from engagement_report.output import folder_lock, replace_folder, write_files
 from engagement_report.periods import (
     Period,
     PeriodError,
@@ -793,7 +793,12 @@ def publish(
             )
             texts[MANIFEST_NAME] = manifest_text(manifest)
             folder = to / period_folder(period.label)
-            written += write_files(folder, texts).values()
+            # A period's folder is swapped in whole, as build's is.
+            try:
+                folder.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise OutputError(f"{folder.parent}: cannot write: {exc.strerror or exc}") from None
+            written += replace_folder(folder, texts, texts).values()
             rebuilt.append(period.label)
         pages = site_files(to, periods, languages, title=DEFAULT_TITLE, open_data=config.open_data)
         state_text = json.dumps({"site": site_key, "periods": keys}, indent=2) + "\n"
