@@ -76,7 +76,7 @@ VARIANTS: dict[str, Callable[[Path], None]] = {
     ),
     # The figures are always computed.
     "no-figures-cache": _replace(
-        "if (kept := load_analysis(store, name)) is not None:", "if False:", "pipeline.py"
+        "if (kept := load_analysis(store, name)) is not None:", "if False:", "pipeline/building.py"
     ),
     # The tree as it is, run with --no-cache (against --tree: what its caches save).
     "no-cache": lambda package: None,

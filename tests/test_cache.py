@@ -62,7 +62,7 @@ def registry(path: Path, rows: int = 40) -> Path:
 
 def check(inputs: Path, config: Config | None = None, templates: Path | None = None) -> int:
     """Check ``inputs`` through the cache; the number of ``received`` queries."""
-    data = pipeline._check([inputs], config or Config(), True, templates).data
+    data = pipeline.checking.check([inputs], config or Config(), True, templates).data
     cache.wait()
     return len(data.queries)
 
@@ -94,7 +94,7 @@ CHANGES: dict[str, Callable[[pytest.MonkeyPatch, Path], object]] = {
 def test_a_change_to_any_part_of_the_key_is_not_served_the_cached_result(
     change: str, inputs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads = calls_to(monkeypatch, pipeline, "load_inputs")
+    reads = calls_to(monkeypatch, pipeline.checking, "load_inputs")
     check(inputs)
     check(inputs)
     assert len(reads) == 1  # the second check came from the cache
@@ -106,7 +106,7 @@ def test_a_change_to_any_part_of_the_key_is_not_served_the_cached_result(
 def test_another_config_field_is_not_served_the_cached_result(
     inputs: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads = calls_to(monkeypatch, pipeline, "load_inputs")
+    reads = calls_to(monkeypatch, pipeline.checking, "load_inputs")
     check(inputs, Config())
     check(inputs, Config(min_category_size=3))  # a field no check reads
     check(inputs, Config(min_category_size=3))
@@ -116,7 +116,7 @@ def test_another_config_field_is_not_served_the_cached_result(
 def test_an_edited_template_is_not_served_the_cached_result(
     inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    reads = calls_to(monkeypatch, pipeline, "load_inputs")
+    reads = calls_to(monkeypatch, pipeline.checking, "load_inputs")
     # A copy of the built-in templates given with --templates, then one of them edited.
     user = tmp_path / "templates"
     shutil.copytree(environment.builtin_templates_dir(), user)
@@ -374,7 +374,7 @@ def test_a_build_from_the_cache_writes_the_same_files(
     folder = tmp_path / "inputs"
     folder.mkdir()
     registry(folder / "registry.xlsx")
-    reads = calls_to(monkeypatch, pipeline, "load_inputs")
+    reads = calls_to(monkeypatch, pipeline.checking, "load_inputs")
     names = ("report.md", "report.html", "summary.csv", "summary.json", "manifest.json")
     outputs = build_twice(folder, tmp_path, names)
     assert len(reads) == 1
@@ -429,7 +429,7 @@ def test_an_input_changed_after_it_was_read_is_refused(
         path.write_bytes(path.read_bytes() + "А-3;03.03.2021;;В работе;Дороги\n".encode())
         return checked
 
-    monkeypatch.setattr(pipeline, "validate", validate_then_change)
+    monkeypatch.setattr(pipeline.checking, "validate", validate_then_change)
     with pytest.raises(InputError, match=r"queries\.csv: the file changed while it was being read"):
         pipeline.build([inputs], Config(), out=tmp_path / "out", today=date(2021, 4, 1))
     assert not (tmp_path / "out" / "manifest.json").exists()
@@ -450,7 +450,7 @@ def test_the_manifest_names_the_content_the_figures_came_from(
         path.write_bytes(path.read_bytes() + "А-3;03.03.2021;;В работе;Дороги\n".encode())
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline, "render_reports", change_then_render)
+    monkeypatch.setattr(pipeline.building, "render_reports", change_then_render)
     result = pipeline.build([inputs], Config(), out=tmp_path / "out", today=date(2021, 4, 1))
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
     assert result.figures.queries.received == 2  # the two rows read, not the third

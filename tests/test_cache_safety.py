@@ -72,7 +72,7 @@ def test_a_cache_others_can_write_is_refused_with_one_warning(
     path = {"folder": cache_folder, "entry": kept, "file": kept / "queries.arrow"}[target]
     path.chmod(path.stat().st_mode | stat.S_IWOTH)
     monkeypatch.setattr(cache_store, "_warned", set())
-    reads = calls_to(monkeypatch, pipeline, "load_inputs")
+    reads = calls_to(monkeypatch, pipeline.checking, "load_inputs")
     result = build(inputs, tmp_path / "b")
     assert len(reads) == 1  # checked afresh, not taken from the cache
     assert result.figures.queries.received == 3
@@ -91,7 +91,7 @@ def test_an_entry_owned_by_another_user_is_refused(
     build(inputs, tmp_path / "a")
     capsys.readouterr()
     os.chown(entry(cache_folder) / "meta.json", 4321, -1)
-    reads = calls_to(monkeypatch, pipeline, "load_inputs")
+    reads = calls_to(monkeypatch, pipeline.checking, "load_inputs")
     build(inputs, tmp_path / "b")
     assert len(reads) == 1
     assert "owned by another user" in capsys.readouterr().err
@@ -107,7 +107,7 @@ def test_an_altered_arrow_file_does_not_change_the_figures(
     # A well-formed Arrow file with one query fewer, put in place of the kept one.
     arrow = entry(cache_folder) / "queries.arrow"
     write_arrow(arrow, read_frame(arrow.read_bytes()).iloc[:2])
-    reads = calls_to(monkeypatch, pipeline, "load_inputs")
+    reads = calls_to(monkeypatch, pipeline.checking, "load_inputs")
     again = build(inputs, tmp_path / "b")
     assert again.figures.queries.received == 3
     assert len(reads) == 1

@@ -50,7 +50,7 @@ def inputs(tmp_path: Path, write_csvs: Callable[..., Path]) -> Path:
 
 def counting_loads(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """Record every real read of the inputs (a checked-cache hit reads none)."""
-    return calls_to(monkeypatch, pipeline, "load_inputs")
+    return calls_to(monkeypatch, pipeline.checking, "load_inputs")
 
 
 def check(inputs: Path, config: Config | None = None, *, cache: bool = True) -> CleanData:

@@ -424,7 +424,7 @@ def test_a_run_that_fails_while_rendering_leaves_the_previous_report(
     def broken(*args, **kwargs):
         raise RuntimeError("renderer broke")
 
-    monkeypatch.setattr(pipeline, "render_reports", broken)
+    monkeypatch.setattr(pipeline.building, "render_reports", broken)
     result = invoke("build", clean, "--period", "2021-03", "--out", out, "--lang", "ru")
     assert result.exit_code == ExitCode.BUG
     assert "renderer broke" in result.stderr

@@ -1,0 +1,318 @@
+"""The ``build`` command: a period's reports, summaries, open data and manifest, written
+all or nothing into one folder."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from engagement_report import __version__, console
+from engagement_report.analysis import Analysis, analyse, complete, coverage
+from engagement_report.cache import cache_key, in_background, wait
+from engagement_report.checks import CheckResult, evaluate, parse_check
+from engagement_report.config import Config
+from engagement_report.errors import DataQualityError
+from engagement_report.export import (
+    SummaryRecord,
+    csv_text,
+    json_text,
+    summary_records,
+)
+from engagement_report.figures import METRICS
+from engagement_report.figures_cache import figures_extra, load_analysis, store_analysis
+from engagement_report.manifest import MANIFEST_NAME, build_manifest, manifest_text
+from engagement_report.models import CleanData
+from engagement_report.output import folder_lock, replace_folder
+from engagement_report.periods import (
+    Period,
+    Window,
+)
+from engagement_report.pipeline.checking import (
+    Checked,
+    check,
+    plausible,
+    require_rows,
+    resolve_period,
+    window,
+)
+from engagement_report.pipeline.summaries import DatabaseWrite, to_database
+from engagement_report.publish.datapackage import PACKAGE_NAME, datapackage, datapackage_text
+from engagement_report.publish.pdf import PDF_NAME, pdf_bytes
+from engagement_report.publish.pdf import check_available as check_pdf
+from engagement_report.render.charts import CHART_FILES, attach_charts, chart_files
+from engagement_report.render.context import DeadlinePolicy, ReportContext
+from engagement_report.render.environment import render
+from engagement_report.results import Figures
+from engagement_report.safe_text import spreadsheet_cell
+
+DEFAULT_TITLE = "Public engagement report"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What ``build`` produced: the figures, the data report and the files written."""
+
+    figures: Figures
+    data: CleanData
+    context: ReportContext
+    files: dict[str, Path]
+    failed_checks: tuple[CheckResult, ...] = ()
+    database: DatabaseWrite | None = None
+
+
+def report_context(
+    data: CleanData,
+    figures: Figures,
+    config: Config,
+    lang: str | None = None,
+    title: str = DEFAULT_TITLE,
+    today: date | None = None,
+    *,
+    analysis: Analysis | None = None,
+    report_window: Window | None = None,
+) -> ReportContext:
+    """The context every report template receives.
+
+    ``analysis``: the period's trend, coverage, comparisons and agenda when already
+    worked out (:func:`analyse`, or the figures cache), else they are worked out here.
+    ``report_window``: the window the figures were computed for (else the window of
+    their period, cut at ``today``).
+    """
+    if report_window is None:
+        report_window = window(figures.period, config, today, figures.cutoff)
+    if analysis is None:
+        analysis = complete(data, figures, report_window, config)
+    counts: dict[str, int] = {}
+    for source in data.report.sources:
+        for code, count in source.problem_counts.items():
+            counts[code] = counts.get(code, 0) + count
+    period = figures.period
+    present = figures.datasets
+    return ReportContext(
+        title=title,
+        period=period,
+        figures=figures,
+        sources=data.report.sources,
+        skipped=data.report.skipped,
+        rejected_rows=data.report.rejected,
+        warnings=data.report.warnings,
+        problems_by_code=dict(sorted(counts.items())),
+        # A dataset with no input at all: no coverage lines and no definitions for it.
+        coverage={d: c for d, c in analysis.covered.items() if not present or d in present},
+        metrics=tuple(m for m in METRICS if not present or m.dataset in present),
+        tool_version=__version__,
+        window=report_window,
+        lang=lang or config.lang,
+        min_category_size=config.min_category_size,
+        trend=analysis.months,
+        open_queries=figures.open_queries,
+        headlines=analysis.headlines,
+        agenda=analysis.agenda,
+        deadline_policy=DeadlinePolicy(
+            config.deadlines.kind,
+            config.deadlines.answer_working_days,
+            config.deadlines.redirect_working_days,
+            config.calendar.name,
+            "-".join(t.strftime("%H:%M") for t in config.calendar.working_hours),
+            config.deadlines.law,
+        ),
+    )
+
+
+def render_reports(context: ReportContext, templates: Path | None = None) -> dict[str, str]:
+    """Markdown and HTML text of the report."""
+    return {
+        "report.md": render("report.md.j2", "md", context, context.lang, templates),
+        "report.html": render("report.html.j2", "html", context, context.lang, templates),
+    }
+
+
+def open_data_text(
+    records: Sequence[SummaryRecord], summary_csv: str, config: Config, label: str
+) -> str:
+    """``datapackage.json`` describing ``summary_csv`` (the records of the period ``label``)."""
+    slug = re.sub(r"[^a-z0-9._-]+", "-", label.lower()).strip("-")
+    package = datapackage(
+        records,
+        summary_csv,
+        name=f"engagement-summary-{slug}",
+        title=f"{DEFAULT_TITLE}: figures of {label}",
+        open_data=config.open_data,
+        tool_version=__version__,
+    )
+    return datapackage_text(package)
+
+
+def rejected_csv(data: CleanData) -> str:
+    """The rejected rows, their reasons and original cells, safe to open in a spreadsheet."""
+    frame = data.rejected_rows.copy()
+    for column in frame.columns:
+        if frame[column].dtype == object or str(frame[column].dtype).startswith(("string", "str")):
+            text = frame[column].astype("string")
+            frame[column] = text.map(spreadsheet_cell, na_action="ignore")
+    # The header row holds the source file's own headers: as untrusted as its cells.
+    frame.columns = [spreadsheet_cell(str(column)) for column in frame.columns]
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+def check_values(data: CleanData, figures: Figures) -> dict[str, float | None]:
+    """The measures ``--fail-on`` checks read."""
+    covered = coverage(data, figures.period)
+    months = len(figures.period.months())
+    shares = [
+        len(have) / months for dataset, (have, _) in covered.items() if dataset in data.present
+    ]
+    deadlines = figures.deadlines
+    return {
+        "rejected": data.report.rejected,
+        "warnings": data.report.warnings,
+        "duplicates": sum(s.duplicate for s in data.report.sources),
+        "coverage": min(shares) if shares else None,
+        "received": figures.queries.received,
+        "answered_share": figures.queries.answered_share,
+        "on_time_share": deadlines.on_time_share if deadlines else None,
+        "open_overdue": deadlines.open_overdue if deadlines else None,
+    }
+
+
+def output_folder(config: Config, period: Period, out: Path | None) -> Path:
+    """``--out``, else the config's ``output`` (relative to the config file), else ``reports``, plus the period."""
+    if out is not None:
+        return out
+    if config.output is None:
+        return Path("reports") / period.label
+    base = Path(config.output).expanduser()
+    if not base.is_absolute() and config.source is not None:
+        base = config.source.parent / base
+    return base / period.label
+
+
+def period_analysis(checked: Checked, report_window: Window, config: Config) -> Analysis:
+    """The window's analysis: from the figures cache when it holds it, else worked out
+    (and kept there for the next run)."""
+    store = checked.store
+    if store is None:
+        console.note("Computing figures…")
+        return analyse(checked.data, report_window, config)
+    name = cache_key(
+        "figures",
+        config=config,
+        templates=checked.templates,
+        inputs=checked.inputs,
+        extra=figures_extra(report_window),
+    )
+    if (kept := load_analysis(store, name)) is not None:
+        return kept
+    console.note("Computing figures…")
+    analysis = analyse(checked.data, report_window, config)
+    in_background(store_analysis, store, name, analysis, name="figures-store")
+    return analysis
+
+
+def build(
+    inputs: Sequence[str | Path],
+    config: Config,
+    *,
+    period: str | None = None,
+    out: Path | None = None,
+    strict: bool = False,
+    lang: str | None = None,
+    templates: Path | None = None,
+    today: date | None = None,
+    as_of: date | None = None,
+    fail_on: Sequence[str] = (),
+    lock_timeout: float = 300.0,
+    command: Sequence[str] | None = None,
+    generated_at: datetime | None = None,
+    cache: bool = True,
+    allow_empty: bool = False,
+    formats: Sequence[str] | None = None,
+) -> BuildResult:
+    """The ``build`` command: reports, summaries and rejected rows written into ``out``.
+
+    ``fail_on`` checks (``rejected>0``, ``coverage<100%``) are measured after the
+    files are written; the failed ones are in ``BuildResult.failed_checks``. A period
+    without a single row is refused (:class:`DataQualityError`) unless ``allow_empty``.
+    ``formats`` (``--format``) replaces the config's ``formats``.
+    """
+    checks = [parse_check(text) for text in fail_on]
+    if formats is not None:
+        config = replace(config, formats=tuple(dict.fromkeys(formats)))
+    if "pdf" in config.formats:
+        check_pdf()  # before any input is read: a missing WeasyPrint is a usage error
+    reports = {"md", "html", "pdf"} & set(config.formats)
+    checked = check(inputs, config, cache, templates)
+    data = plausible(checked.data, config, today, as_of)
+    checked = replace(checked, data=data)
+    if strict and data.report.rejected:
+        raise DataQualityError(
+            f"{data.report.rejected} row(s) rejected and --strict is set; no report written "
+            "(run 'engagement-report validate' to see them)"
+        )
+    resolved = resolve_period(period, data, config, today, as_of)
+    report_window = window(resolved, config, today, as_of)
+    if not allow_empty:
+        require_rows(data, report_window.period)
+    analysis = period_analysis(checked, report_window, config)
+    figures = analysis.figures
+    context = report_context(
+        data, figures, config, lang, analysis=analysis, report_window=report_window
+    )
+    if reports:
+        console.note("Drawing charts…")
+        context = attach_charts(context)
+    records = summary_records(figures)
+    texts: dict[str, str | bytes] = dict(render_reports(context, templates))
+    if "md" in config.formats:
+        texts.update(chart_files(context))
+    if "pdf" in config.formats:
+        console.note("Laying out the PDF…")
+        texts[PDF_NAME] = pdf_bytes(str(texts["report.html"]))
+    texts["summary.csv"] = csv_text(records)
+    texts["summary.json"] = json_text(records)
+    wanted = {
+        "md": "report.md",
+        "html": "report.html",
+        "csv": "summary.csv",
+        "json": "summary.json",
+        "pdf": PDF_NAME,
+    }
+    texts = {
+        name: text
+        for name, text in texts.items()
+        if name not in wanted.values() or any(wanted[f] == name for f in config.formats)
+    }
+    if "summary.csv" in texts:
+        texts[PACKAGE_NAME] = open_data_text(
+            records, str(texts["summary.csv"]), config, resolved.label
+        )
+    if len(data.rejected_rows):
+        texts["rejected.csv"] = rejected_csv(data)
+    target = output_folder(config, resolved, out)
+    if target.is_symlink():  # replace the folder it points to, not the link
+        target = target.resolve()
+    if texts:  # formats = [] and no row rejected: nothing written, so no manifest
+        manifest = build_manifest(
+            command=list(command) if command is not None else ["pipeline.build"],
+            period=resolved,
+            inputs=checked.inputs,
+            report=data.report,
+            records=records,
+            files=texts,
+            generated_at=generated_at or datetime.now(ZoneInfo(config.timezone)),
+        )
+        texts[MANIFEST_NAME] = manifest_text(manifest)
+    owned = ("rejected.csv", PACKAGE_NAME, *wanted.values(), *CHART_FILES, MANIFEST_NAME)
+    with folder_lock(target, lock_timeout):
+        # The whole folder is staged and swapped in: the manifest always vouches for the
+        # files beside it, and a run that fails or is killed leaves the old folder.
+        files = replace_folder(target, texts, owned) if texts or target.exists() else {}
+    written = to_database(config.database, records, inputs) if config.database else None
+    results = evaluate(checks, check_values(data, figures)) if checks else []
+    failed = tuple(r for r in results if r.failed)
+    wait()  # the cache entries are on disk when the call returns (a bounded wait)
+    return BuildResult(figures, data, context, files, failed, database=written)

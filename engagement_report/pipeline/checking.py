@@ -1,0 +1,221 @@
+"""Reading and checking the inputs, and the report window they are computed for."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+
+from engagement_report import analysis as _analysis_stage
+from engagement_report import console
+from engagement_report.cache import Store, cache_key, in_background, wait
+from engagement_report.config import Config
+from engagement_report.errors import DataQualityError, InputError, UsageError
+from engagement_report.figures import in_period
+from engagement_report.hashing import SeenFile, changed_error, seen
+from engagement_report.loading import discover_inputs, load_inputs
+from engagement_report.models import CleanData, ValidationReport
+from engagement_report.periods import (
+    Period,
+    PeriodError,
+    Window,
+    parse_period,
+    period_for_span,
+    today_in,
+    window_for,
+)
+from engagement_report.render.environment import template_dirs
+from engagement_report.results import Figures
+from engagement_report.validation import validate
+from engagement_report.validation.cache import load_checked, store_checked
+from engagement_report.validation.dates import two_digit_pivot
+from engagement_report.validation.plausible import flag_implausible_dates, plausible_window
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Checked data, the inputs as they were read (hashed), and the cache it went through
+    (None with ``cache=False``)."""
+
+    data: CleanData
+    inputs: tuple[SeenFile, ...]
+    store: Store | None = None
+    templates: tuple[Path, ...] = ()
+
+
+def _seen_inputs(inputs: Sequence[str | Path]) -> tuple[SeenFile, ...]:
+    """The input files, found once and each hashed before it is read."""
+    files = discover_inputs(inputs)
+    if not files:
+        raise InputError("no input files found (give files or folders holding csv/xlsx files)")
+    return tuple(seen(path) for path in files)
+
+
+def _unchanged(inputs: Sequence[SeenFile]) -> None:
+    """Refuse inputs that changed since they were hashed: the figures, the manifest and
+    the cache must all speak of the content that was read."""
+    for file in inputs:
+        if not file.unchanged():
+            raise changed_error(file.path)
+
+
+def check(
+    inputs: Sequence[str | Path], config: Config, cache: bool, templates: Path | None = None
+) -> Checked:
+    """Read and check the inputs, through the checked-data cache when ``cache``."""
+    files = _seen_inputs(inputs)
+    store = Store() if cache else None
+    folders = tuple(template_dirs(templates))
+    name = None
+    if store is not None:
+        # How a two-digit year reads moves with the calendar year (values.two_digit_pivot).
+        pivot = f"two-digit years up to {two_digit_pivot()}"
+        name = cache_key("checked", config=config, templates=folders, inputs=files, extra=pivot)
+        data = load_checked(store, name)
+        if data is not None:
+            console.note("Inputs unchanged since they were last checked: using that check")
+            _unchanged(files)
+            return Checked(data, files, store, folders)
+    loaded = load_inputs(inputs, config, files=[file.path for file in files])
+    console.note("Checking rows…")
+    data = validate(loaded, config)
+    _unchanged(files)
+    if store is not None and name is not None:
+        in_background(store_checked, store, name, data, files, name="checked-store")
+    return Checked(data, files, store, folders)
+
+
+def run_today(config: Config, today: date | None, as_of: date | None = None) -> date:
+    """The last day an event in the inputs can have happened: the run's today (``--today``,
+    else the date in the config's time zone), or ``--as-of`` when that is later."""
+    day = today or today_in(config.timezone)
+    return max(day, as_of) if as_of is not None else day
+
+
+def plausible(
+    data: CleanData, config: Config, today: date | None, as_of: date | None = None
+) -> CleanData:
+    """``data`` with warnings for dates after the run's today or before ``earliest_year``."""
+    return flag_implausible_dates(data, config.earliest_year, run_today(config, today, as_of))
+
+
+def load_and_validate(
+    inputs: Sequence[str | Path],
+    config: Config,
+    *,
+    cache: bool = True,
+    today: date | None = None,
+) -> CleanData:
+    """Read and check every input; the clean frames plus the validation report.
+
+    With ``cache`` (the default), inputs checked before under the same configuration are
+    loaded from the checked-data cache, and what is checked now is added to it (see
+    :mod:`engagement_report.validation.cache`); ``cache=False`` reads and checks every
+    input afresh, neither using nor filling the cache.
+    Dates after ``today`` (default: the date now in the config's time zone) or before
+    the config's ``earliest_year`` are warnings.
+    """
+    data = check(inputs, config, cache).data
+    wait()  # the entry is on disk when the call returns (a bounded wait)
+    return plausible(data, config, today)
+
+
+def check_inputs(
+    inputs: Sequence[str | Path], config: Config, *, cache: bool = True, today: date | None = None
+) -> ValidationReport:
+    """The ``validate`` command: the validation report alone."""
+    return load_and_validate(inputs, config, cache=cache, today=today).report
+
+
+def data_span(data: CleanData, window: tuple[date, date] | None = None) -> tuple[date, date] | None:
+    """First and last date found in any dataset, or None when there are no rows.
+
+    ``window``: only dates inside it count (the plausible dates: a year typed as 2201
+    must not stretch the default period to the year 2201).
+    """
+    dates = [
+        data.queries["received_at"],
+        data.broadcasts["date"],
+        data.press_events["date"],
+    ]
+    values = (
+        pd.concat([d.dropna() for d in dates if len(d)], ignore_index=True)
+        if any(len(d) for d in dates)
+        else pd.Series([], dtype="datetime64[ns]")
+    )
+    values = values.dropna()
+    if window is not None:
+        first, last = (pd.Timestamp(day) for day in window)
+        values = values[(values >= first) & (values < last + pd.Timedelta(days=1))]
+    if values.empty:
+        return None
+    return values.min().date(), values.max().date()
+
+
+def resolve_period(
+    text: str | None,
+    data: CleanData,
+    config: Config,
+    today: date | None = None,
+    as_of: date | None = None,
+) -> Period:
+    """``--period`` read, or the whole span of the data's plausible dates when it is not
+    given (between the config's ``earliest_year`` and the run's today)."""
+    if text:
+        try:
+            return parse_period(text, today=today, timezone=config.timezone)
+        except PeriodError as exc:
+            raise UsageError(str(exc)) from None
+    span = data_span(data, plausible_window(config.earliest_year, run_today(config, today, as_of)))
+    if span is None:
+        raise UsageError(
+            "the inputs hold no dated rows between "
+            f"{config.earliest_year} and today, so there is no period to report; give --period"
+        )
+    return period_for_span(*span)
+
+
+def require_rows(data: CleanData, period: Period) -> None:
+    """Refuse a period that holds no row of any dataset: an unattended monthly job would
+    otherwise publish a report of zeros (``--allow-empty`` writes one on purpose)."""
+    frames = (
+        (data.queries, "received_at"),
+        (data.broadcasts, "date"),
+        (data.press_events, "date"),
+    )
+    if any(in_period(frame[column], period).any() for frame, column in frames):
+        return
+    span = data_span(data)
+    held = f"the data runs from {span[0]} to {span[1]}" if span else "the inputs hold no rows"
+    raise DataQualityError(
+        f"the period {period.label} holds no rows of any dataset ({held}); nothing written. "
+        "Check --period and the inputs, or give --allow-empty to report an empty period"
+    )
+
+
+def window(
+    period: Period, config: Config, today: date | None = None, as_of: date | None = None
+) -> Window:
+    """The report window of ``period``: the one place a cut-off is decided.
+
+    The cut-off is ``as_of``, else the period's last day, or today (in the config's time
+    zone) for a period not yet over; the period is counted up to the cut-off.
+    """
+    try:
+        return window_for(period, today or today_in(config.timezone), as_of)
+    except ValueError as exc:
+        raise UsageError(f"--as-of: {exc}") from None
+
+
+def compute(
+    data: CleanData,
+    period: Period,
+    config: Config,
+    today: date | None = None,
+    as_of: date | None = None,
+) -> Figures:
+    """Every figure of ``period`` as of its cut-off (see :func:`window`)."""
+    return _analysis_stage.compute(data, window(period, config, today, as_of), config)

@@ -1,0 +1,155 @@
+"""The ``summary``, ``validate``, ``init`` and ``diff`` commands, and figures written to a
+database."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Literal
+
+from engagement_report import __version__
+from engagement_report.config import Config
+from engagement_report.errors import UsageError
+from engagement_report.export import (
+    SummaryRecord,
+    summary_chunks,
+    summary_records,
+)
+from engagement_report.loading import discover_inputs
+from engagement_report.models import ValidationReport
+from engagement_report.pipeline.checking import (
+    compute,
+    load_and_validate,
+    require_rows,
+    resolve_period,
+    run_today,
+    window,
+)
+from engagement_report.run_diff import diff_dict, diff_runs, diff_text
+from engagement_report.validation.report import report_as_dict, report_as_text
+
+
+def summarize(
+    inputs: Sequence[str | Path],
+    config: Config,
+    period: str | None = None,
+    today: date | None = None,
+    as_of: date | None = None,
+    by: Literal["month", "quarter", "year"] | None = None,
+    *,
+    cache: bool = True,
+    allow_empty: bool = False,
+) -> list[SummaryRecord]:
+    """The ``summary`` command: records of every figure of the period, or of each sub-period.
+
+    A period without a single row is refused unless ``allow_empty`` (:func:`require_rows`).
+    """
+    data = load_and_validate(inputs, config, cache=cache, today=run_today(config, today, as_of))
+    resolved = resolve_period(period, data, config, today, as_of)
+    whole = window(resolved, config, today, as_of)
+    if not allow_empty:
+        require_rows(data, whole.period)
+    pieces = resolved.split(by) if by else [resolved]
+    records: list[SummaryRecord] = []
+    for piece in pieces:
+        if piece.start > whole.cutoff:
+            break  # not begun by the cut-off: nothing of it is known
+        # --as-of applies to the whole range; each piece is otherwise cut at its own end.
+        records += summary_records(compute(data, piece, config, today, as_of))
+    return records
+
+
+@dataclass(frozen=True)
+class DatabaseWrite:
+    """What went to a database: rows, the periods replaced, and where (password hidden)."""
+
+    rows: int
+    periods: tuple[str, ...]
+    where: str
+
+
+def to_database(
+    url: str, records: Sequence[SummaryRecord], inputs: Sequence[str | Path]
+) -> DatabaseWrite:
+    """Replace the periods of ``records`` in the database at ``url`` (table
+    ``engagement_summary``, with this tool's version and the inputs' hash)."""
+    from engagement_report.publish.database import inputs_hash, redact, write_summary
+
+    rows = write_summary(
+        url,
+        records,
+        tool_version=__version__,
+        inputs_sha256=inputs_hash(discover_inputs(inputs)),
+    )
+    periods = tuple(dict.fromkeys(f"{r.period_start}..{r.period_end}" for r in records))
+    return DatabaseWrite(rows, periods, redact(url))
+
+
+def summary_to_database(
+    inputs: Sequence[str | Path],
+    config: Config,
+    url: str,
+    period: str | None = None,
+    *,
+    today: date | None = None,
+    as_of: date | None = None,
+    by: Literal["month", "quarter", "year"] | None = None,
+    cache: bool = True,
+    allow_empty: bool = False,
+) -> DatabaseWrite:
+    """The ``summary --to URL`` command: :func:`summarize`'s records written to a database
+    (:func:`to_database`)."""
+    records = summarize(
+        inputs, config, period, today, as_of, by, cache=cache, allow_empty=allow_empty
+    )
+    return to_database(url, records, inputs)
+
+
+def summary(
+    inputs: Sequence[str | Path],
+    config: Config,
+    period: str | None = None,
+    *,
+    fmt: Literal["csv", "json", "jsonl"] = "csv",
+    wide: bool = False,
+    header: bool = True,
+    excel: bool = False,
+    today: date | None = None,
+    as_of: date | None = None,
+    by: Literal["month", "quarter", "year"] | None = None,
+    cache: bool = True,
+    allow_empty: bool = False,
+) -> list[str]:
+    """The ``summary`` command's output: :func:`summarize`'s records in ``fmt`` (the summary
+    contract), long or ``wide``."""
+    if wide and fmt == "jsonl":  # refused before any input is read
+        raise UsageError("--wide works with --format csv or json, not jsonl")
+    records = summarize(
+        inputs, config, period, today, as_of, by, cache=cache, allow_empty=allow_empty
+    )
+    return summary_chunks(records, fmt, wide=wide, header=header, excel=excel)
+
+
+def validation_text(report: ValidationReport, fmt: Literal["text", "json"] = "text") -> str:
+    """The ``validate`` command's output for ``report`` (:func:`check_inputs`)."""
+    if fmt == "json":
+        return json.dumps(report_as_dict(report), ensure_ascii=False, indent=2) + "\n"
+    return report_as_text(report)
+
+
+def start_kit(folder: Path, lang: str, config: Config, *, overwrite: bool = False) -> list[Path]:
+    """The ``init`` command: a commented config and empty data-entry workbooks in ``folder``."""
+    from engagement_report.starter import write_start_kit
+
+    return write_start_kit(folder, lang, config, overwrite=overwrite)
+
+
+def diff(old_dir: Path, new_dir: Path, fmt: Literal["text", "json"] = "text") -> str:
+    """The ``diff`` command: why two runs' figures differ, from their manifests."""
+    result = diff_runs(old_dir, new_dir)
+    if fmt == "json":
+        return json.dumps(diff_dict(result), ensure_ascii=False, indent=2) + "\n"
+    return diff_text(result)
