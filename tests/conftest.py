@@ -48,3 +48,14 @@ def _parse_cache_in_tmp(
     """Each test has caches of its own (checked data, figures), under the
     test run's temporary folder: no test sees what another one kept, whatever the order."""
     monkeypatch.setenv("ENGAGEMENT_REPORT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture(autouse=True)
+def _process_state_of_its_own(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test starts with the messages a fresh process would show: a CLI test run with
+    --quiet, or a warning said once per process, does not silence the next test."""
+    from engagement_report import console
+    from engagement_report.cache import store
+
+    monkeypatch.setattr(console, "_state", {"quiet": False, "verbose": False})
+    monkeypatch.setattr(store, "_warned", set())

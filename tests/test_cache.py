@@ -421,7 +421,7 @@ def test_an_input_changed_after_it_was_read_is_refused(
 ) -> None:
     from engagement_report.errors import InputError
 
-    real = pipeline.validate
+    real = pipeline.checking.validate
 
     def validate_then_change(*args: object, **kwargs: object) -> object:
         checked = real(*args, **kwargs)  # type: ignore[arg-type]

@@ -21,6 +21,7 @@ from engagement_report.analysis import analyse
 from engagement_report.cli import app
 from engagement_report.config import Config
 from engagement_report.errors import UsageError
+from engagement_report.export import summary_records
 from engagement_report.periods import Window, parse_period, window_for
 
 TODAY = date(2021, 3, 1)
@@ -130,7 +131,7 @@ def test_the_trend_and_the_summary_say_the_same(data: pipeline.CleanData) -> Non
     assert january.answered_share == analysis.figures.queries.answered_share
     records = {
         r.metric: r.value
-        for r in pipeline.summary_records(analysis.figures)
+        for r in summary_records(analysis.figures)
         if r.dimension == "total" and r.dataset == "queries"
     }
     assert (records["answered"], records["in_progress"], records["on_time"]) == (4, 3, 3)
