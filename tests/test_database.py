@@ -252,3 +252,15 @@ def test_the_output_table_of_the_config() -> None:
         parse_config({"output": {"databse": "sqlite:///f.db"}})
     with pytest.raises(ConfigError, match="must be a URL"):
         parse_config({"output": {"database": "figures.db"}})
+
+
+def test_the_inputs_hash_is_of_the_content_as_it_was_read(tmp_path: Path) -> None:
+    from engagement_report.hashing import seen
+
+    path = tmp_path / "queries.csv"
+    path.write_text("received_at,status\n2021-01-05,answered\n", encoding="utf-8")
+    as_read = seen(path)
+    path.write_text("received_at,status\n2021-01-06,answered\n", encoding="utf-8")
+    expected = hashlib.sha256(f"{as_read.sha256}  queries.csv\n".encode()).hexdigest()
+    assert inputs_hash([as_read]) == expected
+    assert inputs_hash([path]) != expected  # a path is hashed as it is now

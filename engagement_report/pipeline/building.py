@@ -311,7 +311,7 @@ def build(
         # The whole folder is staged and swapped in: the manifest always vouches for the
         # files beside it, and a run that fails or is killed leaves the old folder.
         files = replace_folder(target, texts, owned) if texts or target.exists() else {}
-    written = to_database(config.database, records, inputs) if config.database else None
+    written = to_database(config.database, records, checked.inputs) if config.database else None
     results = evaluate(checks, check_values(data, figures)) if checks else []
     failed = tuple(r for r in results if r.failed)
     wait()  # the cache entries are on disk when the call returns (a bounded wait)

@@ -18,6 +18,7 @@ from engagement_report.export import (
     summary_chunks,
     summary_records,
 )
+from engagement_report.hashing import SeenFile
 from engagement_report.loading import discover_inputs
 from engagement_report.models import ValidationReport
 from engagement_report.pipeline.checking import (
@@ -72,20 +73,27 @@ class DatabaseWrite:
 
 
 def to_database(
-    url: str, records: Sequence[SummaryRecord], inputs: Sequence[str | Path]
+    url: str, records: Sequence[SummaryRecord], inputs: Sequence[str | Path] | Sequence[SeenFile]
 ) -> DatabaseWrite:
     """Replace the periods of ``records`` in the database at ``url`` (table
-    ``engagement_summary``, with this tool's version and the inputs' hash)."""
+    ``engagement_summary``, with this tool's version and the inputs' hash: of the content
+    the figures came from when ``inputs`` are the run's :class:`SeenFile` records)."""
     from engagement_report.publish.database import inputs_hash, redact, write_summary
 
     rows = write_summary(
         url,
         records,
         tool_version=__version__,
-        inputs_sha256=inputs_hash(discover_inputs(inputs)),
+        inputs_sha256=inputs_hash(_files(inputs)),
     )
     periods = tuple(dict.fromkeys(f"{r.period_start}..{r.period_end}" for r in records))
     return DatabaseWrite(rows, periods, redact(url))
+
+
+def _files(inputs: Sequence[str | Path] | Sequence[SeenFile]) -> list[Path] | list[SeenFile]:
+    """The run's files as read (its :class:`SeenFile` records), else as found now."""
+    seen = [item for item in inputs if isinstance(item, SeenFile)]
+    return seen or discover_inputs([item for item in inputs if not isinstance(item, SeenFile)])
 
 
 def summary_to_database(

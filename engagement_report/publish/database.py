@@ -19,7 +19,7 @@ from urllib.parse import quote, quote_plus
 
 from engagement_report.errors import OutputError, UsageError
 from engagement_report.export import SummaryRecord, Value
-from engagement_report.hashing import file_digest
+from engagement_report.hashing import SeenFile, file_digest
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -27,12 +27,17 @@ if TYPE_CHECKING:
 TABLE_NAME = "engagement_summary"
 
 
-def inputs_hash(inputs: Sequence[Path]) -> str:
+def inputs_hash(inputs: Sequence[Path | SeenFile]) -> str:
     """One SHA-256 for a run's inputs: of the lines ``<sha256>  <file name>`` (as
     ``sha256sum`` prints them, in the order of the names) of the files the manifest records.
     A renamed or changed file gives another hash; the order and folder they were given in
-    do not."""
-    named = sorted((Path(p).name, file_digest(Path(p))) for p in inputs)
+    do not. A :class:`SeenFile` gives the digest of the content as it was read."""
+    named = sorted(
+        (item.path.name, item.sha256)
+        if isinstance(item, SeenFile)
+        else (Path(item).name, file_digest(Path(item)))
+        for item in inputs
+    )
     lines = [f"{digest}  {name}\n" for name, digest in named]
     return hashlib.sha256("".join(lines).encode("utf-8")).hexdigest()
 
