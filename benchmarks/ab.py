@@ -72,7 +72,7 @@ def _replace(old: str, new: str, file: str) -> Callable[[Path], None]:
 VARIANTS: dict[str, Callable[[Path], None]] = {
     # Inputs start being read only when the pipeline reads them.
     "no-early": _replace(
-        "early.start(_inputs(inputs, config), cache=not no_cache)", "pass", "cli.py"
+        "early.start(_inputs(inputs, config), cache=not no_cache)", "pass", "cli/reports.py"
     ),
     # The figures are always computed.
     "no-figures-cache": _replace(
@@ -81,7 +81,7 @@ VARIANTS: dict[str, Callable[[Path], None]] = {
     # The tree as it is, run with --no-cache (against --tree: what its caches save).
     "no-cache": lambda package: None,
     # The interpreter's own exit, with its teardown.
-    "no-os-exit": _replace("    os._exit(code)", "    sys.exit(code)", "cli.py"),
+    "no-os-exit": _replace("    os._exit(code)", "    sys.exit(code)", "cli/__init__.py"),
 }
 
 

@@ -110,14 +110,6 @@ class SourceAccount:
     problems_not_listed: int
     problem_counts: dict[str, int] = field(default_factory=dict)
 
-    @property
-    def balanced(self) -> bool:
-        """True when used + duplicate + blank + total rows + rejected = rows read."""
-        return (
-            self.used + self.duplicate + self.blank + self.total_rows + self.rejected
-            == self.rows_read
-        )
-
 
 @dataclass(frozen=True)
 class ValidationReport:

@@ -49,11 +49,6 @@ def _write_temp(path: Path, text: str | bytes) -> Path:
     return Path(tmp)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` (UTF-8, as given) to ``path`` via a temporary file and a rename."""
-    write_files(path.parent, {path.name: text})
-
-
 def write_files(
     folder: Path, texts: Mapping[str, str | bytes], stale: Iterable[str] = ()
 ) -> dict[str, Path]:

@@ -82,9 +82,6 @@ class Period:
         """Number of days, both ends included."""
         return (self.end - self.start).days + 1
 
-    def contains(self, day: date) -> bool:
-        return self.start <= day <= self.end
-
     def previous(self) -> Period:
         """The period of the same kind just before; for ranges the same number of days."""
         if self.kind == "range":

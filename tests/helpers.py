@@ -3,14 +3,16 @@ and a build run twice."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from engagement_report import cache, pipeline
 from engagement_report.config import Config
+from engagement_report.deadlines import WorkingCalendar
 
 
 def calls_to(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[Any]:
@@ -36,3 +38,9 @@ def build_twice(inputs: Path, folder: Path, names: tuple[str, ...]) -> list[dict
         cache.wait()
         outputs.append({name: (out / name).read_bytes() for name in names})
     return outputs
+
+
+def is_working_day(calendar: WorkingCalendar, day: date) -> bool:
+    """Whether ``day`` is the first working day after the day before it, as deadlines count."""
+    before = pd.Series([pd.Timestamp(day - timedelta(days=1))])
+    return bool(calendar.add_working_days(before, 1)[0].date() == day)

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from values import parse_dates
 
 from engagement_report import pipeline
 from engagement_report.analysis import trend
@@ -30,7 +31,6 @@ from engagement_report.loading import csvfile
 from engagement_report.models import CleanData
 from engagement_report.pipeline import compute
 from engagement_report.validation import dates
-from engagement_report.validation.dates import parse_dates
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))

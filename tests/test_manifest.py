@@ -1,7 +1,7 @@
 """The run manifest (manifest.json) and ``diff_runs``: why did a figure change between runs?
 
 Each run here is ``pipeline.build`` on tiny CSVs, with the manifest written beside the
-reports by the test itself (build_manifest + write_atomic), so these tests do not depend
+reports by the test itself (build_manifest + write_files), so these tests do not depend
 on how ``build`` wires the manifest in.
 """
 
@@ -79,7 +79,7 @@ def run(
         files=texts,
         generated_at=when or datetime(2021, 4, 15, 9, 30, tzinfo=ALMATY),
     )
-    output.write_atomic(out / MANIFEST_NAME, manifest_text(manifest))
+    output.write_files(out, {MANIFEST_NAME: manifest_text(manifest)})
     return result
 
 

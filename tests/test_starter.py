@@ -522,19 +522,9 @@ def test_unknown_language_is_refused(tmp_path: Path) -> None:
         write_start_kit(tmp_path, "de")
 
 
-# --- command line (runs once `init` is wired into cli.py) --------------------------------
+# --- command line ----------------------------------------------------------------------
 
 
-def _has_init() -> bool:
-    import typer.main
-
-    from engagement_report.cli import app
-
-    group = typer.main.get_command(app)
-    return "init" in getattr(group, "commands", {})
-
-
-@pytest.mark.skipif(not _has_init(), reason="the init command is not wired into cli.py yet")
 def test_cli_init(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 

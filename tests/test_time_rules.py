@@ -17,7 +17,7 @@ import pytest
 from engagement_report import pipeline
 from engagement_report.analysis import deadline_rules
 from engagement_report.config import Config, DatesConfig, load_config
-from engagement_report.deadlines import classify_deadlines
+from engagement_report.deadlines import classes_at, deadline_inputs
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = Path(__file__).parent / "data" / "real"
@@ -195,7 +195,7 @@ def test_a_deadline_with_a_time_is_a_moment(tmp_path: Path) -> None:
     )
     data = pipeline.load_and_validate([path], Config())
     rules, calendar = deadline_rules(Config())
-    classes = classify_deadlines(data.queries, date(2021, 1, 31), rules, calendar)
+    classes = classes_at(*deadline_inputs(data.queries, rules, calendar), date(2021, 1, 31))
     assert classes.tolist() == [
         "late",
         "on_time",
@@ -211,7 +211,7 @@ def test_nyc_due_dates_are_compared_as_moments() -> None:
     config = load_config(ROOT / "examples" / "nyc311.toml")
     data = pipeline.load_and_validate([NYC], config)
     rules, calendar = deadline_rules(config)
-    classes = classify_deadlines(data.queries, TODAY, rules, calendar)
+    classes = classes_at(*deadline_inputs(data.queries, rules, calendar), TODAY)
     due = data.queries["deadline"].notna().to_numpy()
     counted = classes[due].value_counts().to_dict()
     fmt = "%m/%d/%Y %I:%M:%S %p"

@@ -11,11 +11,9 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from values import clean_text, is_blank, normalize_labels, parse_dates, parse_numbers
 
-from engagement_report.validation.dates import parse_dates, two_digit_pivot
-from engagement_report.validation.labels import normalize_labels
-from engagement_report.validation.numbers import parse_numbers
-from engagement_report.validation.text import clean_text, is_blank
+from engagement_report.validation.dates import two_digit_pivot
 
 
 def one_date(text: str, timezone: str = "Asia/Almaty") -> pd.Timestamp:

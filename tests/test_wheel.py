@@ -46,7 +46,7 @@ def test_wheel_installs_and_builds_a_report(tmp_path: Path, sample_data: Path) -
     names = set(zipfile.ZipFile(wheel).namelist())
     assert "engagement_report/templates/report.html.j2" in names
     assert "engagement_report/templates/report.md.j2" in names
-    assert "engagement_report/cli.py" in names
+    assert "engagement_report/cli/__init__.py" in names
     for lang in ("ru", "kk"):  # the start kit's words (init) and the report's
         assert f"engagement_report/locale/{lang}/LC_MESSAGES/starter.po" in names
         assert f"engagement_report/locale/{lang}/LC_MESSAGES/messages.po" in names

@@ -331,8 +331,3 @@ class Store:
                 break
             shutil.rmtree(folder, ignore_errors=True)
             total -= size
-
-    def clear(self) -> None:
-        """Remove every entry."""
-        for _, _, folder in self.entries():
-            shutil.rmtree(folder, ignore_errors=True)

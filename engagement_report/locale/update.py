@@ -52,7 +52,6 @@ from engagement_report.validation.columns import status_lookup
 LANGUAGES = ("ru", "kk")
 PACKAGE_DIR = LOCALE_DIR.parent
 STARTER_DIR = PACKAGE_DIR / "starter"
-POT_PATH = LOCALE_DIR / f"{DOMAIN}.pot"
 PROJECT = "engagement-report"
 _LANGUAGE_NAMES = {"ru": "Russian", "kk": "Kazakh"}
 

@@ -102,10 +102,6 @@ class CatalogTranslations(gettext.NullTranslations):
     def npgettext(self, context: str, msgid1: str, msgid2: str, n: int) -> str:
         return self._lookup_plural(context, msgid1, msgid2, n)
 
-    def translated(self) -> frozenset[str]:
-        """The msgids this catalogue translates (singular ones and plural singulars)."""
-        return frozenset(key[1] for key in (*self._singular, *self._plural))
-
 
 @lru_cache(maxsize=8)
 def translations_for(lang: str, domain: str = DOMAIN) -> gettext.NullTranslations:

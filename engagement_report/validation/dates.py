@@ -11,7 +11,6 @@ empty cell). The two commonest layouts take a faster path
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -26,7 +25,6 @@ from engagement_report.validation.text import (
     odd_spaces,
     split_matching,
     subset,
-    text_array,
 )
 
 # Excel's 1900 date system counts days from 1899-12-30 (it believes 1900 was a leap year).
@@ -60,16 +58,6 @@ _MONTH_NAMES = (
 )
 
 _MONTHS = {name: n for n, names in enumerate(_MONTH_NAMES.split("|"), 1) for name in names.split()}
-
-
-@dataclass(frozen=True)
-class ParsedDates:
-    """Result of :func:`parse_dates`; both series share the index of the input cells."""
-
-    values: pd.Series  # datetime64[ns], naive local time; NaT where missing or invalid
-    invalid: pd.Series  # bool: the cell had text that could not be read as a date
-    month_first: bool  # the column rule read slashed values month-first (AM/PM ones always are)
-    ambiguous: bool = False  # slashed values read either way, read day-first for want of a rule
 
 
 def _to_ns(values: np.ndarray) -> np.ndarray:
@@ -242,35 +230,21 @@ _FAMILIES: tuple[tuple[str, _DateParser], ...] = (
 )
 
 
-def parse_dates(
-    cells: pd.Series, timezone: str = "Asia/Almaty", order: str | None = None
-) -> ParsedDates:
-    """Read a column of date cells in any of the forms offices use.
+def parse_date_text(
+    text: pa.Array, timezone: str = "Asia/Almaty", order: str | None = None
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Read a column of date cells (stripped Arrow text, see :func:`text_array`) in any of
+    the forms offices use.
 
-    Accepted (surrounding whitespace ignored): ISO dates and date-times, optionally with
-    fractional seconds and ``Z``/``UTC``/``+06:00`` (converted to ``timezone``, then naive);
-    day-first dotted ``05.01.2021`` and ``05.01.21`` with optional ``hh:mm[:ss]``; slashed
-    ``05/01/2021`` (day-first unless the column only makes sense month-first; a value with
-    AM/PM is always US-style month-first); ``2021.01.05``; Excel serial day numbers in
+    Accepted: ISO dates and date-times, optionally with fractional seconds and
+    ``Z``/``UTC``/``+06:00`` (converted to ``timezone``, then naive); day-first dotted
+    ``05.01.2021`` and ``05.01.21`` with optional ``hh:mm[:ss]``; slashed ``05/01/2021``
+    (day-first unless the column only makes sense month-first; a value with AM/PM is
+    always US-style month-first); ``2021.01.05``; Excel serial day numbers in
     20000..80000; Russian or Kazakh month names (``5 января 2021 г.``). Blank cells are
     missing; any other text is invalid, as are impossible dates like ``31.02.2021``.
     ``order`` (``DMY`` or ``MDY``, the config's ``[dates] order``) decides how every
     slashed value is read, AM/PM ones too.
-    """
-    values, invalid, reading = parse_date_text(text_array(cells), timezone, order)
-    index, name = cells.index, cells.name
-    return ParsedDates(
-        values=pd.Series(values, index=index, name=name),
-        invalid=pd.Series(invalid, index=index, name=name),
-        month_first=reading == MDY,
-        ambiguous=reading == AMBIGUOUS,
-    )
-
-
-def parse_date_text(
-    text: pa.Array, timezone: str = "Asia/Almaty", order: str | None = None
-) -> tuple[np.ndarray, np.ndarray, str]:
-    """:func:`parse_dates` on stripped Arrow text (see :func:`text_array`).
 
     Returns the values (``datetime64[ns]``, NaT where missing or invalid), the invalid
     mask and how slashed values were read: ``DMY``, ``MDY``, ``ambiguous`` (day-first,

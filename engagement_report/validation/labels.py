@@ -12,23 +12,13 @@ from engagement_report.validation.lookalike import INVISIBLE
 from engagement_report.validation.text import SPACES, arrow_strings
 
 
-def normalize_labels(cells: pd.Series) -> pd.Series:
-    """Tidy category labels so that spellings of one label count as one.
+def label_categories(cells: pd.Series | pa.Array | pa.ChunkedArray) -> pd.Categorical:
+    """Tidy category labels so that spellings of one label count as one, as a
+    categorical: each canonical label stored once.
 
     Trims and collapses whitespace, shows integers typed as floats as integers (``7.0`` →
     ``7``), and merges labels differing only in letter case into the column's most frequent
-    spelling (ties: the first in sorted order). Blank cells become ``<NA>``.
-    """
-    labels = label_categories(cells)
-    result = pd.array(labels.categories, dtype=pd.StringDtype("pyarrow")).take(
-        labels.codes, allow_fill=True
-    )
-    return pd.Series(result, index=cells.index, name=cells.name)
-
-
-def label_categories(cells: pd.Series | pa.Array | pa.ChunkedArray) -> pd.Categorical:
-    """:func:`normalize_labels` as a categorical: each canonical label stored once.
-
+    spelling (ties: the first in sorted order). Blank cells are missing.
     Only the distinct values are tidied (a column has far fewer labels than rows), so a
     million-row column costs one dictionary encoding.
     """

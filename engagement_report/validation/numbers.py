@@ -3,23 +3,11 @@ decimal comma; everything else is *invalid*, kept apart from *missing*."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from engagement_report.validation.text import split_matching, text_array
-
-
-@dataclass(frozen=True)
-class ParsedNumbers:
-    """Result of :func:`parse_numbers`; both series share the index of the input cells."""
-
-    values: pd.Series  # float64; NaN where missing or invalid
-    invalid: pd.Series  # bool: the cell had text that is not a number
-
+from engagement_report.validation.text import split_matching
 
 # Each rule: a pattern, the grouping characters to drop, and whether a comma is decimal.
 _SIGN = "^[+-]?"
@@ -38,19 +26,10 @@ _NUMBER_RULES: tuple[tuple[str, str | None, bool], ...] = (
 )
 
 
-def parse_numbers(cells: pd.Series) -> ParsedNumbers:
-    """Read numbers written with spaces, commas or dots as separators; see _NUMBER_RULES."""
-    values, invalid = parse_number_text(text_array(cells))
-    index, name = cells.index, cells.name
-    return ParsedNumbers(
-        values=pd.Series(values, index=index, name=name),
-        invalid=pd.Series(invalid, index=index, name=name),
-    )
-
-
 def parse_number_text(text: pa.Array) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`parse_numbers` on stripped Arrow text: the values (NaN where missing or
-    invalid) and the invalid mask."""
+    """Read numbers written with spaces, commas or dots as separators (see _NUMBER_RULES)
+    from stripped Arrow text: the values (NaN where missing or invalid) and the invalid
+    mask."""
     text = pc.replace_substring(text, "\u2212", "-")  # the typographic minus sign
     present = text.is_valid().to_numpy(zero_copy_only=False)
     values = np.full(len(text), np.nan)

@@ -68,15 +68,6 @@ def text_array(cells: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
     return strip_text(arrow_strings(cells))
 
 
-_stripped = text_array
-
-
-def clean_text(cells: pd.Series) -> pd.Series:
-    """Strip each cell; empty or whitespace-only cells become ``<NA>`` (dtype ``string``)."""
-    text = pd.arrays.ArrowStringArray(_stripped(cells))
-    return pd.Series(text, index=cells.index, name=cells.name)
-
-
 def filled_cells(cells: pd.Series) -> np.ndarray:
     """True where a cell holds more than whitespace (typed cells: where they are not missing)."""
     dtype = cells.dtype
@@ -98,14 +89,6 @@ def _is_text(dtype: object) -> bool:
         or pd.api.types.is_object_dtype(dtype)
         or str(dtype) in ("str", "string")
     )
-
-
-def is_blank(frame: pd.DataFrame) -> pd.Series:
-    """True for each row of ``frame`` with no cell holding anything but whitespace."""
-    filled = np.zeros(len(frame), dtype=bool)
-    for position in range(frame.shape[1]):  # by position: column labels may repeat
-        filled |= filled_cells(frame.iloc[:, position])
-    return pd.Series(~filled, index=frame.index)
 
 
 def matches(strings: pa.Array, pattern: str) -> np.ndarray:

@@ -1,0 +1,90 @@
+"""Compute stage, orchestrated: figures of a period with deadlines, the 12-month trend,
+the longest-open queries and each dataset's coverage. Pure functions of clean data.
+
+One module per job: a period's figures (``period``), the trend (``months``), what the
+headline cards compare with (``baselines``), the agenda (``agenda_table``) and coverage
+(``covered``); this module runs them for one window.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from engagement_report.analysis.agenda_table import AgendaRow, agenda
+from engagement_report.analysis.baselines import (
+    _Base,
+    _bases,
+    _headlines,
+    comparisons,
+    held,
+    held_unit,
+)
+from engagement_report.analysis.covered import Coverage, coverage
+from engagement_report.analysis.months import trend
+from engagement_report.analysis.period import compute, deadline_rules, restrict
+from engagement_report.comparisons import HeadlineFigure, Held
+from engagement_report.config import Config
+from engagement_report.models import CleanData
+from engagement_report.periods import Window
+from engagement_report.results import Figures, TrendPoint
+
+__all__ = [
+    "AgendaRow",
+    "Analysis",
+    "Coverage",
+    "agenda",
+    "analyse",
+    "comparisons",
+    "complete",
+    "compute",
+    "coverage",
+    "deadline_rules",
+    "held",
+    "held_unit",
+    "restrict",
+    "trend",
+]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything a report shows that is computed from the clean data of one window."""
+
+    figures: Figures
+    months: tuple[TrendPoint, ...]  # the 12-month trend
+    covered: Coverage
+    headlines: tuple[HeadlineFigure, ...]
+    agenda: tuple[AgendaRow, ...]
+
+
+def analyse(data: CleanData, window: Window, config: Config) -> Analysis:
+    """The figures of the window with its trend, coverage, comparisons and agenda."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # The trend, coverage and the totals compared with need no figures: worked out
+        # beside them, on the second core while NumPy and Arrow let go of the GIL.
+        beside = pool.submit(_beside_figures, data, window, config)
+        figures = compute(data, window, config)
+        return _assemble(data, figures, window, config, beside.result())
+
+
+def complete(data: CleanData, figures: Figures, window: Window, config: Config) -> Analysis:
+    """The analysis around figures already computed (what :func:`analyse` adds to them)."""
+    return _assemble(data, figures, window, config, _beside_figures(data, window, config))
+
+
+_Beside = tuple[tuple[TrendPoint, ...], Coverage, tuple[dict[str, Held], _Base, _Base]]
+
+
+def _beside_figures(data: CleanData, window: Window, config: Config) -> _Beside:
+    """What needs no figures of the window: its trend, its coverage, and the totals of
+    the same part of the previous period and of a year earlier."""
+    return (trend(data, window, config), coverage(data, window.period), _bases(data, window))
+
+
+def _assemble(
+    data: CleanData, figures: Figures, window: Window, config: Config, beside: _Beside
+) -> Analysis:
+    months, covered, bases = beside
+    headlines = _headlines(data, figures, window, config, bases)
+    return Analysis(figures, months, covered, headlines, agenda(data, figures))

@@ -1,0 +1,72 @@
+"""The 12-month trend: each month's figures in one pass over the year's queries."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from engagement_report.analysis.period import deadline_rules, restrict
+from engagement_report.config import Config
+from engagement_report.deadlines import (
+    classes_at,
+    deadline_inputs,
+)
+from engagement_report.figures import (
+    broadcast_figures,
+    press_figures,
+    share,
+    within,
+)
+from engagement_report.models import CleanData
+from engagement_report.periods import Window, period_for_span
+from engagement_report.results import TrendPoint
+
+
+def trend(data: CleanData, window: Window, config: Config) -> tuple[TrendPoint, ...]:
+    """The 12 calendar months up to the window's end, month by month.
+
+    Each point holds what :func:`compute` gives for that month's window
+    (:meth:`Window.at`: the last month counted up to the report's end, every month as
+    of the report's cut-off, so the months add up to the report's figures). The year's
+    queries are counted in one pass: each row gets its month's number and its month's
+    cut-off, and the counts are bincounts by month.
+    """
+    windows = [window.at(month) for month in window.period.trailing_months(12)]
+    year = restrict(data, period_for_span(windows[0].period.start, windows[-1].period.end))
+    queries = year.queries
+    rules, calendar = deadline_rules(config)
+    status, deadline, answered_at = deadline_inputs(queries, rules, calendar)
+    received = queries["received_at"].to_numpy(dtype="datetime64[ns]")
+    # restrict() kept only rows dated inside the twelve months: each has a month 0..11.
+    first = np.datetime64(windows[0].period.start.isoformat(), "M")
+    month_of = (received.astype("datetime64[M]") - first).astype(np.int64)
+    count = len(windows)
+    cutoffs = np.array([np.datetime64(w.cutoff.isoformat(), "ns") for w in windows])
+    row_cutoff = cutoffs[month_of]
+    classes = classes_at(status, deadline, answered_at, row_cutoff).to_numpy()
+    on_time = np.bincount(month_of[classes == "on_time"], minlength=count)
+    late = np.bincount(month_of[classes == "late"], minlength=count)
+    totals = np.bincount(month_of, minlength=count)
+    # Answered by the month's cut-off (the end of its day), as at_cutoff() has it.
+    answered_by = queries["answered_at"].to_numpy(dtype="datetime64[ns]")
+    in_time = ~(answered_by >= row_cutoff + np.timedelta64(1, "D"))
+    is_answered = queries["status"].eq("answered").fillna(False).to_numpy(dtype=bool)
+    answered = np.bincount(month_of[is_answered & in_time], minlength=count)
+    points = []
+    for i, piece in enumerate(windows):
+        month = piece.period
+        on_air = broadcast_figures(within(year.broadcasts, "date", month))
+        press = press_figures(within(year.press_events, "date", month))
+        points.append(
+            TrendPoint(
+                month=month,
+                received=int(totals[i]),
+                answered=int(answered[i]),
+                answered_share=share(int(answered[i]), int(totals[i])),
+                on_time_share=share(int(on_time[i]), int(on_time[i] + late[i])),
+                broadcasts=on_air.broadcasts,
+                questions_answered=on_air.questions_answered,
+                press_events=press.press_events,
+                publications=press.publications,
+            )
+        )
+    return tuple(points)

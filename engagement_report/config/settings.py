@@ -1,0 +1,92 @@
+"""Every setting as a typed, frozen value, with the defaults an Almaty office would use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, time
+from pathlib import Path
+
+LANGUAGES = ("en", "ru", "kk")
+
+
+FORMATS = ("md", "html", "csv", "json", "pdf")
+
+
+DEFAULT_FORMATS = ("md", "html", "csv", "json")  # pdf needs the [pdf] extra (WeasyPrint)
+
+
+@dataclass(frozen=True)
+class DeadlineConfig:
+    """``[deadlines]``: the answer and forwarding terms."""
+
+    answer_working_days: int = 15
+    redirect_working_days: int = 3
+    kind: str = "working"  # "working", "calendar", or "given": only the data's deadline column
+    law: str = "KZ"  # the country whose law the terms come from (the defaults are KZ's)
+
+
+@dataclass(frozen=True)
+class CalendarConfig:
+    """``[calendar]``: whose public holidays, the year's announced transfers, and the
+    office's working hours (a query arriving after them is registered the next working day)."""
+
+    country: str = "KZ"
+    extra_holidays: tuple[date, ...] = ()
+    extra_working_days: tuple[date, ...] = ()
+    working_hours: tuple[time, time] = (time(9, 0), time(18, 0))
+    subdivision: str | None = None  # a state or region's own holidays (holidays' subdiv)
+
+    @property
+    def name(self) -> str:
+        """``KZ``, or ``US-NY`` with a subdivision."""
+        return f"{self.country}-{self.subdivision}" if self.subdivision else self.country
+
+
+DATE_ORDERS = ("DMY", "MDY")
+
+
+@dataclass(frozen=True)
+class DatesConfig:
+    """``[dates]``: how slashed dates (``01/02/2021``) are read, for all columns or some."""
+
+    order: str | None = None  # None: day-first unless a column only makes sense month-first
+    columns: dict[str, str] = field(default_factory=dict)  # canonical column -> order
+
+    def order_for(self, column: str) -> str | None:
+        """The order that decides ``column``'s slashed dates (None: the column's own rule)."""
+        return self.columns.get(column, self.order)
+
+
+@dataclass(frozen=True)
+class OpenDataConfig:
+    """``[open_data]``: what ``datapackage.json`` says about the figures' licence and source."""
+
+    license: str | None = None  # an Open Definition / SPDX id, e.g. "CC-BY-4.0"
+    source: str | None = None  # who the figures come from, e.g. "Akimat of Almaty"
+    source_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting, with the defaults an Almaty office would use."""
+
+    timezone: str = "Asia/Almaty"
+    lang: str = "en"
+    inputs: tuple[str, ...] = ()
+    output: str | None = None
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    min_category_size: int = 5
+    earliest_year: int = 2000
+    columns: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    statuses: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    topics: dict[str, str] = field(default_factory=dict)
+    channels: dict[str, str] = field(default_factory=dict)
+    districts: dict[str, str] = field(default_factory=dict)
+    deadlines: DeadlineConfig = DeadlineConfig()
+    calendar: CalendarConfig = CalendarConfig()
+    read_hidden_sheets: bool = False
+    encoding: str | None = None  # of CSV files; None: found from each file's bytes
+    dates: DatesConfig = DatesConfig()
+    database: str | None = None  # [output] database: a SQLAlchemy URL the summary goes to
+    open_data: OpenDataConfig = OpenDataConfig()
+    source: Path | None = None

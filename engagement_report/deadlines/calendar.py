@@ -1,0 +1,149 @@
+"""Working days: a country's calendar from the ``holidays`` library, with local transfers
+layered on top, and counting working days between dates."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, time
+
+import holidays
+import numpy as np
+import pandas as pd
+
+from engagement_report.errors import ConfigError
+
+# A generous bound on working days per year, used to size the padding of the
+# working-day array so that "n working days later" never runs off its end.
+_MIN_WORKING_DAYS_PER_YEAR = 200
+
+
+@dataclass(frozen=True)
+class WorkingCalendar:
+    """A country's working days, with local transfers layered on top.
+
+    ``extra_working_days`` wins over everything (a working Saturday stays working
+    even if also listed as a holiday); ``extra_holidays`` adds days off.
+    ``working_hours``: when the office opens and closes on a working day.
+    """
+
+    country: str = "KZ"
+    extra_holidays: tuple[date, ...] = ()
+    extra_working_days: tuple[date, ...] = ()
+    working_hours: tuple[time, time] = (time(9, 0), time(18, 0))
+    subdivision: str | None = None  # a state's or region's own holidays too
+
+    def add_working_days(self, days: pd.Series, n: int) -> pd.Series:
+        """Date of the ``n``-th working day strictly after each day (``n >= 1``).
+
+        Only the date part of ``days`` is used; NaT stays NaT.  Returns normalised
+        ``datetime64[ns]`` with the index of ``days``.
+        """
+        if n < 1:
+            raise ValueError(f"n must be at least 1, got {n}")
+        d = _to_days(days)
+        out = np.full(d.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        valid = ~np.isnat(d)
+        if valid.any():
+            first, last = _year(d[valid].min()), _year(d[valid].max())
+            # Pad so the n-th working day after the last date is always inside.
+            arr = _working_day_array(self, first, last + 1 + n // _MIN_WORKING_DAYS_PER_YEAR)
+            # side="right": a working day of receipt itself does not count.
+            idx = np.searchsorted(arr, d[valid], side="right") + (n - 1)
+            out[valid] = arr[idx]
+        return pd.Series(out.astype("datetime64[ns]"), index=days.index, name=days.name)
+
+    def registered_on(self, received: pd.Series) -> pd.Series:
+        """The day each query is registered (Administrative Procedural Code, art. 64).
+
+        The day of receipt when it is a working day and the query arrived before the end
+        of working hours (a bare date reads as midnight: within them); otherwise the next
+        working day. NaT stays NaT; normalised ``datetime64[ns]`` with ``received``'s index.
+        """
+        stamps = _wall_clock(received)
+        days = stamps.astype("datetime64[D]")
+        out = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        valid = ~np.isnat(days)
+        if valid.any():
+            closes = self.working_hours[1]
+            closing = np.timedelta64(closes.hour * 60 + closes.minute, "m")
+            after_hours = (stamps[valid] - days[valid]) >= closing
+            first, last = _year(days[valid].min()), _year(days[valid].max())
+            arr = _working_day_array(self, first, last + 1)
+            # A working day itself on time ("left"), else the working day after it.
+            same_day = np.searchsorted(arr, days[valid], side="left")
+            next_day = np.searchsorted(arr, days[valid], side="right")
+            out[valid] = arr[np.where(after_hours, next_day, same_day)]
+        return pd.Series(out.astype("datetime64[ns]"), index=received.index, name=received.name)
+
+
+@functools.lru_cache(maxsize=64)
+def _working_day_array(calendar: WorkingCalendar, first_year: int, last_year: int) -> np.ndarray:
+    """Sorted working days of whole years ``first_year..last_year`` (cached, read-only)."""
+    years = range(first_year, last_year + 1)
+    try:
+        lib = holidays.country_holidays(calendar.country, subdiv=calendar.subdivision, years=years)
+    except NotImplementedError:
+        where = calendar.country + (f"-{calendar.subdivision}" if calendar.subdivision else "")
+        raise ConfigError(
+            f"calendar.country/subdivision {where!r}: the holidays package has no calendar "
+            'for it; give an ISO country code such as KZ, or kind = "calendar" in [deadlines]'
+        ) from None
+    days = np.arange(f"{first_year}-01-01", f"{last_year + 1}-01-01", dtype="datetime64[D]")
+    # 1970-01-01 was a Thursday (weekday 3 with Monday = 0).
+    weekday = (days.astype(np.int64) + 3) % 7
+    weekend = np.isin(weekday, sorted(lib.weekend))
+    working = ~weekend & ~np.isin(days, _as_days(lib.keys()))
+    # Weekend days the government made working in exchange for a transferred day off.
+    working |= weekend & np.isin(days, _as_days(lib.weekend_workdays))
+    working &= ~np.isin(days, _as_days(calendar.extra_holidays))
+    working |= np.isin(days, _as_days(calendar.extra_working_days))
+    result = days[working]
+    result.flags.writeable = False  # shared through the cache
+    return result
+
+
+def _as_days(values: object) -> np.ndarray:
+    return np.array(sorted(values), dtype="datetime64[D]")  # type: ignore[call-overload]
+
+
+def _year(day: np.datetime64) -> int:
+    return int(day.astype("datetime64[Y]").astype(np.int64)) + 1970
+
+
+def _wall_clock(values: pd.Series) -> np.ndarray:
+    """Date-times (``datetime64[ns]``) of a datetime-like Series; wall-clock time if tz-aware."""
+    ts = pd.to_datetime(values)
+    if isinstance(ts.dtype, pd.DatetimeTZDtype):
+        ts = ts.dt.tz_localize(None)
+    return ts.to_numpy(dtype="datetime64[ns]")
+
+
+def _to_days(values: pd.Series) -> np.ndarray:
+    """Dates (``datetime64[D]``) of a datetime-like Series; wall-clock date if tz-aware."""
+    return _wall_clock(values).astype("datetime64[D]")
+
+
+def _dates(values: pd.Series | None, index: pd.Index) -> pd.Series:
+    """Normalised ``datetime64[ns]`` Series (all NaT when ``values`` is None)."""
+    if values is None:
+        return pd.Series(pd.NaT, index=index, dtype="datetime64[ns]")
+    return pd.Series(_to_days(values).astype("datetime64[ns]"), index=values.index)
+
+
+def working_days_between(start: pd.Series, end: pd.Series, calendar: WorkingCalendar) -> pd.Series:
+    """Working days strictly after each start date up to and including the end date.
+
+    Same day → 0; an end before the start gives a negative count; NaN where either
+    side is NaT.  Times of day are ignored.
+    """
+    s, e = _to_days(start), _to_days(end)
+    valid = ~np.isnat(s) & ~np.isnat(e)
+    out = np.full(s.shape, np.nan)
+    if valid.any():
+        both = np.concatenate([s[valid], e[valid]])
+        arr = _working_day_array(calendar, _year(both.min()), _year(both.max()))
+        after_end = np.searchsorted(arr, e[valid], side="right")
+        after_start = np.searchsorted(arr, s[valid], side="right")
+        out[valid] = after_end - after_start
+    return pd.Series(out, index=start.index, name="working_days")

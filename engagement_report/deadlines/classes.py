@@ -1,0 +1,146 @@
+"""Whether each deadline was met as of a cut-off, and the deadline figures of a report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from engagement_report.deadlines.calendar import (
+    WorkingCalendar,
+    _dates,
+    _to_days,
+    working_days_between,
+)
+from engagement_report.deadlines.terms import (
+    _LAST_MOMENT,
+    DeadlineRules,
+    _effective_status,
+)
+
+DEADLINE_CLASSES = ("on_time", "late", "open_not_due", "open_overdue")
+
+
+_CLOSING_STATUSES = ("answered", "rejected", "redirected")
+
+
+_OPEN_CLASSES = ("open_not_due", "open_overdue")
+
+
+def classes_at(
+    status: pd.Series, deadline: pd.Series, answered: pd.Series, as_of: date | np.ndarray
+) -> pd.Series:
+    """Deadline class of each query as of the end of ``as_of``, from :func:`deadline_inputs`.
+
+    ``as_of`` is one date for all, or each query's own cut-off (``datetime64[ns]``, one
+    per row: the trend classifies each month's queries at that month's cut-off in one pass).
+    """
+    cutoff = pd.Timestamp(as_of) if isinstance(as_of, date) else as_of
+    end = cutoff + _LAST_MOMENT  # the cut-off is the end of its day
+    closed = status.isin(_CLOSING_STATUSES).to_numpy(dtype=bool) & (answered <= end)
+    known = deadline.notna()
+    conditions = [
+        known & closed & (answered <= deadline),
+        known & closed & (answered > deadline),
+        known & ~closed & (deadline >= end),
+        known & ~closed & (deadline < end),
+    ]
+    # Code -1 is NaN in a Categorical: rows without a deadline stay unclassified.
+    codes = np.select(conditions, list(range(len(DEADLINE_CLASSES))), default=-1).astype(np.int8)
+    values = pd.Categorical.from_codes(codes, categories=pd.Index(DEADLINE_CLASSES))
+    return pd.Series(values, index=status.index, name="deadline_class")
+
+
+@dataclass(frozen=True)
+class DeadlineFigures:
+    """Headline deadline figures of a report."""
+
+    on_time: int
+    late: int
+    open_not_due: int
+    open_overdue: int
+    on_time_share: float | None
+    extended: int
+    median_response_working_days: float | None
+    redirected_on_time: int
+    redirected_late: int
+    redirected_open: int
+    as_of: date
+
+
+def deadline_figures(
+    frame: pd.DataFrame,
+    classes: pd.Series,
+    as_of: date,
+    calendar: WorkingCalendar,
+    rules: DeadlineRules,
+    status: pd.Series | None = None,
+) -> DeadlineFigures:
+    """Count the classes and summarise response times.
+
+    ``on_time``/``late`` include redirected queries; the ``redirected_*`` fields
+    break them out against the redirect term.  The median response is measured
+    in working days over answered queries closed by ``as_of``, whatever
+    ``rules.kind`` is (``rules`` is taken so callers pass the same pair everywhere).
+    ``status``: the effective status from :func:`deadline_inputs`, if already known.
+    """
+    counts = classes.value_counts()
+    n = {c: int(counts.get(c, 0)) for c in DEADLINE_CLASSES}
+    decided = n["on_time"] + n["late"]
+    status = _effective_status(frame) if status is None else status
+    redirected = status.eq("redirected").to_numpy(dtype=bool)
+    closed = classes.isin(("on_time", "late")).to_numpy(dtype=bool)
+    answered = closed & status.eq("answered").to_numpy(dtype=bool)
+    days = working_days_between(
+        frame["received_at"][answered], frame["answered_at"][answered], calendar
+    )
+    median = days.median() if days.notna().any() else None
+    extended = int(frame["extended_until"].notna().sum()) if "extended_until" in frame else 0
+    return DeadlineFigures(
+        on_time=n["on_time"],
+        late=n["late"],
+        open_not_due=n["open_not_due"],
+        open_overdue=n["open_overdue"],
+        on_time_share=n["on_time"] / decided if decided else None,
+        extended=extended,
+        median_response_working_days=None if median is None else float(median),
+        redirected_on_time=int((redirected & classes.eq("on_time").to_numpy(dtype=bool)).sum()),
+        redirected_late=int((redirected & classes.eq("late").to_numpy(dtype=bool)).sum()),
+        redirected_open=int((redirected & classes.isin(_OPEN_CLASSES).to_numpy(dtype=bool)).sum()),
+        as_of=as_of,
+    )
+
+
+def longest_open(
+    frame: pd.DataFrame, classes: pd.Series, as_of: date, limit: int = 10
+) -> pd.DataFrame:
+    """The ``limit`` oldest queries still open at ``as_of`` (ids and ages only).
+
+    ``age_days`` is calendar days from the date of receipt to ``as_of``.  Uses the
+    ``query_id`` column, or the index when there is none.  No free text is copied.
+    """
+    is_open = classes.isin(_OPEN_CLASSES).to_numpy(dtype=bool)
+    if is_open.sum() > limit:
+        # Only the oldest can be listed: keep those received on or before the date of
+        # the ``limit``-th oldest (ties included), so a registry's tens of thousands of
+        # open ids are not all turned into Python strings and sorted.
+        days = _to_days(frame["received_at"]).astype(np.int64)
+        open_days = days[is_open]
+        threshold = np.partition(open_days, limit - 1)[limit - 1]
+        is_open = is_open & (days <= threshold)
+    ids = frame["query_id"] if "query_id" in frame else frame.index.to_series()
+    received = _dates(frame["received_at"][is_open], frame.index[is_open])
+    ages = (pd.Timestamp(as_of) - received).dt.days
+    # Only the open rows are turned into plain values (a registry holds a million ids).
+    table = pd.DataFrame(
+        {
+            "query_id": ids[is_open].to_numpy(),
+            "received_at": received.to_numpy(),
+            "age_days": ages.to_numpy(),
+            "deadline_class": classes[is_open].astype("string").to_numpy(),
+        }
+    )
+    table = table.sort_values(["age_days", "query_id"], ascending=[False, True], kind="stable")
+    return table.head(limit).reset_index(drop=True)

@@ -1,0 +1,126 @@
+"""Each query's deadline: the answer or redirect term from registration, the data's own
+deadline, a lawful extension."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from engagement_report.deadlines.calendar import WorkingCalendar, _dates
+
+# A day's last moment after its midnight: a deadline or cut-off day runs to its end.
+_LAST_MOMENT = np.timedelta64(86_400 * 10**9 - 1, "ns")
+
+
+@dataclass(frozen=True)
+class DeadlineRules:
+    """How long an office has to answer: a number of working or calendar days."""
+
+    answer_days: int = 15
+    redirect_days: int = 3
+    kind: Literal["working", "calendar", "given"] = "working"  # given: the data's own only
+
+
+def _clean_status(status: pd.Series) -> pd.Series:
+    """Stripped, lower-case status ("" when blank), as a categorical: each spelling is
+    cleaned once, however many rows share it."""
+    if isinstance(status.dtype, pd.CategoricalDtype):
+        codes = np.asarray(status.cat.codes, dtype=np.int64)
+        spellings = list(status.cat.categories)
+    else:
+        codes, uniques = pd.factorize(status.astype("string"))
+        spellings = list(uniques)
+    cleaned = [str(value).strip().lower() for value in spellings] + [""]
+    new_codes, categories = pd.factorize(pd.Index(cleaned, dtype=object))
+    if "answered" not in categories:  # room for _effective_status's blank-but-answered rows
+        categories = categories.append(pd.Index(["answered"], dtype=object))
+    values = pd.Categorical.from_codes(
+        new_codes[np.where(codes < 0, len(spellings), codes)],
+        categories=pd.Index(categories, dtype=object),
+    )
+    return pd.Series(values, index=status.index, name=status.name)
+
+
+def compute_deadlines(
+    received_at: pd.Series,
+    status: pd.Series,
+    deadline_override: pd.Series | None,
+    extended_until: pd.Series | None,
+    rules: DeadlineRules,
+    calendar: WorkingCalendar,
+) -> pd.Series:
+    """Effective deadline date of each query (normalised ``datetime64[ns]``).
+
+    Redirected queries get the redirect term, others the answer term: working days
+    after the day of registration (:meth:`WorkingCalendar.registered_on`), or calendar
+    days after the date of receipt.  A non-null ``deadline_override``
+    replaces the computed date; a non-null ``extended_until`` later than the
+    deadline then replaces it (a lawful extension).  All Series share one index.
+    """
+    received = _dates(received_at, received_at.index)
+    is_redirect = _clean_status(status).eq("redirected").to_numpy(dtype=bool)
+    # The redirect term is worked out for the redirected queries alone.
+    if rules.kind == "given":  # no term of our own: only the data's deadline column
+        answer = pd.Series(pd.NaT, index=received.index, dtype="datetime64[ns]")
+        redirect = answer[is_redirect]
+    elif rules.kind == "calendar":
+        answer = received + pd.Timedelta(days=rules.answer_days)
+        redirect = received[is_redirect] + pd.Timedelta(days=rules.redirect_days)
+    else:
+        registered = calendar.registered_on(received_at)
+        answer = calendar.add_working_days(registered, rules.answer_days)
+        redirect = calendar.add_working_days(registered[is_redirect], rules.redirect_days)
+    deadline = answer.copy()
+    deadline[is_redirect] = redirect.to_numpy()
+    override = _dates(deadline_override, received.index)
+    deadline = override.where(override.notna(), deadline)
+    extension = _dates(extended_until, received.index)
+    # An "extension" earlier than the term would shorten it; the law only lengthens.
+    # Without any other deadline, the extension decision is the only term we know.
+    later = extension.notna() & (deadline.isna() | (extension > deadline))
+    deadline = extension.where(later, deadline)
+    return deadline.rename("deadline")
+
+
+def _effective_status(frame: pd.DataFrame) -> pd.Series:
+    """Lower-case status; blank/NA with an answer date counts as answered."""
+    status = _clean_status(frame["status"])
+    return status.mask(status.eq("") & frame["answered_at"].notna(), "answered")
+
+
+def deadline_inputs(
+    frame: pd.DataFrame, rules: DeadlineRules, calendar: WorkingCalendar
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """What the deadline classes are decided on, whatever the cut-off: each query's
+    effective status, the last moment its answer is on time, and its answer's moment.
+
+    A deadline is a day, and an answer any time that day is on time (the moment is the
+    day's last nanosecond), except a ``deadline`` value with a time of day
+    (``deadline_timed``), which is that moment. An answer with no time (a bare date, read
+    as midnight) is on time on its deadline's day, whatever the deadline's time."""
+    status = _effective_status(frame)
+    override = frame.get("deadline")
+    deadline = compute_deadlines(
+        frame["received_at"],
+        status,
+        override,
+        frame.get("extended_until"),
+        rules,
+        calendar,
+    )
+    due = deadline + _LAST_MOMENT
+    if override is not None and "deadline_timed" in frame:
+        given = pd.Series(pd.to_datetime(override).to_numpy(), index=frame.index)
+        # The given deadline's own moment, unless a later extension replaced it.
+        timed = frame["deadline_timed"].to_numpy(dtype=bool) & (
+            deadline == given.dt.normalize()
+        ).to_numpy(dtype=bool)
+        if timed.any():
+            due = due.mask(timed, given)
+    answered = pd.Series(
+        pd.to_datetime(frame["answered_at"]).to_numpy(dtype="datetime64[ns]"), index=frame.index
+    )
+    return status, due.rename("deadline"), answered

@@ -1,0 +1,211 @@
+"""The line chart: lines over a month axis, with markers, dips and a legend."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from babel.dates import format_date
+
+from engagement_report.render import svg, theme
+from engagement_report.render.svg import num, text_width
+
+if TYPE_CHECKING:
+    from engagement_report.results import TrendPoint
+from engagement_report.render.chart_layout.marks import (
+    _GAP,
+    _LEGEND_LINE,
+    _PLOT_TOP,
+    _SAMPLE,
+    _X_LABELS,
+    _baseline,
+    _font,
+    _line,
+    _title,
+    _use,
+)
+
+
+@dataclass(frozen=True)
+class Series:
+    """One line of a line chart."""
+
+    gid: str  # the group's id within the chart: trend-received, trend_share-answered-share
+    label: str
+    values: Sequence[float | None]
+    style: theme.LineStyle
+
+
+def _line_style(style: theme.LineStyle) -> str:
+    return svg.css(
+        {
+            "fill": "none",
+            "stroke": style.stroke,
+            "stroke-width": style.stroke_width,
+            "stroke-dasharray": style.dasharray,
+            "stroke-linejoin": "round",
+        }
+    )
+
+
+def _marker_def(marker_id: str, style: theme.LineStyle) -> str:
+    return svg.element(
+        "path",
+        {
+            "id": marker_id,
+            "d": svg.marker_path(style.marker, style.marker_size),
+            "style": svg.css(
+                {
+                    "fill": style.marker_fill,
+                    "stroke": style.stroke,
+                    "stroke-width": style.marker_stroke_width,
+                }
+            ),
+        },
+    )
+
+
+def _month_labels(points: Sequence[TrendPoint], locale: str) -> list[list[str]]:
+    """Each month's short name; the first month and every January with the year below."""
+    labels = []
+    for i, point in enumerate(points):
+        month = format_date(point.month.start, "LLL", locale=locale)
+        first = i == 0 or point.month.start.month == 1
+        labels.append([month, str(point.month.start.year)] if first else [month])
+    return labels
+
+
+def _is_dip(ys: Sequence[float | None], i: int, depth: float) -> bool:
+    """Whether point ``i`` lies more than ``depth`` px below each neighbour that has a value.
+
+    ``ys`` are screen coordinates (down is larger); a point without neighbours is no dip.
+    """
+    y = ys[i]
+    known = [ys[j] for j in (i - 1, i + 1) if 0 <= j < len(ys) and ys[j] is not None]
+    return y is not None and bool(known) and all(y - v > depth for v in known if v is not None)
+
+
+def line_chart(
+    name: str,
+    title: str,
+    points: Sequence[TrendPoint],
+    series: Sequence[Series],
+    *,
+    ticks: Sequence[tuple[float, str]],
+    top: float,
+    height: float,
+    locale: str,
+    legend: bool = False,
+    value_labels: Sequence[str | None] | None = None,
+) -> str:
+    width = theme.WIDTH
+    tick_font = _font(theme.TICK_SIZE)
+    body: list[str] = [_title(title)]
+    defs = [_marker_def(f"{name}-marker-{s.gid}", s.style) for s in series]
+    plot_top = _PLOT_TOP
+
+    if legend:
+        # On the title's line at the right, where no line can run under it; on a line
+        # of its own below the title when the two would meet.
+        items = [(s, _SAMPLE + 6 + text_width(s.label, theme.TICK_SIZE)) for s in series]
+        total = sum(w for _s, w in items) + 18 * (len(items) - 1)
+        x = width - theme.MARGIN - total
+        y = theme.TITLE_BASELINE
+        title_end = theme.MARGIN + text_width(title, theme.TITLE_SIZE, bold=True)
+        if x < title_end + 24:
+            y += _LEGEND_LINE
+            plot_top += _LEGEND_LINE
+            height += _LEGEND_LINE
+        for s, w in items:
+            mid = y - 4
+            body += [
+                svg.element(
+                    "path",
+                    {
+                        "d": f"M{num(x)},{num(mid)}H{num(x + _SAMPLE)}",
+                        "style": _line_style(s.style),
+                    },
+                ),
+                _use(f"{name}-marker-{s.gid}", x + _SAMPLE / 2, mid),
+                svg.text(x + _SAMPLE + 6, y, s.label, style=tick_font),
+            ]
+            x += w + 18
+
+    widest = max(text_width(label, theme.TICK_SIZE) for _v, label in ticks)
+    left = theme.MARGIN + widest + _GAP
+    right = width - theme.MARGIN - 6
+    bottom = height - _X_LABELS
+    step = (right - left) / len(points)
+
+    def px(i: int) -> float:
+        return left + (i + 0.5) * step
+
+    def py(value: float) -> float:
+        return bottom - value / top * (bottom - plot_top)
+
+    for tick, label in ticks:
+        y = py(tick)
+        if tick:
+            body.append(_line(left, y, right, y, theme.GRID_COLOR, theme.GRID_WIDTH))
+        body.append(
+            svg.text(
+                left - _GAP, _baseline(y, theme.TICK_SIZE), label, style=tick_font, anchor="end"
+            )
+        )
+    body.append(_line(left, plot_top, left, bottom, theme.AXIS_COLOR, theme.AXIS_WIDTH))
+    body.append(_line(left, bottom, right, bottom, theme.AXIS_COLOR, theme.AXIS_WIDTH))
+    line_height = theme.TICK_SIZE * theme.LINE_SPACING
+    for i, lines in enumerate(_month_labels(points, locale)):
+        body.append(_line(px(i), bottom, px(i), bottom + 4, theme.AXIS_COLOR, theme.AXIS_WIDTH))
+        body.append(
+            svg.text(
+                px(i),
+                bottom + 18,
+                lines,
+                style=tick_font,
+                anchor="middle",
+                line_height=line_height,
+            )
+        )
+
+    for s in series:
+        d, pen_down = [], False
+        for i, value in enumerate(s.values):
+            if value is None:
+                pen_down = False  # a month without a value breaks the line
+                continue
+            d.append(f"{'L' if pen_down else 'M'}{num(px(i))},{num(py(value))}")
+            pen_down = True
+        group = [svg.element("path", {"d": "".join(d), "style": _line_style(s.style)})]
+        group += [
+            _use(f"{name}-marker-{s.gid}", px(i), py(value))
+            for i, value in enumerate(s.values)
+            if value is not None
+        ]
+        body.append(svg.element("g", {"id": f"{name}-{s.gid}"}, group))
+
+    if value_labels is not None:
+        # Each point's value above it; below it at a dip, where the line comes down
+        # from both sides and would cross the number above.
+        values = series[0].values
+        ys = [None if v is None else py(v) for v in values]
+        labels = []
+        for i, (value, shown) in enumerate(zip(values, value_labels, strict=True)):
+            if value is None or shown is None:
+                continue
+            y = py(value)
+            below = _is_dip(ys, i, theme.VALUE_SIZE) and y + 9 + theme.VALUE_SIZE * 1.1 <= bottom
+            labels.append(
+                svg.text(
+                    px(i),
+                    y + 9 + theme.VALUE_SIZE * 0.72 if below else y - 9,
+                    shown,
+                    style=_font(theme.VALUE_SIZE),
+                    anchor="middle",
+                )
+            )
+        body.append(svg.element("g", {}, labels))
+    return svg.document(
+        width, height, [svg.element("defs", {}, defs), *body], background=theme.BACKGROUND
+    )
