@@ -13,11 +13,13 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from engagement_report.figures import RESPONSE_BINS, bin_label
 from engagement_report.results import Figures
 from engagement_report.safe_text import spreadsheet_cell
+from engagement_report.views import AGE_BINS
 
 SUMMARY_COLUMNS = (
     "period_start",
@@ -140,6 +142,39 @@ def summary_records(figures: Figures) -> list[SummaryRecord]:
             )
         )
     records += [record("press_events", m, getattr(figures.press, m)) for m in PRESS_TOTALS]
+    return records + _view_records(figures, record)
+
+
+def _view_records(figures: Figures, record: Callable[..., SummaryRecord]) -> list[SummaryRecord]:
+    """The bulletin views' figures, after every earlier record (so the order and the
+    wide table's columns of earlier versions stay as they were)."""
+    q = figures.queries
+    records = [
+        record("queries", "q1_response_days", q.q1_response_days),
+        record("queries", "q3_response_days", q.q3_response_days),
+        record("queries", "backlog", figures.backlog),
+    ]
+    if figures.datasets and "queries" not in figures.datasets:
+        return records  # empty values: no breakdown of a dataset with no input
+    # No spread at all: figures made without it (not zeros).
+    records += [
+        record("queries", "responses", count, "response_days", bin_label(*edges))
+        for edges, count in zip(RESPONSE_BINS, figures.response_spread, strict=False)
+    ]
+    if figures.open_ages is not None:
+        records += [
+            record("queries", "open_queries", count, "age_working_days", bin_label(*edges))
+            for edges, count in zip(AGE_BINS, figures.open_ages, strict=True)
+        ]
+    ytd = figures.year_to_date
+    if ytd is not None:
+        for row in ytd.rows:
+            records.append(record(row.dataset, row.metric, row.now, "year_to_date", "this_year"))
+            # Last year's part only where the data covers it (else no record, not empty).
+            if row.then is not None:
+                records.append(
+                    record(row.dataset, row.metric, row.then, "year_to_date", "last_year")
+                )
     return records
 
 

@@ -25,6 +25,19 @@ from engagement_report.validation.rows import NOT_STATED
 
 DEFAULT_MIN_CATEGORY_SIZE = 5
 
+#: Response-time bins in whole calendar days (a part day not counted): same day, up to
+#: three days, the first week, the second, the third (about the legal 15 working days),
+#: the rest of the month, and over 30 days. ``None`` as the top: no upper bound.
+RESPONSE_BINS: tuple[tuple[int, int | None], ...] = (
+    (0, 0),
+    (1, 3),
+    (4, 7),
+    (8, 14),
+    (15, 21),
+    (22, 30),
+    (31, None),
+)
+
 
 @dataclass(frozen=True)
 class Metric:
@@ -68,6 +81,31 @@ METRICS: tuple[Metric, ...] = (
         "queries",
         "p90_response_days",
         "90th percentile (linear interpolation) of the same response times",
+    ),
+    Metric(
+        "queries",
+        "q1_response_days",
+        "first quartile (25th percentile, linear interpolation) of the same response times",
+    ),
+    Metric(
+        "queries",
+        "q3_response_days",
+        "third quartile (75th percentile, linear interpolation) of the same response times",
+    ),
+    Metric(
+        "queries",
+        "responses",
+        "per response-time bin (dimension response_days: 0, 1-3, 4-7, 8-14, 15-21, 22-30, 31+ whole days elapsed, a part day not counted): how many of the same response times fall in it",
+    ),
+    Metric(
+        "queries",
+        "backlog",
+        "queries open at the end of the period's last day counted, whenever received: received by then and not answered, rejected or forwarded by then (a closing status without an answer date counts as closed; any other status without one as open)",
+    ),
+    Metric(
+        "queries",
+        "open_queries",
+        "per age (dimension age_working_days: 0-15, 16-30, 31+): the queries open at the end of the cut-off day, whenever received, by working days from registration to the cut-off, counted as the answer term counts them",
     ),
     Metric("queries", "share_of_received", "per category: the category's received / all received"),
     Metric("broadcasts", "broadcasts", "live broadcasts aired in the period"),
@@ -206,6 +244,26 @@ def response_days(queries: pd.DataFrame) -> pd.Series:
     return pd.Series(days, index=queries.index[measurable], dtype=float)
 
 
+def bin_label(low: int, high: int | None) -> str:
+    """``0``, ``1-3``, ``31+``: a bin's name in the summary and the reports."""
+    if high is None:
+        return f"{low}+"
+    return str(low) if low == high else f"{low}-{high}"
+
+
+def bin_counts(values: np.ndarray, bins: tuple[tuple[int, int | None], ...]) -> tuple[int, ...]:
+    """How many whole-number ``values`` fall in each bin (values below the first are left out)."""
+    edges = np.array([low for low, _ in bins] + [np.iinfo(np.int64).max], dtype=np.int64)
+    counts = np.histogram(values.astype(np.int64), bins=edges)[0] if len(values) else None
+    return tuple(int(c) for c in counts) if counts is not None else (0,) * len(bins)
+
+
+def response_spread(days: pd.Series) -> tuple[int, ...]:
+    """Measured response times per :data:`RESPONSE_BINS`, in whole days elapsed
+    (2.9 days is 2 days: the bins of a fractional time are those of its whole days)."""
+    return bin_counts(np.floor(days.to_numpy(dtype=float)), RESPONSE_BINS)
+
+
 def _quantile(values: pd.Series, q: float) -> float | None:
     return float(values.quantile(q)) if len(values) else None
 
@@ -238,6 +296,8 @@ def query_figures(queries: pd.DataFrame, days: pd.Series | None = None) -> Query
         p90_response_days=_quantile(days, 0.9),
         responses_measured=len(days),
         closed_undated=int(undated.sum()),
+        q1_response_days=_quantile(days, 0.25),
+        q3_response_days=_quantile(days, 0.75),
     )
 
 
@@ -383,4 +443,5 @@ def compute_figures(
         by_program=program_figures(b),
         press=press_figures(p),
         datasets=datasets,
+        response_spread=response_spread(days),
     )

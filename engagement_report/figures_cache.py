@@ -31,7 +31,11 @@ from engagement_report.results import (
     PressFigures,
     ProgramFigures,
     QueryFigures,
+    TopicChange,
+    TopicShifts,
     TrendPoint,
+    YearToDate,
+    YearToDateRow,
 )
 
 _FILE = "analysis.json"
@@ -52,7 +56,11 @@ _TYPES: dict[str, type] = {
         PressFigures,
         ProgramFigures,
         QueryFigures,
+        TopicChange,
+        TopicShifts,
         TrendPoint,
+        YearToDate,
+        YearToDateRow,
     )
 }
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from engagement_report.periods import Period
 
@@ -31,6 +31,8 @@ class QueryFigures:
     p90_response_days: float | None
     responses_measured: int
     closed_undated: int = 0  # answered, rejected or forwarded without any answer date
+    q1_response_days: float | None = None  # first quartile of the same response times
+    q3_response_days: float | None = None  # third quartile
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,13 @@ class Figures:
     # were answered by then, as the export says: shown beside ``queries.answered``.
     export_date: date | None = None
     answered_by_export: int | None = None
+    # Measured response times of the period's queries per views.RESPONSE_BINS.
+    response_spread: tuple[int, ...] = ()
+    # Open queries (whenever received) at the end of the period's last day counted, and
+    # at the cut-off per views.AGE_BINS (None: no working-day calendar to count ages).
+    backlog: int | None = None
+    open_ages: tuple[int, ...] | None = None
+    year_to_date: YearToDate | None = None
 
     def breakdown(self, dimension: str) -> tuple[CategoryFigures, ...]:
         """The query breakdown by ``topic``, ``channel`` or ``district``."""
@@ -123,6 +132,7 @@ class TrendPoint:
     questions_answered: int
     press_events: int
     publications: int | None
+    backlog: int | None = None  # open queries at the end of the month's last day counted
 
 
 @dataclass(frozen=True)
@@ -133,3 +143,59 @@ class OpenQuery:
     received_on: str
     age_days: int
     deadline_class: str
+
+
+@dataclass(frozen=True)
+class TopicChange:
+    """A topic whose count of queries moved beyond noise against an earlier period."""
+
+    topic: str
+    now: int
+    then: int
+    relative: float | None  # (now - then) / then; None when then is under the minimum count
+    p_value: float  # the exact test's, before Holm's correction
+
+
+Against = Literal["previous", "year_ago"]
+
+
+@dataclass(frozen=True)
+class TopicShifts:
+    """The topics that rose and fell against one earlier period.
+
+    ``comparable`` is False when the query data does not cover both periods month by
+    month; nothing is listed then.
+    """
+
+    against: Against
+    period: Period
+    comparable: bool
+    tested: int = 0  # topics with at least the minimum count in one of the two periods
+    rose: tuple[TopicChange, ...] = ()
+    fell: tuple[TopicChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class YearToDateRow:
+    """One figure of the year to date beside the same part of last year."""
+
+    dataset: str
+    metric: str  # as in figures.METRICS
+    now: float | None
+    then: float | None  # None when the data does not cover last year's part
+
+
+@dataclass(frozen=True)
+class YearToDate:
+    """The year to date against the same part of last year, as of the same cut-off lag.
+
+    ``covered``: per dataset present, whether the data holds records in every month of
+    both parts (only then is last year's figure given).
+    """
+
+    period: Period
+    year_ago: Period
+    cutoff: date
+    year_ago_cutoff: date
+    rows: tuple[YearToDateRow, ...]
+    covered: dict[str, bool]

@@ -27,7 +27,8 @@ from engagement_report.comparisons import HeadlineFigure, Held
 from engagement_report.config import Config
 from engagement_report.models import CleanData
 from engagement_report.periods import Window
-from engagement_report.results import Figures, TrendPoint
+from engagement_report.results import Figures, TopicShifts, TrendPoint
+from engagement_report.views import topic_changes
 
 __all__ = [
     "AgendaRow",
@@ -56,6 +57,7 @@ class Analysis:
     covered: Coverage
     headlines: tuple[HeadlineFigure, ...]
     agenda: tuple[AgendaRow, ...]
+    topic_shifts: tuple[TopicShifts, ...] = ()  # against the previous period, a year earlier
 
 
 def analyse(data: CleanData, window: Window, config: Config) -> Analysis:
@@ -87,4 +89,8 @@ def _assemble(
 ) -> Analysis:
     months, covered, bases = beside
     headlines = _headlines(data, figures, window, config, bases)
-    return Analysis(figures, months, covered, headlines, agenda(data, figures))
+    # A topic column no input has gives no breakdown, and so no topics that moved.
+    shifts = (
+        topic_changes(data.queries, window, config.min_category_size) if figures.by_topic else ()
+    )
+    return Analysis(figures, months, covered, headlines, agenda(data, figures), shifts)

@@ -19,6 +19,7 @@ from engagement_report.figures import (
 from engagement_report.models import CleanData
 from engagement_report.periods import Window, period_for_span
 from engagement_report.results import TrendPoint
+from engagement_report.views import backlog_at
 
 
 def trend(data: CleanData, window: Window, config: Config) -> tuple[TrendPoint, ...]:
@@ -51,6 +52,8 @@ def trend(data: CleanData, window: Window, config: Config) -> tuple[TrendPoint, 
     in_time = ~(answered_by >= row_cutoff + np.timedelta64(1, "D"))
     is_answered = queries["status"].eq("answered").fillna(False).to_numpy(dtype=bool)
     answered = np.bincount(month_of[is_answered & in_time], minlength=count)
+    # Open at each month's last day counted: every query, whenever received.
+    backlog = backlog_at(data.queries, [w.period.end for w in windows])
     points = []
     for i, piece in enumerate(windows):
         month = piece.period
@@ -67,6 +70,7 @@ def trend(data: CleanData, window: Window, config: Config) -> tuple[TrendPoint, 
                 questions_answered=on_air.questions_answered,
                 press_events=press.press_events,
                 publications=press.publications,
+                backlog=backlog[i],
             )
         )
     return tuple(points)

@@ -30,6 +30,7 @@ from engagement_report.figures import (
 from engagement_report.models import CleanData
 from engagement_report.periods import Period, Window
 from engagement_report.results import CategoryFigures, Figures, OpenQuery
+from engagement_report.views import backlog_at, closing_moments, open_ages, year_to_date
 
 
 def deadline_rules(config: Config) -> tuple[DeadlineRules, WorkingCalendar]:
@@ -110,6 +111,8 @@ def compute(data: CleanData, window: Window, config: Config) -> Figures:
             out.append(replace(row, on_time_share=share(good, good + bad)))
         return tuple(out)
 
+    moments = closing_moments(data.queries)  # the backlog's and the ages' one pass
+
     # A column no input has (an export without channels) gives no breakdown, not a
     # table of one "(not stated)" row at 100%.
     mapped = {c for s in data.report.sources if s.dataset == "queries" for c in s.mapping}
@@ -129,6 +132,13 @@ def compute(data: CleanData, window: Window, config: Config) -> Figures:
         by_channel=mapped_only(with_on_time(figures.by_channel, "channel"), "channel"),
         by_district=mapped_only(with_on_time(figures.by_district, "district"), "district"),
         open_queries=_longest_open(queries, classes, cutoff),
+        backlog=backlog_at(data.queries, [window.period.end], moments)[0],
+        open_ages=open_ages(data.queries, cutoff, calendar, moments),
+        year_to_date=year_to_date(
+            {d: data.frame(d) for d in ("queries", "broadcasts", "press_events")},
+            window,
+            data.present,
+        ),
     )
 
 

@@ -102,10 +102,27 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         statuses[cls] = _strings(spellings, f"statuses.{cls}", fail)
     _one_owner({f"statuses.{cls}": names for cls, names in statuses.items()}, "spelling", fail)
 
-    relabels = {}
-    for key in ("topics", "channels", "districts"):
+    relabels: dict[str, dict[str, str]] = {}
+    shown: dict[str, dict[str, dict[str, str]]] = {}
+    for key, dimension in (("topics", "topic"), ("channels", "channel"), ("districts", "district")):
         table = _table(raw.get(key, {}), key, fail)
-        relabels[key] = {str(k): _str(v, f"{key}.{k}", fail) for k, v in table.items()}
+        # A sub-table named after a report language relabels for that language's reports
+        # only; any other entry is a spelling in the data and the label it is counted as.
+        by_lang = {lang: table[lang] for lang in LANGUAGES if isinstance(table.get(lang), dict)}
+        for lang, labels in by_lang.items():
+            shown.setdefault(dimension, {})[lang] = {
+                str(k): _str(v, f"{key}.{lang}.{k}", fail) for k, v in labels.items()
+            }
+        relabels[key] = {}
+        for k, v in table.items():
+            if k in by_lang:
+                continue
+            if isinstance(v, dict):
+                raise fail(
+                    f"{key}.{k} must be a string, or a table of labels per report language "
+                    f"([{key}.ru], [{key}.kk], [{key}.en])"
+                )
+            relabels[key][str(k)] = _str(v, f"{key}.{k}", fail)
 
     hidden = raw.get("read_hidden_sheets", False)
     if not isinstance(hidden, bool):
@@ -134,6 +151,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         topics=relabels["topics"],
         channels=relabels["channels"],
         districts=relabels["districts"],
+        shown_labels=shown,
         deadlines=_deadlines(_table(raw.get("deadlines", {}), "deadlines", fail), fail),
         calendar=_calendar(_table(raw.get("calendar", {}), "calendar", fail), fail),
         read_hidden_sheets=hidden,

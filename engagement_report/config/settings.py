@@ -82,6 +82,9 @@ class Config:
     topics: dict[str, str] = field(default_factory=dict)
     channels: dict[str, str] = field(default_factory=dict)
     districts: dict[str, str] = field(default_factory=dict)
+    # ``[topics.ru]`` and the like: per dimension (topic, channel, district) and report
+    # language, a label in the data → the label shown in that language's reports.
+    shown_labels: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
     deadlines: DeadlineConfig = DeadlineConfig()
     calendar: CalendarConfig = CalendarConfig()
     read_hidden_sheets: bool = False

@@ -46,6 +46,7 @@ from engagement_report.publish.pdf import check_available as check_pdf
 from engagement_report.render.charts import CHART_FILES, attach_charts, chart_files
 from engagement_report.render.context import DeadlinePolicy, ReportContext
 from engagement_report.render.environment import render
+from engagement_report.render.labels import labels_for, shown_agenda, shown_figures, shown_shifts
 from engagement_report.results import Figures
 from engagement_report.safe_text import spreadsheet_cell
 
@@ -92,10 +93,13 @@ def report_context(
             counts[code] = counts.get(code, 0) + count
     period = figures.period
     present = figures.datasets
+    lang = lang or config.lang
+    # [topics.ru] and the like: the report of that language shows its own labels.
+    labels = labels_for(config.shown_labels, lang)
     return ReportContext(
         title=title,
         period=period,
-        figures=figures,
+        figures=shown_figures(figures, labels),
         sources=data.report.sources,
         skipped=data.report.skipped,
         rejected_rows=data.report.rejected,
@@ -106,12 +110,13 @@ def report_context(
         metrics=tuple(m for m in METRICS if not present or m.dataset in present),
         tool_version=__version__,
         window=report_window,
-        lang=lang or config.lang,
+        lang=lang,
         min_category_size=config.min_category_size,
         trend=analysis.months,
         open_queries=figures.open_queries,
         headlines=analysis.headlines,
-        agenda=analysis.agenda,
+        agenda=shown_agenda(analysis.agenda, labels),
+        topic_shifts=shown_shifts(analysis.topic_shifts, labels),
         deadline_policy=DeadlinePolicy(
             config.deadlines.kind,
             config.deadlines.answer_working_days,

@@ -29,13 +29,26 @@ LICENSE_PATHS = {
     "PDDL-1.0": "https://opendatacommons.org/licenses/pddl/1-0/",
 }
 DATASETS = ("queries", "broadcasts", "press_events")
-DIMENSIONS = ("total", "topic", "channel", "district", "program")
+DIMENSIONS = (
+    "total",
+    "topic",
+    "channel",
+    "district",
+    "program",
+    "response_days",
+    "age_working_days",
+    "year_to_date",
+)
 
 _COLUMN_WORDS = {
     "period_start": "first day of the period (ISO date)",
     "period_end": "last day of the period (ISO date)",
     "dataset": "queries, broadcasts or press_events",
-    "dimension": "total, or the breakdown: topic, channel, district (queries), program (broadcasts)",
+    "dimension": (
+        "total, or the breakdown: topic, channel, district (queries), program (broadcasts), "
+        "response_days (response-time bins), age_working_days (ages of open queries), "
+        "year_to_date (category this_year or last_year: the same part of the year before)"
+    ),
     "category": "the breakdown's category; empty for totals",
     "value": (
         "the figure: a plain number, shares as fractions (0.94, not 94), at most 6 decimals; "

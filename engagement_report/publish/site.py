@@ -178,6 +178,9 @@ def _trend(periods: Sequence[Period], records: dict[str, list[SummaryRecord]]) -
                 questions_answered=count("broadcasts", "questions_answered"),
                 press_events=count("press_events", "press_events"),
                 publications=count("press_events", "publications"),
+                backlog=None
+                if totals.get(("queries", "backlog")) is None
+                else count("queries", "backlog"),
             )
         )
     return points

@@ -15,7 +15,7 @@ from engagement_report.comparisons import HeadlineFigure
 from engagement_report.figures import METRICS, Metric
 from engagement_report.models import SkippedSheet, SourceAccount
 from engagement_report.periods import Period, Window
-from engagement_report.results import Figures, OpenQuery, TrendPoint
+from engagement_report.results import Figures, OpenQuery, TopicShifts, TrendPoint
 
 if TYPE_CHECKING:
     from engagement_report.render.charts import Chart
@@ -83,6 +83,7 @@ class ReportContext:
     headlines: tuple[HeadlineFigure, ...] = ()
     deadline_policy: DeadlinePolicy = DeadlinePolicy("working", 15, 3, "KZ")
     agenda: tuple[AgendaRow, ...] = ()
+    topic_shifts: tuple[TopicShifts, ...] = ()  # against the previous period, a year earlier
     min_category_size: int = 5
     extras: dict[str, object] = field(default_factory=dict)
     charts: dict[str, Chart] = field(default_factory=dict)  # name → chart, see render.charts

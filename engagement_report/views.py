@@ -1,0 +1,317 @@
+"""Views readers of 311 and statistics bulletins expect, computed from clean frames:
+the backlog of open queries at a moment, the age of the queries open at the cut-off,
+the spread of response times, the topics that rose or fell beyond noise, and the year
+to date against the same part of last year.
+
+Every view is as of the report's one cut-off: a query answered after it is open.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from engagement_report.deadlines import WorkingCalendar, working_days_between
+from engagement_report.errors import ConfigError
+from engagement_report.figures import (
+    CLOSING_STATUSES,
+    at_cutoff,
+    bin_counts,
+    broadcast_figures,
+    press_figures,
+    query_figures,
+    within,
+)
+from engagement_report.periods import Period, Window, period_for_span
+from engagement_report.results import (
+    Against,
+    TopicChange,
+    TopicShifts,
+    YearToDate,
+    YearToDateRow,
+)
+from engagement_report.validation.rows import NOT_STATED
+
+#: Ages of open queries in working days since registration: within the legal term of
+#: 15 working days, within twice it, and beyond.
+AGE_BINS: tuple[tuple[int, int | None], ...] = ((0, 15), (16, 30), (31, None))
+
+#: The level a topic's change must reach to count as beyond noise (two-sided, over
+#: the topics tested in one comparison, Holm's correction).
+NOISE_LEVEL = 0.05
+
+#: How many rising and falling topics a comparison lists at most.
+SHIFTS_SHOWN = 5
+
+
+_NAT = np.iinfo(np.int64).min  # NaT as datetime64[ns] integers
+_NEVER = np.iinfo(np.int64).max  # the closing moment of a query never closed
+
+
+def closing_moments(queries: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each dated query's moment of receipt and the moment it stopped being open, as
+    nanosecond integers (a registry's million rows compare ten times faster so).
+
+    A query is open from receipt until it was answered, rejected or forwarded. One with a
+    closing status and no answer date is taken as the export says, closed, and (no date
+    saying when) is never counted open; one with any other status is open for good. A
+    query without a date of receipt is in no backlog.
+    """
+    received = queries["received_at"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    answered = queries["answered_at"].to_numpy(dtype="datetime64[ns]").view(np.int64)
+    status = queries["status"]
+    if isinstance(status.dtype, pd.CategoricalDtype):
+        # Each status spelling looked up once, the rows follow by their codes.
+        known = np.append(status.cat.categories.isin(CLOSING_STATUSES), False)
+        codes = np.asarray(status.cat.codes, dtype=np.int64)
+        closing = known[codes]  # code -1 (blank) picks the appended False
+    else:
+        closing = status.isin(CLOSING_STATUSES).to_numpy(dtype=bool, copy=True)
+    undated = answered == _NAT
+    # A blank status with an answer date reads as answered (figures.METRICS, answered).
+    closing = closing | (status.isna().to_numpy(dtype=bool) & ~undated)
+    # Closed on receipt: without an answer date, or with one before receipt.
+    closed = np.where(closing, np.maximum(np.where(undated, received, answered), received), _NEVER)
+    dated = received != _NAT
+    return received[dated], closed[dated]
+
+
+def _day_ends(days: list[date]) -> np.ndarray:
+    """The first moment after each day (nanosecond integers): a day's figures run to its end."""
+    return np.array(
+        [np.datetime64((day + timedelta(days=1)).isoformat(), "ns") for day in days],
+        dtype="datetime64[ns]",
+    ).view(np.int64)
+
+
+Moments = tuple[np.ndarray, np.ndarray]  # closing_moments()'s
+
+
+def backlog_at(
+    queries: pd.DataFrame, days: list[date], moments: Moments | None = None
+) -> tuple[int | None, ...]:
+    """Open queries at the end of each of ``days``: received by then and not yet closed
+    (whenever received; a query closed after the day was open on it). None for a day
+    before the first query received: the registry had not begun, nothing is known.
+    ``moments``: :func:`closing_moments` of ``queries``, if already known."""
+    received, closed = closing_moments(queries) if moments is None else moments
+    out: list[int | None] = []
+    # A dozen moments: one pass over the rows each, no sort of a registry's million rows.
+    for end in _day_ends(days):
+        came = int(np.count_nonzero(received < end))
+        went = int(np.count_nonzero(closed < end))
+        out.append(came - went if came else None)
+    return tuple(out)
+
+
+def open_ages(
+    queries: pd.DataFrame,
+    cutoff: date,
+    calendar: WorkingCalendar,
+    moments: Moments | None = None,
+) -> tuple[int, ...] | None:
+    """The queries open at the end of ``cutoff`` per :data:`AGE_BINS`: working days from
+    registration (as the answer term counts them) to the cut-off. None when the
+    calendar's working days are unknown. ``moments``: :func:`closing_moments`, if known."""
+    received, closed = closing_moments(queries) if moments is None else moments
+    end = _day_ends([cutoff])[0]
+    is_open = (received < end) & (closed >= end)
+    dated = np.flatnonzero(queries["received_at"].notna().to_numpy(dtype=bool))
+    open_received = queries["received_at"].iloc[dated[is_open]]
+    try:
+        registered = calendar.registered_on(open_received)
+        ages = working_days_between(
+            registered, pd.Series(pd.Timestamp(cutoff), index=open_received.index), calendar
+        )
+    except ConfigError:
+        return None
+    return bin_counts(np.maximum(ages.to_numpy(dtype=float), 0), AGE_BINS)
+
+
+# --- topics that rose and fell -------------------------------------------------------
+
+
+def rate_test(now: int, then: int, days_now: int, days_then: int) -> float:
+    """Two-sided p-value that two Poisson counts over ``days_now`` and ``days_then`` days
+    share one daily rate: the exact conditional test (given the total, ``now`` is
+    binomial with the share of days; the p-value sums every outcome no likelier)."""
+    total = now + then
+    if total == 0:
+        return 1.0
+    p = days_now / (days_now + days_then)
+    k = np.arange(total + 1)
+    log_factorial = np.concatenate([[0.0], np.cumsum(np.log(np.arange(1, total + 1)))])
+    log_pmf = (
+        log_factorial[total]
+        - log_factorial[k]
+        - log_factorial[total - k]
+        + k * math.log(p)
+        + (total - k) * math.log1p(-p)
+    )
+    # Outcomes as likely as the one seen, up to rounding, count too.
+    tail = log_pmf <= log_pmf[now] + 1e-7
+    return float(min(1.0, np.exp(log_pmf[tail]).sum()))
+
+
+def holm(p_values: list[float], level: float = NOISE_LEVEL) -> list[bool]:
+    """Which of ``p_values`` stay below ``level`` after Holm's step-down correction."""
+    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    passed = [False] * len(p_values)
+    for rank, i in enumerate(order):
+        if p_values[i] > level / (len(p_values) - rank):
+            break
+        passed[i] = True
+    return passed
+
+
+def _topic_counts(queries: pd.DataFrame) -> dict[str, int]:
+    labels = queries["topic"].astype("string").dropna()
+    counts = labels[labels != NOT_STATED].value_counts()
+    return {str(k): int(v) for k, v in counts.items()}
+
+
+def topic_shifts(
+    now: pd.DataFrame,
+    then: pd.DataFrame,
+    days: tuple[int, int],
+    min_count: int,
+    against: Against,
+    period: Period,
+) -> TopicShifts:
+    """The topics of ``now`` (queries received in the period) whose count moved beyond
+    noise against ``then`` (received in the earlier period); ``days``: the two periods'
+    lengths. A topic is tested when it has at least ``min_count`` queries in one of the
+    two; the changes are listed biggest first (the earlier count scaled to as many days)."""
+    counts_now, counts_then = _topic_counts(now), _topic_counts(then)
+    topics = sorted(
+        t
+        for t in set(counts_now) | set(counts_then)
+        if max(counts_now.get(t, 0), counts_then.get(t, 0)) >= min_count
+    )
+    pairs = [(counts_now.get(t, 0), counts_then.get(t, 0)) for t in topics]
+    p_values = [rate_test(a, b, *days) for a, b in pairs]
+    beyond = holm(p_values)
+    scale = days[0] / days[1]
+    changes = []
+    for topic, (a, b), p_value, moved in zip(topics, pairs, p_values, beyond, strict=True):
+        if moved:
+            relative = (a - b) / b if b >= min_count else None
+            changes.append((a - b * scale, TopicChange(topic, a, b, relative, p_value)))
+    changes.sort(key=lambda item: (-abs(item[0]), item[1].topic))
+    rose = tuple(c for size, c in changes if size > 0)[:SHIFTS_SHOWN]
+    fell = tuple(c for size, c in changes if size < 0)[:SHIFTS_SHOWN]
+    return TopicShifts(against, period, True, len(topics), rose, fell)
+
+
+# --- year to date --------------------------------------------------------------------
+
+
+_DATE_COLUMNS = {"queries": "received_at", "broadcasts": "date", "press_events": "date"}
+
+
+def year_to_date_window(window: Window) -> Window | None:
+    """1 January of the period's last year to the period's counted end, as of the same
+    cut-off; None when that is the period itself (a January or a first quarter)."""
+    end = window.period.end
+    start = date(end.year, 1, 1)
+    if start == window.period.start:
+        return None
+    whole = period_for_span(start, date(end.year, 12, 31))
+    return Window(whole, period_for_span(start, end), window.cutoff)
+
+
+def months_held(frame: pd.DataFrame, column: str, period: Period) -> bool:
+    """Whether every month of ``period`` holds a record of ``frame`` dated in it."""
+    dates = frame[column]
+    inside = dates[
+        (dates >= pd.Timestamp(period.start))
+        & (dates < pd.Timestamp(period.end) + pd.Timedelta(days=1))
+    ]
+    seen = {
+        str(m)
+        for m in np.unique(inside.dropna().to_numpy(dtype="datetime64[ns]").astype("datetime64[M]"))
+    }
+    return all(m.start.strftime("%Y-%m") in seen for m in period.months())
+
+
+YEAR_TO_DATE_ROWS: tuple[tuple[str, str], ...] = (
+    ("queries", "received"),
+    ("queries", "answered"),
+    ("queries", "answered_share"),
+    ("queries", "median_response_days"),
+    ("broadcasts", "broadcasts"),
+    ("press_events", "press_events"),
+)
+
+
+def year_to_date(
+    frames: dict[str, pd.DataFrame], window: Window, present: frozenset[str]
+) -> YearToDate | None:
+    """The year to date of ``window`` beside the same part of last year (None when the
+    year to date is the period itself). ``frames``: each dataset's clean frame, whole."""
+    ytd = year_to_date_window(window)
+    if ytd is None:
+        return None
+    # The same dates a year earlier (29 February as 28), as long after them to answer.
+    last_year = ytd.period.year_ago()
+    earlier = Window(ytd.whole.year_ago(), last_year, last_year.end + window.lag)
+
+    # Only the columns the totals read are filtered: a registry's ids and texts stay put.
+    needed = ["received_at", "answered_at", "status", "response_ok", "response_days"]
+    all_queries = frames["queries"][needed]
+
+    def totals(piece: Window) -> dict[tuple[str, str], float | None]:
+        queries = within(all_queries, "received_at", piece.period)
+        q = query_figures(at_cutoff(queries, piece.cutoff))
+        b = broadcast_figures(within(frames["broadcasts"], "date", piece.period))
+        p = press_figures(within(frames["press_events"], "date", piece.period))
+        return {
+            ("queries", "received"): q.received,
+            ("queries", "answered"): q.answered,
+            ("queries", "answered_share"): q.answered_share,
+            ("queries", "median_response_days"): q.median_response_days,
+            ("broadcasts", "broadcasts"): b.broadcasts,
+            ("press_events", "press_events"): p.press_events,
+        }
+
+    covered = {
+        dataset: months_held(frames[dataset], _DATE_COLUMNS[dataset], ytd.period)
+        and months_held(frames[dataset], _DATE_COLUMNS[dataset], earlier.period)
+        for dataset in sorted(present or _DATE_COLUMNS)
+    }
+    now, then = totals(ytd), totals(earlier)
+    rows = tuple(
+        YearToDateRow(
+            dataset,
+            metric,
+            now[dataset, metric],
+            then[dataset, metric] if covered[dataset] else None,
+        )
+        for dataset, metric in YEAR_TO_DATE_ROWS
+        if dataset in covered
+    )
+    return YearToDate(ytd.period, earlier.period, ytd.cutoff, earlier.cutoff, rows, covered)
+
+
+def topic_changes(queries: pd.DataFrame, window: Window, min_count: int) -> tuple[TopicShifts, ...]:
+    """The topics that rose and fell against the same part of the previous period and of a
+    year earlier. A comparison is made only where the query data holds records in every
+    month of both periods (else it is listed as not comparable)."""
+    queries = queries[["received_at", "topic"]]  # all a topic count reads
+    now = within(queries, "received_at", window.period)
+    out = []
+    against: Against
+    for against, base in (("previous", window.previous()), ("year_ago", window.year_ago())):
+        if not (
+            months_held(queries, "received_at", window.period)
+            and months_held(queries, "received_at", base.period)
+        ):
+            out.append(TopicShifts(against, base.period, False))
+            continue
+        then = within(queries, "received_at", base.period)
+        days = (window.period.days, base.period.days)
+        out.append(topic_shifts(now, then, days, min_count, against, base.period))
+    return tuple(out)
