@@ -65,7 +65,50 @@ DEADLINE_TOTALS = (
     "redirected_open",
 )
 
+# Per group of accountability figures: its totals, shown when the data has the column.
+RATING_TOTALS = ("rated", "rated_share", "rating_mean", "satisfied_share")
+OUTCOME_TOTALS = ("outcome_recorded", "resolved", "resolved_share", "resolved_on_the_spot")
+REPEAT_TOTALS = ("repeats", "repeat_share")
+RATING_CATEGORY = ("rated", "rated_share", "rating_mean", "satisfied_share")
+OUTCOME_CATEGORY = ("resolved", "resolved_share", "resolved_on_the_spot")
+
 Value = int | float | None
+
+
+def accountability_metrics(figures: Figures) -> tuple[str, ...]:
+    """The accountability totals the data has columns for, in the contract's order."""
+    totals = figures.accountability
+    if totals is None:
+        return ()
+    names: tuple[str, ...] = ()
+    if totals.rated is not None:
+        names += RATING_TOTALS
+    if totals.resolved is not None:
+        names += OUTCOME_TOTALS
+    if totals.repeats is not None:
+        names += REPEAT_TOTALS
+    return names
+
+
+def category_extras(figures: Figures, dimension: str) -> tuple[str, ...]:
+    """The metrics a breakdown adds to :data:`CATEGORY_METRICS` beyond on_time_share:
+    open_overdue (body, with deadlines), ratings and outcomes (topic and body), repeats (topic
+    and body), queries per 10,000 residents (district, with ``[population]``)."""
+    names: tuple[str, ...] = ()
+    if figures.deadlines is not None and dimension == "body":
+        names += ("open_overdue",)
+    totals = figures.accountability
+    if totals is not None and dimension in ("topic", "body"):
+        if totals.rated is not None:
+            names += RATING_CATEGORY
+        if totals.resolved is not None:
+            names += OUTCOME_CATEGORY
+        if totals.repeats is not None:
+            names += REPEAT_TOTALS
+    rows = figures.breakdown(dimension)
+    if dimension == "district" and any(row.residents is not None for row in rows):
+        names += ("received_per_10k",)
+    return names
 
 
 @dataclass(frozen=True)
@@ -121,9 +164,12 @@ def summary_records(figures: Figures) -> list[SummaryRecord]:
     records = [record("queries", m, getattr(figures.queries, m)) for m in QUERY_TOTALS]
     if figures.deadlines is not None:
         records += [record("queries", m, getattr(figures.deadlines, m)) for m in DEADLINE_TOTALS]
-    for dimension in ("topic", "channel", "district"):
+    extra = accountability_metrics(figures)
+    records += [record("queries", m, getattr(figures.accountability, m)) for m in extra]
+    for dimension in ("topic", "channel", "district", "body"):
         for row in figures.breakdown(dimension):
             metrics = CATEGORY_METRICS + (("on_time_share",) if figures.deadlines else ())
+            metrics += category_extras(figures, dimension)
             records += [
                 record("queries", m, getattr(row, m), dimension, row.category) for m in metrics
             ]

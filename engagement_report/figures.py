@@ -188,6 +188,63 @@ METRICS: tuple[Metric, ...] = (
     Metric(
         "queries", "redirected_open", "redirected queries without a forwarding date at the cut-off"
     ),
+    Metric(
+        "queries",
+        "rated",
+        "queries answered by the cut-off that carry a citizen's rating on the scale (a rating "
+        "off the scale is a warning and counts as none; a rating of a query answered only "
+        "after the cut-off did not exist then)",
+    ),
+    Metric("queries", "rated_share", "rated / answered; empty when nothing was answered"),
+    Metric(
+        "queries",
+        "rating_mean",
+        "mean of those ratings (1-5 scale; empty on a yes/no scale or when none was rated): "
+        "read it beside rated_share, a mean over few queries is not the public's view",
+    ),
+    Metric(
+        "queries",
+        "satisfied_share",
+        "rated queries whose rating says satisfied (at least [ratings] satisfied_from, 4 on "
+        "the 1-5 scale; yes on a yes/no scale) / rated; empty when none was rated",
+    ),
+    Metric(
+        "queries",
+        "outcome_recorded",
+        "queries answered by the cut-off whose outcome is recorded",
+    ),
+    Metric(
+        "queries",
+        "resolved",
+        "queries answered by the cut-off whose outcome is resolved or resolved on the spot "
+        "(spellings in [outcomes]; «меры приняты», «поддержано», «решено на месте» by default)",
+    ),
+    Metric(
+        "queries",
+        "resolved_share",
+        "resolved / answered (answered is not resolved: an answer may explain or refuse); "
+        "empty when nothing was answered",
+    ),
+    Metric(
+        "queries",
+        "resolved_on_the_spot",
+        "queries answered by the cut-off whose outcome is resolved on the spot "
+        "(also counted in resolved)",
+    ),
+    Metric(
+        "queries",
+        "repeats",
+        "received queries that repeat an answered one: an earlier query with the same "
+        "applicant key or the same address (both hashed as read) and the same topic was "
+        "answered within [repeats] window_days (default 30) before this one arrived",
+    ),
+    Metric("queries", "repeat_share", "repeats / received; empty when nothing was received"),
+    Metric(
+        "queries",
+        "received_per_10k",
+        "per district: received × 10,000 / the district's residents ([population] in the "
+        "config, with the figures' year and source); empty for a district it does not list",
+    ),
 )
 
 

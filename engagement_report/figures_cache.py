@@ -24,6 +24,7 @@ from engagement_report.comparisons import Change, HeadlineFigure, Held
 from engagement_report.deadlines import DeadlineFigures
 from engagement_report.periods import Period, Window
 from engagement_report.results import (
+    AccountabilityFigures,
     BroadcastFigures,
     CategoryFigures,
     Figures,
@@ -42,6 +43,7 @@ _FILE = "analysis.json"
 _TYPES: dict[str, type] = {
     cls.__name__: cls
     for cls in (
+        AccountabilityFigures,
         AgendaRow,
         Analysis,
         BroadcastFigures,

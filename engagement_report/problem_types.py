@@ -125,6 +125,18 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "report to the year 2201",
         ),
         ProblemType(
+            "invalid_rating",
+            "warning",
+            "a citizen's rating off the scale (6 or 'abc' on the 1-5 scale, a word neither yes "
+            "nor no on the yes/no scale): read as no rating",
+        ),
+        ProblemType(
+            "unknown_outcome",
+            "warning",
+            "an outcome spelling that is in no outcome class: counted as 'other', not as "
+            "resolved; add the spelling under `[outcomes]` in the config",
+        ),
+        ProblemType(
             "date_before_floor",
             "warning",
             "a date before 1 January of `earliest_year` (config, default 2000; an empty Excel "

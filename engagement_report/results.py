@@ -47,6 +47,19 @@ class CategoryFigures:
     median_response_days: float | None
     comparable: bool  # at least min_category_size queries: its shares may be ranked
     on_time_share: float | None = None
+    # Where the data has the columns (accountability.py); None otherwise.
+    open_overdue: int | None = None
+    rated: int | None = None
+    rated_share: float | None = None
+    rating_mean: float | None = None
+    satisfied_share: float | None = None
+    resolved: int | None = None
+    resolved_share: float | None = None
+    resolved_on_the_spot: int | None = None
+    repeats: int | None = None
+    repeat_share: float | None = None
+    residents: int | None = None  # districts: from the config's [population]
+    received_per_10k: float | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +98,27 @@ class PressFigures:
 
 
 @dataclass(frozen=True)
+class AccountabilityFigures:
+    """The period's totals of ratings, outcomes and repeats; None where the data has no
+    such column (unknown, not zero)."""
+
+    rated: int | None = None
+    rated_share: float | None = None
+    rating_mean: float | None = None
+    satisfied_share: float | None = None
+    outcome_recorded: int | None = None
+    resolved: int | None = None
+    resolved_share: float | None = None
+    resolved_on_the_spot: int | None = None
+    repeats: int | None = None
+    repeat_share: float | None = None
+    repeat_window_days: int = 30
+    rating_scale: str = "1-5"
+    population_year: int | None = None
+    population_source: str | None = None
+
+
+@dataclass(frozen=True)
 class Figures:
     """Every figure of one period."""
 
@@ -111,12 +145,17 @@ class Figures:
     backlog: int | None = None
     open_ages: tuple[int, ...] | None = None
     year_to_date: YearToDate | None = None
+    by_body: tuple[CategoryFigures, ...] = ()  # the responsible body
+    accountability: AccountabilityFigures | None = None  # ratings, outcomes, repeats
 
     def breakdown(self, dimension: str) -> tuple[CategoryFigures, ...]:
-        """The query breakdown by ``topic``, ``channel`` or ``district``."""
-        return {"topic": self.by_topic, "channel": self.by_channel, "district": self.by_district}[
-            dimension
-        ]
+        """The query breakdown by ``topic``, ``channel``, ``district`` or ``body``."""
+        return {
+            "topic": self.by_topic,
+            "channel": self.by_channel,
+            "district": self.by_district,
+            "body": self.by_body,
+        }[dimension]
 
 
 @dataclass(frozen=True)

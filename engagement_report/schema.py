@@ -103,6 +103,87 @@ QUERY_COLUMNS = (
         ("extended", "продлено до", "срок продлен до", "ұзартылды"),
         "a lawful extension of the deadline",
     ),
+    Column(
+        "body",
+        "category",
+        False,
+        (
+            "performer",
+            "responsible",
+            "responsible body",
+            "agency responsible",
+            "executor",
+            "исполнитель",
+            "ответственный",
+            "ответственный исполнитель",
+            "ответственный орган",
+            "орындаушы",
+            "жауапты орган",
+            "жауапты орындаушы",
+        ),
+        "the body responsible for the answer (a department, a district akimat, an agency)",
+    ),
+    Column(
+        "rating",
+        "rating",
+        False,
+        (
+            "score",
+            "satisfaction",
+            "citizen rating",
+            "оценка",
+            "оценка заявителя",
+            "оценка ответа",
+            "удовлетворенность",
+            "баға",
+            "бағалау",
+        ),
+        "the citizen's rating of the answer: 1-5, or yes/no satisfied ([ratings] scale)",
+    ),
+    Column(
+        "outcome",
+        "outcome",
+        False,
+        (
+            "result",
+            "resolution",
+            "результат",
+            "результат рассмотрения",
+            "итог рассмотрения",
+            "нәтиже",
+            "қарау нәтижесі",
+        ),
+        "what the answer did: resolved, resolved on the spot, explained, refused or other "
+        "(spellings in three languages, more under [outcomes])",
+    ),
+    Column(
+        "applicant",
+        "private",
+        False,
+        (
+            "applicant id",
+            "applicant phone",
+            "phone",
+            "e-mail",
+            "email",
+            "заявитель",
+            "телефон",
+            "телефон заявителя",
+            "эл. почта",
+            "электронная почта",
+            "өтініш беруші",
+            "телефон нөмірі",
+        ),
+        "who asked (an id, phone or e-mail): hashed with a salt as it is read, never kept "
+        "or written in clear; used only to find repeat appeals",
+    ),
+    Column(
+        "address",
+        "private",
+        False,
+        ("problem address", "адрес", "адрес проблемы", "адрес обращения", "мекенжай"),
+        "where the problem is: hashed like the applicant key; used only to find repeat appeals",
+    ),
 )
 
 BROADCAST_COLUMNS = (
@@ -264,3 +345,75 @@ def dataset_for_name(name: str) -> str | None:
             if key == folded or key.startswith(folded + " ") or key.startswith(folded + "-"):
                 return dataset
     return None
+
+
+# The outcome of an answer (a query's ``outcome`` column), each class's spellings in three
+# languages; the config's [outcomes] adds more. Russia's ССТУ vocabulary ("поддержано",
+# "меры приняты", "разъяснено", "не поддержано") and Open Almaty's "решено на месте".
+OUTCOME_CLASSES = ("resolved", "resolved_on_the_spot", "explained", "refused", "other")
+
+OUTCOME_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "resolved": (
+        "resolved",
+        "solved",
+        "measures taken",
+        "supported",
+        "решено",
+        "решен",
+        "меры приняты",
+        "приняты меры",
+        "поддержано",
+        "поддержано, меры приняты",
+        "поддержано, в том числе меры приняты",
+        "шешілді",
+        "шаралар қабылданды",
+        "қолдау көрсетілді",
+    ),
+    "resolved_on_the_spot": (
+        "resolved on the spot",
+        "решено на месте",
+        "решен на месте",
+        "орнында шешілді",
+    ),
+    "explained": ("explained", "разъяснено", "дано разъяснение", "түсіндірілді"),
+    "refused": (
+        "refused",
+        "not supported",
+        "не поддержано",
+        "отказано",
+        "қолдау көрсетілмеді",
+        "бас тартылды",
+    ),
+    "other": ("other", "другое", "иное", "басқа"),
+}
+
+# A yes/no rating ("were you satisfied with the answer?"): the config's [ratings] yes and
+# no add more spellings.
+RATING_YES = (
+    "yes",
+    "y",
+    "satisfied",
+    "true",
+    "да",
+    "удовлетворен",
+    "удовлетворена",
+    "доволен",
+    "довольна",
+    "иә",
+    "риза",
+)
+RATING_NO = (
+    "no",
+    "n",
+    "not satisfied",
+    "dissatisfied",
+    "false",
+    "нет",
+    "не удовлетворен",
+    "не удовлетворена",
+    "не доволен",
+    "не довольна",
+    "жоқ",
+    "риза емес",
+    "наразы",
+)

@@ -9,6 +9,14 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from engagement_report.accountability import (
+    ADDRESS,
+    APPLICANT,
+    accountability_figures,
+    per_resident,
+    repeat_flags,
+    with_accountability,
+)
 from engagement_report.config import Config
 from engagement_report.deadlines import (
     DEADLINE_CLASSES,
@@ -23,6 +31,7 @@ from engagement_report.deadlines import (
 from engagement_report.figures import (
     at_cutoff,
     category_codes,
+    category_figures,
     compute_figures,
     share,
     within,
@@ -73,8 +82,9 @@ def compute(data: CleanData, window: Window, config: Config) -> Figures:
     inside = restrict(data, window.period)
     queries = inside.queries
     cutoff = window.cutoff
+    as_of = at_cutoff(queries, cutoff)
     figures = compute_figures(
-        at_cutoff(queries, cutoff),
+        as_of,
         inside.broadcasts,
         inside.press_events,
         window.period,
@@ -93,6 +103,7 @@ def compute(data: CleanData, window: Window, config: Config) -> Figures:
     class_codes = np.asarray(classes.cat.codes, dtype=np.int64)
     on_time_code = DEADLINE_CLASSES.index("on_time")
     late_code = DEADLINE_CLASSES.index("late")
+    overdue_code = DEADLINE_CLASSES.index("open_overdue")
 
     def with_on_time(
         rows: tuple[CategoryFigures, ...], dimension: str
@@ -102,20 +113,28 @@ def compute(data: CleanData, window: Window, config: Config) -> Figures:
         codes, labels = category_codes(queries[dimension])
         on_time = np.bincount(codes[class_codes == on_time_code], minlength=len(labels))
         late = np.bincount(codes[class_codes == late_code], minlength=len(labels))
+        overdue = np.bincount(codes[class_codes == overdue_code], minlength=len(labels))
         position = {label: code for code, label in enumerate(labels)}
         out = []
         for row in rows:
             code = position.get(row.category)
             good = int(on_time[code]) if code is not None else 0
             bad = int(late[code]) if code is not None else 0
-            out.append(replace(row, on_time_share=share(good, good + bad)))
-        return tuple(out)
+            still = int(overdue[code]) if code is not None and deadlines is not None else None
+            out.append(replace(row, on_time_share=share(good, good + bad), open_overdue=still))
+        return with_accountability(tuple(out), as_of, dimension, mapped, config, repeat)
 
     moments = closing_moments(data.queries)  # the backlog's and the ages' one pass
 
     # A column no input has (an export without channels) gives no breakdown, not a
     # table of one "(not stated)" row at 100%.
-    mapped = {c for s in data.report.sources if s.dataset == "queries" for c in s.mapping}
+    mapped = frozenset(c for s in data.report.sources if s.dataset == "queries" for c in s.mapping)
+    repeat = None
+    if mapped & {APPLICANT, ADDRESS}:
+        # Earlier queries count from before the period too: all the data is searched.
+        flags = repeat_flags(data.queries, config.repeats.window_days, cutoff)
+        repeat = flags[data.queries.index.get_indexer(queries.index)]
+    by_body = category_figures(as_of, "body", config.min_category_size)
 
     def mapped_only(
         rows: tuple[CategoryFigures, ...], dimension: str
@@ -130,7 +149,12 @@ def compute(data: CleanData, window: Window, config: Config) -> Figures:
         deadlines=deadlines,
         by_topic=mapped_only(with_on_time(figures.by_topic, "topic"), "topic"),
         by_channel=mapped_only(with_on_time(figures.by_channel, "channel"), "channel"),
-        by_district=mapped_only(with_on_time(figures.by_district, "district"), "district"),
+        by_district=per_resident(
+            mapped_only(with_on_time(figures.by_district, "district"), "district"),
+            config.population.districts,
+        ),
+        by_body=mapped_only(with_on_time(by_body, "body"), "body"),
+        accountability=accountability_figures(as_of, mapped, config, repeat),
         open_queries=_longest_open(queries, classes, cutoff),
         backlog=backlog_at(data.queries, [window.period.end], moments)[0],
         open_ages=open_ages(data.queries, cutoff, calendar, moments),

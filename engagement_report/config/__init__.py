@@ -5,6 +5,11 @@ whether it needs pandas. One module per job: the settings (``settings``), findin
 reading the file (``files``), checking its keys (``parsing``, ``sections``, ``values``).
 """
 
+from engagement_report.config.accountability import (
+    PopulationConfig,
+    RatingsConfig,
+    RepeatsConfig,
+)
 from engagement_report.config.files import (
     CONFIG_ENV,
     DEFAULT_CONFIG_NAME,
@@ -38,6 +43,9 @@ __all__ = [
     "DatesConfig",
     "DeadlineConfig",
     "OpenDataConfig",
+    "PopulationConfig",
+    "RatingsConfig",
+    "RepeatsConfig",
     "find_config",
     "load_config",
     "parse_config",

@@ -7,6 +7,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from engagement_report.config.accountability import (
+    parse_outcomes,
+    parse_population,
+    parse_ratings,
+    parse_repeats,
+)
 from engagement_report.config.sections import _calendar, _dates, _deadlines
 from engagement_report.config.settings import (
     DEFAULT_FORMATS,
@@ -38,6 +44,10 @@ _TOP_KEYS = {
     "encoding",
     "dates",
     "open_data",
+    "ratings",
+    "outcomes",
+    "repeats",
+    "population",
 }
 
 
@@ -159,6 +169,10 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         dates=_dates(_table(raw.get("dates", {}), "dates", fail), fail),
         database=database,
         open_data=_open_data(_table(raw.get("open_data", {}), "open_data", fail), fail),
+        ratings=parse_ratings(_table(raw.get("ratings", {}), "ratings", fail), fail),
+        outcomes=parse_outcomes(_table(raw.get("outcomes", {}), "outcomes", fail), fail),
+        repeats=parse_repeats(_table(raw.get("repeats", {}), "repeats", fail), fail),
+        population=parse_population(_table(raw.get("population", {}), "population", fail), fail),
         source=path,
     )
 

@@ -6,6 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from pathlib import Path
 
+from engagement_report.config.accountability import (
+    PopulationConfig,
+    RatingsConfig,
+    RepeatsConfig,
+)
+
 LANGUAGES = ("en", "ru", "kk")
 
 
@@ -92,4 +98,8 @@ class Config:
     dates: DatesConfig = DatesConfig()
     database: str | None = None  # [output] database: a SQLAlchemy URL the summary goes to
     open_data: OpenDataConfig = OpenDataConfig()
+    ratings: RatingsConfig = field(default_factory=RatingsConfig)
+    outcomes: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    repeats: RepeatsConfig = field(default_factory=RepeatsConfig)
+    population: PopulationConfig = field(default_factory=PopulationConfig)
     source: Path | None = None

@@ -23,6 +23,7 @@ from engagement_report.models import (
     ValidationReport,
 )
 from engagement_report.schema import COLUMNS, DATASETS
+from engagement_report.validation.accountable import HIDDEN
 from engagement_report.validation.rows import NOT_STATED, CheckedTable, ascending, check_table
 from engagement_report.validation.text import arrow_strings
 
@@ -156,8 +157,10 @@ def _concat(parts: list[pd.DataFrame], dataset: str) -> pd.DataFrame:
                 empty[spec.name] = pd.Series(dtype="datetime64[ns]")
             elif spec.kind == "count":
                 empty[spec.name] = pd.Series(dtype="Int64")
-            elif spec.kind in ("status", "category"):
+            elif spec.kind in ("status", "category", "outcome"):
                 empty[spec.name] = pd.Series(pd.Categorical([], categories=[]))
+            elif spec.kind == "rating":
+                empty[spec.name] = pd.Series(dtype=float)
             else:
                 empty[spec.name] = pd.Series(dtype="string")
         if dataset == "queries":
@@ -217,6 +220,10 @@ def _rejected_rows(item: CheckedTable) -> pd.DataFrame:
         }
     )
     cells = item.source.cells.iloc[mask].reset_index(drop=True)
+    for position in item.private:  # personal data never leaves in clear
+        if position < cells.shape[1]:
+            filled = cells.iloc[:, position].notna()
+            cells.iloc[:, position] = cells.iloc[:, position].astype(object).mask(filled, HIDDEN)
     names = [h or f"column {i + 1}" for i, h in enumerate(item.source.headers)]
     names += [f"column {i + 1}" for i in range(len(names), cells.shape[1])]
     cells.columns = names[: cells.shape[1]]

@@ -30,6 +30,7 @@ from engagement_report.models import SourceTable
 from engagement_report.schema import (
     COLUMNS,
 )
+from engagement_report.validation import accountable
 from engagement_report.validation.cells import Cells, total_words
 from engagement_report.validation.columns import (
     NOT_STATED,
@@ -69,6 +70,8 @@ class CheckedTable:
     query_ids: pa.DictionaryArray | None = None
     # ... or, when the ids never decrease down the table, nothing: repeats are neighbours.
     ids_ascending: bool = False
+    # Positions of personal columns (applicant key, address): never shown in clear.
+    private: tuple[int, ...] = ()
 
     @property
     def rejected(self) -> pd.Series:
@@ -166,6 +169,10 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
             columns[spec.name] = category_column(
                 table, position, index, spec.name, header, live, config, problems
             )
+        elif spec.kind in accountable.KINDS:
+            columns[spec.name] = accountable.check_column(
+                spec.kind, spec.name, table, position, index, header, live, config, problems
+            )
         elif position is None:
             columns[spec.name] = missing_text(index)
         else:
@@ -197,6 +204,11 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
         problems,
         query_ids,
         ids_ascending=encoded_ids is ASCENDING,
+        private=tuple(
+            position
+            for name, position in match.mapping.items()
+            if name in accountable.PRIVATE_COLUMNS and source.dataset == "queries"
+        ),
     )
 
 
@@ -226,6 +238,19 @@ def _warn_second_headers(
             first = differ[0]
             row = int(source.row_numbers.iloc[first])
             read_header, other_header = source.headers[read], source.headers[position]
+            if column in accountable.PRIVATE_COLUMNS:
+                problems.add_header_warning(
+                    source.header_row,
+                    "duplicate_column",
+                    column,
+                    f"{read_header} | {other_header}",
+                    f"two columns are read as {column}: {read_header!r} and {other_header!r}; "
+                    f"their values differ in {len(differ)} row(s) (first at row {row}; "
+                    f"personal data, not shown). Only {read_header!r} is read; remove or "
+                    f"rename the other, or name the one to read under "
+                    f"[columns.{source.dataset}] in the config",
+                )
+                continue
             problems.add_header_warning(
                 source.header_row,
                 "duplicate_column",
