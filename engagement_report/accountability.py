@@ -16,7 +16,7 @@ import pandas as pd
 
 from engagement_report.config import Config
 from engagement_report.figures import category_codes, share
-from engagement_report.results import AccountabilityFigures, CategoryFigures
+from engagement_report.results import AccountabilityFigures, CategoryFigures, Figures
 from engagement_report.validation.columns.labelled import fold_key
 
 #: The columns behind each group of figures (a column no input has gives no figures).
@@ -264,3 +264,23 @@ def _repeats(
     tie = same["first"].to_numpy() < rank[same["row"].to_numpy()]
     flags[same["row"].to_numpy()[tie]] = True
     return flags
+
+
+_GROUPS = {
+    "rated": ("rated", "rated_share", "rating_mean", "satisfied_share"),
+    "resolved": ("outcome_recorded", "resolved", "resolved_share", "resolved_on_the_spot"),
+    "repeats": ("repeats", "repeat_share"),
+}
+
+
+def absent_metrics(figures: Figures) -> frozenset[str]:
+    """The query figures of this module the data has no column for: a report defines only
+    the figures it can show."""
+    totals = figures.accountability
+    absent = (
+        {"received_per_10k"} if all(r.residents is None for r in figures.by_district) else set()
+    )
+    for lead, names in _GROUPS.items():
+        if totals is None or getattr(totals, lead) is None:
+            absent.update(names)
+    return frozenset(absent)

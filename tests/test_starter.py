@@ -19,13 +19,13 @@ from engagement_report.config import DEFAULT_CONFIG_NAME, Config, load_config
 from engagement_report.errors import UsageError
 from engagement_report.models import ValidationReport
 from engagement_report.schema import (
-    COLUMNS,
     DATASETS,
     STATUS_CLASSES,
     dataset_for_name,
     header_key,
 )
 from engagement_report.starter import LAST_ROW, write_start_kit
+from engagement_report.starter.workbook import kit_columns
 from engagement_report.validation.rows import status_lookup
 
 LANGS = ("en", "ru", "kk")
@@ -99,7 +99,7 @@ def dropdowns(folder: Path, dataset: str, lang: str) -> dict[str, list[str]]:
     book = workbook(folder, dataset)
     sheet = book[SHEETS[lang][dataset]]
     letters = {
-        openpyxl.utils.get_column_letter(i): c.name for i, c in enumerate(COLUMNS[dataset], 1)
+        openpyxl.utils.get_column_letter(i): c.name for i, c in enumerate(kit_columns(dataset), 1)
     }
     return {
         letters[letter]: list_values(book, dv.formula1)
@@ -131,7 +131,9 @@ def test_empty_kit_is_read_as_three_empty_datasets(tmp_path: Path, lang: str) ->
         assert source.ignored_columns == ()
         # every canonical column mapped, each from its own header in the sheet
         headers = headers_of(workbook(tmp_path, dataset)[source.sheet])
-        assert source.mapping == {c.name: h for c, h in zip(COLUMNS[dataset], headers, strict=True)}
+        assert source.mapping == {
+            c.name: h for c, h in zip(kit_columns(dataset), headers, strict=True)
+        }
     assert_extra_sheets_skipped(report, lang)
 
 
@@ -154,8 +156,8 @@ def test_headers_are_aliases_of_their_columns(tmp_path: Path, lang: str) -> None
         assert dataset_for_name(book.sheetnames[1]) is None
         assert dataset_for_name(book.sheetnames[2]) is None
         headers = headers_of(book[SHEETS[lang][dataset]])
-        assert len(headers) == len(COLUMNS[dataset])
-        for column, header in zip(COLUMNS[dataset], headers, strict=True):
+        assert len(headers) == len(kit_columns(dataset))
+        for column, header in zip(kit_columns(dataset), headers, strict=True):
             accepted = {header_key(a) for a in (column.name, *column.aliases)}
             assert header_key(header) in accepted, (dataset, column.name, header)
             if lang != "en":  # a Russian or Kazakh alias, not the English name
@@ -173,7 +175,7 @@ def test_sheet_layout_and_validations(tmp_path: Path, lang: str) -> None:
         assert sheet.sheet_state == "visible" and book.active.title == sheet.title
         assert book.properties.created == book.properties.modified == dt.datetime(2024, 1, 1)
         found = validations(sheet)
-        for position, column in enumerate(COLUMNS[dataset], start=1):
+        for position, column in enumerate(kit_columns(dataset), start=1):
             letter = openpyxl.utils.get_column_letter(position)
             header = sheet.cell(1, position)
             assert header.font.bold and header.alignment.wrap_text
@@ -197,7 +199,8 @@ def test_sheet_layout_and_validations(tmp_path: Path, lang: str) -> None:
                 assert dv.allow_blank and dv.showErrorMessage and dv.error
         # required columns stand out
         fills = {
-            c.required: sheet.cell(1, i).fill.fgColor.rgb for i, c in enumerate(COLUMNS[dataset], 1)
+            c.required: sheet.cell(1, i).fill.fgColor.rgb
+            for i, c in enumerate(kit_columns(dataset), 1)
         }
         assert fills[True] != fills[False]
 
@@ -240,7 +243,7 @@ def test_instructions_explain_every_column(tmp_path: Path, lang: str) -> None:
         by_header = {row[0]: row for row in rows if row and row[0] in headers}
         assert set(by_header) == set(headers)
         yes, no = {"en": ("yes", "no"), "ru": ("да", "нет"), "kk": ("иә", "жоқ")}[lang]
-        for column, header in zip(COLUMNS[dataset], headers, strict=True):
+        for column, header in zip(kit_columns(dataset), headers, strict=True):
             row = by_header[header]
             assert len(row) == 4 and all(str(v).strip() for v in row)
             assert row[1] == (yes if column.required else no)
@@ -259,7 +262,7 @@ def fill(folder: Path, dataset: str, lang: str, rows: list[dict[str, object]]) -
     path = folder / "data" / f"{dataset}.xlsx"
     book = openpyxl.load_workbook(path)
     sheet = book[SHEETS[lang][dataset]]
-    position = {c.name: i for i, c in enumerate(COLUMNS[dataset], start=1)}
+    position = {c.name: i for i, c in enumerate(kit_columns(dataset), start=1)}
     for r, row in enumerate(rows, start=2):
         for name, value in row.items():
             cell = sheet.cell(r, position[name], value)

@@ -11,6 +11,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from engagement_report import __version__, console
+from engagement_report.accountability import absent_metrics
 from engagement_report.analysis import Analysis, analyse, complete, coverage
 from engagement_report.cache import cache_key, in_background, wait
 from engagement_report.checks import CheckResult, evaluate, parse_check
@@ -107,7 +108,12 @@ def report_context(
         problems_by_code=dict(sorted(counts.items())),
         # A dataset with no input at all: no coverage lines and no definitions for it.
         coverage={d: c for d, c in analysis.covered.items() if not present or d in present},
-        metrics=tuple(m for m in METRICS if not present or m.dataset in present),
+        metrics=tuple(
+            m
+            for m in METRICS
+            if (not present or m.dataset in present)
+            and not (m.dataset == "queries" and m.name in absent_metrics(figures))
+        ),
         tool_version=__version__,
         window=report_window,
         lang=lang,

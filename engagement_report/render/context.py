@@ -15,7 +15,13 @@ from engagement_report.comparisons import HeadlineFigure
 from engagement_report.figures import METRICS, Metric
 from engagement_report.models import SkippedSheet, SourceAccount
 from engagement_report.periods import Period, Window
-from engagement_report.results import Figures, OpenQuery, TopicShifts, TrendPoint
+from engagement_report.results import (
+    CategoryFigures,
+    Figures,
+    OpenQuery,
+    TopicShifts,
+    TrendPoint,
+)
 
 if TYPE_CHECKING:
     from engagement_report.render.charts import Chart
@@ -110,6 +116,35 @@ class ReportContext:
     def year_ago_period(self) -> Period:
         """The period the "vs a year earlier" changes compare with."""
         return self.window.year_ago().period if self.window else self.period.year_ago()
+
+    @property
+    def late_bodies(self) -> tuple[CategoryFigures, ...]:
+        """ "Who answers late": the responsible bodies with at least min_category_size
+        queries, most queries open past their deadline first, then the lowest on-time
+        share; the smaller bodies after them, as the breakdown orders them."""
+        rows = self.figures.by_body
+        ranked = sorted(
+            (row for row in rows if row.comparable),
+            key=lambda row: (
+                -(row.open_overdue or 0),
+                1.0 if row.on_time_share is None else row.on_time_share,
+            ),
+        )
+        return (*ranked, *(row for row in rows if not row.comparable))
+
+    def repeated(self, dimension: str, limit: int = 10) -> tuple[CategoryFigures, ...]:
+        """The categories queries come back to most: most repeats first (then by name),
+        those with none left out."""
+        rows = [row for row in self.figures.breakdown(dimension) if row.repeats]
+        rows.sort(key=lambda row: (-(row.repeats or 0), row.category))
+        return tuple(rows[:limit])
+
+    @property
+    def per_resident(self) -> tuple[CategoryFigures, ...]:
+        """Districts the config's ``[population]`` lists, most queries per resident first."""
+        rows = [row for row in self.figures.by_district if row.received_per_10k is not None]
+        rows.sort(key=lambda row: (-(row.received_per_10k or 0.0), row.category))
+        return tuple(rows)
 
     def inputs(self) -> list[InputFile]:
         """Input files with rows read and used, for the methodology note."""

@@ -53,6 +53,7 @@ HEADERS = {
         "district": word("queries header", "District"),
         "deadline": word("queries header", "Deadline"),
         "extended_until": word("queries header", "Extended until"),
+        "body": word("queries header", "Responsible body"),
     },
     "broadcasts": {
         "date": word("broadcasts header", "Date"),

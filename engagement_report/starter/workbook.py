@@ -63,14 +63,20 @@ def _hint(column: Column, words: Words, has_list: bool) -> str:
     return words(TEXT["hint_id"] if column.kind == "id" else TEXT["hint_text"])
 
 
+def kit_columns(dataset: str) -> tuple[Column, ...]:
+    """The columns of ``dataset``'s workbook: those kept by hand. A system's own columns
+    (a citizen's rating, the outcome, the applicant key and address) are left out."""
+    return tuple(c for c in COLUMNS[dataset] if c.name in HEADERS[dataset])
+
+
 def _check_headers(dataset: str, headers: Sequence[str], config: Config, lang: str) -> None:
     """The loader must map every header back to its column under ``config``."""
-    expected = {c.name: i for i, c in enumerate(COLUMNS[dataset])}
+    expected = {c.name: i for i, c in enumerate(kit_columns(dataset))}
     for settings in (Config(), config):
         mapping = match_headers(headers, dataset, settings).mapping
         wrong = [
             h
-            for c, h in zip(COLUMNS[dataset], headers, strict=True)
+            for c, h in zip(kit_columns(dataset), headers, strict=True)
             if mapping.get(c.name) != expected[c.name]
         ]
         if not wrong:
@@ -97,7 +103,7 @@ def workbook_bytes(dataset: str, lang: str, config: Config) -> bytes:
     from openpyxl.worksheet.datavalidation import DataValidation
 
     words = Words(lang)
-    columns = COLUMNS[dataset]
+    columns = kit_columns(dataset)
     headers = [words(HEADERS[dataset][c.name]) for c in columns]
     _check_headers(dataset, headers, config, lang)
     sheet_name = words(SHEET_NAMES[dataset])
@@ -222,7 +228,7 @@ def _fill_instructions(
         style(sheet.cell(row, position, text), False)
     listed = set(LIST_COLUMNS)
     top = Alignment(wrap_text=True, vertical="top")
-    for column, header in zip(COLUMNS[dataset], headers, strict=True):
+    for column, header in zip(kit_columns(dataset), headers, strict=True):
         row += 1
         values = (
             header,
