@@ -227,8 +227,31 @@ def make_queries(rng: np.random.Generator) -> pd.DataFrame:
             "district": df["district"],
             "deadline": explicit,
             "extended_until": np.where(has_ext, np.datetime_as_string(ext_until), ""),
+            "body": responsible_bodies(df["topic"].to_numpy(), df["district"].to_numpy()),
         }
     )
+
+
+# Local topics a district akimat answers in part: the share of such queries sent there.
+DISTRICT_TOPICS = {
+    "Roads and sidewalks": 0.4,
+    "Landscaping and parks": 0.5,
+    "Housing": 0.3,
+    "Stray animals": 0.6,
+}
+
+
+def responsible_bodies(topics: np.ndarray, districts: np.ndarray) -> np.ndarray:
+    """The body that answers each query: the topic's department, or for local topics
+    sometimes the district's akimat. A generator of its own (seed 2021 + 14), so the
+    other columns are what they were before this column existed."""
+    rng = np.random.default_rng(SEED + 14)
+    bodies = np.array([TOPICS[t][1] for t in topics], dtype=object)
+    share = np.array([DISTRICT_TOPICS.get(t, 0.0) for t in topics])
+    local = rng.random(len(topics)) < share
+    bodies[local] = [f"Akimat of {d} district" for d in districts[local]]
+    bodies[topics == "Other"] = "Akimat reception office"
+    return bodies
 
 
 def make_broadcasts(rng: np.random.Generator) -> pd.DataFrame:

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from engagement_report import pipeline
-from engagement_report.config import Config, PopulationConfig, RatingsConfig, parse_config
+from engagement_report.config import (
+    Config,
+    PopulationConfig,
+    RatingsConfig,
+    load_config,
+    parse_config,
+)
 from engagement_report.errors import ConfigError
 from engagement_report.export import summary_records
 from engagement_report.periods import parse_period
@@ -302,3 +308,75 @@ def test_received_per_10k_residents(write_inputs) -> None:
 def test_bad_accountability_config(raw: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
         parse_config(raw)
+
+
+def test_sample_data_with_the_almaty_example_has_bodies(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[1]
+    config = load_config(root / "examples" / "almaty.toml")
+    records = pipeline.summarize([root / "sample_data"], config, "2021-01", TODAY)
+    received = {
+        r.category: r.value for r in records if r.dimension == "body" and r.metric == "received"
+    }
+    # Counted independently from the CSV: bodies of the queries received in January 2021.
+    import pandas as pd
+
+    frame = pd.read_csv(root / "sample_data" / "queries.csv", dtype=str, keep_default_na=False)
+    january = frame[frame["received_at"].str.startswith("2021-01")]
+    assert received == january["body"].value_counts().to_dict()
+    assert sum(received.values()) == len(january)  # type: ignore[arg-type]
+
+
+# --- the report's sections in three languages ----------------------------------------------
+
+SECTIONS = {
+    "en": (
+        "Who answers late",
+        "Citizens' ratings",
+        "Outcomes of answers",
+        "Repeat appeals",
+        "Queries per 10,000 residents",
+        "Answered is not resolved",
+    ),
+    "ru": (
+        "Кто отвечает с опозданием",
+        "Оценки граждан",
+        "Результаты ответов",
+        "Повторные обращения",
+        "Обращения на 10 000 жителей",
+        "Отвечено — не значит решено",
+    ),
+    "kk": (
+        "Кім кешігіп жауап береді",
+        "Азаматтардың бағалары",
+        "Жауаптардың нәтижелері",
+        "Қайталанған өтініштер",
+        "10 000 тұрғынға шаққандағы өтініштер",
+        "Жауап берілді — шешілді деген сөз емес",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "kk"])
+def test_report_sections_in_each_language(write_inputs, tmp_path: Path, lang: str) -> None:
+    rows = BODY_ROWS.replace("rating,outcome\n", "rating,outcome,district,phone\n")
+    lines = rows.splitlines()
+    lines[1:] = [f"{line},Alatau,+7 701 000 00 0{i % 2}" for i, line in enumerate(lines[1:])]
+    folder = write_inputs(queries="\n".join(lines) + "\n")
+    config = Config(
+        lang=lang,
+        min_category_size=1,
+        population=PopulationConfig({"Alatau": 200_000}, 2021, "test figures"),
+    )
+    out = tmp_path / lang
+    pipeline.build([folder], config, period="2021-03", out=out, today=TODAY)
+    for name in ("report.md", "report.html"):
+        text = (out / name).read_text(encoding="utf-8").replace("\u00a0", " ")
+        for heading in SECTIONS[lang]:
+            assert heading in text, (name, heading)
+    md = (out / "report.md").read_text(encoding="utf-8")
+    if lang == "en":
+        # Roads Dept has the most open overdue... both have one: the lower on-time share first.
+        late = md.split("## Who answers late")[1]
+        assert late.index("| Roads Dept | 3 |") < late.index("| Parks Dept | 3 |")
+        assert "| Alatau | 6 | 200,000 | 0.3 |" in md
+        assert "2 of 3 answered queries carry a citizen's rating (66.7%): mean 3.50" in md

@@ -17,7 +17,7 @@ SAMPLE_DIR = Path(__file__).resolve().parents[1] / "sample_data"
 FILES = ("queries.csv", "broadcasts.csv", "press_events.csv")
 HEADERS = {
     "queries.csv": "query_id,received_at,answered_at,status,topic,channel,district,deadline,"
-    "extended_until",
+    "extended_until,body",
     "broadcasts.csv": "date,program,speaker,topic,questions_answered,tv_segments",
     "press_events.csv": "date,title,topic,speakers,journalist_questions,publications",
 }
