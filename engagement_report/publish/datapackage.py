@@ -34,6 +34,7 @@ DIMENSIONS = (
     "topic",
     "channel",
     "district",
+    "body",
     "program",
     "response_days",
     "age_working_days",
@@ -45,7 +46,7 @@ _COLUMN_WORDS = {
     "period_end": "last day of the period (ISO date)",
     "dataset": "queries, broadcasts or press_events",
     "dimension": (
-        "total, or the breakdown: topic, channel, district (queries), program (broadcasts), "
+        "total, or the breakdown: topic, channel, district, body (queries), program (broadcasts), "
         "response_days (response-time bins), age_working_days (ages of open queries), "
         "year_to_date (category this_year or last_year: the same part of the year before)"
     ),
