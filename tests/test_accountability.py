@@ -380,3 +380,14 @@ def test_report_sections_in_each_language(write_inputs, tmp_path: Path, lang: st
         assert late.index("| Roads Dept | 3 |") < late.index("| Parks Dept | 3 |")
         assert "| Alatau | 6 | 200,000 | 0.3 |" in md
         assert "2 of 3 answered queries carry a citizen's rating (66.7%): mean 3.50" in md
+
+
+def test_two_applicant_columns_are_named_without_their_values(write_inputs) -> None:
+    folder = write_inputs(
+        queries="received_at,status,телефон,phone\n2021-03-01,answered,+7 701 123 45 67,8 702 765 43 21\n"
+    )
+    data = pipeline.load_and_validate([folder], Config(), cache=False)
+    [warning] = [p for p in data.report.problems if p.code == "duplicate_column"]
+    assert warning.column == "applicant" and "personal data, not shown" in warning.message
+    assert "123" not in warning.message + str(warning.value)
+    assert "765" not in warning.message + str(warning.value)

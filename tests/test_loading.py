@@ -409,11 +409,11 @@ def test_header_key_folding() -> None:
 def test_unmatched_headers_are_listed_as_ignored(tmp_path: Path) -> None:
     path = tmp_path / "queries.csv"
     path.write_text(
-        "received_at,status,Исполнитель,status\n05.01.2021,open,Иванов,closed\n", encoding="utf-8"
+        "received_at,status,Примечание,status\n05.01.2021,open,Иванов,closed\n", encoding="utf-8"
     )
     data = load(path)
     account = source(data)
-    assert account.ignored_columns == ("Исполнитель", "status")
+    assert account.ignored_columns == ("Примечание", "status")
     assert data.queries["status"].tolist() == ["in_progress"]  # the first status column wins
 
 
