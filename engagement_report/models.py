@@ -18,11 +18,14 @@ Severity = Literal["error", "warning"]
 
 @dataclass(frozen=True)
 class SourceTable:
-    """One sheet (or CSV file) read as text cells, with where each row came from.
+    """One sheet (or CSV, Parquet or JSON file) read as text cells, with where each row
+    came from.
 
     ``cells`` has one string column per spreadsheet column right of the header
     row (named by position), and ``row_numbers`` gives each row's number as the
-    spreadsheet shows it.
+    spreadsheet shows it. For JSON (``unit == "record"``) the rows are records, numbered
+    from 1 (within their page for a list of pages, the page being the row's sheet in
+    ``row_sheets``), and ``header_row`` is 0: a JSON file has no header row.
     """
 
     file: Path
@@ -36,6 +39,14 @@ class SourceTable:
     # what loading found about the table as a whole: (problem code, message) pairs,
     # reported by validation as warnings on the header row
     notes: tuple[tuple[str, str], ...] = ()
+    # what row_numbers count: spreadsheet rows, or JSON records
+    unit: Literal["row", "record"] = "row"
+    # each row's sheet when rows of one table come from several (a JSON file's pages);
+    # None: ``sheet`` for every row
+    row_sheets: pd.Series | None = None
+    # row position -> why that element of a JSON array is no record (a number, an array):
+    # validation rejects those rows with the reason
+    not_records: dict[int, str] = field(default_factory=dict)
 
     @property
     def label(self) -> str:
@@ -73,6 +84,8 @@ class Problem:
     column: str | None
     value: str | None
     message: str
+    # what ``row`` counts: a spreadsheet row, or a JSON record (``sheet``: its page)
+    unit: str = "row"
 
     def as_dict(self) -> dict[str, object]:
         """The problem as a JSON-ready mapping."""
@@ -82,10 +95,18 @@ class Problem:
             "file": self.file,
             "sheet": self.sheet,
             "row": self.row,
+            "unit": self.unit,
             "column": self.column,
             "value": self.value,
             "message": self.message,
         }
+
+    @property
+    def position(self) -> str:
+        """``row 7`` or ``record 7`` (with the column), as a person finds it."""
+        at = f"{self.unit} {self.row}" if self.row is not None else ""
+        column = f"column {self.column!r}" if self.column else ""
+        return ", ".join(part for part in (at, column) if part)
 
 
 @dataclass(frozen=True)
@@ -109,6 +130,7 @@ class SourceAccount:
     warnings: int
     problems_not_listed: int
     problem_counts: dict[str, int] = field(default_factory=dict)
+    unit: str = "row"  # "record": a JSON file's records (header_row is then 0)
 
 
 @dataclass(frozen=True)

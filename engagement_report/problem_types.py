@@ -86,6 +86,13 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "makes one and shifts the cells after it): they are not read; check the row",
         ),
         ProblemType(
+            "not_a_record",
+            "error",
+            "an element of a JSON file's array of records is not a record (an object of "
+            "named fields) but a number, a string, null or a nested array: the element is "
+            "rejected, named by its record number",
+        ),
+        ProblemType(
             "duplicate_column",
             "warning",
             "two headers name the same column and their values differ: only the first (or "

@@ -19,6 +19,7 @@ from engagement_report.config import Config
 from engagement_report.errors import InputError
 from engagement_report.loading.csvfile import read_csv_cells
 from engagement_report.loading.discover import (
+    JSON_SUFFIXES,
     PARQUET_SUFFIXES,
     SPREADSHEET_SUFFIXES,
     WORKBOOK_SUFFIXES,
@@ -32,6 +33,7 @@ from engagement_report.loading.headers import (
     find_header_row,
     match_headers,
 )
+from engagement_report.loading.jsonfile import read_json_records
 from engagement_report.loading.parquet import read_parquet_cells
 from engagement_report.loading.sheets import CHART_REASON, drop_hidden_copies, mark_identical
 from engagement_report.loading.xlsx import RawSheet, read_workbook, sheet_states
@@ -116,6 +118,8 @@ def read_file(path: Path, config: Config) -> tuple[list[SourceTable], list[Skipp
     suffix = path.suffix.lower()
     if suffix in PARQUET_SUFFIXES:
         return _read_parquet(path, config)
+    if suffix in JSON_SUFFIXES:
+        return _read_json(path, config)
     states: dict[str, str] = {}
     if suffix in WORKBOOK_SUFFIXES:
         sheets = read_workbook(path)
@@ -125,7 +129,7 @@ def read_file(path: Path, config: Config) -> tuple[list[SourceTable], list[Skipp
     else:
         raise InputError(
             f"{path}: unsupported file type {suffix or '(none)'!r}; "
-            "expected .csv, .xlsx, .xlsm, .xls, .ods or .parquet"
+            "expected .csv, .xlsx, .xlsm, .xls, .ods, .parquet, .json, .jsonl or .ndjson"
         )
     single = len(sheets) == 1
     file_hint = dataset_for_name(path.stem)
@@ -197,6 +201,43 @@ def _read_parquet(path: Path, config: Config) -> tuple[list[SourceTable], list[S
         cells=cells,
         row_numbers=rows,
         recognised_by=recognised_by,
+    )
+    return [table], []
+
+
+def _read_json(path: Path, config: Config) -> tuple[list[SourceTable], list[SkippedSheet]]:
+    """A JSON file: its records' field names are the header row, its records the rows,
+    numbered from 1 (within each page of a list of pages, the page standing as the sheet)."""
+    import numpy as np
+    import pandas as pd
+
+    records = read_json_records(path, config.encoding)
+    head: list[list[object]] = [list(records.headers)]
+    recognised = _recognise(path, None, dataset_for_name(path.stem), head, config, None)
+    if recognised is None:
+        reason = (
+            f"not named after a dataset and the fields of its records ({records.layout}) "
+            "do not clearly match one (queries, broadcasts, press_events)"
+        )
+        return [], [SkippedSheet(path, None, f"{reason}; {_closest(head, config)}")]
+    (_, match), recognised_by = recognised
+    sheets = None
+    if records.pages is not None:
+        pages = np.asarray(records.pages, dtype=np.int64)
+        labels = pd.Index([f"page {n}" for n in range(1, int(pages.max()) + 1)], dtype=object)
+        sheets = pd.Series(pd.Categorical.from_codes(pages - 1, categories=labels))
+    table = SourceTable(
+        file=path,
+        sheet=None,
+        dataset=match.dataset,
+        header_row=0,
+        headers=tuple(h.strip() for h in records.headers),
+        cells=records.cells,
+        row_numbers=pd.Series(np.asarray(records.numbers, dtype=np.int64), name="_row"),
+        recognised_by=recognised_by,
+        unit="record",
+        row_sheets=sheets,
+        not_records=records.not_records,
     )
     return [table], []
 

@@ -18,7 +18,8 @@ from engagement_report.errors import InputError
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
-SPREADSHEET_SUFFIXES = (*CSV_SUFFIXES, *WORKBOOK_SUFFIXES, *PARQUET_SUFFIXES)
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+SPREADSHEET_SUFFIXES = (*CSV_SUFFIXES, *WORKBOOK_SUFFIXES, *PARQUET_SUFFIXES, *JSON_SUFFIXES)
 
 
 def discover_inputs(inputs: Iterable[str | Path]) -> list[Path]:

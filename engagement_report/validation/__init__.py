@@ -69,6 +69,7 @@ def validate(loaded: LoadedInputs, config: Config) -> CleanData:
                 warnings=collector.warnings,
                 problems_not_listed=collector.not_listed,
                 problem_counts=dict(collector.by_code),
+                unit=item.source.unit,
             )
         )
         if rejected.any():
@@ -210,10 +211,13 @@ def _rejected_rows(item: CheckedTable) -> pd.DataFrame:
     mask = item.rejected.to_numpy()
     collector = item.problems
     assert collector.reject_reason is not None and collector.reject_column is not None
+    sheets = item.source.row_sheets
     head = pd.DataFrame(
         {
             "file": str(item.source.file),
-            "sheet": item.source.sheet or "",
+            "sheet": item.source.sheet or ""
+            if sheets is None
+            else sheets.astype(str).to_numpy(dtype=object)[mask],
             "row": item.source.row_numbers.to_numpy()[mask],
             "column": pd.array(collector.reject_column[mask], dtype="string"),
             "reason": pd.array(collector.reject_reason[mask], dtype="string"),

@@ -26,6 +26,9 @@ class ProblemCollector:
     sheet: str | None
     row_numbers: pd.Series
     limit: int = PROBLEMS_LISTED_PER_SOURCE
+    unit: str = "row"  # what row_numbers count ("record": a JSON file's records)
+    # each row's sheet where a table's rows come from several (a JSON file's pages)
+    row_sheets: pd.Series | None = None
     problems: list[Problem] = field(default_factory=list)
     errors: int = 0
     warnings: int = 0
@@ -70,20 +73,28 @@ class ProblemCollector:
                     code=code,
                     severity=severity,
                     file=self.file,
-                    sheet=self.sheet,
+                    sheet=self.sheet_of(position),
                     row=int(self.row_numbers.iloc[position]),
                     column=column,
                     value=text,
                     # Not str.format: the message quotes the file's header, which may hold braces.
                     message=message.replace("{value}", text if text is not None else "", 1),
+                    unit=self.unit,
                 )
             )
         self.not_listed += max(hits - room, 0)
 
+    def sheet_of(self, position: int) -> str | None:
+        """The sheet of the row at ``position`` (a JSON file's page, say)."""
+        if self.row_sheets is None:
+            return self.sheet
+        return str(self.row_sheets.iloc[position])
+
     def add_header_warning(
-        self, row: int, code: str, column: str | None, value: str | None, message: str
+        self, row: int | None, code: str, column: str | None, value: str | None, message: str
     ) -> None:
-        """Record a warning about the table as a whole, placed on its header row."""
+        """Record a warning about the table as a whole, placed on its header row (None:
+        the table has none, as a JSON file)."""
         problem_type(code)
         self.by_code[code] = self.by_code.get(code, 0) + 1
         self.warnings += 1
@@ -91,7 +102,7 @@ class ProblemCollector:
             self.not_listed += 1
             return
         self.problems.append(
-            Problem(code, "warning", self.file, self.sheet, row, column, value, message)
+            Problem(code, "warning", self.file, self.sheet, row, column, value, message, self.unit)
         )
 
     def _note_rejection(

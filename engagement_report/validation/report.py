@@ -18,6 +18,7 @@ def report_as_dict(report: ValidationReport) -> dict[str, object]:
                 "dataset": s.dataset,
                 "recognised_by": s.recognised_by,
                 "header_row": s.header_row,
+                "unit": s.unit,
                 "mapping": s.mapping,
                 "ignored_columns": list(s.ignored_columns),
                 "rows": {
@@ -51,16 +52,15 @@ def report_as_text(report: ValidationReport) -> str:
     lines: list[str] = []
     for s in report.sources:
         where = s.file + (f" [{s.sheet}]" if s.sheet else "")
-        lines.append(
-            f"{where}: {s.dataset} (recognised by {s.recognised_by}), header on row {s.header_row}"
-        )
+        layout = "fields of JSON records" if s.unit == "record" else f"header on row {s.header_row}"
+        lines.append(f"{where}: {s.dataset} (recognised by {s.recognised_by}), {layout}")
         mapped = ", ".join(f"{column} ← {header!r}" for column, header in s.mapping.items())
         lines.append(f"  columns: {mapped}")
         if s.ignored_columns:
             lines.append(f"  ignored: {', '.join(repr(c) for c in s.ignored_columns)}")
         lines.append(
-            f"  rows: {s.rows_read} read = {s.used} used + {s.duplicate} duplicate + {s.blank} blank"
-            f" + {s.total_rows} total rows + {s.rejected} rejected"
+            f"  {s.unit}s: {s.rows_read} read = {s.used} used + {s.duplicate} duplicate"
+            f" + {s.blank} blank + {s.total_rows} total rows + {s.rejected} rejected"
         )
         lines.append(f"  problems: {s.errors} errors, {s.warnings} warnings")
     for skipped in report.skipped:
@@ -70,8 +70,8 @@ def report_as_text(report: ValidationReport) -> str:
         lines.append("")
     for p in report.problems:
         where = p.file + (f" [{p.sheet}]" if p.sheet else "")
-        position = f"row {p.row}" + (f", column {p.column!r}" if p.column else "")
-        lines.append(f"{p.severity}: {where} {position}: {p.message} ({p.code})")
+        position = f" {p.position}" if p.position else ""
+        lines.append(f"{p.severity}: {where}{position}: {p.message} ({p.code})")
     for s in report.sources:
         if s.problems_not_listed:
             where = s.file + (f" [{s.sheet}]" if s.sheet else "")

@@ -98,9 +98,17 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
     )
     wanted = frozenset(p for p in match.mapping.values() if p < cells.shape[1]) - encode
     table = Cells(cells, encode, wanted | {0})  # column 0: where total rows say so
-    problems = ProblemCollector(str(source.file), source.sheet, source.row_numbers.set_axis(index))
+    sheets = None if source.row_sheets is None else source.row_sheets.set_axis(index)
+    problems = ProblemCollector(
+        str(source.file),
+        source.sheet,
+        source.row_numbers.set_axis(index),
+        unit=source.unit,
+        row_sheets=sheets,
+    )
+    header_row = source.header_row if source.unit == "row" else None
     for code, message in source.notes:
-        problems.add_header_warning(source.header_row, code, None, None, message)
+        problems.add_header_warning(header_row, code, None, None, message)
     _warn_second_headers(source, cells, match.also, match.mapping, problems)
     _warn_extra_cells(source, cells, problems)
     # Each column is stripped or encoded once, before anything reads it, and the date
@@ -119,6 +127,12 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
     blank_rows = table.blank()
     total = table.total_rows() & ~blank_rows
     live_rows = ~(blank_rows | total)
+    if source.not_records:
+        # An element of a JSON array that is no record has no cells, yet is no blank row:
+        # it is rejected with what it is, and checked no further.
+        not_records = _not_records(source, problems)
+        blank_rows = blank_rows & ~not_records
+        live_rows = live_rows & ~not_records
     blank = pd.Series(blank_rows, index=index)
     live = pd.Series(live_rows, index=index)
 
@@ -190,9 +204,12 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
     frame["_file"] = pd.Categorical.from_codes(
         np.zeros(n, dtype=np.int8), categories=pd.Index([str(source.file)], dtype=object)
     )
-    frame["_sheet"] = pd.Categorical.from_codes(
-        np.zeros(n, dtype=np.int8), categories=pd.Index([source.sheet or ""], dtype=object)
-    )
+    if source.row_sheets is not None:
+        frame["_sheet"] = pd.Categorical(source.row_sheets.to_numpy())
+    else:
+        frame["_sheet"] = pd.Categorical.from_codes(
+            np.zeros(n, dtype=np.int8), categories=pd.Index([source.sheet or ""], dtype=object)
+        )
     frame["_row"] = source.row_numbers.to_numpy()
     return CheckedTable(
         source,
@@ -210,6 +227,26 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
             if name in accountable.PRIVATE_COLUMNS and source.dataset == "queries"
         ),
     )
+
+
+def _not_records(source: SourceTable, problems: ProblemCollector) -> np.ndarray:
+    """Reject each element of a JSON array that is no record (an object of fields)."""
+    n = len(source.cells)
+    mask = np.zeros(n, dtype=bool)
+    positions = np.fromiter(source.not_records, dtype=np.int64, count=len(source.not_records))
+    mask[positions] = True
+    values = pd.Series(pd.NA, index=pd.RangeIndex(n), dtype="string")
+    values.iloc[positions] = list(source.not_records.values())
+    problems.add(
+        pd.Series(mask),
+        "not_a_record",
+        "error",
+        None,
+        values,
+        "this element of the records array is {value}, not a record (an object of named "
+        "fields): it cannot be read; fix the export",
+    )
+    return mask
 
 
 def _warn_second_headers(
@@ -252,12 +289,12 @@ def _warn_second_headers(
                 )
                 continue
             problems.add_header_warning(
-                source.header_row,
+                source.header_row if source.unit == "row" else None,
                 "duplicate_column",
                 column,
                 f"{read_header} | {other_header}",
                 f"two columns are read as {column}: {read_header!r} and {other_header!r}; "
-                f"their values differ in {len(differ)} row(s) (first at row {row}: "
+                f"their values differ in {len(differ)} {source.unit}(s) (first at {source.unit} {row}: "
                 f"{_text(kept.iloc[first])!r} and {_text(other.iloc[first])!r}). Only "
                 f"{read_header!r} is read; remove or rename the other, or name the one "
                 f"to read under [columns.{source.dataset}] in the config",
