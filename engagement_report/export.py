@@ -188,7 +188,23 @@ def summary_records(figures: Figures) -> list[SummaryRecord]:
             )
         )
     records += [record("press_events", m, getattr(figures.press, m)) for m in PRESS_TOTALS]
-    return records + _view_records(figures, record)
+    return records + _view_records(figures, record) + _mark_records(figures, record)
+
+
+def _mark_records(figures: Figures, record: Callable[..., SummaryRecord]) -> list[SummaryRecord]:
+    """The export's own overdue marks, where it carries them: the two totals, then one row
+    per disagreeing query by its id (after every earlier row, so their order holds)."""
+    marks = figures.overdue_marks
+    if marks is None:
+        return []
+    return [
+        record("queries", "overdue_marked", marks.marked),
+        record("queries", "overdue_mark_disagreements", marks.disagreeing),
+        *(
+            record("queries", "overdue_mark_disagreements", 1, "query_id", item.query_id)
+            for item in marks.disagreements
+        ),
+    ]
 
 
 def _view_records(figures: Figures, record: Callable[..., SummaryRecord]) -> list[SummaryRecord]:

@@ -245,7 +245,21 @@ METRICS: tuple[Metric, ...] = (
         "per district: received × 10,000 / the district's residents ([population] in the "
         "config, with the figures' year and source); empty for a district it does not list",
     ),
+    Metric(
+        "queries",
+        "overdue_marked",
+        "received queries that the export itself marks overdue (its overdue_mark column, 115.бел's Просрочено); empty when the export carries no mark",
+    ),
+    Metric(
+        "queries",
+        "overdue_mark_disagreements",
+        "received queries whose own overdue mark disagrees with the deadline class computed as of the export's date (the latest date in the data, when the mark was made): marked overdue but answered on time or not yet due, or marked not overdue but answered late or overdue; a query with no mark or no deadline is not compared. Per query_id: 1 for each query that disagrees",
+    ),
 )
+
+
+# Figures of the export's own overdue mark: only where the export carries one.
+MARK_METRICS = ("overdue_marked", "overdue_mark_disagreements")
 
 
 def share(part: float, whole: float) -> float | None:

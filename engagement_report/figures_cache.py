@@ -21,7 +21,7 @@ from typing import Any
 from engagement_report.analysis import AgendaRow, Analysis
 from engagement_report.cache import Entry, Store
 from engagement_report.comparisons import Change, HeadlineFigure, Held
-from engagement_report.deadlines import DeadlineFigures
+from engagement_report.deadlines import DeadlineFigures, MarkDisagreement, OverdueMarks
 from engagement_report.periods import Period, Window
 from engagement_report.results import (
     AccountabilityFigures,
@@ -53,7 +53,9 @@ _TYPES: dict[str, type] = {
         Figures,
         HeadlineFigure,
         Held,
+        MarkDisagreement,
         OpenQuery,
+        OverdueMarks,
         Period,
         PressFigures,
         ProgramFigures,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from engagement_report.periods import Period
 
 if TYPE_CHECKING:
-    from engagement_report.deadlines import DeadlineFigures
+    from engagement_report.deadlines import DeadlineFigures, OverdueMarks
 
 
 @dataclass(frozen=True)
@@ -147,6 +147,8 @@ class Figures:
     year_to_date: YearToDate | None = None
     by_body: tuple[CategoryFigures, ...] = ()  # the responsible body
     accountability: AccountabilityFigures | None = None  # ratings, outcomes, repeats
+    # The export's own overdue marks against the computed classes (None: no mark).
+    overdue_marks: OverdueMarks | None = None
 
     def breakdown(self, dimension: str) -> tuple[CategoryFigures, ...]:
         """The query breakdown by ``topic``, ``channel``, ``district`` or ``body``."""

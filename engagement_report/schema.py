@@ -184,6 +184,15 @@ QUERY_COLUMNS = (
         ("problem address", "адрес", "адрес проблемы", "адрес обращения", "мекенжай"),
         "where the problem is: hashed like the applicant key; used only to find repeat appeals",
     ),
+    Column(
+        "overdue_mark",
+        "mark",
+        False,
+        ("overdue", "просрочено", "просрочена", "мерзімі өткен"),
+        "the export's own mark that the query is overdue (115.бел's Просрочено; words under "
+        "[overdue_mark]): compared with the computed deadline class, never counted as one; "
+        "may stand in another column's cells",
+    ),
 )
 
 BROADCAST_COLUMNS = (

@@ -24,6 +24,7 @@ from engagement_report.deadlines import (
     DeadlineRules,
     WorkingCalendar,
     classes_at,
+    compare_marks,
     deadline_figures,
     deadline_inputs,
     longest_open,
@@ -141,10 +142,14 @@ def compute(data: CleanData, window: Window, config: Config) -> Figures:
     ) -> tuple[CategoryFigures, ...]:
         return rows if dimension in mapped or not data.report.sources else ()
 
+    export_date = _export_date(data)
     return replace(
         figures,
         cutoff=cutoff,
-        export_date=_export_date(data),
+        export_date=export_date,
+        overdue_marks=None
+        if export_date is None or deadlines is None
+        else compare_marks(queries, status, deadline, answered_at, export_date),
         answered_by_export=int(queries["status"].eq("answered").fillna(False).sum()),
         deadlines=deadlines,
         by_topic=mapped_only(with_on_time(figures.by_topic, "topic"), "topic"),

@@ -28,6 +28,7 @@ from engagement_report.config.settings import (
     DatesConfig,
     DeadlineConfig,
     OpenDataConfig,
+    OverdueMarkConfig,
 )
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "DatesConfig",
     "DeadlineConfig",
     "OpenDataConfig",
+    "OverdueMarkConfig",
     "PopulationConfig",
     "RatingsConfig",
     "RepeatsConfig",

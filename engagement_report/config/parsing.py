@@ -13,7 +13,7 @@ from engagement_report.config.accountability import (
     parse_ratings,
     parse_repeats,
 )
-from engagement_report.config.sections import _calendar, _dates, _deadlines
+from engagement_report.config.sections import _calendar, _dates, _deadlines, _overdue_mark
 from engagement_report.config.settings import (
     DEFAULT_FORMATS,
     FORMATS,
@@ -48,6 +48,7 @@ _TOP_KEYS = {
     "outcomes",
     "repeats",
     "population",
+    "overdue_mark",
 }
 
 
@@ -100,7 +101,12 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
                 )
             columns[dataset][column] = _strings(headers, f"columns.{dataset}.{column}", fail)
         _one_owner(
-            {f"columns.{dataset}.{column}": names for column, names in columns[dataset].items()},
+            {
+                f"columns.{dataset}.{column}": names
+                for column, names in columns[dataset].items()
+                # a mark may stand in another column's cells (headers.SHARED_COLUMNS)
+                if column != "overdue_mark"
+            },
             "header",
             fail,
         )
@@ -173,6 +179,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         outcomes=parse_outcomes(_table(raw.get("outcomes", {}), "outcomes", fail), fail),
         repeats=parse_repeats(_table(raw.get("repeats", {}), "repeats", fail), fail),
         population=parse_population(_table(raw.get("population", {}), "population", fail), fail),
+        overdue_mark=_overdue_mark(_table(raw.get("overdue_mark", {}), "overdue_mark", fail), fail),
         source=path,
     )
 

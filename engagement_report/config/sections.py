@@ -1,4 +1,4 @@
-"""The ``[deadlines]``, ``[calendar]`` and ``[dates]`` tables, checked."""
+"""The ``[deadlines]``, ``[calendar]``, ``[dates]`` and ``[overdue_mark]`` tables, checked."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ from engagement_report.config.settings import (
     CalendarConfig,
     DatesConfig,
     DeadlineConfig,
+    OverdueMarkConfig,
 )
-from engagement_report.config.values import _str, _table
-from engagement_report.schema import COLUMNS
+from engagement_report.config.values import _str, _strings, _table
+from engagement_report.schema import COLUMNS, header_key
 
 # A term longer than a year is a typo (the longest lawful term, an extension, is two
 # months), and the working-day arithmetic would run past the calendar it can build.
@@ -97,7 +98,7 @@ def _working_hours(text: str, fail: Any) -> tuple[time, time]:
 
 
 def _dates(table: dict[str, Any], fail: Any) -> DatesConfig:
-    known = {"order", "columns"}
+    known = {"order", "columns", "words"}
     for key in table:
         if key not in known:
             raise fail(f"unknown key 'dates.{key}'; known: {', '.join(sorted(known))}")
@@ -116,5 +117,31 @@ def _dates(table: dict[str, Any], fail: Any) -> DatesConfig:
                 + ", ".join(sorted(date_columns))
             )
         columns[column] = order(value, f"dates.columns.{column}")
+    words = {}
+    for column, value in _table(table.get("words", {}), "dates.words", fail).items():
+        if column not in date_columns:
+            raise fail(
+                f"unknown key 'dates.words.{column}'; date columns: "
+                + ", ".join(sorted(date_columns))
+            )
+        words[column] = _strings(value, f"dates.words.{column}", fail)
+        if not all(word.strip() for word in words[column]):
+            raise fail(f"dates.words.{column}: a word is empty")
     given = table.get("order")
-    return DatesConfig(None if given is None else order(given, "dates.order"), columns)
+    return DatesConfig(None if given is None else order(given, "dates.order"), columns, words)
+
+
+def _overdue_mark(table: dict[str, Any], fail: Any) -> OverdueMarkConfig:
+    known = {"overdue", "not_overdue"}
+    for key in table:
+        if key not in known:
+            raise fail(f"unknown key 'overdue_mark.{key}'; known: {', '.join(sorted(known))}")
+    given = {key: _strings(table[key], f"overdue_mark.{key}", fail) for key in table}
+    mark = OverdueMarkConfig(**given)
+    both = {header_key(w) for w in mark.overdue} & {header_key(w) for w in mark.not_overdue}
+    if both:
+        raise fail(
+            f"overdue_mark: {sorted(both)[0]!r} is both overdue and not overdue; "
+            "list it under one of them"
+        )
+    return mark

@@ -57,10 +57,26 @@ class DatesConfig:
 
     order: str | None = None  # None: day-first unless a column only makes sense month-first
     columns: dict[str, str] = field(default_factory=dict)  # canonical column -> order
+    # canonical date column -> words written before its dates or instead of them
+    # ("Выполнено 11.10.2022", "Просрочено"): validation.date_words
+    words: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def order_for(self, column: str) -> str | None:
         """The order that decides ``column``'s slashed dates (None: the column's own rule)."""
         return self.columns.get(column, self.order)
+
+
+OVERDUE_WORDS = ("overdue", "просрочено", "просрочена", "мерзімі өткен", "yes", "да", "иә", "true")
+NOT_OVERDUE_WORDS = ("not overdue", "не просрочено", "no", "нет", "жоқ", "false")
+
+
+@dataclass(frozen=True)
+class OverdueMarkConfig:
+    """``[overdue_mark]``: the export's own words for "overdue" and "not overdue" in the
+    column mapped to ``overdue_mark``; any other value is no mark."""
+
+    overdue: tuple[str, ...] = OVERDUE_WORDS
+    not_overdue: tuple[str, ...] = NOT_OVERDUE_WORDS
 
 
 @dataclass(frozen=True)
@@ -94,7 +110,7 @@ class Config:
     deadlines: DeadlineConfig = DeadlineConfig()
     calendar: CalendarConfig = CalendarConfig()
     read_hidden_sheets: bool = False
-    encoding: str | None = None  # of CSV files; None: found from each file's bytes
+    encoding: str | None = None  # of CSV and JSON files; None: found from each file's bytes
     dates: DatesConfig = DatesConfig()
     database: str | None = None  # [output] database: a SQLAlchemy URL the summary goes to
     open_data: OpenDataConfig = OpenDataConfig()
@@ -102,4 +118,5 @@ class Config:
     outcomes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     repeats: RepeatsConfig = field(default_factory=RepeatsConfig)
     population: PopulationConfig = field(default_factory=PopulationConfig)
+    overdue_mark: OverdueMarkConfig = OverdueMarkConfig()
     source: Path | None = None

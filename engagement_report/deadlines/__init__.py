@@ -20,8 +20,9 @@ listed in ``weekend_workdays`` (e.g. Sunday 2020-12-20, Saturday 2021-07-03).  W
 use all of it rather than hardcoding dates; ``extra_holidays`` and
 ``extra_working_days`` cover decrees the library does not know yet.
 
-One module per job: working days (``calendar``), each query's deadline (``terms``) and
-whether it was met (``classes``).
+One module per job: working days (``calendar``), each query's deadline (``terms``),
+whether it was met (``classes``), and the export's own overdue mark beside that
+(``marks``).
 """
 
 from engagement_report.deadlines.calendar import WorkingCalendar, working_days_between
@@ -32,14 +33,18 @@ from engagement_report.deadlines.classes import (
     deadline_figures,
     longest_open,
 )
+from engagement_report.deadlines.marks import MarkDisagreement, OverdueMarks, compare_marks
 from engagement_report.deadlines.terms import DeadlineRules, compute_deadlines, deadline_inputs
 
 __all__ = [
     "DEADLINE_CLASSES",
     "DeadlineFigures",
     "DeadlineRules",
+    "MarkDisagreement",
+    "OverdueMarks",
     "WorkingCalendar",
     "classes_at",
+    "compare_marks",
     "compute_deadlines",
     "deadline_figures",
     "deadline_inputs",

@@ -13,6 +13,10 @@ from engagement_report.config import Config
 from engagement_report.schema import COLUMNS, DATASETS, header_key
 
 HEADER_SEARCH_ROWS = 30
+# Columns whose header, when the config names it, may also be another column's: a mark
+# written in another column's cells (115.бел writes "Просрочено" where the answer date
+# of ``status_date`` would be).
+SHARED_COLUMNS = ("overdue_mark",)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ def _lookup(dataset: str, config: Config) -> dict[str, tuple[str, bool]]:
     table: dict[str, tuple[str, bool]] = {}
     # The config's mapping wins over built-in aliases, so it is entered first.
     for column, headers in config.columns.get(dataset, {}).items():
+        if column in SHARED_COLUMNS:
+            continue  # matched on their own (match_headers): they may share a header
         for header in headers:
             table.setdefault(header_key(header), (column, True))
     for spec in COLUMNS[dataset]:
@@ -64,12 +70,14 @@ def match_headers(headers: Sequence[object], dataset: str, config: Config) -> He
     """
     lookup = _lookup(dataset, config)
     found: list[tuple[int, str, str | None, bool]] = []  # position, text, column, configured
+    filled: list[tuple[int, str]] = []
     for position, header in enumerate(headers):
         if header is None or (isinstance(header, float) and header != header):
             continue
         text = str(header).strip()
         if not text:
             continue
+        filled.append((position, text))
         column, configured = lookup.get(header_key(text), (None, False))
         found.append((position, text, column, configured))
     chosen: dict[str, int] = {}
@@ -77,6 +85,11 @@ def match_headers(headers: Sequence[object], dataset: str, config: Config) -> He
         for position, _, column, configured in found:
             if column is not None and configured is configured_pass and column not in chosen:
                 chosen[column] = position
+    for column in SHARED_COLUMNS:
+        wanted = {header_key(h) for h in config.columns.get(dataset, {}).get(column, ())}
+        shared = [p for p, text in filled if header_key(text) in wanted]
+        if shared:
+            chosen[column] = shared[0]  # the config's header wins, as above
     mapping = dict(sorted(chosen.items(), key=lambda item: item[1]))
     used = set(mapping.values())
     # A second header of a column is worth a warning unless the config chose which to read.

@@ -23,7 +23,7 @@ from engagement_report.export import (
     json_text,
     summary_records,
 )
-from engagement_report.figures import METRICS
+from engagement_report.figures import MARK_METRICS, METRICS
 from engagement_report.figures_cache import figures_extra, load_analysis, store_analysis
 from engagement_report.manifest import MANIFEST_NAME, build_manifest, manifest_text
 from engagement_report.models import CleanData
@@ -113,6 +113,8 @@ def report_context(
             for m in METRICS
             if (not present or m.dataset in present)
             and not (m.dataset == "queries" and m.name in absent_metrics(figures))
+            # the export's own mark is defined where the export carries one
+            and (figures.overdue_marks is not None or m.name not in MARK_METRICS)
         ),
         tool_version=__version__,
         window=report_window,

@@ -39,6 +39,7 @@ DIMENSIONS = (
     "response_days",
     "age_working_days",
     "year_to_date",
+    "query_id",
 )
 
 _COLUMN_WORDS = {
@@ -48,7 +49,8 @@ _COLUMN_WORDS = {
     "dimension": (
         "total, or the breakdown: topic, channel, district, body (queries), program (broadcasts), "
         "response_days (response-time bins), age_working_days (ages of open queries), "
-        "year_to_date (category this_year or last_year: the same part of the year before)"
+        "year_to_date (category this_year or last_year: the same part of the year before); "
+        "query_id lists the queries whose own overdue mark disagrees with their deadline class"
     ),
     "category": "the breakdown's category; empty for totals",
     "value": (

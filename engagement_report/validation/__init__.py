@@ -162,6 +162,8 @@ def _concat(parts: list[pd.DataFrame], dataset: str) -> pd.DataFrame:
                 empty[spec.name] = pd.Series(pd.Categorical([], categories=[]))
             elif spec.kind == "rating":
                 empty[spec.name] = pd.Series(dtype=float)
+            elif spec.kind == "mark":
+                empty[spec.name] = pd.Series(dtype="boolean")
             else:
                 empty[spec.name] = pd.Series(dtype="string")
         if dataset == "queries":

@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from engagement_report.schema import (
     TOTAL_ROW_WORDS,
 )
+from engagement_report.validation.date_words import without_words
 from engagement_report.validation.text import arrow_strings, filled_cells, strip_text
 
 
@@ -34,6 +35,7 @@ class Cells:
         self._text: dict[int, pa.Array] = {}
         self._encoded: dict[int, tuple[np.ndarray, pa.Array]] = {}
         self._filled: dict[int, np.ndarray] = {}
+        self._dated: dict[int, pa.Array] = {}
 
     def series(self, position: int) -> pd.Series:
         """The column at ``position`` as read."""
@@ -77,6 +79,15 @@ class Cells:
             else:
                 self._text[position] = strip_text(arrow_strings(self.series(position)))
         return self._text[position]
+
+    def date_text(self, position: int, words: tuple[str, ...]) -> pa.Array:
+        """The column's stripped text with the words the config lets stand before a date
+        (or instead of one) taken off: :mod:`.date_words`."""
+        if not words:
+            return self.text(position)
+        if position not in self._dated:
+            self._dated[position] = without_words(self.text(position), words)[0]
+        return self._dated[position]
 
     def filled(self, position: int) -> np.ndarray:
         """Where the column's cells hold more than whitespace."""

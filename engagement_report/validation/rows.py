@@ -46,6 +46,7 @@ from engagement_report.validation.columns import (
     status_lookup,
 )
 from engagement_report.validation.dates import AMBIGUOUS, parse_date_text
+from engagement_report.validation.marks import mark_column
 from engagement_report.validation.problems import ProblemCollector
 
 __all__ = ["NOT_STATED", "PARALLEL_ROWS", "CheckedTable", "check_table", "status_lookup"]
@@ -122,7 +123,12 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
         for spec in COLUMNS[source.dataset]
         if spec.kind == "date" and (position := match.mapping.get(spec.name)) is not None
     }
-    parsed_dates, encoded_ids = _prepare(table, orders, config.timezone, id_position)
+    words = {
+        position: config.dates.words.get(spec.name, ())
+        for spec in COLUMNS[source.dataset]
+        if spec.kind == "date" and (position := match.mapping.get(spec.name)) is not None
+    }
+    parsed_dates, encoded_ids = _prepare(table, orders, words, config.timezone, id_position)
     query_ids = encoded_ids if isinstance(encoded_ids, pa.DictionaryArray) else None
     blank_rows = table.blank()
     total = table.total_rows() & ~blank_rows
@@ -187,6 +193,8 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
             columns[spec.name] = accountable.check_column(
                 spec.kind, spec.name, table, position, index, header, live, config, problems
             )
+        elif spec.kind == "mark":
+            columns[spec.name] = mark_column(table, position, index, config)
         elif position is None:
             columns[spec.name] = missing_text(index)
         else:
@@ -344,7 +352,11 @@ ASCENDING = object()
 
 
 def _prepare(
-    table: Cells, orders: dict[int, str | None], timezone: str, id_position: int | None
+    table: Cells,
+    orders: dict[int, str | None],
+    words: dict[int, tuple[str, ...]],
+    timezone: str,
+    id_position: int | None,
 ) -> tuple[dict[int, ParsedDates], pa.DictionaryArray | object | None]:
     """Prime every column, parse the text date columns and encode the ids.
 
@@ -356,7 +368,9 @@ def _prepare(
     """
 
     def parse(position: int) -> ParsedDates:
-        return parse_date_text(table.text(position), timezone, orders[position])
+        return parse_date_text(
+            table.date_text(position, words[position]), timezone, orders[position]
+        )
 
     def encode_ids() -> pa.DictionaryArray | object | None:
         if id_position is None:

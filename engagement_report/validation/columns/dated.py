@@ -50,7 +50,7 @@ def date_column(
         invalid_cells = np.zeros(len(index), dtype=bool)
         timed = with_time(None, values)
     else:
-        text = table.text(position)
+        text = table.date_text(position, config.dates.words.get(name, ()))
         values, invalid_cells, reading = from_text or parse_date_text(
             text, config.timezone, config.dates.order_for(name)
         )
