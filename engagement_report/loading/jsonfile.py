@@ -267,8 +267,9 @@ class _Stream:
     def looks_like_lines(self) -> bool:
         """Whether a ``.json`` file is JSON Lines: its first line is a whole object and
         something follows it."""
-        self.peek()
-        while "\n" not in self.text[self.pos :] and self.fill():
+        if self.peek() != "{":
+            return False  # an array (or a mistake) is read as a document
+        while self.text.find("\n", self.pos) < 0 and self.fill():
             pass
         first, _, rest = self.text[self.pos :].partition("\n")
         if not first.strip().startswith("{") or not rest.strip():
@@ -421,15 +422,14 @@ def _read_lines(stream: _Stream, builder: _Columns) -> None:
     record (counted, as a blank spreadsheet row is)."""
     line = 0
     while True:
-        stream.pos = stream.pos  # the cursor stands at the start of a line here
-        while "\n" not in stream.text[stream.pos :] and stream.fill():
-            pass
-        rest = stream.text[stream.pos :]
-        if not rest:
+        end = stream.text.find("\n", stream.pos)
+        while end < 0 and stream.fill():  # fill may let go of the text read: find again
+            end = stream.text.find("\n", stream.pos)
+        if stream.pos >= len(stream.text):
             return
         line += 1
-        end = rest.find("\n")
-        text = rest if end < 0 else rest[:end]
+        stop = len(stream.text) if end < 0 else end
+        text = stream.text[stream.pos : stop]
         if text.strip():
             try:
                 value = stream.json.decode(text)
@@ -440,9 +440,7 @@ def _read_lines(stream: _Stream, builder: _Columns) -> None:
             builder.add(value, line, None)
         else:
             builder.add(_Fields(), line, None)
-        stream.pos += len(text) + (end >= 0)
-        if stream.pos > READ_BYTES:
-            stream._let_go()
+        stream.pos = stop + 1
 
 
 # -- records into columns --------------------------------------------------------------------
