@@ -223,7 +223,7 @@ def _read_json(path: Path, config: Config) -> tuple[list[SourceTable], list[Skip
     (_, match), recognised_by = recognised
     sheets = None
     if records.pages is not None:
-        pages = np.asarray(records.pages, dtype=np.int64)
+        pages = np.frombuffer(records.pages, dtype=np.int64)
         labels = pd.Index([f"page {n}" for n in range(1, int(pages.max()) + 1)], dtype=object)
         sheets = pd.Series(pd.Categorical.from_codes(pages - 1, categories=labels))
     table = SourceTable(
@@ -233,7 +233,7 @@ def _read_json(path: Path, config: Config) -> tuple[list[SourceTable], list[Skip
         header_row=0,
         headers=tuple(h.strip() for h in records.headers),
         cells=records.cells,
-        row_numbers=pd.Series(np.asarray(records.numbers, dtype=np.int64), name="_row"),
+        row_numbers=pd.Series(np.frombuffer(records.numbers, dtype=np.int64).copy(), name="_row"),
         recognised_by=recognised_by,
         unit="record",
         row_sheets=sheets,

@@ -30,6 +30,7 @@ from __future__ import annotations
 import codecs
 import json
 import re
+from array import array
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -70,8 +71,8 @@ class JsonTable:
 
     headers: tuple[str, ...]
     cells: pd.DataFrame
-    numbers: list[int]
-    pages: list[int] | None
+    numbers: array[int]
+    pages: array[int] | None
     not_records: dict[int, str]
     layout: str
 
@@ -462,8 +463,9 @@ class _Columns:
         self.pieces: list[list[Any]] = []  # per column: Arrow arrays of finished pieces
         self.piece_sizes: list[int] = []
         self.rows = 0  # rows in the current piece
-        self.numbers: list[int] = []
-        self.pages: list[int] = []
+        # 8 bytes a record, not a Python int each: a registry has millions
+        self.numbers: array[int] = array("q")
+        self.pages: array[int] = array("q")
         self.paged = False
         self.objects = 0
         self.not_records: dict[int, str] = {}
