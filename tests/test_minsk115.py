@@ -166,3 +166,30 @@ def test_the_build_lists_the_disagreements_in_report_summary_and_open_data(
     assert frictionless.validate(str(out / "datapackage.json")).valid
     html = (out / "report.html").read_text(encoding="utf-8")
     assert html.count('<th scope="row">' + ids[0] + "</th>") == 1
+
+
+def test_the_responsible_body_and_the_ratings_match_an_independent_count() -> None:
+    frame = raw()
+    records = pipeline.summarize(
+        [EXTRACT],
+        load_config(CONFIG),
+        "2022-10",
+        date(2030, 1, 1),
+        as_of=date(2030, 1, 1),
+        cache=False,
+    )
+    by_body = {
+        r.category: r.value for r in records if r.dimension == "body" and r.metric == "received"
+    }
+    # labels as the tool tidies them (README): a no-break space or a run of spaces is one space
+    performers = frame["performer"].str.replace(r"\s+", " ", regex=True).str.strip()
+    assert by_body == performers.value_counts().to_dict()
+    assert len(by_body) == 172
+    totals = {
+        r.metric: r.value for r in records if r.dataset == "queries" and r.dimension == "total"
+    }
+    ratings = pd.to_numeric(frame.loc[frame["closed"], "rating"])
+    rated = ratings.dropna()
+    assert totals["rated"] == len(rated) == 107
+    assert totals["rating_mean"] == round(rated.mean(), 6)
+    assert totals["satisfied_share"] == round((rated >= 4).mean(), 6)
