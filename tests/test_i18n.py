@@ -123,11 +123,41 @@ def test_translations_are_safe_to_format_and_to_insert_into_html(lang: str) -> N
     for message in _catalog(lang):
         if not message.id or not message.string:
             continue
-        msgid, text = str(message.id), str(message.string)
-        assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(msgid)), msgid
-        assert "%" not in PLACEHOLDER.sub("", text).replace("%%", ""), msgid
-        assert not set(text) & set('<>&"'), msgid
-        assert text == text.strip(), msgid
+        # A plural message: each form takes the singular's placeholders.
+        msgid = message.id[0] if isinstance(message.id, tuple) else str(message.id)
+        forms = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in forms:
+            assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(msgid)), msgid
+            assert "%" not in PLACEHOLDER.sub("", text).replace("%%", ""), msgid
+            assert not set(text) & set('<>&"'), msgid
+            assert text == text.strip(), msgid
+
+
+@pytest.mark.parametrize(
+    ("lang", "rows", "expected"),
+    [
+        ("ru", 102, "использовано 102 из 102 строк"),
+        ("ru", 101, "использовано 101 из 101 строки"),
+        ("ru", 3, "использовано 3 из 3 строк"),
+        ("kk", 102, "102 жолдың 102 пайдаланылды"),
+        ("en", 1, "1 of 1 row used"),
+        ("en", 102, "102 of 102 rows used"),
+    ],
+)
+def test_rows_used_agree_with_their_number(lang: str, rows: int, expected: str) -> None:
+    env = make_environment("md", lang)
+    text = env.from_string(
+        '{{ ngettext("%(used)s of %(num)s row used", "%(used)s of %(num)s rows used", n, '
+        "used=n | number, num=n | number) }}"
+    ).render(n=rows)
+    assert text == expected
+
+
+def test_country_codes_are_named_in_the_report_language() -> None:
+    assert filters.country_name("KZ", locale="ru") == "Казахстан"
+    assert filters.country_name("KZ", locale="kk") == "Қазақстан"
+    assert filters.country_name("US-NY", locale="en") == "United States (NY)"
+    assert filters.country_name("XX", locale="en") == "XX"
 
 
 def test_data_words_are_the_ones_the_code_passes() -> None:

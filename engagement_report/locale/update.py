@@ -101,6 +101,7 @@ class Found:
     location: str
     comment: str | None = None
     context: str | None = None
+    plural: str | None = None  # ngettext's plural form
 
 
 def _relative(path: Path) -> str:
@@ -116,8 +117,9 @@ def template_messages(templates: Path | None = None) -> Iterator[Found]:
             "jinja2.ext:babel_extract", path, options=options
         ):
             msgid = message if isinstance(message, str) else message[0]
+            plural = None if isinstance(message, str) or len(message) < 2 else message[1]
             if msgid:
-                yield Found(msgid, _relative(path), " ".join(comments) or None)
+                yield Found(msgid, _relative(path), " ".join(comments) or None, plural=plural)
 
 
 def python_messages(package: Path | None = None) -> Iterator[Found]:
@@ -261,7 +263,7 @@ def build_template(
         if existing is None:
             flags = ("python-format",) if "%(" in item.msgid else ()
             template.add(
-                item.msgid,
+                (item.msgid, item.plural) if item.plural else item.msgid,
                 locations=[(item.location, 0)],
                 auto_comments=comments,
                 flags=flags,

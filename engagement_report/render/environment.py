@@ -98,6 +98,7 @@ def make_environment(kind: Kind, lang: str = "en", user_dir: Path | None = None)
         signed_percent=partial(filters.signed_percent, locale=locale),
         long_date=partial(filters.long_date, locale=locale),
         month_name=partial(filters.month_name, locale=locale),
+        country_name=partial(filters.country_name, locale=locale),
         translate=partial(filters.translate, translations=translations, words=DATA_WORDS),
         md=filters.markdown_escape,
     )

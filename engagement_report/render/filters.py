@@ -17,6 +17,9 @@ from babel.numbers import format_decimal, format_percent
 
 MISSING = "—"
 
+# Identifiers passed as values that English shows as words.
+_ENGLISH_WORDS = {"press_events": "press events"}
+
 # Characters that change meaning in Markdown (tables, emphasis, links, HTML).
 _MARKDOWN_SPECIAL = "\\`*[]<>|~"
 
@@ -80,6 +83,17 @@ def month_name(value: date | None, *, locale: str = "en") -> str:
     return text[:1].upper() + text[1:]
 
 
+def country_name(code: str | None, *, locale: str = "en") -> str:
+    """A calendar's country code as the locale names it: ``KZ`` → ``Kazakhstan`` (en),
+    ``Казахстан`` (ru), ``Қазақстан`` (kk); ``US-NY`` → ``United States (NY)``. A code
+    Babel does not know stays as it is."""
+    if not code:
+        return MISSING
+    country, _, subdivision = code.partition("-")
+    name = Locale.parse(locale).territories.get(country.upper(), country)
+    return f"{name} ({subdivision})" if subdivision else str(name)
+
+
 def translate(
     value: object, *, translations: gettext.NullTranslations, words: Collection[str]
 ) -> object:
@@ -89,7 +103,9 @@ def translate(
     is applied, so data such as a category named like a message is never altered.
     """
     if isinstance(value, str) and value in words:
-        return translations.gettext(value)
+        text = translations.gettext(value)
+        # Untranslated (English): an identifier is shown as words, not as a name.
+        return _ENGLISH_WORDS.get(text, text)
     return value
 
 
