@@ -86,10 +86,11 @@ def test_the_methodology_says_whose_law_and_whose_calendar(tmp_path: Path) -> No
     mixed = parse_config({"calendar": {"country": "US", "subdivision": "NY"}})
     result = pipeline.build([queries], mixed, out=tmp_path / "mixed", today=TODAY)
     text = " ".join(result.files["report.md"].read_text(encoding="utf-8").split())
-    assert "public holidays of US-NY" in text
+    # Countries by name, never by code, in prose.
+    assert "public holidays of United States (NY)" in text
     assert (
-        "The terms are those of KZ's law, while the working days and public holidays are those of US-NY."
-        in text
+        "The terms are those of Kazakhstan's law, while the working days and public holidays "
+        "are those of United States (NY)." in text
     )
     assert "Kazakhstan's Administrative Procedural Code" in text
     # the NYC example: due dates from the export, no Kazakh law anywhere
