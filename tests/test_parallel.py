@@ -162,3 +162,45 @@ def test_ascending_ids_find_their_repeats_as_neighbours(
     assumed = _duplicate_masks([dataclasses.replace(again, ids_ascending=True, query_ids=None)])
     assert [m.tolist() for m in assumed] == [m.tolist() for m in expected]
     assert expected[0].tolist()[:3] == [True, True, False]  # А-2, А-1: later rows win
+
+
+def test_ids_that_grow_a_digit_find_their_repeats_as_neighbours(
+    tmp_path: Path, write_csvs: Callable[..., Path]
+) -> None:
+    import dataclasses
+
+    from engagement_report.validation import _duplicate_masks
+    from engagement_report.validation.rows import check_table
+
+    # Numbered without leading zeros: 9 sorts after 10 byte by byte, but equal ids are
+    # still neighbours when the numbers only grow.
+    lines = [
+        f"{n};0{day}.03.2021;;Исполнено;Дороги;109;Алмалинский"
+        for n, day in ((8, 1), (9, 2), (9, 3), (10, 4), (10, 5), (11, 6))
+    ]
+    header = "Номер обращения;Дата поступления;Дата ответа;Статус;Тема;Канал;Район\n"
+    inputs = write_csvs(tmp_path / "in", queries=header + "\n".join(lines) + "\n")
+    checked = [check_table(table, Config()) for table in load_inputs([inputs], Config()).tables]
+    assert checked[0].ids_ascending and checked[0].query_ids is None
+    neighbours = _duplicate_masks(checked)
+    general = _duplicate_masks([dataclasses.replace(item, ids_ascending=False) for item in checked])
+    assert neighbours[0].tolist() == general[0].tolist() == [False, True, False, True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [
+        (["А-1", "А-1", "А-2"], True),  # byte order
+        (["9", "10", "10", "11"], True),  # length first
+        (["ОБ-2020-9999999", "ОБ-2020-10000000"], True),  # a registry that grew a digit
+        (["9", "10", "8"], False),  # shorter after longer, and 8 after 9 byte by byte
+        (["12", "11"], False),  # same length, smaller after larger
+        (["9", "10", "9"], False),  # neither order: 9 comes back
+    ],
+)
+def test_ascending_in_either_order(ids: list[str], expected: bool) -> None:
+    import pyarrow as pa
+
+    from engagement_report.validation.rows import ascending
+
+    assert ascending(pa.array(ids)) is expected

@@ -102,6 +102,7 @@ def _duplicate_masks(checked: Sequence[CheckedTable]) -> list[pd.Series]:
             positions.append(np.flatnonzero(item.usable & item.frame["query_id"].notna()))
     if sources:
         # Ids become integer codes once (in Arrow); finding the repeats is then cheap.
+        repeated: np.ndarray | None = None
         first = checked[sources[0]]
         encoded = first.query_ids
         if len(sources) == 1 and first.ids_ascending:
@@ -112,7 +113,10 @@ def _duplicate_masks(checked: Sequence[CheckedTable]) -> list[pd.Series]:
             ids = arrow_strings(first.frame["query_id"])
             if len(positions[0]) != len(ids):
                 ids = ids.take(pa.array(positions[0]))
-            codes = _neighbour_codes(ids) if ascending(ids) else _codes(ids)
+            if ascending(ids):
+                repeated = _repeated_neighbours(ids)
+            else:
+                codes = _codes(ids)
         elif len(sources) == 1 and encoded is not None:
             # One registry (the usual case): its ids were encoded while it was checked.
             codes = np.asarray(encoded.indices.to_numpy(zero_copy_only=False))[positions[0]]
@@ -125,7 +129,8 @@ def _duplicate_masks(checked: Sequence[CheckedTable]) -> list[pd.Series]:
                 for number, where in zip(sources, positions, strict=True)
             ]
             codes = _codes(pa.chunked_array(ids, pa.large_string()).combine_chunks())
-        repeated = pd.Series(codes).duplicated(keep="last").to_numpy()
+        if repeated is None:
+            repeated = pd.Series(codes).duplicated(keep="last").to_numpy()
         start = 0
         for number, where in zip(sources, positions, strict=True):
             masks[number][where[repeated[start : start + len(where)]]] = True
@@ -140,10 +145,13 @@ def _codes(ids: pa.Array) -> np.ndarray:
     return np.asarray(pc.dictionary_encode(ids).indices)
 
 
-def _neighbour_codes(ids: pa.Array) -> np.ndarray:
-    """One integer code per run of equal neighbours (the codes of ids in order)."""
+def _repeated_neighbours(ids: pa.Array) -> np.ndarray:
+    """Ids in an order where equal ones are neighbours (:func:`ascending`): each but the
+    last of a run of equal ids is a repeat, as ``duplicated(keep="last")`` finds them."""
+    if len(ids) < 2:
+        return np.zeros(len(ids), dtype=bool)
     same = np.asarray(pc.equal(ids[:-1], ids[1:]).to_numpy(zero_copy_only=False), dtype=bool)
-    return np.cumsum(np.append(True, ~same))[: len(ids)]
+    return np.append(same, False)
 
 
 def _concat(parts: list[pd.DataFrame], dataset: str) -> pd.DataFrame:

@@ -401,8 +401,19 @@ def _prepare(
 
 
 def ascending(strings: pa.Array) -> bool:
-    """Whether the strings that are there never decrease (byte order) down the column."""
+    """Whether the strings that are there never decrease down the column, in byte order
+    or in order of length first (``9, 10, 11``: numbers written without leading zeros,
+    or a registry whose numbers grew a digit). In either order equal strings can only be
+    neighbours, which is all that finding repeats by neighbours needs."""
     values = strings if strings.null_count == 0 else strings.drop_null()
     if len(values) < 2:
         return True
-    return bool(pc.all(pc.less_equal(values[:-1], values[1:])).as_py())
+    before, after = values[:-1], values[1:]
+    in_order = pc.less_equal(before, after)
+    if pc.all(in_order).as_py():
+        return True
+    lengths = pc.binary_length(values)
+    shorter, longer = lengths[:-1], lengths[1:]
+    if not pc.all(pc.less_equal(shorter, longer)).as_py():
+        return False
+    return bool(pc.all(pc.or_(pc.less(shorter, longer), in_order)).as_py())
