@@ -5,7 +5,9 @@ a 3 MB file can declare 20 KB and unpack to gigabytes, and a part altered withou
 CRC is read as if intact by a parser that stops at the end of the XML. So every part is
 inflated here once, as a stream (memory stays at a few megabytes), its bytes counted
 against the declared size and the limit as they come, and its CRC-32 and the end of its
-deflate stream checked. Only then does calamine read the file. Standard library only.
+deflate stream checked. Only then does calamine read the file. The inflating is done by
+ISA-L (``isal``), which gives the same bytes and checksums as zlib in less than half the
+time: this check runs before calamine starts, so it is on every xlsx build's path.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ import struct
 import zipfile
 import zlib
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, cast
+
+from isal import isal_zlib
 
 from engagement_report.errors import InputError
 
@@ -24,6 +28,8 @@ _LOCAL_HEADER = struct.Struct("<4s22xHH")  # signature … file name length, ext
 _READ_BYTES = 1 << 20
 _OUT_BYTES = 16 << 20
 _STORED, _DEFLATED = zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED
+# ISA-L's error is its own class, not zlib's (its type stubs call it an instance).
+_NOT_DEFLATE = (zlib.error, cast("type[Exception]", isal_zlib.error))
 
 
 def verify_archive(path: Path, archive: zipfile.ZipFile) -> None:
@@ -66,7 +72,7 @@ def _inflate(handle: BinaryIO, info: zipfile.ZipInfo, where: str) -> tuple[int, 
         raise InputError(f"{where} is damaged: its header is not where the archive says")
     handle.seek(name_length + extra_length, 1)
     left = info.compress_size
-    inflater = zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == _DEFLATED else None
+    inflater = isal_zlib.decompressobj(-zlib.MAX_WBITS) if info.compress_type == _DEFLATED else None
     size = crc = 0
     pending = b""
     while True:
@@ -82,7 +88,7 @@ def _inflate(handle: BinaryIO, info: zipfile.ZipInfo, where: str) -> tuple[int, 
         else:
             try:
                 out = inflater.decompress(pending, _OUT_BYTES)
-            except zlib.error as exc:
+            except _NOT_DEFLATE as exc:
                 raise InputError(
                     f"{where} is damaged: its compressed data does not inflate ({exc}); "
                     "the file was altered or broken in transfer"
@@ -94,7 +100,7 @@ def _inflate(handle: BinaryIO, info: zipfile.ZipInfo, where: str) -> tuple[int, 
                 f"{where} is refused: it unpacks to more than the {info.file_size:,} bytes it "
                 "declares (a decompression bomb or a broken file)"
             )
-        crc = zlib.crc32(out, crc)
+        crc = isal_zlib.crc32(out, crc)
         if inflater is not None and inflater.eof:
             break
     if inflater is not None and not inflater.eof:
