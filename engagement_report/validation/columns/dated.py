@@ -116,5 +116,7 @@ def naive_local(values: pd.Series, timezone: str) -> pd.Series:
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         values = values.dt.tz_convert(timezone).dt.tz_localize(None)
     low, high = pd.Timestamp("1678-01-01"), pd.Timestamp("2261-12-31")
-    values = values.where((values >= low) & (values <= high)) if len(values) else values
+    inside = len(values) == 0 or (values.min() >= low and values.max() <= high)
+    if not inside:  # only a column with a date out of that range is masked (and copied)
+        values = values.where((values >= low) & (values <= high))
     return values.astype("datetime64[ns]").reset_index(drop=True)
