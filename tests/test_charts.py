@@ -350,28 +350,51 @@ def test_markdown_links_the_files_and_escapes_alt_text(plain_ctx: ReportContext)
     tricky = attach_charts(with_topics(plain_ctx, category("x](http://example.org) [y", 4)))
     md = render_reports(tricky)["report.md"]
     lines = [line for line in md.splitlines() if line.startswith("![")]
-    assert [line.rsplit("(", 1)[1] for line in lines] == [f"charts/{n}.svg)" for n in NAMES]
+    # Each chart beside its table: the breakdowns, the deadline classes, the trend.
+    order = ["topics", "channels", "districts", "deadlines", "trend", "trend_share"]
+    assert [line.rsplit("(", 1)[1] for line in lines] == [f"charts/{n}.svg)" for n in order]
     topics = next(line for line in lines if line.endswith("(charts/topics.svg)"))
     assert r"x\](http://example.org) \[y: 4" in topics
     assert "](http://example.org)" not in topics.replace(r"\]", "")
 
 
-def test_html_report_inlines_each_chart_as_a_labelled_figure(ctx: ReportContext) -> None:
+def test_html_report_inlines_each_chart_once_beside_its_table(ctx: ReportContext) -> None:
     html = render_reports(ctx)["report.html"]
     assert "<?xml" not in html
     for name, chart in ctx.charts.items():
-        assert f'<figure class="chart" id="chart-{name}">' in html
-        assert f'<div role="img" aria-labelledby="chart-{name}-caption">' in html
-        caption = f'<figcaption id="chart-{name}-caption" class="muted">'
-        assert caption in html
-        assert chart.svg.strip() in html
-    # Charts come right after the headline figures.
-    assert html.index('id="h-charts"') < html.index('id="h-queries"')
+        assert html.count(f'<figure class="chart" id="chart-{name}">') == 1
+        assert (
+            f'<div class="wide" role="img" aria-label="{chart.title}" '
+            f'aria-describedby="chart-{name}-data">'
+        ) in html
+        # The numbers in words are in a closed "data" block, not a visible caption.
+        assert (
+            f'<details class="chart-data"><summary>Chart data</summary>'
+            f'<p id="chart-{name}-data">{chart.alt_text}</p></details>'
+        ) in html
+        assert html.count(chart.svg.strip()) == 1
+    assert "<figcaption" not in html
+    assert 'class="stack"' not in html  # the deadline bar is the chart, drawn once
+
+    # Each chart comes after its section's heading and right before its table.
+    for name, heading in (
+        ("topics", "<h3>By topic</h3>"),
+        ("channels", "<h3>By channel</h3>"),
+        ("districts", "<h3>By district</h3>"),
+        ("deadlines", 'id="h-deadlines"'),
+        ("trend", 'id="h-trend"'),
+        ("trend_share", 'id="h-trend"'),
+    ):
+        figure = html.index(f'id="chart-{name}"')
+        assert html.index(heading) < figure
+        assert html.index("</figure>", figure) < html.index("<table>", figure)
+        between = html[html.index(heading) : figure]
+        assert "<table>" not in between and "<h2" not in between.replace(heading, "")
 
 
 def test_reports_without_charts_have_no_chart_section(plain_ctx: ReportContext) -> None:
     texts_ = render_reports(plain_ctx)
-    assert 'id="h-charts"' not in texts_["report.html"]
+    assert "<figure" not in texts_["report.html"]
     assert "![" not in texts_["report.md"]
 
 

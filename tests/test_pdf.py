@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import sys
+from html import unescape
 from pathlib import Path
 
 import pypdf
@@ -57,7 +58,35 @@ def test_a4_pages_with_the_period_and_page_numbers_in_the_footer(built: Path) ->
     texts = _pages(built / "report.pdf")
     for number, text in enumerate(texts, start=1):
         assert "Халықпен өзара іс-қимыл туралы есеп — 2021-01" in text
-        assert f"{number} / {len(texts)}" in text
+        # "page N of M" in Kazakh: "M беттің N-беті".
+        assert f"{len(texts)} беттің {number}-беті" in text
+
+
+def test_a_month_fills_its_pages(built: Path) -> None:
+    # Pages break before the major parts only (13 to 16 A4 pages before, several a
+    # fifth full); the parts are the headline, queries and deadlines, the trend and
+    # what follows, and the data quality and methodology.
+    texts = _pages(built / "report.pdf")
+    assert len(texts) <= 11
+    starts = [i for i, text in enumerate(texts) if "Азаматтардың өтініштері" in text.split("—")[0]]
+    assert starts == [1]  # the queries part starts the second page
+
+
+def test_no_table_loses_a_column_on_paper(built: Path) -> None:
+    # The trend and agenda tables lost their last columns on A4: the last header of
+    # every table in the HTML is in the PDF's text (spaces and hyphens aside, since a
+    # header may wrap at either).
+    html = (built / "report.html").read_text(encoding="utf-8")
+    last_headers = [
+        unescape(re.sub(r"<[^>]+>", "", cells[-1]))
+        for head in re.findall(r"<thead>(.*?)</thead>", html, re.S)
+        if (cells := re.findall(r"<th[^>]*>(.*?)</th>", head, re.S))
+    ]
+    assert len(last_headers) >= 10
+    squeezed = re.sub(r"[\s\-\u00ad]", "", " ".join(_pages(built / "report.pdf")))
+    missing = [h for h in last_headers if re.sub(r"[\s\-\u00ad]", "", h) not in squeezed]
+    assert missing == []
+    assert "БАҚ-тағы жарияланымдар" in last_headers  # the trend table's last column
 
 
 def test_the_headline_figures_are_in_the_text(built: Path) -> None:
@@ -110,7 +139,14 @@ def test_without_weasyprint_pdf_is_a_usage_error(
 
 
 def test_the_footer_text_is_escaped_for_css() -> None:
-    from engagement_report.publish.pdf import paper_css
+    from engagement_report.render.filters import css_string, page_counters
 
-    css = paper_css('Report "A" \\ 2021-01')
-    assert 'content: "Report \\22 A\\22  \\5c  2021-01";' in css
+    assert css_string('Report "A" \\ 2021-01') == '"Report \\22 A\\22  \\5c  2021-01"'
+    # Nothing in a title can close the <style> element the footer is written in.
+    assert css_string("</style><script>") == '"\\3c /style\\3e \\3c script\\3e "'
+    assert page_counters("page {page} of {pages}") == (
+        '"page " counter(page) " of " counter(pages)'
+    )
+    assert page_counters("{pages} беттің {page}-беті") == (
+        'counter(pages) " беттің " counter(page) "-беті"'
+    )

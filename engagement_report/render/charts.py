@@ -37,12 +37,14 @@ _LOCALES = {"en": "en", "ru": "ru", "kk": "kk"}
 
 @dataclass(frozen=True)
 class Chart:
-    """One chart: ``svg`` is ready to inline (no XML declaration, no DOCTYPE)."""
+    """One chart: ``svg`` is ready to inline (no XML declaration, no DOCTYPE);
+    ``narrow_svg`` draws the same for a phone's width (empty: none)."""
 
     name: str
     title: str
     svg: str
     alt_text: str
+    narrow_svg: str = ""
 
     @property
     def path(self) -> str:

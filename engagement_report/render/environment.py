@@ -101,6 +101,8 @@ def make_environment(kind: Kind, lang: str = "en", user_dir: Path | None = None)
         country_name=partial(filters.country_name, locale=locale),
         translate=partial(filters.translate, translations=translations, words=DATA_WORDS),
         md=filters.markdown_escape,
+        css_string=filters.css_string,
+        page_counters=filters.page_counters,
     )
     return env
 

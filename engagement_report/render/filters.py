@@ -7,6 +7,7 @@ report, so templates write ``{{ figures.queries.received | number }}``.
 from __future__ import annotations
 
 import gettext
+import re
 from collections.abc import Collection
 from datetime import date
 from functools import lru_cache
@@ -14,6 +15,7 @@ from functools import lru_cache
 from babel import Locale
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal, format_percent
+from markupsafe import Markup
 
 MISSING = "—"
 
@@ -114,3 +116,24 @@ def markdown_escape(value: object) -> str:
     text = "" if value is None else str(value)
     text = " ".join(text.split())  # a newline would end a table row
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in text)
+
+
+def css_string(value: object) -> Markup:
+    """``value`` as a CSS string literal, safe inside ``<style>``: quotes, backslashes,
+    ``<``, ``>``, ``&`` and unprintable characters as CSS escapes (``"A \\22 B"``)."""
+    escaped = "".join(
+        c if c.isprintable() and c not in '"\\<>&' else f"\\{ord(c):x} " for c in str(value)
+    )
+    return Markup(f'"{escaped}"')
+
+
+def page_counters(text: str) -> Markup:
+    """A CSS ``content`` value from a sentence holding ``{page}`` and ``{pages}``:
+    ``"page {page} of {pages}"`` → ``"page " counter(page) " of " counter(pages)``."""
+    parts = []
+    for piece in re.split(r"(\{pages?\})", text):
+        if piece in ("{page}", "{pages}"):
+            parts.append(f"counter({piece[1:-1]})")
+        elif piece:
+            parts.append(str(css_string(piece)))
+    return Markup(" ".join(parts))
