@@ -19,6 +19,7 @@ import signal
 import subprocess
 import threading
 import time
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -190,19 +191,32 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DevTools]:
         devtools.close()
 
 
-def open_page(browser: DevTools, html: Path, shots: str | None = None) -> dict[str, Any]:
-    """Open ``html`` in a new tab: its requests, errors and text; screenshots if ``shots``."""
+def open_page(
+    browser: DevTools,
+    html: Path,
+    shots: str | None = None,
+    *,
+    width: int = WIDTH,
+    measure: bool = False,
+    pdf: Path | None = None,
+) -> dict[str, Any]:
+    """Open ``html`` in a new tab ``width`` px wide (a phone's below 800): its requests,
+    errors and text; screenshots if ``shots``; the page's width and its charts' smallest
+    text if ``measure``; printed to ``pdf`` (A4) if given."""
     target = browser.send("Target.createTarget", url="about:blank")["targetId"]
     session = browser.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
     for domain in ("Page", "Network", "Runtime", "Log"):
         browser.send(f"{domain}.enable", session)
+    phone = width < 800
     browser.send(
         "Emulation.setDeviceMetricsOverride",
         session,
-        width=WIDTH,
-        height=4000,
+        width=width,
+        height=900 if phone else 4000,
         deviceScaleFactor=1,
-        mobile=False,
+        # A phone honours the page's viewport tag, and widens the page to its content
+        # when something is too wide: scrollWidth then shows it.
+        mobile=phone,
     )
     start = len(browser.events)
     url = html.resolve().as_uri()
@@ -238,7 +252,14 @@ def open_page(browser: DevTools, html: Path, shots: str | None = None) -> dict[s
         "log": [e["params"]["entry"] for e in events if e["method"] == "Log.entryAdded"],
         "text": evaluate("document.body.innerText"),
     }
-    if shots:
+    if measure:
+        result["layout"] = evaluate(LAYOUT_PROBE)
+    if pdf is not None:
+        printed = browser.send(
+            "Page.printToPDF", session, preferCSSPageSize=True, displayHeaderFooter=False
+        )
+        pdf.write_bytes(base64.b64decode(printed["data"]))
+    if shots and not measure:
         result["charts"] = evaluate(
             "[...document.querySelectorAll('figure.chart')].map(f => {"
             " const svg = f.querySelector('svg'); const r = svg.getBoundingClientRect();"
@@ -247,7 +268,7 @@ def open_page(browser: DevTools, html: Path, shots: str | None = None) -> dict[s
             " main: document.querySelector('main').getBoundingClientRect().width}; })"
         )
         section = evaluate(
-            "(() => { const r = document.querySelector('section.charts').getBoundingClientRect();"
+            "(() => { const r = document.querySelector('#chart-topics').getBoundingClientRect();"
             " return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height}; })()"
         )
         height = browser.send("Page.getLayoutMetrics", session)["cssContentSize"]["height"]
@@ -267,8 +288,43 @@ def open_page(browser: DevTools, html: Path, shots: str | None = None) -> dict[s
         (ARTIFACTS / f"{shots}-browser-log.json").write_text(
             json.dumps(log, indent=2), encoding="utf-8"
         )
+    if shots and measure:
+        height = browser.send("Page.getLayoutMetrics", session)["cssContentSize"]["height"]
+        shot = browser.send(
+            "Page.captureScreenshot",
+            session,
+            format="png",
+            captureBeyondViewport=True,
+            clip={"x": 0, "y": 0, "width": width, "height": min(height, 3000), "scale": 1},
+        )
+        (ARTIFACTS / f"{shots}.png").write_bytes(base64.b64decode(shot["data"]))
     browser.send("Target.closeTarget", targetId=target)
     return result
+
+
+# The page's width against the window's, what reaches past the window, and the
+# smallest text of the charts on show (font size times the SVG's scale), in CSS px.
+LAYOUT_PROBE = """(() => {
+  const inner = window.innerWidth;
+  const past = [...document.querySelectorAll('body *')]
+    .filter(e => e.getBoundingClientRect().right > inner + 0.5 && !e.closest('.table-wrap'))
+    .slice(0, 5).map(e => e.tagName + '.' + e.className);
+  const sizes = [...document.querySelectorAll('figure.chart svg text')]
+    .filter(t => t.getClientRects().length)
+    .map(t => {
+      const svg = t.ownerSVGElement;
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return parseFloat(getComputedStyle(t).fontSize) * scale;
+    });
+  const shown = [...document.querySelectorAll('figure.chart')]
+    .filter(f => [...f.querySelectorAll('svg')].some(s => s.getClientRects().length)).length;
+  const cards = [...document.querySelectorAll('.cards .card')].slice(0, 2)
+    .map(c => Math.round(c.getBoundingClientRect().top));
+  return {scrollWidth: document.documentElement.scrollWidth, innerWidth: inner, past,
+          smallestChartText: sizes.length ? Math.min(...sizes) : null,
+          textCount: sizes.length, figures: document.querySelectorAll('figure.chart').length,
+          shown, firstCardTops: cards};
+})()"""
 
 
 @pytest.fixture(scope="module")
@@ -308,19 +364,22 @@ def test_page_logs_no_error(page: dict[str, Any]) -> None:
 def test_headline_figures_are_on_the_page(page: dict[str, Any]) -> None:
     assert "20,849" in page["text"]
     assert "94.0%" in page["text"]
-    # Alt texts are visible captions.
-    assert "Received: 1,497;" in page["text"]
+    # A chart's numbers in words are in its closed "Chart data" block, not a visible
+    # caption repeating the table beside it.
+    assert "Chart data" in page["text"]
+    assert "Received: 1,497;" not in page["text"]
 
 
 def test_charts_are_drawn_within_the_page(page: dict[str, Any]) -> None:
     charts = page["charts"]
     assert [c["id"] for c in charts] == [
-        "chart-trend",
-        "chart-trend_share",
+        # each beside its table: the breakdowns, the deadline classes, the trend
         "chart-topics",
         "chart-channels",
         "chart-districts",
         "chart-deadlines",
+        "chart-trend",
+        "chart-trend_share",
     ]
     for chart in charts:
         assert chart["texts"] > 0
@@ -330,3 +389,111 @@ def test_charts_are_drawn_within_the_page(page: dict[str, Any]) -> None:
     assert tops == sorted(tops)
     assert (ARTIFACTS / "report.png").stat().st_size > 10_000
     assert (ARTIFACTS / "report-charts.png").stat().st_size > 10_000
+
+
+# --- layout at a desk, on a phone and on paper, in every language ---------------------
+
+LANGS = ("en", "ru", "kk")
+PHONE = 400
+MONTH = "2021-01"  # a monthly report: the one an office makes most
+READABLE_PX = 9.0  # the smallest chart text a phone may show (it was about 4 px)
+
+
+@pytest.fixture(scope="module")
+def month_reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The sample data's January 2021 report in each language (HTML and WeasyPrint's PDF)."""
+    reports = {}
+    for lang in LANGS:
+        out = tmp_path_factory.mktemp(f"month-{lang}")
+        build([REPO / "sample_data"], Config(), period=MONTH, out=out, lang=lang,
+              formats=["html", "pdf"])  # fmt: skip
+        reports[lang] = out / "report.html"
+    return reports
+
+
+@pytest.fixture(scope="module")
+def layouts(browser: DevTools, month_reports: dict[str, Path]) -> dict[tuple[str, int], Any]:
+    """Each report measured at 1280 px and at a phone's 400 px (screenshots kept)."""
+    return {
+        (lang, width): open_page(
+            browser, html, shots=f"report-{lang}-{width}", width=width, measure=True
+        )["layout"]
+        for lang, html in month_reports.items()
+        for width in (WIDTH, PHONE)
+    }
+
+
+@pytest.mark.parametrize("width", [WIDTH, PHONE])
+@pytest.mark.parametrize("lang", LANGS)
+def test_no_page_scrolls_sideways(
+    layouts: dict[tuple[str, int], Any], lang: str, width: int
+) -> None:
+    # Russian and Kazakh tables reached 1,646 px at 1280: their numeric headers never wrapped.
+    layout = layouts[lang, width]
+    assert layout["innerWidth"] == width
+    assert layout["scrollWidth"] <= layout["innerWidth"], layout["past"]
+    assert layout["past"] == []
+
+
+@pytest.mark.parametrize("width", [WIDTH, PHONE])
+@pytest.mark.parametrize("lang", LANGS)
+def test_chart_text_stays_readable(
+    layouts: dict[tuple[str, int], Any], lang: str, width: int
+) -> None:
+    # The 960 px charts shrunk to a phone's width showed their text at about 4 px.
+    layout = layouts[lang, width]
+    assert layout["figures"] == 6
+    assert layout["shown"] == 6  # every chart has a drawing on show, at either width
+    assert layout["smallestChartText"] >= READABLE_PX
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_cards_stand_two_to_a_row_on_a_phone(
+    layouts: dict[tuple[str, int], Any], lang: str
+) -> None:
+    first, second = layouts[lang, PHONE]["firstCardTops"]
+    assert first == second
+
+
+def _pdf_pages(pdf: Path) -> list[str]:
+    import pypdf
+
+    reader = pypdf.PdfReader(pdf)
+    # NFKC: a ligature such as "ﬁ" in "Deﬁnition" reads as the two letters.
+    texts = (unicodedata.normalize("NFKC", page.extract_text()) for page in reader.pages)
+    return [" ".join(text.split()) for text in texts]
+
+
+def _last_headers(html: str) -> list[str]:
+    """The last column header of every table of ``html``."""
+    import re
+    from html import unescape
+
+    return [
+        unescape(re.sub(r"<[^>]+>", "", cells[-1]))
+        for head in re.findall(r"<thead>(.*?)</thead>", html, re.S)
+        if (cells := re.findall(r"<th[^>]*>(.*?)</th>", head, re.S))
+    ]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_printed_pages_keep_every_column(
+    browser: DevTools, month_reports: dict[str, Path], lang: str
+) -> None:
+    """Chromium's print and WeasyPrint's report.pdf: few pages, a running footer on
+    each, and the last column of every table on paper."""
+    import re
+
+    html = month_reports[lang]
+    printed = ARTIFACTS / f"report-{lang}.pdf"
+    open_page(browser, html, pdf=printed)
+    headers = _last_headers(html.read_text(encoding="utf-8"))
+    assert len(headers) >= 10
+    for pdf in (printed, html.with_name("report.pdf")):
+        pages = _pdf_pages(pdf)
+        # A month took 13 to 16 A4 pages, several a fifth full.
+        assert 6 <= len(pages) <= 11, (pdf, len(pages))
+        assert all(MONTH in page for page in pages)  # the footer names the period
+        squeezed = re.sub(r"[\s\-\u00ad]", "", " ".join(pages))
+        missing = [h for h in headers if re.sub(r"[\s\-\u00ad]", "", h) not in squeezed]
+        assert missing == [], pdf
