@@ -185,16 +185,24 @@ def test_text_stays_text_with_a_generic_family(ctx: ReportContext) -> None:
         assert "DejaVuSans-" not in chart.svg
 
 
+def drawings(chart: Chart) -> list[str]:
+    """Both drawings of a chart: for a wide page and for a phone."""
+    assert chart.narrow_svg
+    return [chart.svg, chart.narrow_svg]
+
+
 def test_ids_are_unique_across_the_page(ctx: ReportContext) -> None:
+    # Both drawings of every chart are inline in one page.
     ids: list[str] = []
     for chart in ctx.charts.values():
-        root = ET.fromstring(chart.svg)
-        own = [e.get("id", "") for e in root.iter() if e.get("id")]
-        assert all(i.startswith(f"{chart.name}-") for i in own)
-        ids += own
-        # Every reference points at an id of the same chart.
-        for ref in re.findall(r'(?:url\(#|href="#)([^)"]+)', chart.svg):
-            assert ref in own
+        for drawing in drawings(chart):
+            root = ET.fromstring(drawing)
+            own = [e.get("id", "") for e in root.iter() if e.get("id")]
+            assert all(i.startswith(f"{chart.name}-") for i in own)
+            ids += own
+            # Every reference points at an id of the same drawing.
+            for ref in re.findall(r'(?:url\(#|href="#)([^)"]+)', drawing):
+                assert ref in own
     assert len(ids) == len(set(ids))
 
 
@@ -494,11 +502,67 @@ def test_no_text_leaves_the_chart(ctx: ReportContext) -> None:
     ]
     for charts in cases:
         for chart in charts.values():
-            width, height = view_box(ET.fromstring(chart.svg))
-            for content, left, right, top, bottom in text_extents(chart.svg):
-                where = (chart.name, content)
-                assert left >= 0 and right <= width, where
-                assert top >= 0 and bottom <= height, where
+            for drawing in drawings(chart):
+                width, height = view_box(ET.fromstring(drawing))
+                for content, left, right, top, bottom in text_extents(drawing):
+                    where = (chart.name, width, content)
+                    assert left >= 0 and right <= width, where
+                    assert top >= 0 and bottom <= height, where
+
+
+def test_no_two_texts_overlap(ctx: ReportContext) -> None:
+    # On a phone's 400 px the months' names, the percentages over the points and the
+    # segments' numbers would run into each other: some are left out, never overlaid.
+    for lang in ("en", "ru", "kk"):
+        for chart in make_charts(dataclasses.replace(ctx, lang=lang, charts={})).values():
+            for drawing in drawings(chart):
+                boxes = text_extents(drawing)
+                for i, (a, a_left, a_right, a_top, a_bottom) in enumerate(boxes):
+                    for b, b_left, b_right, b_top, b_bottom in boxes[i + 1 :]:
+                        # (The boxes are estimates with a descender below every line:
+                        # the lines of one label may touch by a pixel.)
+                        apart = (
+                            a_right <= b_left
+                            or b_right <= a_left
+                            or a_bottom <= b_top + 1
+                            or b_bottom <= a_top + 1
+                        )
+                        assert apart, (lang, chart.name, a, b)
+
+
+def test_the_phone_drawing_keeps_the_text_size_in_a_narrower_chart(ctx: ReportContext) -> None:
+    # A phone shows the 400 px drawing at about its own size, so its text is as large
+    # as the wide drawing's on a desk (the wide one shrunk to 400 px showed ~4 px text).
+    for chart in ctx.charts.values():
+        wide, narrow = (ET.fromstring(d) for d in drawings(chart))
+        assert view_box(wide)[0] == theme.WIDTH
+        assert view_box(narrow)[0] == theme.NARROW_WIDTH
+
+        def sizes(root: ET.Element) -> set[float]:
+            return {
+                float(style(e)["font-size"].removesuffix("px")) for e in root.iter(f"{SVG}text")
+            }
+
+        assert min(sizes(narrow)) >= 12
+        assert sizes(narrow) <= sizes(wide)
+    # The topics' long names stand above their bars on a phone, beside them on a desk.
+    topics = ctx.charts["topics"]
+    for drawing, beside in ((topics.svg, True), (topics.narrow_svg, False)):
+        labels = ET.fromstring(drawing).find(f".//{SVG}g[@id]")
+        assert labels is not None
+        label = next(b for b in text_extents(drawing) if b[0] == "Public transport")
+        bar = bar_rects(drawing, labels.get("id", "").rsplit("-", 1)[0])[0]
+        assert (label[2] <= float(bar.get("x", "0"))) is beside
+
+
+def test_the_phone_drawing_names_the_latest_month_and_its_share(ctx: ReportContext) -> None:
+    for lang, month in (("en", "Feb"), ("ru", "февр."), ("kk", "ақп.")):
+        charts = make_charts(dataclasses.replace(ctx, lang=lang, charts={}))
+        for name in ("trend", "trend_share"):
+            shown = texts(charts[name].narrow_svg)
+            assert month in shown, (lang, name)
+        latest = charts["trend_share"].alt_text.rstrip(".").rsplit("; ", 1)[-1]
+        assert latest in texts(charts["trend_share"].narrow_svg)
 
 
 def test_trend_legend_stays_off_the_title(ctx: ReportContext) -> None:

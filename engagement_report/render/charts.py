@@ -154,20 +154,24 @@ def _trend_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart
     answered = [p.answered for p in points]
     # A little headroom, so the highest point never sits on the top gridline.
     ticks = svg.nice_ticks(max([*received, *answered, 1]) * 1.05)
-    svg_text = chart_layout.line_chart(
-        "trend",
-        title,
-        points,
-        [
-            chart_layout.Series("received", _("Received"), received, theme.RECEIVED_LINE),
-            chart_layout.Series("answered", _("Answered"), answered, theme.ANSWERED_LINE),
-        ],
-        ticks=[(t, filters.number(t, locale=locale)) for t in ticks],
-        top=ticks[-1],
-        height=theme.LINE_CHART_HEIGHT,
-        locale=locale,
-        legend=True,
-    )
+
+    def draw(name: str, width: float) -> str:
+        return chart_layout.line_chart(
+            name,
+            title,
+            points,
+            [
+                chart_layout.Series("received", _("Received"), received, theme.RECEIVED_LINE),
+                chart_layout.Series("answered", _("Answered"), answered, theme.ANSWERED_LINE),
+            ],
+            ticks=[(t, filters.number(t, locale=locale)) for t in ticks],
+            top=ticks[-1],
+            height=theme.LINE_CHART_HEIGHT,
+            locale=locale,
+            legend=True,
+            width=width,
+        )
+
     first, last = points[0].month.label, points[-1].month.label
     alt = _(
         "Queries per month from %(start)s to %(end)s. Received: %(received)s. Answered: %(answered)s."
@@ -177,29 +181,35 @@ def _trend_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart
         "received": _listing(filters.number(v, locale=locale) for v in received),
         "answered": _listing(filters.number(v, locale=locale) for v in answered),
     }
-    return Chart("trend", title, svg_text, alt)
+    return Chart("trend", title, draw("trend", theme.WIDTH), alt, *_narrow(draw, "trend"))
 
 
 def _share_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart:
     title = _("Answered share per month")
     shares = [p.answered_share for p in points]
-    svg_text = chart_layout.line_chart(
-        "trend_share",
-        title,
-        points,
-        [chart_layout.Series("answered-share", _("Answered share"), shares, theme.SHARE_LINE)],
-        ticks=[(t, filters.percent(t, 0, locale=locale)) for t in (0, 0.25, 0.5, 0.75, 1.0)],
-        top=1.18,  # room for the percentage above a point at 100 %
-        height=theme.SHARE_CHART_HEIGHT,
-        locale=locale,
-        value_labels=[None if s is None else filters.percent(s, locale=locale) for s in shares],
-    )
+
+    def draw(name: str, width: float) -> str:
+        return chart_layout.line_chart(
+            name,
+            title,
+            points,
+            [chart_layout.Series("answered-share", _("Answered share"), shares, theme.SHARE_LINE)],
+            ticks=[(t, filters.percent(t, 0, locale=locale)) for t in (0, 0.25, 0.5, 0.75, 1.0)],
+            top=1.18,  # room for the percentage above a point at 100 %
+            height=theme.SHARE_CHART_HEIGHT,
+            locale=locale,
+            value_labels=[None if s is None else filters.percent(s, locale=locale) for s in shares],
+            width=width,
+        )
+
     alt = _("Answered share per month from %(start)s to %(end)s: %(values)s.") % {
         "start": points[0].month.label,
         "end": points[-1].month.label,
         "values": _listing(filters.percent(s, locale=locale) for s in shares),
     }
-    return Chart("trend_share", title, svg_text, alt)
+    return Chart(
+        "trend_share", title, draw("trend_share", theme.WIDTH), alt, *_narrow(draw, "trend_share")
+    )
 
 
 def _bar_chart(
@@ -213,13 +223,16 @@ def _bar_chart(
     ]
     values = [bar.value for bar in bars]
     numbers = [filters.number(v, locale=locale) for v in values]
-    svg_text = chart_layout.bar_chart(name, title, bars, labels, numbers)
+
+    def draw(gid: str, width: float) -> str:
+        return chart_layout.bar_chart(gid, title, bars, labels, numbers, width)
+
     alt = alt_template % {
         "values": _listing(
             f"{label}: {number}" for label, number in zip(labels, numbers, strict=True)
         )
     }
-    return Chart(name, title, svg_text, alt)
+    return Chart(name, title, draw(name, theme.WIDTH), alt, *_narrow(draw, name))
 
 
 def _deadline_chart(deadlines: DeadlineFigures, _: Gettext, locale: str) -> Chart | None:
@@ -242,19 +255,32 @@ def _deadline_chart(deadlines: DeadlineFigures, _: Gettext, locale: str) -> Char
         )
         for key, label, value in classes
     ]
-    svg_text = chart_layout.stack_chart(
-        title,
-        [(key, value, filters.number(value, locale=locale)) for key, _l, value, _t in entries],
-        [f"{label}: {text}" for _key, label, _value, text in entries],
-    )
+
+    def draw(name: str, width: float) -> str:
+        return chart_layout.stack_chart(
+            title,
+            [(key, value, filters.number(value, locale=locale)) for key, _l, value, _t in entries],
+            [f"{label}: {text}" for _key, label, _value, text in entries],
+            width,
+            name,
+        )
+
     alt = _("Queries received in the period by deadline class, as of %(date)s: %(values)s.") % {
         "date": filters.long_date(deadlines.as_of, locale=locale),
         "values": _listing(f"{label}: {text}" for _key, label, _value, text in entries),
     }
-    return Chart("deadlines", title, svg_text, alt)
+    return Chart(
+        "deadlines", title, draw("deadlines", theme.WIDTH), alt, *_narrow(draw, "deadlines")
+    )
 
 
 # --- helpers ----------------------------------------------------------------------
+
+
+def _narrow(draw: Callable[[str, float], str], name: str) -> tuple[str]:
+    """The chart drawn again for a phone's width, its ids apart from the wide drawing's
+    (both are inline in one page)."""
+    return (draw(f"{name}-narrow", theme.NARROW_WIDTH),)
 
 
 def _category(label: str, _: Gettext) -> str:

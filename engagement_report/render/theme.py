@@ -32,6 +32,7 @@ LINE_SPACING = 1.2  # between the lines of one label, in em
 
 # Geometry, CSS px.  960 px is the report's text width.
 WIDTH = 960.0
+NARROW_WIDTH = 400.0  # the second drawing of each chart, for a phone: the same text sizes
 MARGIN = 4.0  # blank border around everything
 TITLE_BASELINE = 20.0
 LINE_CHART_HEIGHT = 340.0

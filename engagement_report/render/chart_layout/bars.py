@@ -23,18 +23,32 @@ from engagement_report.render.chart_layout.marks import (
     _line,
     _rect,
     _title,
+    _title_extra,
+    fitted,
     wrapped,
 )
 
+_LABELS_BESIDE = 0.36  # labels go above their bars when the widest takes more of the width
+_LABEL_ABOVE_GAP = 3.0  # between a label above its bar and the bar
+
 
 def bar_chart(
-    name: str, title: str, bars: Sequence[Bar], labels: Sequence[str], numbers: Sequence[str]
+    name: str,
+    title: str,
+    bars: Sequence[Bar],
+    labels: Sequence[str],
+    numbers: Sequence[str],
+    width: float = theme.WIDTH,
 ) -> str:
-    """Horizontal bars in the order given; each label left of its bar, its number after it."""
-    width = theme.WIDTH
+    """Horizontal bars in the order given, ``width`` px wide; each label left of its bar,
+    or above it when the labels would take too much of the width, its number after it."""
     label_lines = [wrapped(label).split("\n") for label in labels]
     widest = max(text_width(line, theme.LABEL_SIZE) for lines in label_lines for line in lines)
-    left = theme.MARGIN + widest + _GAP
+    beside = widest <= _LABELS_BESIDE * width
+    if not beside:
+        room_above = width - 2 * theme.MARGIN
+        label_lines = [fitted(label, room_above, theme.LABEL_SIZE) for label in labels]
+    left = theme.MARGIN + widest + _GAP if beside else theme.MARGIN
     room = width - theme.MARGIN - left
     # The largest scale at which every bar and the number after it fit: the longest bar
     # decides, unless a shorter one carries a wider number.
@@ -62,21 +76,27 @@ def bar_chart(
     label_font, value_font = _font(theme.LABEL_SIZE), _font(theme.VALUE_SIZE)
     line_height = theme.LABEL_SIZE * theme.LINE_SPACING
     rects, label_texts, value_texts = [], [], []
-    y = top = _BODY_TOP
+    y = top = _BODY_TOP + _title_extra(title, width)
     for bar, lines, number in zip(bars, label_lines, numbers, strict=True):
-        row = theme.BAR_ROW_HEIGHT + theme.BAR_ROW_EXTRA * (len(lines) - 1)
-        centre = y + row / 2
+        if beside:
+            row = theme.BAR_ROW_HEIGHT + theme.BAR_ROW_EXTRA * (len(lines) - 1)
+            centre = y + row / 2
+            first = _baseline(centre, theme.LABEL_SIZE) - line_height * (len(lines) - 1) / 2
+            label = svg.text(
+                left - _GAP, first, lines, style=label_font, anchor="end", line_height=line_height
+            )
+        else:
+            above = line_height * len(lines) + _LABEL_ABOVE_GAP
+            row = above + theme.BAR_ROW_HEIGHT
+            centre = y + above + theme.BAR_ROW_HEIGHT / 2
+            first = y + theme.LABEL_SIZE + 2  # the first line's baseline
+            label = svg.text(left, first, lines, style=label_font, line_height=line_height)
         length = bar.value * scale
         fill = f"url(#{others})" if bar.others else theme.BAR_COLOR
         rects.append(
             _rect(left, centre - theme.BAR_THICKNESS / 2, length, theme.BAR_THICKNESS, fill)
         )
-        first = _baseline(centre, theme.LABEL_SIZE) - line_height * (len(lines) - 1) / 2
-        label_texts.append(
-            svg.text(
-                left - _GAP, first, lines, style=label_font, anchor="end", line_height=line_height
-            )
-        )
+        label_texts.append(label)
         value_texts.append(
             svg.text(
                 left + length + _VALUE_GAP,
@@ -87,8 +107,9 @@ def bar_chart(
         )
         y += row
     body = [
-        _title(title),
-        _line(left, top, left, y, theme.AXIS_COLOR, theme.AXIS_WIDTH),
+        _title(title, width),
+        # No axis line where the labels stand above the bars: it would cross them.
+        *([_line(left, top, left, y, theme.AXIS_COLOR, theme.AXIS_WIDTH)] if beside else []),
         svg.element("g", {"id": f"{name}-bars"}, rects),
         svg.element("g", {"id": f"{name}-labels"}, label_texts),
         svg.element("g", {"id": f"{name}-values"}, value_texts),
@@ -98,17 +119,23 @@ def bar_chart(
     return svg.document(width, y + 8, body, background=theme.BACKGROUND)
 
 
-def stack_chart(title: str, segments: Sequence[tuple[str, int, str]], legend: Sequence[str]) -> str:
-    """One bar of the deadline classes, ``(key, value, number)`` left to right, and its legend."""
-    width = theme.WIDTH
+def stack_chart(
+    title: str,
+    segments: Sequence[tuple[str, int, str]],
+    legend: Sequence[str],
+    width: float = theme.WIDTH,
+    name: str = "deadlines",
+) -> str:
+    """One bar of the deadline classes, ``(key, value, number)`` left to right, and its
+    legend, ``width`` px wide; ``name`` prefixes its ids."""
     styles = theme.DEADLINE_STYLES
     fills = {
-        key: f"url(#deadlines-h_{key})" if styles[key]["hatch"] else styles[key]["color"]
+        key: f"url(#{name}-h_{key})" if styles[key]["hatch"] else styles[key]["color"]
         for key, _value, _number in segments
     }
     defs = [
         svg.hatch_pattern(
-            f"deadlines-h_{key}",
+            f"{name}-h_{key}",
             styles[key]["hatch"],
             fill=styles[key]["color"],
             ink=theme.HATCH_COLOR,
@@ -119,7 +146,7 @@ def stack_chart(title: str, segments: Sequence[tuple[str, int, str]], legend: Se
     ]
     total = sum(value for _key, value, _number in segments)
     left, length = theme.MARGIN, width - 2 * theme.MARGIN
-    top = _BODY_TOP
+    top = _BODY_TOP + _title_extra(title, width)
     centre = top + theme.STACK_BAR_HEIGHT / 2
     rects, numbers = [], []  # numbers: each with its backing patch on a hatched segment
     done = 0
@@ -130,7 +157,9 @@ def stack_chart(title: str, segments: Sequence[tuple[str, int, str]], legend: Se
         if not value:
             continue  # a zero-width rect would still draw its edge
         rects.append(_rect(x, top, end - x, theme.STACK_BAR_HEIGHT, fills[key]))
-        if value / total >= _SEGMENT_LABEL_SHARE:
+        # A number where the segment is a fair share of the bar and holds it.
+        fits = text_width(number, theme.VALUE_SIZE, bold=True) + 4 <= end - x
+        if value / total >= _SEGMENT_LABEL_SHARE and fits:
             if styles[key]["hatch"]:
                 # A patch of the plain colour behind the number, so no hatch line crosses it.
                 box_w = min(text_width(number, theme.VALUE_SIZE, bold=True) + 12, end - x - 4)
@@ -190,8 +219,8 @@ def stack_chart(title: str, segments: Sequence[tuple[str, int, str]], legend: Se
     height = legend_top + (rows - 1) * _LEGEND_ROW + key_h + 8
     body = [
         svg.element("defs", {}, defs),
-        _title(title),
-        svg.element("g", {"id": "deadlines-bar"}, [*rects, *numbers]),
-        svg.element("g", {"id": "deadlines-legend"}, items),
+        _title(title, width),
+        svg.element("g", {"id": f"{name}-bar"}, [*rects, *numbers]),
+        svg.element("g", {"id": f"{name}-legend"}, items),
     ]
     return svg.document(width, height, body, background=theme.BACKGROUND)

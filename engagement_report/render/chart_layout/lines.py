@@ -23,7 +23,9 @@ from engagement_report.render.chart_layout.marks import (
     _font,
     _line,
     _title,
+    _title_extra,
     _use,
+    title_lines,
 )
 
 
@@ -66,13 +68,25 @@ def _marker_def(marker_id: str, style: theme.LineStyle) -> str:
     )
 
 
-def _month_labels(points: Sequence[TrendPoint], locale: str) -> list[list[str]]:
-    """Each month's short name; the first month and every January with the year below."""
-    labels = []
-    for i, point in enumerate(points):
-        month = format_date(point.month.start, "LLL", locale=locale)
-        first = i == 0 or point.month.start.month == 1
-        labels.append([month, str(point.month.start.year)] if first else [month])
+def _month_labels(points: Sequence[TrendPoint], locale: str, step: float) -> list[list[str] | None]:
+    """Each month's short name, months ``step`` px apart: every month where the names fit,
+    else every second (third, …) month counted back from the last, which is always named;
+    None for a month left unnamed. The first named month and the first named in each
+    new year carry the year below."""
+    names = [format_date(p.month.start, "LLL", locale=locale) for p in points]
+    widest = max((text_width(name, theme.TICK_SIZE) for name in names), default=0.0)
+    every = 1
+    while every * step < widest + 6 and every < len(points):
+        every += 1
+    labels: list[list[str] | None] = []
+    year = None
+    for i, (point, name) in enumerate(zip(points, names, strict=True)):
+        if (len(points) - 1 - i) % every:
+            labels.append(None)
+            continue
+        new_year = point.month.start.year != year
+        year = point.month.start.year
+        labels.append([name, str(year)] if new_year else [name])
     return labels
 
 
@@ -98,26 +112,38 @@ def line_chart(
     locale: str,
     legend: bool = False,
     value_labels: Sequence[str | None] | None = None,
+    width: float = theme.WIDTH,
 ) -> str:
-    width = theme.WIDTH
+    """Lines over a month axis, ``width`` px wide; a title that does not fit wraps."""
     tick_font = _font(theme.TICK_SIZE)
-    body: list[str] = [_title(title)]
+    body: list[str] = [_title(title, width)]
     defs = [_marker_def(f"{name}-marker-{s.gid}", s.style) for s in series]
-    plot_top = _PLOT_TOP
+    extra = _title_extra(title, width)
+    plot_top = _PLOT_TOP + extra
+    height += extra
 
     if legend:
         # On the title's line at the right, where no line can run under it; on a line
-        # of its own below the title when the two would meet.
+        # of its own below the title when the two would meet, starting at the left
+        # when even that line is too short.
         items = [(s, _SAMPLE + 6 + text_width(s.label, theme.TICK_SIZE)) for s in series]
         total = sum(w for _s, w in items) + 18 * (len(items) - 1)
         x = width - theme.MARGIN - total
-        y = theme.TITLE_BASELINE
-        title_end = theme.MARGIN + text_width(title, theme.TITLE_SIZE, bold=True)
+        y = theme.TITLE_BASELINE + extra
+        title_end = theme.MARGIN + text_width(
+            title_lines(title, width)[-1], theme.TITLE_SIZE, bold=True
+        )
         if x < title_end + 24:
             y += _LEGEND_LINE
             plot_top += _LEGEND_LINE
             height += _LEGEND_LINE
+            x = max(x, theme.MARGIN)
         for s, w in items:
+            if x + w > width - theme.MARGIN + 0.01 and x > theme.MARGIN:
+                x = theme.MARGIN  # the next item on a line of its own
+                y += _LEGEND_LINE
+                plot_top += _LEGEND_LINE
+                height += _LEGEND_LINE
             mid = y - 4
             body += [
                 svg.element(
@@ -156,8 +182,10 @@ def line_chart(
     body.append(_line(left, plot_top, left, bottom, theme.AXIS_COLOR, theme.AXIS_WIDTH))
     body.append(_line(left, bottom, right, bottom, theme.AXIS_COLOR, theme.AXIS_WIDTH))
     line_height = theme.TICK_SIZE * theme.LINE_SPACING
-    for i, lines in enumerate(_month_labels(points, locale)):
+    for i, lines in enumerate(_month_labels(points, locale, step)):
         body.append(_line(px(i), bottom, px(i), bottom + 4, theme.AXIS_COLOR, theme.AXIS_WIDTH))
+        if lines is None:
+            continue
         body.append(
             svg.text(
                 px(i),
@@ -187,23 +215,33 @@ def line_chart(
 
     if value_labels is not None:
         # Each point's value above it; below it at a dip, where the line comes down
-        # from both sides and would cross the number above.
+        # from both sides and would cross the number above. Where the points are too
+        # close for every number, numbers are placed from the latest month back, each
+        # only where it keeps clear of the one after it.
         values = series[0].values
         ys = [None if v is None else py(v) for v in values]
-        labels = []
-        for i, (value, shown) in enumerate(zip(values, value_labels, strict=True)):
+        labels: list[str] = []
+        free_until = width
+        for i in reversed(range(len(values))):
+            value, shown = values[i], value_labels[i]
             if value is None or shown is None:
                 continue
+            half = text_width(shown, theme.VALUE_SIZE) / 2
+            x = min(px(i), width - theme.MARGIN - half)  # the last one kept inside
+            if x + half + 4 > free_until:
+                continue
+            free_until = x - half
             y = py(value)
             below = _is_dip(ys, i, theme.VALUE_SIZE) and y + 9 + theme.VALUE_SIZE * 1.1 <= bottom
-            labels.append(
+            labels.insert(
+                0,
                 svg.text(
-                    px(i),
+                    x,
                     y + 9 + theme.VALUE_SIZE * 0.72 if below else y - 9,
                     shown,
                     style=_font(theme.VALUE_SIZE),
                     anchor="middle",
-                )
+                ),
             )
         body.append(svg.element("g", {}, labels))
     return svg.document(

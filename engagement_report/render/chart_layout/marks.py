@@ -6,7 +6,7 @@ import textwrap
 from typing import TYPE_CHECKING
 
 from engagement_report.render import svg, theme
-from engagement_report.render.svg import num
+from engagement_report.render.svg import num, text_width
 
 if TYPE_CHECKING:
     pass
@@ -61,11 +61,36 @@ def _baseline(centre: float, size: float) -> float:
     return centre + 0.36 * size
 
 
-def _title(title: str) -> str:
-    """The chart's title at its left edge, in line with the caption under it."""
+_TITLE_LINE = theme.TITLE_SIZE * 1.25  # between the lines of a title too long for one
+
+
+def title_lines(title: str, width: float = theme.WIDTH) -> list[str]:
+    """The title in as many lines as a chart ``width`` px wide needs (breaking at spaces)."""
+    room = width - 2 * theme.MARGIN
+    lines: list[str] = []
+    for word in title.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width(joined, theme.TITLE_SIZE, bold=True) <= room:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def _title(title: str, width: float = theme.WIDTH) -> str:
+    """The chart's title at its left edge, wrapped to ``width``."""
     return svg.text(
-        theme.MARGIN, theme.TITLE_BASELINE, title, style=_font(theme.TITLE_SIZE, bold=True)
+        theme.MARGIN,
+        theme.TITLE_BASELINE,
+        title_lines(title, width),
+        style=_font(theme.TITLE_SIZE, bold=True),
+        line_height=_TITLE_LINE,
     )
+
+
+def _title_extra(title: str, width: float = theme.WIDTH) -> float:
+    """How much lower everything under the title starts when the title wraps."""
+    return (len(title_lines(title, width)) - 1) * _TITLE_LINE
 
 
 def _line(x1: float, y1: float, x2: float, y2: float, colour: str, width: float) -> str:
@@ -104,3 +129,31 @@ def wrapped(label: str) -> str:
         lines = lines[: theme.LABEL_MAX_LINES]
         lines[-1] = lines[-1][: theme.LABEL_WRAP - 1].rstrip() + "…"
     return "\n".join(lines)
+
+
+def fitted(label: str, room: float, size: float) -> list[str]:
+    """A category name in lines no wider than ``room`` px at ``size`` px, broken at spaces
+    (inside a word only when the word alone is wider), at most two lines, the second
+    ending in "…" when the name goes on (the alt text keeps it whole)."""
+    pieces: list[str] = []
+    for word in label.split():
+        while text_width(word, size) > room and len(word) > 1:
+            cut = len(word) - 1
+            while cut > 1 and text_width(word[:cut], size) > room:
+                cut -= 1
+            pieces.append(word[:cut])
+            word = word[cut:]
+        pieces.append(word)
+    lines: list[str] = []
+    for piece in pieces:
+        joined = f"{lines[-1]} {piece}" if lines else piece
+        if lines and text_width(joined, size) <= room:
+            lines[-1] = joined
+        else:
+            lines.append(piece)
+    if len(lines) > theme.LABEL_MAX_LINES:
+        last = lines[theme.LABEL_MAX_LINES - 1]
+        while last and text_width(last + "…", size) > room:
+            last = last[:-1]
+        lines = [*lines[: theme.LABEL_MAX_LINES - 1], last.rstrip() + "…"]
+    return lines or [""]
