@@ -60,6 +60,9 @@ class CategoryFigures:
     repeat_share: float | None = None
     residents: int | None = None  # districts: from the config's [population]
     received_per_10k: float | None = None
+    # The on-time share's counts: answered on time and answered late (for a sum of topics).
+    on_time: int = 0
+    late: int = 0
 
 
 @dataclass(frozen=True)

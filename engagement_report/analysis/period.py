@@ -122,7 +122,15 @@ def compute(data: CleanData, window: Window, config: Config) -> Figures:
             good = int(on_time[code]) if code is not None else 0
             bad = int(late[code]) if code is not None else 0
             still = int(overdue[code]) if code is not None and deadlines is not None else None
-            out.append(replace(row, on_time_share=share(good, good + bad), open_overdue=still))
+            out.append(
+                replace(
+                    row,
+                    on_time_share=share(good, good + bad),
+                    on_time=good,
+                    late=bad,
+                    open_overdue=still,
+                )
+            )
         return with_accountability(tuple(out), as_of, dimension, mapped, config, repeat)
 
     moments = closing_moments(data.queries)  # the backlog's and the ages' one pass

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from engagement_report.analysis.topic_rule import TOP_TOPICS, split_topics
 from engagement_report.render import chart_layout, filters, svg, theme
 from engagement_report.render.translations import DATA_WORDS, translations_for
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 Gettext = Callable[[str], str]
 
-TOP_CATEGORIES = 10
+TOP_CATEGORIES = TOP_TOPICS
 CHART_FOLDER = "charts"
 #: Every chart that may be drawn, in reading order; a report holds those its data allows.
 CHART_NAMES = ("trend", "trend_share", "topics", "channels", "districts", "deadlines")
@@ -64,18 +65,20 @@ class Bar:
 def top_categories(
     rows: Sequence[CategoryFigures], limit: int | None = TOP_CATEGORIES
 ) -> list[Bar]:
-    """The ``limit`` largest categories by queries received, then one bar for all the rest.
+    """The bars of a breakdown by the report's one topic rule
+    (:func:`~engagement_report.analysis.topic_rule.split_topics`): the ``limit`` largest
+    categories by queries received, then any later one the data itself calls "other",
+    then one bar for all the rest.
 
     Ties are broken by name (the order of the report's tables), so the order never
     depends on the input's.  ``limit=None`` keeps every category.
     """
     ordered = sorted(rows, key=lambda r: (-r.received, r.category))
-    if limit is None or len(ordered) <= limit:
-        return [Bar(r.category, r.received) for r in ordered]
-    rest = ordered[limit:]
-    return [Bar(r.category, r.received) for r in ordered[:limit]] + [
-        Bar("", sum(r.received for r in rest), others=len(rest))
-    ]
+    shown, rest = split_topics(ordered, lambda r: r.category, limit)
+    bars = [Bar(r.category, r.received) for r in shown]
+    if rest:
+        bars.append(Bar("", sum(r.received for r in rest), others=len(rest)))
+    return bars
 
 
 def make_charts(ctx: ReportContext, gettext: Gettext | None = None) -> dict[str, Chart]:
@@ -90,8 +93,9 @@ def make_charts(ctx: ReportContext, gettext: Gettext | None = None) -> dict[str,
     if ctx.trend:
         charts += [_trend_chart(ctx.trend, _, locale), _share_chart(ctx.trend, _, locale)]
     figures = ctx.figures
-    # Topics as in the report's table: the ten largest and "Other topics (n)";
-    # channels and districts are few, so every one gets its bar, as in their tables.
+    # Topics as in the report's table: the ten largest, the data's own "other" topics and
+    # "Remaining topics (n)"; channels and districts are few, so every one gets its bar,
+    # as in their tables.
     for name, rows, limit, title, alt in (
         (
             "topics",
@@ -216,7 +220,7 @@ def _bar_chart(
     name: str, bars: Sequence[Bar], title: str, alt_template: str, _: Gettext, locale: str
 ) -> Chart:
     labels = [
-        _("Other topics (%(n)s)") % {"n": filters.number(bar.others, locale=locale)}
+        _("Remaining topics (%(n)s)") % {"n": filters.number(bar.others, locale=locale)}
         if bar.others
         else _category(bar.label, _)
         for bar in bars

@@ -11,6 +11,12 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from engagement_report.analysis import AgendaRow
+from engagement_report.analysis.topic_rule import (
+    TOP_TOPICS,
+    Ranked,
+    ranked_agenda,
+    ranked_categories,
+)
 from engagement_report.comparisons import HeadlineFigure
 from engagement_report.figures import METRICS, Metric
 from engagement_report.models import SkippedSheet, SourceAccount
@@ -145,6 +151,17 @@ class ReportContext:
         rows = [row for row in self.figures.by_district if row.received_per_10k is not None]
         rows.sort(key=lambda row: (-(row.received_per_10k or 0.0), row.category))
         return tuple(rows)
+
+    def ranked(self, dimension: str) -> Ranked[CategoryFigures]:
+        """The query breakdown by ``topic``, ``channel`` or ``district`` as its table and
+        chart show it: every channel and district; topics by the one topic rule (the ten
+        largest, the data's own "other" topics, the remaining topics as one row)."""
+        limit = TOP_TOPICS if dimension == "topic" else None
+        return ranked_categories(self.figures.breakdown(dimension), self.min_category_size, limit)
+
+    def ranked_agenda(self) -> Ranked[AgendaRow]:
+        """The agenda's topics by the same topic rule as every topic table."""
+        return ranked_agenda(self.agenda)
 
     def inputs(self) -> list[InputFile]:
         """Input files with rows read and used, for the methodology note."""
