@@ -134,9 +134,9 @@ def test_topic_chart_shows_the_other_bar(plain_ctx: ReportContext) -> None:
     chart = make_charts(with_topics(plain_ctx, *rows))["topics"]
     labels = texts(chart.svg)
     assert "Topic 9" in labels and "Topic 10" not in labels
-    assert "Other topics (3)" in labels
+    assert "Remaining topics (3)" in labels
     assert str(88 + 89 + 90) in labels
-    assert chart.alt_text.endswith("Topic 9: 91; Other topics (3): 267.")
+    assert chart.alt_text.endswith("Topic 9: 91; Remaining topics (3): 267.")
 
 
 # --- SVG text -----------------------------------------------------------------------
@@ -313,7 +313,8 @@ def test_alt_texts_state_the_numbers(ctx: ReportContext) -> None:
     assert "Answered: 1,433;" in alt["trend"]
     assert "95.7%" in alt["trend_share"] and alt["trend_share"].endswith("72.7%.")
     assert "Public transport: 3,138;" in alt["topics"]
-    assert alt["topics"].endswith("Other topics (6): 3,525.")
+    # The data's own topic "Other" (669) stays apart from the remaining five (2,856).
+    assert alt["topics"].endswith("Other: 669; Remaining topics (5): 2,856.")
     assert "109 call centre: 7,245;" in alt["channels"]
     assert "Auezov: 3,847;" in alt["districts"]
     d = ctx.figures.deadlines
