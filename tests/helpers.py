@@ -44,3 +44,30 @@ def is_working_day(calendar: WorkingCalendar, day: date) -> bool:
     """Whether ``day`` is the first working day after the day before it, as deadlines count."""
     before = pd.Series([pd.Timestamp(day - timedelta(days=1))])
     return bool(calendar.add_working_days(before, 1)[0].date() == day)
+
+
+def _text_heights(page: Any) -> list[float]:
+    """The height above the page's foot of every piece of text on a pypdf page, in pt."""
+    heights: list[float] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
+        if text.strip():
+            heights.append(tm[5] * cm[3] + cm[5])
+
+    page.extract_text(visitor_text=visit)
+    return heights
+
+
+def page_fill(pdf: Path) -> list[float]:
+    """How far down each A4 page of ``pdf`` its text reaches, as a share of the text area
+    between the report's page margins (14 mm top, 16 mm bottom), the running footer aside."""
+    import pypdf
+
+    mm = 72 / 25.4
+    fills = []
+    for page in pypdf.PdfReader(pdf).pages:
+        top, bottom = float(page.mediabox.height) - 14 * mm, 16 * mm
+        # The footer sits below the text area.
+        lowest = min((y for y in _text_heights(page) if y > bottom + 10), default=top)
+        fills.append(round((top - lowest) / (top - bottom), 2))
+    return fills

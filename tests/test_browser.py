@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import page_fill
 
 from engagement_report.config import Config
 from engagement_report.pipeline import build, render_reports
@@ -489,10 +490,19 @@ def test_printed_pages_keep_every_column(
     open_page(browser, html, pdf=printed)
     headers = _last_headers(html.read_text(encoding="utf-8"))
     assert len(headers) >= 10
+    text = html.read_text(encoding="utf-8")
+    parts = re.findall(r'<section class="part"[^>]*>\s*<h2[^>]*>(.*?)</h2>', text)
+    assert len(parts) == 2  # queries onwards; data quality and methodology
     for pdf in (printed, html.with_name("report.pdf")):
         pages = _pdf_pages(pdf)
-        # A month took 13 to 16 A4 pages, several a fifth full.
-        assert 6 <= len(pages) <= 11, (pdf, len(pages))
+        # A month took 13 to 16 A4 pages, several a fifth full: now a page ends short
+        # only before a major part, and at the end.
+        assert len(pages) <= 12, (pdf, len(pages))
+        fills = page_fill(pdf)
+        ends = {i - 1 for i, page in enumerate(pages) if any(h in page[:200] for h in parts)}
+        assert len(ends) == len(parts), (pdf, ends)
+        short = [i + 1 for i, fill in enumerate(fills[:-1]) if fill < 0.5 and i not in ends]
+        assert short == [], (pdf, fills)
         assert all(MONTH in page for page in pages)  # the footer names the period
         squeezed = re.sub(r"[\s\-\u00ad]", "", " ".join(pages))
         missing = [h for h in headers if re.sub(r"[\s\-\u00ad]", "", h) not in squeezed]

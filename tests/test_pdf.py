@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from helpers import page_fill
 from typer.testing import CliRunner
 
 from engagement_report.cli import app
@@ -64,12 +65,15 @@ def test_a4_pages_with_the_period_and_page_numbers_in_the_footer(built: Path) ->
 
 def test_a_month_fills_its_pages(built: Path) -> None:
     # Pages break before the major parts only (13 to 16 A4 pages before, several a
-    # fifth full); the parts are the headline, queries and deadlines, the trend and
-    # what follows, and the data quality and methodology.
+    # fifth full): the headline; queries to press events; data quality and methodology.
     texts = _pages(built / "report.pdf")
-    assert len(texts) <= 11
-    starts = [i for i, text in enumerate(texts) if "Азаматтардың өтініштері" in text.split("—")[0]]
-    assert starts == [1]  # the queries part starts the second page
+    assert len(texts) <= 12
+    starts = [i for i, text in enumerate(texts) if text.startswith(("Азаматтардың", "Деректер"))]
+    assert starts[0] == 1  # the queries part starts the second page
+    assert len(starts) == 2
+    fills = page_fill(built / "report.pdf")
+    short = [i for i, fill in enumerate(fills[:-1]) if fill < 0.5 and i + 1 not in starts]
+    assert short == [], fills
 
 
 def test_no_table_loses_a_column_on_paper(built: Path) -> None:
