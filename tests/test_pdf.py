@@ -67,7 +67,7 @@ def test_a_month_fills_its_pages(built: Path) -> None:
     # Pages break before the major parts only (13 to 16 A4 pages before, several a
     # fifth full): the headline; queries to press events; data quality and methodology.
     texts = _pages(built / "report.pdf")
-    assert len(texts) <= 12
+    assert len(texts) <= 14  # 12 with every view of 17:30 UTC
     starts = [i for i, text in enumerate(texts) if text.startswith(("Азаматтардың", "Деректер"))]
     assert starts[0] == 1  # the queries part starts the second page
     assert len(starts) == 2
