@@ -497,10 +497,14 @@ def test_printed_pages_keep_every_column(
         pages = _pdf_pages(pdf)
         # A month took 13 to 16 A4 pages, several a fifth full: now a page ends short
         # only before a major part, and at the end.
-        assert len(pages) <= 14, (pdf, len(pages))  # 12 with every view of 17:30 UTC
+        assert len(pages) <= 14, (
+            pdf,
+            len(pages),
+        )  # 12 for the sample's January with every view so far
         fills = page_fill(pdf)
-        ends = {i - 1 for i, page in enumerate(pages) if any(h in page[:200] for h in parts)}
-        assert len(ends) == len(parts), (pdf, ends)
+        # The page before the first one that opens with each part's heading (the footer
+        # comes first in Chromium's text, last in WeasyPrint's).
+        ends = {next(i for i, page in enumerate(pages) if h in page[:200]) - 1 for h in parts}
         short = [i + 1 for i, fill in enumerate(fills[:-1]) if fill < 0.5 and i not in ends]
         assert short == [], (pdf, fills)
         assert all(MONTH in page for page in pages)  # the footer names the period
