@@ -163,20 +163,58 @@ class Figures:
         }[dimension]
 
 
+CoverageState = Literal["full", "partial", "none"]
+
+
+@dataclass(frozen=True)
+class Covered:
+    """How many of a trend month's ``of`` days a dataset's data covers.
+
+    ``none``: the dataset has no record dated in the month (before its data starts, after
+    it ends, or a gap); ``partial``: the data as a whole begins or ends inside the month,
+    so only ``days`` of its days are in it; ``full`` otherwise.
+    """
+
+    days: int
+    of: int
+
+    @property
+    def state(self) -> CoverageState:
+        """``full``, ``partial`` or ``none``."""
+        if self.days <= 0:
+            return "none"
+        return "partial" if self.days < self.of else "full"
+
+
 @dataclass(frozen=True)
 class TrendPoint:
-    """One month of the 12-month trend."""
+    """One month of the 12-month trend.
+
+    A dataset's figures are None in a month it holds no data for (``covered``), never
+    zeros; ``covered`` is empty where coverage is not known (every month taken as full).
+    """
 
     month: Period
-    received: int
-    answered: int
+    received: int | None
+    answered: int | None
     answered_share: float | None
     on_time_share: float | None
-    broadcasts: int
-    questions_answered: int
-    press_events: int
+    broadcasts: int | None
+    questions_answered: int | None
+    press_events: int | None
     publications: int | None
     backlog: int | None = None  # open queries at the end of the month's last day counted
+    covered: dict[str, Covered] = field(default_factory=dict)
+
+    def coverage(self, dataset: str) -> CoverageState:
+        """How far the month holds ``dataset``'s data: ``full``, ``partial`` or ``none``."""
+        known = self.covered.get(dataset)
+        return "full" if known is None else known.state
+
+    @property
+    def partial(self) -> Covered | None:
+        """The days the data covers, when it covers the month only in part (else None)."""
+        return next((c for c in self.covered.values() if c.state == "partial"), None)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from engagement_report.figures import (
     within,
 )
 from engagement_report.models import CleanData
+from engagement_report.month_coverage import month_coverage
 from engagement_report.periods import Window, period_for_span
 from engagement_report.results import TrendPoint
 from engagement_report.views import backlog_at
@@ -54,23 +55,30 @@ def trend(data: CleanData, window: Window, config: Config) -> tuple[TrendPoint, 
     answered = np.bincount(month_of[is_answered & in_time], minlength=count)
     # Open at each month's last day counted: every query, whenever received.
     backlog = backlog_at(data.queries, [w.period.end for w in windows])
+    covered = month_coverage(data, [piece.period for piece in windows])
     points = []
     for i, piece in enumerate(windows):
         month = piece.period
         on_air = broadcast_figures(within(year.broadcasts, "date", month))
         press = press_figures(within(year.press_events, "date", month))
+        # A month a dataset holds no data for gets no figures of it: a gap, not zeros.
+        held = {d: c.state != "none" for d, c in covered[i].items()}
+        asked = held.get("queries", True)
+        aired = held.get("broadcasts", True)
+        pressed = held.get("press_events", True)
         points.append(
             TrendPoint(
                 month=month,
-                received=int(totals[i]),
-                answered=int(answered[i]),
-                answered_share=share(int(answered[i]), int(totals[i])),
-                on_time_share=share(int(on_time[i]), int(on_time[i] + late[i])),
-                broadcasts=on_air.broadcasts,
-                questions_answered=on_air.questions_answered,
-                press_events=press.press_events,
-                publications=press.publications,
+                received=int(totals[i]) if asked else None,
+                answered=int(answered[i]) if asked else None,
+                answered_share=share(int(answered[i]), int(totals[i])) if asked else None,
+                on_time_share=share(int(on_time[i]), int(on_time[i] + late[i])) if asked else None,
+                broadcasts=on_air.broadcasts if aired else None,
+                questions_answered=on_air.questions_answered if aired else None,
+                press_events=press.press_events if pressed else None,
+                publications=press.publications if pressed else None,
                 backlog=backlog[i],
+                covered=covered[i],
             )
         )
     return tuple(points)

@@ -152,12 +152,43 @@ def chart_files(ctx: ReportContext) -> dict[str, str]:
 # --- the charts -------------------------------------------------------------------
 
 
+def _partial(points: Sequence[TrendPoint]) -> list[bool]:
+    """Which months the query data covers only in part (shaded, with their points ringed)."""
+    return [p.coverage("queries") == "partial" for p in points]
+
+
+def _months_note(points: Sequence[TrendPoint], _: Gettext) -> str | None:
+    if not any(_partial(points)):
+        return None
+    return _("Shaded: a month the data covers only in part. A gap: no data.")
+
+
+def _in_words(
+    points: Sequence[TrendPoint],
+    values: Sequence[float | None],
+    shown: Callable[[float | None], str],
+    _: Gettext,
+) -> str:
+    """Each month's value for the alt text: "no data" where it has none, "partial" marked."""
+    words, partial = [], _("partial month")
+    for point, value in zip(points, values, strict=True):
+        state = point.coverage("queries")
+        if state == "none":
+            words.append(_("no data"))
+        elif state == "partial":
+            words.append(f"{shown(value)} ({partial})")
+        else:
+            words.append(shown(value))
+    return _listing(words)
+
+
 def _trend_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart:
     title = _("Queries received and answered per month")
     received = [p.received for p in points]
     answered = [p.answered for p in points]
     # A little headroom, so the highest point never sits on the top gridline.
-    ticks = svg.nice_ticks(max([*received, *answered, 1]) * 1.05)
+    known = [v for v in (*received, *answered) if v is not None]
+    ticks = svg.nice_ticks(max([*known, 1]) * 1.05)
 
     def draw(name: str, width: float) -> str:
         return chart_layout.line_chart(
@@ -174,16 +205,22 @@ def _trend_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart
             locale=locale,
             legend=True,
             width=width,
+            marked=_partial(points),
+            note=_months_note(points, _),
         )
 
     first, last = points[0].month.label, points[-1].month.label
+
+    def count(value: float | None) -> str:
+        return filters.number(value, locale=locale)
+
     alt = _(
         "Queries per month from %(start)s to %(end)s. Received: %(received)s. Answered: %(answered)s."
     ) % {
         "start": first,
         "end": last,
-        "received": _listing(filters.number(v, locale=locale) for v in received),
-        "answered": _listing(filters.number(v, locale=locale) for v in answered),
+        "received": _in_words(points, received, count, _),
+        "answered": _in_words(points, answered, count, _),
     }
     return Chart("trend", title, draw("trend", theme.WIDTH), alt, *_narrow(draw, "trend"))
 
@@ -204,12 +241,17 @@ def _share_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart
             locale=locale,
             value_labels=[None if s is None else filters.percent(s, locale=locale) for s in shares],
             width=width,
+            marked=_partial(points),
+            note=_months_note(points, _),
         )
+
+    def percent(value: float | None) -> str:
+        return filters.percent(value, locale=locale)
 
     alt = _("Answered share per month from %(start)s to %(end)s: %(values)s.") % {
         "start": points[0].month.label,
         "end": points[-1].month.label,
-        "values": _listing(filters.percent(s, locale=locale) for s in shares),
+        "values": _in_words(points, shares, percent, _),
     }
     return Chart(
         "trend_share", title, draw("trend_share", theme.WIDTH), alt, *_narrow(draw, "trend_share")

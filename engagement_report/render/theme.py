@@ -69,6 +69,9 @@ RECEIVED_LINE = LineStyle(ACCENT, 2.5, None, "circle", 7.0, ACCENT)
 ANSWERED_LINE = LineStyle("#d9822b", 2.5, "8 4", "square", 7.0, BACKGROUND)  # dashed
 SHARE_LINE = LineStyle("#2e7d4f", 2.5, "2.5 2.5", "diamond", 6.5, "#2e7d4f")  # dotted
 
+# A month the data covers only in part: a pale column behind the lines.
+PARTIAL_MONTH_FILL = "#eceff3"
+
 # Horizontal bars: categories in the accent colour; the "all others" bar lighter
 # and hatched, so it never reads as one more category.
 BAR_COLOR = ACCENT

@@ -68,6 +68,38 @@ def _marker_def(marker_id: str, style: theme.LineStyle) -> str:
     )
 
 
+_NOTE_LINE = 20.0  # a line chart's note under its month labels
+
+
+def _shade(x: float, y: float, width: float, height: float) -> str:
+    return svg.element(
+        "rect",
+        {
+            "x": x,
+            "y": y,
+            "width": width,
+            "height": height,
+            "class": "partial-month",
+            "style": svg.css({"fill": theme.PARTIAL_MONTH_FILL}),
+        },
+    )
+
+
+def _ring(x: float, y: float) -> str:
+    return svg.element(
+        "circle",
+        {
+            "cx": x,
+            "cy": y,
+            "r": 8,
+            "class": "provisional-month",
+            "style": svg.css(
+                {"fill": "none", "stroke": theme.INK, "stroke-width": 1, "stroke-dasharray": "2 2"}
+            ),
+        },
+    )
+
+
 def _month_labels(points: Sequence[TrendPoint], locale: str, step: float) -> list[list[str] | None]:
     """Each month's short name, months ``step`` px apart: every month where the names fit,
     else every second (third, …) month counted back from the last, which is always named;
@@ -113,8 +145,19 @@ def line_chart(
     legend: bool = False,
     value_labels: Sequence[str | None] | None = None,
     width: float = theme.WIDTH,
+    marked: Sequence[bool] | None = None,
+    ringed: Sequence[bool] | None = None,
+    note: str | None = None,
 ) -> str:
-    """Lines over a month axis, ``width`` px wide; a title that does not fit wraps."""
+    """Lines over a month axis, ``width`` px wide; a title that does not fit wraps; a
+    None value breaks its line (a month without data). ``marked`` months (the data
+    covers them only in part) get a shaded column, ``ringed`` ones a dashed ring round
+    each point; ``note`` under the month labels says what they mean.
+    """
+    marked = marked if marked is not None and any(marked) else None
+    ringed = ringed if ringed is not None and any(ringed) else None
+    if note:
+        height += _NOTE_LINE
     tick_font = _font(theme.TICK_SIZE)
     body: list[str] = [_title(title, width)]
     defs = [_marker_def(f"{name}-marker-{s.gid}", s.style) for s in series]
@@ -161,7 +204,7 @@ def line_chart(
     widest = max(text_width(label, theme.TICK_SIZE) for _v, label in ticks)
     left = theme.MARGIN + widest + _GAP
     right = width - theme.MARGIN - 6
-    bottom = height - _X_LABELS
+    bottom = height - _X_LABELS - (_NOTE_LINE if note else 0)
     step = (right - left) / len(points)
 
     def px(i: int) -> float:
@@ -170,6 +213,14 @@ def line_chart(
     def py(value: float) -> float:
         return bottom - value / top * (bottom - plot_top)
 
+    if marked is not None:
+        body += [
+            _shade(left + i * step, plot_top, step, bottom - plot_top)
+            for i, on in enumerate(marked)
+            if on
+        ]
+    if note:
+        body.append(svg.text(left, height - 10, note, style=_font(theme.TICK_SIZE, theme.MUTED)))
     for tick, label in ticks:
         y = py(tick)
         if tick:
@@ -211,6 +262,12 @@ def line_chart(
             for i, value in enumerate(s.values)
             if value is not None
         ]
+        if ringed is not None:
+            group += [
+                _ring(px(i), py(value))
+                for i, value in enumerate(s.values)
+                if value is not None and ringed[i]
+            ]
         body.append(svg.element("g", {"id": f"{name}-{s.gid}"}, group))
 
     if value_labels is not None:
