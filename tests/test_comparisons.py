@@ -169,10 +169,11 @@ def test_the_trend_is_the_twelve_months_up_to_the_period_end(data: pipeline.Clea
     assert (by_month["2021-01"].received, by_month["2021-01"].answered) == (4, 3)
     assert by_month["2021-01"].answered_share == 0.75
     assert by_month["2021-01"].publications == 100
-    # An empty month has nothing to divide: undefined, not 0%.
-    assert by_month["2020-06"].received == 0 and by_month["2020-06"].answered_share is None
+    # A month without a single record holds no data: no figures, not 0 and not 0%.
+    assert by_month["2020-06"].coverage("queries") == "none"
+    assert by_month["2020-06"].received is None and by_month["2020-06"].answered_share is None
     # January 2020 is the 13th month back: not in the trend.
-    assert sum(p.received for p in points) == 6
+    assert sum(p.received or 0 for p in points) == 6
 
 
 def test_the_trend_of_a_quarter_ends_with_its_last_month(data: pipeline.CleanData) -> None:
