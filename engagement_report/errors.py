@@ -23,7 +23,8 @@ class ExitCode(IntEnum):
 EXIT_MEANINGS: dict[ExitCode, str] = {
     ExitCode.OK: "done",
     ExitCode.DATA_PROBLEMS: (
-        "data problems: `validate` found rejected rows or skipped a file; `build --strict` "
+        "data problems: `validate` found rejected rows or skipped a file; `archive` rejected "
+        "rows (the other rows are archived); `build --strict` "
         "found rejected rows (no report written); a `build --fail-on` check held (report "
         "written); the period holds no rows of any dataset and `--allow-empty` was not given "
         "(nothing written)"
@@ -31,7 +32,8 @@ EXIT_MEANINGS: dict[ExitCode, str] = {
     ExitCode.BAD_INPUT: (
         "bad usage or unreadable input: a missing file, a file that is not a spreadsheet, "
         "encrypted, empty, a required column missing, a file named on the command line (or "
-        "all the inputs) not recognised as any dataset, a bad `--period`, a bad config"
+        "all the inputs) not recognised as any dataset, a bad `--period`, a bad config, a "
+        "damaged archive partition file, `--engine dask` without dask installed"
     ),
     ExitCode.OUTPUT_FAILED: (
         "the output could not be written (or another run kept the output folder locked for "

@@ -1,7 +1,11 @@
-"""Every figure's definition, in one place, computed with pandas on clean frames.
+"""Every figure's definition in words, and the row-level rules the figures share.
 
 ``METRICS`` is the single source of the definitions: the README's table, each
-report's methodology note and the summary contract all read it.
+report's methodology note and the summary contract all read it. What a query was at the
+cut-off (:func:`at_cutoff`), which response times count (:func:`response_days`) and how a
+category is told (:func:`category_codes`) are decided here, once per row; the figures
+themselves are counted in :mod:`engagement_report.aggregates`, as partial aggregates any
+engine combines.
 """
 
 from __future__ import annotations
@@ -13,14 +17,6 @@ import numpy as np
 import pandas as pd
 
 from engagement_report.periods import Period
-from engagement_report.results import (
-    BroadcastFigures,
-    CategoryFigures,
-    Figures,
-    PressFigures,
-    ProgramFigures,
-    QueryFigures,
-)
 from engagement_report.validation.rows import NOT_STATED
 
 DEFAULT_MIN_CATEGORY_SIZE = 5
@@ -288,7 +284,7 @@ def at_cutoff(queries: pd.DataFrame, cutoff: date) -> pd.DataFrame:
 
     A query answered, rejected or forwarded after that day was open then: its status
     reads ``in_progress`` and it has no answer date yet. A closing status without any
-    answer date is taken as the export says (see :func:`query_figures`'s ``undated``).
+    answer date is taken as the export says (see aggregates' ``closed_undated``).
     """
     end = np.datetime64(pd.Timestamp(cutoff) + pd.Timedelta(days=1), "ns")
     later = queries["answered_at"].to_numpy(dtype="datetime64[ns]") >= end
@@ -308,12 +304,12 @@ def response_days(queries: pd.DataFrame) -> pd.Series:
     """Response time in days of answered queries with usable dates (the time rules are
     validation.columns.response_days's: elapsed time between two moments, calendar days
     where either date has no time)."""
-    measurable = _measurable(queries)
+    measurable = measurable(queries)
     days = queries["response_days"].to_numpy(dtype=float)[measurable]
     return pd.Series(days, index=queries.index[measurable], dtype=float)
 
 
-def _measurable(queries: pd.DataFrame) -> np.ndarray:
+def measurable(queries: pd.DataFrame) -> np.ndarray:
     """Answered queries with usable dates: those whose response time counts."""
     return queries["response_ok"].to_numpy(dtype=bool) & queries["status"].eq("answered").fillna(
         False
@@ -327,54 +323,27 @@ def bin_label(low: int, high: int | None) -> str:
     return str(low) if low == high else f"{low}-{high}"
 
 
-def bin_counts(values: np.ndarray, bins: tuple[tuple[int, int | None], ...]) -> tuple[int, ...]:
-    """How many whole-number ``values`` fall in each bin (values below the first are left out)."""
+def bin_counts(
+    values: np.ndarray,
+    bins: tuple[tuple[int, int | None], ...],
+    weights: np.ndarray | None = None,
+) -> tuple[int, ...]:
+    """How many whole-number ``values`` fall in each bin (values below the first are left
+    out); ``weights``: how often each value occurs (a tally's counts), else once each."""
     edges = np.array([low for low, _ in bins] + [np.iinfo(np.int64).max], dtype=np.int64)
-    counts = np.histogram(values.astype(np.int64), bins=edges)[0] if len(values) else None
-    return tuple(int(c) for c in counts) if counts is not None else (0,) * len(bins)
+    if not len(values):
+        return (0,) * len(bins)
+    counts = np.histogram(values.astype(np.int64), bins=edges, weights=weights)[0]
+    return tuple(int(c) for c in counts)
 
 
-def response_spread(days: pd.Series) -> tuple[int, ...]:
+def response_spread(
+    days: pd.Series | np.ndarray, weights: np.ndarray | None = None
+) -> tuple[int, ...]:
     """Measured response times per :data:`RESPONSE_BINS`, in whole days elapsed
-    (2.9 days is 2 days: the bins of a fractional time are those of its whole days)."""
-    return bin_counts(np.floor(days.to_numpy(dtype=float)), RESPONSE_BINS)
-
-
-def _quantile(values: pd.Series, q: float) -> float | None:
-    return float(values.quantile(q)) if len(values) else None
-
-
-def query_figures(queries: pd.DataFrame, days: pd.Series | None = None) -> QueryFigures:
-    """Totals for the queries of one period (``days``: their :func:`response_days`, if known).
-
-    Give the queries as they stood at the cut-off (:func:`at_cutoff`).
-    """
-    status = queries["status"]
-    counts = status.value_counts(dropna=True)
-    received = len(queries)
-    answered = int(counts.get("answered", 0))
-    classified = sum(
-        int(counts.get(s, 0)) for s in ("answered", "in_progress", "rejected", "redirected")
-    )
-    days = response_days(queries) if days is None else days
-    undated = status.isin(CLOSING_STATUSES).to_numpy(dtype=bool) & queries[
-        "answered_at"
-    ].isna().to_numpy(dtype=bool)
-    return QueryFigures(
-        received=received,
-        answered=answered,
-        in_progress=int(counts.get("in_progress", 0)),
-        rejected=int(counts.get("rejected", 0)),
-        redirected=int(counts.get("redirected", 0)),
-        other_status=received - classified,
-        answered_share=share(answered, received),
-        median_response_days=_quantile(days, 0.5),
-        p90_response_days=_quantile(days, 0.9),
-        responses_measured=len(days),
-        closed_undated=int(undated.sum()),
-        q1_response_days=_quantile(days, 0.25),
-        q3_response_days=_quantile(days, 0.75),
-    )
+    (2.9 days is 2 days: the bins of a fractional time are those of its whole days);
+    ``weights``: how often each time occurs (a tally's counts), else once each."""
+    return bin_counts(np.floor(np.asarray(days, dtype=float)), RESPONSE_BINS, weights)
 
 
 def category_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
@@ -398,139 +367,3 @@ def category_codes(values: pd.Series) -> tuple[np.ndarray, list[str]]:
             codes = np.where(missing, len(labels), codes)
             labels.append(NOT_STATED)
     return codes, labels
-
-
-def category_figures(
-    queries: pd.DataFrame,
-    dimension: str,
-    min_size: int = DEFAULT_MIN_CATEGORY_SIZE,
-    days: pd.Series | None = None,
-) -> tuple[CategoryFigures, ...]:
-    """Queries by ``dimension``, biggest first (ties by name); blanks as '(not stated)'."""
-    if queries.empty:
-        return ()
-    codes, labels = category_codes(queries[dimension])
-    answered = queries["status"].eq("answered").fillna(False).to_numpy(dtype=bool)
-    sizes = np.bincount(codes, minlength=len(labels))
-    counts = np.bincount(codes, weights=answered, minlength=len(labels)).astype(np.int64)
-    days = response_days(queries) if days is None else days
-    measured = codes[_positions(queries, days)] if len(days) else codes[:0]
-    medians = pd.Series(days.to_numpy()).groupby(measured).median() if len(days) else None
-    present = np.flatnonzero(sizes)
-    order = sorted(present, key=lambda code: (-int(sizes[code]), labels[code]))
-    total = len(queries)
-    rows = []
-    for code in order:
-        size, count = int(sizes[code]), int(counts[code])
-        median = None if medians is None else medians.get(code)
-        rows.append(
-            CategoryFigures(
-                category=labels[code],
-                received=size,
-                answered=count,
-                answered_share=share(count, size),
-                share_of_received=share(size, total),
-                median_response_days=None if median is None or pd.isna(median) else float(median),
-                comparable=size >= min_size,
-            )
-        )
-    return tuple(rows)
-
-
-def _positions(queries: pd.DataFrame, days: pd.Series) -> np.ndarray:
-    """Where the rows of ``days`` (labelled as in ``queries``) lie in ``queries``.
-
-    ``days`` is nearly always :func:`response_days` of these queries: then its rows are
-    the measurable ones, found by position without hashing every label of the frame."""
-    measurable = _measurable(queries)
-    if len(days) == int(measurable.sum()):
-        positions = np.flatnonzero(measurable)
-        if days.index.equals(queries.index[positions]):
-            return positions
-    return queries.index.get_indexer(days.index)
-
-
-def _total(values: pd.Series) -> int:
-    return int(values.sum()) if len(values) else 0
-
-
-def broadcast_figures(broadcasts: pd.DataFrame) -> BroadcastFigures:
-    """Totals for the broadcasts of one period."""
-    count = len(broadcasts)
-    questions = _total(broadcasts["questions_answered"])
-    segments = broadcasts["tv_segments"]
-    tv_segments = None if count and segments.isna().all() else _total(segments)
-    return BroadcastFigures(count, questions, share(questions, count), tv_segments)
-
-
-def program_figures(broadcasts: pd.DataFrame) -> tuple[ProgramFigures, ...]:
-    """Broadcasts by programme, most broadcasts first."""
-    if broadcasts.empty:
-        return ()
-    labels = broadcasts["program"].astype("string").fillna(NOT_STATED)
-    grouped = (
-        broadcasts.assign(label=labels)
-        .groupby("label", observed=True)["questions_answered"]
-        .agg(["size", "sum"])
-        .reset_index()
-        .sort_values(["size", "sum", "label"], ascending=[False, False, True])
-    )
-    return tuple(
-        ProgramFigures(str(label), int(size), int(total))
-        for label, size, total in grouped.itertuples(index=False)
-    )
-
-
-def _recorded_total(values: pd.Series) -> tuple[int | None, int]:
-    """The sum of a count, None when any event lacks it (a blank is unknown, not 0), and
-    how many events lack it."""
-    missing = int(values.isna().sum())
-    return (None if missing else _total(values)), missing
-
-
-def press_figures(events: pd.DataFrame) -> PressFigures:
-    """Totals for the press events of one period; a count some event did not record is
-    not recorded for the period (None), and so is every ratio built on it."""
-    count = len(events)
-    speakers, no_speakers = _recorded_total(events["speakers"])
-    questions, no_questions = _recorded_total(events["journalist_questions"])
-    publications, no_publications = _recorded_total(events["publications"])
-    return PressFigures(
-        press_events=count,
-        speakers=speakers,
-        journalist_questions=questions,
-        publications=publications,
-        publications_per_event=None if publications is None else share(publications, count),
-        questions_per_event=None if questions is None else share(questions, count),
-        speakers_not_recorded=no_speakers,
-        journalist_questions_not_recorded=no_questions,
-        publications_not_recorded=no_publications,
-    )
-
-
-def compute_figures(
-    queries: pd.DataFrame,
-    broadcasts: pd.DataFrame,
-    press_events: pd.DataFrame,
-    period: Period,
-    *,
-    min_category_size: int = DEFAULT_MIN_CATEGORY_SIZE,
-    datasets: frozenset[str] = frozenset(),
-) -> Figures:
-    """Every figure of ``period`` from the clean frames (rows outside it are left out)."""
-    q = within(queries, "received_at", period)
-    b = within(broadcasts, "date", period)
-    p = within(press_events, "date", period)
-    days = response_days(q)
-    return Figures(
-        period=period,
-        queries=query_figures(q, days),
-        by_topic=category_figures(q, "topic", min_category_size, days),
-        by_channel=category_figures(q, "channel", min_category_size, days),
-        by_district=category_figures(q, "district", min_category_size, days),
-        broadcasts=broadcast_figures(b),
-        by_program=program_figures(b),
-        press=press_figures(p),
-        datasets=datasets,
-        response_spread=response_spread(days),
-    )

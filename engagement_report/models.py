@@ -7,6 +7,7 @@ report, an export or a test can read a result without knowing how it was made.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -160,6 +161,16 @@ class ValidationReport:
 
 
 @dataclass(frozen=True)
+class Extent:
+    """The dates of the whole data when only part of it was read (an archive's months):
+    what the report says of the data as a whole stays what the whole data says."""
+
+    first: dict[str, date]  # per dataset: its earliest date received, aired or held
+    last: date | None  # the latest such date of any dataset
+    latest: date | None  # the latest date of any kind, answer dates too: the export's date
+
+
+@dataclass(frozen=True)
 class CleanData:
     """Typed frames per dataset (provenance in ``_file``, ``_sheet``, ``_row``)."""
 
@@ -169,6 +180,7 @@ class CleanData:
     rejected_rows: pd.DataFrame
     report: ValidationReport
     present: frozenset[str] = field(default_factory=frozenset)
+    extent: Extent | None = None  # None: the frames hold all the data
 
     def frame(self, dataset: str) -> pd.DataFrame:
         """The clean frame of ``dataset``."""

@@ -14,15 +14,12 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
+from engagement_report.aggregates import Rules, part_figures, partial
 from engagement_report.deadlines import WorkingCalendar, working_days_between
 from engagement_report.errors import ConfigError
 from engagement_report.figures import (
     CLOSING_STATUSES,
-    at_cutoff,
     bin_counts,
-    broadcast_figures,
-    press_figures,
-    query_figures,
     within,
 )
 from engagement_report.periods import Period, Window, period_for_span
@@ -248,7 +245,7 @@ YEAR_TO_DATE_ROWS: tuple[tuple[str, str], ...] = (
 
 
 def year_to_date(
-    frames: dict[str, pd.DataFrame], window: Window, present: frozenset[str]
+    frames: dict[str, pd.DataFrame], window: Window, present: frozenset[str], rules: Rules
 ) -> YearToDate | None:
     """The year to date of ``window`` beside the same part of last year (None when the
     year to date is the period itself). ``frames``: each dataset's clean frame, whole."""
@@ -265,9 +262,15 @@ def year_to_date(
 
     def totals(piece: Window) -> dict[tuple[str, str], float | None]:
         queries = within(all_queries, "received_at", piece.period)
-        q = query_figures(at_cutoff(queries, piece.cutoff))
-        b = broadcast_figures(within(frames["broadcasts"], "date", piece.period))
-        p = press_figures(within(frames["press_events"], "date", piece.period))
+        part, _ = partial(
+            queries,
+            within(frames["broadcasts"], "date", piece.period),
+            within(frames["press_events"], "date", piece.period),
+            piece.cutoff,
+            rules,
+            detail=False,
+        )
+        q, b, p = part_figures(part)
         return {
             ("queries", "received"): q.received,
             ("queries", "answered"): q.answered,

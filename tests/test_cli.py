@@ -319,6 +319,8 @@ def test_help_does_not_import_pandas(tmp_path: Path) -> None:
     imports = [line for line in proc.stderr.splitlines() if line.startswith("import time:")]
     assert any("engagement_report.cli" in line for line in imports)  # the log is real
     assert not [line for line in imports if "pandas" in line]
+    # nor Dask, whose engine only a `summary --engine dask` run loads
+    assert not [line for line in imports if "dask" in line or "distributed" in line]
 
 
 # --- a reader that stops early (`summary ... | head -1`) --------------------------------

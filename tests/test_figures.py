@@ -1,7 +1,7 @@
 """Figure definitions on tiny hand-made inputs: every expected value is worked out by hand.
 
 The inputs go through the real loader and validation (CSV files in tmp_path), so the
-frames are exactly what ``compute_figures`` sees in a run.
+frames are exactly what ``pipeline.compute`` sees in a run.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ import pytest
 
 from engagement_report import pipeline
 from engagement_report.config import Config
-from engagement_report.figures import compute_figures
 from engagement_report.periods import parse_period
 from engagement_report.results import Figures
 
@@ -356,27 +355,3 @@ Q3,2021-04-03 09:00,,rejected,Parks,Web,1
     assert topics(result, "channel") == [("Phone", 1), ("Web", 1)]
     april = figures(folder, period="2021-04").queries
     assert (april.received, april.rejected) == (1, 1)
-
-
-def test_compute_figures_matches_pipeline_compute(write_inputs) -> None:
-    folder = queries_only(
-        write_inputs,
-        """\
-Q1,2021-03-01 09:00,2021-03-02 21:00,answered,Roads,Web,1
-Q2,2021-03-02 09:00,,in progress,Parks,Web,2
-Q3,2021-05-02 09:00,,in progress,Parks,Web,2
-""",
-    )
-    config = Config()
-    data = pipeline.load_and_validate([folder], config)
-    period = parse_period("2021-03")
-    direct = compute_figures(
-        data.queries, data.broadcasts, data.press_events, period, min_category_size=5
-    )
-    full = pipeline.compute(data, period, config, today=TODAY)
-    assert direct.queries == full.queries
-    assert direct.queries.received == 2
-    assert direct.queries.median_response_days == pytest.approx(1.5)
-    assert direct.deadlines is None  # deadlines are added by pipeline.compute
-    assert full.deadlines is not None
-    assert [r.category for r in direct.by_topic] == [r.category for r in full.by_topic]

@@ -538,7 +538,7 @@ def test_unknown_config_key_on_the_command_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["validate", "--config", str(config), str(data)])
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        f"error: {config}: unknown key 'topic'; known keys: calendar, channels, columns, dates, "
+        f"error: {config}: unknown key 'topic'; known keys: calendar, channels, columns, compute, dates, "
         "deadlines, districts, earliest_year, encoding, formats, inputs, lang, "
         "min_category_size, open_data, outcomes, output, overdue_mark, population, ratings, "
         "read_hidden_sheets, repeats, statuses, timezone, topics"

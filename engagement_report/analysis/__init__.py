@@ -22,7 +22,13 @@ from engagement_report.analysis.baselines import (
 )
 from engagement_report.analysis.covered import Coverage, coverage
 from engagement_report.analysis.months import trend
-from engagement_report.analysis.period import compute, deadline_rules, restrict
+from engagement_report.analysis.period import (
+    compute,
+    deadline_rules,
+    figure_rules,
+    history_figures,
+    restrict,
+)
 from engagement_report.comparisons import HeadlineFigure, Held
 from engagement_report.config import Config
 from engagement_report.models import CleanData
@@ -41,8 +47,10 @@ __all__ = [
     "compute",
     "coverage",
     "deadline_rules",
+    "figure_rules",
     "held",
     "held_unit",
+    "history_figures",
     "restrict",
     "trend",
 ]
@@ -81,7 +89,11 @@ _Beside = tuple[tuple[TrendPoint, ...], Coverage, tuple[dict[str, Held], _Base, 
 def _beside_figures(data: CleanData, window: Window, config: Config) -> _Beside:
     """What needs no figures of the window: its trend, its coverage, and the totals of
     the same part of the previous period and of a year earlier."""
-    return (trend(data, window, config), coverage(data, window.period), _bases(data, window))
+    return (
+        trend(data, window, config),
+        coverage(data, window.period),
+        _bases(data, window, config),
+    )
 
 
 def _assemble(

@@ -9,15 +9,10 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from engagement_report.analysis.period import restrict
+from engagement_report.aggregates import finish, partial
+from engagement_report.analysis.period import figure_rules, restrict
 from engagement_report.comparisons import HeadlineFigure, Held, HeldUnit, headline_figures
 from engagement_report.config import Config
-from engagement_report.figures import (
-    at_cutoff,
-    broadcast_figures,
-    press_figures,
-    query_figures,
-)
 from engagement_report.models import CleanData
 from engagement_report.periods import Period, Window
 from engagement_report.results import Figures
@@ -27,7 +22,7 @@ def comparisons(
     data: CleanData, figures: Figures, window: Window, config: Config
 ) -> tuple[HeadlineFigure, ...]:
     """Headline figures against the same part of the previous period and of a year earlier."""
-    return _headlines(data, figures, window, config, _bases(data, window))
+    return _headlines(data, figures, window, config, _bases(data, window, config))
 
 
 _DATES = {"queries": "received_at", "broadcasts": "date", "press_events": "date"}
@@ -60,6 +55,10 @@ def _records(data: CleanData) -> _Records:
             lasts.append(pd.Timestamp(values.max()).date())
         found[dataset] = (months, first)
     last = max(lasts) if lasts else None
+    if data.extent is not None:  # part of the data was read: its ends are the whole's
+        first_days = data.extent.first
+        found = {d: (months, first_days.get(d, first)) for d, (months, first) in found.items()}
+        last = data.extent.last
     return {dataset: (months, first, last) for dataset, (months, first) in found.items()}
 
 
@@ -89,15 +88,15 @@ def held(
 _Base = tuple[Figures, dict[str, Held]]
 
 
-def _bases(data: CleanData, window: Window) -> tuple[dict[str, Held], _Base, _Base]:
+def _bases(data: CleanData, window: Window, config: Config) -> tuple[dict[str, Held], _Base, _Base]:
     """What the headline cards compare: this period's coverage, and the totals and
     coverage of the same part of the previous period and of a year earlier."""
     unit, records = held_unit(window.period), _records(data)
     previous, year_ago = window.previous(), window.year_ago()
     return (
         held(data, window.period, unit, records),
-        (_totals(data, previous), held(data, previous.period, unit, records)),
-        (_totals(data, year_ago), held(data, year_ago.period, unit, records)),
+        (_totals(data, previous, config), held(data, previous.period, unit, records)),
+        (_totals(data, year_ago, config), held(data, year_ago.period, unit, records)),
     )
 
 
@@ -118,21 +117,22 @@ def _headlines(
     )
 
 
-def _totals(data: CleanData, window: Window) -> Figures:
+def _totals(data: CleanData, window: Window, config: Config) -> Figures:
     """The totals of a window as :func:`compute` gives them (as of its cut-off), without
     breakdowns or deadlines: all a headline card compares with."""
-    # Only the columns the totals read are filtered: a million ids are not copied for it.
-    queries = data.queries[["received_at", "answered_at", "status", "response_ok", "response_days"]]
-    inside = restrict(replace(data, queries=queries), window.period)
-    return Figures(
-        period=window.period,
-        queries=query_figures(at_cutoff(inside.queries, window.cutoff)),
+    inside = restrict(data, window.period)
+    rules = figure_rules(config)
+    part, _ = partial(
+        inside.queries, inside.broadcasts, inside.press_events, window.cutoff, rules, detail=False
+    )
+    figures = finish(part, window, rules, datasets=data.present)
+    return replace(
+        figures,
         by_topic=(),
         by_channel=(),
         by_district=(),
-        broadcasts=broadcast_figures(inside.broadcasts),
         by_program=(),
-        press=press_figures(inside.press_events),
-        datasets=data.present,
-        cutoff=window.cutoff,
+        deadlines=None,
+        answered_by_export=None,
+        response_spread=(),
     )

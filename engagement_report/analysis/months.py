@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from engagement_report.aggregates import broadcast_result, event_partial, press_result
 from engagement_report.analysis.period import deadline_rules, restrict
 from engagement_report.config import Config
 from engagement_report.deadlines import (
@@ -11,8 +12,6 @@ from engagement_report.deadlines import (
     deadline_inputs,
 )
 from engagement_report.figures import (
-    broadcast_figures,
-    press_figures,
     share,
     within,
 )
@@ -59,8 +58,10 @@ def trend(data: CleanData, window: Window, config: Config) -> tuple[TrendPoint, 
     points = []
     for i, piece in enumerate(windows):
         month = piece.period
-        on_air = broadcast_figures(within(year.broadcasts, "date", month))
-        press = press_figures(within(year.press_events, "date", month))
+        events = event_partial(
+            within(year.broadcasts, "date", month), within(year.press_events, "date", month)
+        )
+        on_air, press = broadcast_result(events), press_result(events)
         # A month a dataset holds no data for gets no figures of it: a gap, not zeros.
         held = {d: c.state != "none" for d, c in covered[i].items()}
         asked = held.get("queries", True)

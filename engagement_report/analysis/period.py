@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from engagement_report.accountability import (
@@ -17,26 +17,16 @@ from engagement_report.accountability import (
     repeat_flags,
     with_accountability,
 )
+from engagement_report.aggregates import Rules, finish, partial
 from engagement_report.config import Config
 from engagement_report.deadlines import (
-    DEADLINE_CLASSES,
-    DeadlineFigures,
     DeadlineRules,
     WorkingCalendar,
-    classes_at,
     compare_marks,
-    deadline_figures,
     deadline_inputs,
     longest_open,
 )
-from engagement_report.figures import (
-    at_cutoff,
-    category_codes,
-    category_figures,
-    compute_figures,
-    share,
-    within,
-)
+from engagement_report.figures import at_cutoff, within
 from engagement_report.models import CleanData
 from engagement_report.periods import Period, Window
 from engagement_report.results import CategoryFigures, Figures, OpenQuery
@@ -78,109 +68,101 @@ def restrict(data: CleanData, period: Period) -> CleanData:
     )
 
 
-def compute(data: CleanData, window: Window, config: Config) -> Figures:
-    """Every figure of the window's period, as of its cut-off."""
-    inside = restrict(data, window.period)
-    queries = inside.queries
-    cutoff = window.cutoff
-    as_of = at_cutoff(queries, cutoff)
-    figures = compute_figures(
-        as_of,
-        inside.broadcasts,
-        inside.press_events,
-        window.period,
-        min_category_size=config.min_category_size,
-        datasets=data.present,
-    )
+def figure_rules(config: Config) -> Rules:
+    """What every figure is computed under: the deadline rules, the working-day calendar
+    and the smallest category that is ranked (the same for every engine)."""
     rules, calendar = deadline_rules(config)
-    status, deadline, answered_at = deadline_inputs(queries, rules, calendar)
-    classes = classes_at(status, deadline, answered_at, cutoff)
-    deadlines: DeadlineFigures | None = deadline_figures(
-        queries, classes, cutoff, calendar, rules, status
+    return Rules(rules, calendar, config.min_category_size)
+
+
+def compute(data: CleanData, window: Window, config: Config) -> Figures:
+    """Every figure of the window's period, as of its cut-off: the period's rows as one
+    piece of :mod:`engagement_report.aggregates` (as the Dask engine does month by month),
+    with the export's date and the longest-open queries, which are no aggregates."""
+    inside = restrict(data, window.period)
+    rules = figure_rules(config)
+    part, classes = partial(
+        inside.queries, inside.broadcasts, inside.press_events, window.cutoff, rules
     )
-    if rules.kind == "given" and not deadline.notna().any():
-        # No term of our own and none in the data: no deadline figures, not zeros.
-        deadlines = None
-    class_codes = np.asarray(classes.cat.codes, dtype=np.int64)
-    on_time_code = DEADLINE_CLASSES.index("on_time")
-    late_code = DEADLINE_CLASSES.index("late")
-    overdue_code = DEADLINE_CLASSES.index("open_overdue")
+    figures = finish(part, window, rules, datasets=data.present, mapped=mapped_columns(data))
+    assert classes is not None  # a detailed partial classifies every query
+    return replace(
+        figures,
+        export_date=_export_date(data),
+        open_queries=_longest_open(inside.queries, classes, window.cutoff),
+        **history_figures(data, window, config),
+        **accountable_figures(data, inside.queries, figures, window, config),
+    )
 
-    def with_on_time(
-        rows: tuple[CategoryFigures, ...], dimension: str
-    ) -> tuple[CategoryFigures, ...]:
-        if not rows:
-            return rows
-        codes, labels = category_codes(queries[dimension])
-        on_time = np.bincount(codes[class_codes == on_time_code], minlength=len(labels))
-        late = np.bincount(codes[class_codes == late_code], minlength=len(labels))
-        overdue = np.bincount(codes[class_codes == overdue_code], minlength=len(labels))
-        position = {label: code for code, label in enumerate(labels)}
-        out = []
-        for row in rows:
-            code = position.get(row.category)
-            good = int(on_time[code]) if code is not None else 0
-            bad = int(late[code]) if code is not None else 0
-            still = int(overdue[code]) if code is not None and deadlines is not None else None
-            out.append(
-                replace(
-                    row,
-                    on_time_share=share(good, good + bad),
-                    on_time=good,
-                    late=bad,
-                    open_overdue=still,
-                )
-            )
-        return with_accountability(tuple(out), as_of, dimension, mapped, config, repeat)
 
-    moments = closing_moments(data.queries)  # the backlog's and the ages' one pass
-
-    # A column no input has (an export without channels) gives no breakdown, not a
-    # table of one "(not stated)" row at 100%.
+def accountable_figures(
+    data: CleanData, queries: pd.DataFrame, figures: Figures, window: Window, config: Config
+) -> dict[str, Any]:
+    """The breakdowns with each category's ratings, outcomes and repeats, districts per
+    10,000 residents, the window's accountability totals (accountability.py) and the
+    export's overdue marks compared (deadlines), on the period's ``queries`` (repeats look at all the data: an earlier query counts from
+    before the period too)."""
+    as_of = at_cutoff(queries, window.cutoff)
     mapped = frozenset(c for s in data.report.sources if s.dataset == "queries" for c in s.mapping)
     repeat = None
     if mapped & {APPLICANT, ADDRESS}:
-        # Earlier queries count from before the period too: all the data is searched.
-        flags = repeat_flags(data.queries, config.repeats.window_days, cutoff)
+        flags = repeat_flags(data.queries, config.repeats.window_days, window.cutoff)
         repeat = flags[data.queries.index.get_indexer(queries.index)]
-    by_body = category_figures(as_of, "body", config.min_category_size)
 
-    def mapped_only(
-        rows: tuple[CategoryFigures, ...], dimension: str
-    ) -> tuple[CategoryFigures, ...]:
-        return rows if dimension in mapped or not data.report.sources else ()
+    def more(rows: tuple[CategoryFigures, ...], dimension: str) -> tuple[CategoryFigures, ...]:
+        return with_accountability(rows, as_of, dimension, mapped, config, repeat)
 
+    # The export's own overdue mark against the deadline classes as of the export's date.
     export_date = _export_date(data)
-    return replace(
-        figures,
-        cutoff=cutoff,
-        export_date=export_date,
-        overdue_marks=None
-        if export_date is None or deadlines is None
-        else compare_marks(queries, status, deadline, answered_at, export_date),
-        answered_by_export=int(queries["status"].eq("answered").fillna(False).sum()),
-        deadlines=deadlines,
-        by_topic=mapped_only(with_on_time(figures.by_topic, "topic"), "topic"),
-        by_channel=mapped_only(with_on_time(figures.by_channel, "channel"), "channel"),
-        by_district=per_resident(
-            mapped_only(with_on_time(figures.by_district, "district"), "district"),
-            config.population.districts,
+    marks = None
+    if export_date is not None and figures.deadlines is not None and "overdue_mark" in queries:
+        rules, calendar = deadline_rules(config)
+        status, deadline, answered_at = deadline_inputs(queries, rules, calendar)
+        marks = compare_marks(queries, status, deadline, answered_at, export_date)
+    return {
+        "overdue_marks": marks,
+        "by_topic": more(figures.by_topic, "topic"),
+        "by_channel": more(figures.by_channel, "channel"),
+        "by_district": per_resident(
+            more(figures.by_district, "district"), config.population.districts
         ),
-        by_body=mapped_only(with_on_time(by_body, "body"), "body"),
-        accountability=accountability_figures(as_of, mapped, config, repeat),
-        open_queries=_longest_open(queries, classes, cutoff),
-        backlog=backlog_at(data.queries, [window.period.end], moments)[0],
-        open_ages=open_ages(data.queries, cutoff, calendar, moments),
-        year_to_date=year_to_date(
+        "by_body": more(figures.by_body, "body"),
+        "accountability": accountability_figures(as_of, mapped, config, repeat),
+    }
+
+
+def history_figures(data: CleanData, window: Window, config: Config) -> dict[str, Any]:
+    """What a period's figures say of the queries whenever received (the backlog at its
+    end, the ages of those open at the cut-off) and of the year to date: worked out on
+    the whole data (an archive's months up to the period's end), for either engine."""
+    moments = closing_moments(data.queries)  # the backlog's and the ages' one pass
+    _, calendar = deadline_rules(config)
+    return {
+        "backlog": backlog_at(data.queries, [window.period.end], moments)[0],
+        "open_ages": open_ages(data.queries, window.cutoff, calendar, moments),
+        "year_to_date": year_to_date(
             {d: data.frame(d) for d in ("queries", "broadcasts", "press_events")},
             window,
             data.present,
+            figure_rules(config),
         ),
-    )
+    }
+
+
+def mapped_columns(data: CleanData) -> frozenset[str] | None:
+    """The query columns some input has (a column none has, such as channels in an
+    export without them, gives no breakdown, not one "(not stated)" row at 100%); None
+    when the data has no sources to tell."""
+    if not data.report.sources:
+        return None
+    return frozenset(c for s in data.report.sources if s.dataset == "queries" for c in s.mapping)
 
 
 def _export_date(data: CleanData) -> date | None:
-    """The latest date in the data: the day the export was taken, as near as it tells."""
+    """The latest date in the data: the day the export was taken, as near as it tells
+    (of the whole data when only part of it was read)."""
+    if data.extent is not None:
+        return data.extent.latest
     latest = [
         data.queries["received_at"].max(),
         data.queries["answered_at"].max(),

@@ -4,7 +4,7 @@ The only package that imports Typer. Heavy modules (pandas, the readers, Jinja, 
 are imported inside the commands, so ``--help`` and ``--version`` stay fast. One module
 per job: the application (``application``), shared options (``options``), what every
 command does around its call (``running``), the commands (``reports``, ``checks``,
-``kit``, ``runs``), what they say (``messages``) and the standard streams (``streams``).
+``archiving``, ``kit``, ``runs``), what they say (``messages``) and the standard streams (``streams``).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from engagement_report.cli.streams import _guard_standard_streams
 # The command modules register their commands on ``app`` as they are imported, in the
 # order --help lists them.
 # isort: off
-from engagement_report.cli import reports, checks, kit, runs
+from engagement_report.cli import reports, checks, archiving, kit, runs
 # isort: on
 
-__all__ = ["app", "checks", "kit", "main", "reports", "runs"]
+__all__ = ["app", "archiving", "checks", "kit", "main", "reports", "runs"]
 
 
 def main() -> None:

@@ -132,3 +132,30 @@ VerboseOpt = Annotated[
 
 
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback for errors.")]
+
+
+class Engine(StrEnum):
+    """Where ``summary`` computes the figures."""
+
+    pandas = "pandas"
+    dask = "dask"
+
+
+EngineOpt = Annotated[
+    Engine | None,
+    typer.Option(
+        "--engine",
+        help="pandas (here), or dask: an archive's months on a Dask cluster (needs "
+        "engagement-report[dask]); default from the config's [compute], else pandas.",
+    ),
+]
+
+
+SchedulerOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="The Dask scheduler (tcp://host:8786) for --engine dask; default the config's "
+        "[compute] scheduler, else $DASK_SCHEDULER_ADDRESS, else a LocalCluster on this machine.",
+    ),
+]

@@ -18,12 +18,14 @@ from engagement_report.cli.options import (
     BuildFormat,
     ConfigOpt,
     DebugOpt,
+    EngineOpt,
     Granularity,
     InputsArg,
     Language,
     NoCacheOpt,
     PeriodOpt,
     QuietOpt,
+    SchedulerOpt,
     SummaryFormat,
     TodayOpt,
     VerboseOpt,
@@ -165,6 +167,8 @@ def summary(
     as_of: AsOfOpt = None,
     no_cache: NoCacheOpt = False,
     allow_empty: AllowEmptyOpt = False,
+    engine: EngineOpt = None,
+    scheduler: SchedulerOpt = None,
     quiet: QuietOpt = False,
     debug: DebugOpt = False,
 ) -> None:
@@ -185,6 +189,8 @@ def summary(
                 by=by.value if by else None,
                 cache=not no_cache,
                 allow_empty=allow_empty,
+                engine=engine.value if engine else None,
+                scheduler=scheduler,
             )
             _said_database(written)
             return
@@ -202,6 +208,8 @@ def summary(
                 by=by.value if by else None,
                 cache=not no_cache,
                 allow_empty=allow_empty,
+                engine=engine.value if engine else None,
+                scheduler=scheduler,
             )
         )
 

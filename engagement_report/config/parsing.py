@@ -16,8 +16,10 @@ from engagement_report.config.accountability import (
 from engagement_report.config.sections import _calendar, _dates, _deadlines, _overdue_mark
 from engagement_report.config.settings import (
     DEFAULT_FORMATS,
+    ENGINES,
     FORMATS,
     LANGUAGES,
+    ComputeConfig,
     Config,
     OpenDataConfig,
 )
@@ -49,6 +51,7 @@ _TOP_KEYS = {
     "repeats",
     "population",
     "overdue_mark",
+    "compute",
 }
 
 
@@ -180,6 +183,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         repeats=parse_repeats(_table(raw.get("repeats", {}), "repeats", fail), fail),
         population=parse_population(_table(raw.get("population", {}), "population", fail), fail),
         overdue_mark=_overdue_mark(_table(raw.get("overdue_mark", {}), "overdue_mark", fail), fail),
+        compute=_compute(_table(raw.get("compute", {}), "compute", fail), fail),
         source=path,
     )
 
@@ -229,3 +233,19 @@ def _open_data(table: dict[str, Any], fail: Any) -> OpenDataConfig:
             raise fail(f"unknown key 'open_data.{key}'; known: {', '.join(sorted(known))}")
     values = {key: _str(table[key], f"open_data.{key}", fail) for key in table}
     return OpenDataConfig(**values)
+
+
+def _compute(table: dict[str, Any], fail: Any) -> ComputeConfig:
+    known = {"engine", "scheduler"}
+    for key in table:
+        if key not in known:
+            raise fail(f"unknown key 'compute.{key}'; known: {', '.join(sorted(known))}")
+    engine = _str(table.get("engine", "pandas"), "compute.engine", fail)
+    if engine not in ENGINES:
+        raise fail(f"compute.engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    scheduler = (
+        _str(table["scheduler"], "compute.scheduler", fail) if "scheduler" in table else None
+    )
+    if scheduler is not None and "://" not in scheduler:
+        raise fail("compute.scheduler must be an address such as tcp://scheduler:8786")
+    return ComputeConfig(engine, scheduler)

@@ -88,6 +88,18 @@ class OpenDataConfig:
     source_url: str | None = None
 
 
+ENGINES = ("pandas", "dask")
+
+
+@dataclass(frozen=True)
+class ComputeConfig:
+    """``[compute]``: where the figures are computed: here with pandas, or with Dask on the
+    cluster at ``scheduler`` (None: ``$DASK_SCHEDULER_ADDRESS``, else a LocalCluster)."""
+
+    engine: str = "pandas"
+    scheduler: str | None = None
+
+
 @dataclass(frozen=True)
 class Config:
     """Every setting, with the defaults an Almaty office would use."""
@@ -119,4 +131,5 @@ class Config:
     repeats: RepeatsConfig = field(default_factory=RepeatsConfig)
     population: PopulationConfig = field(default_factory=PopulationConfig)
     overdue_mark: OverdueMarkConfig = OverdueMarkConfig()
+    compute: ComputeConfig = ComputeConfig()
     source: Path | None = None

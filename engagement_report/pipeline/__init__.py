@@ -6,7 +6,8 @@ Everything the command line does can be done from Python::
     result = pipeline.build(["sample_data"], config, period="2021-01", out=Path("reports/2021-01"))
     print(result.figures.queries.answered_share)
 
-One module per job: :mod:`.checking` reads and checks the inputs and resolves the report
+One module per job: :mod:`.archiving` imports checked rows into an archive,
+:mod:`.checking` reads and checks the inputs and resolves the report
 window, :mod:`.building` writes a period's report folder, :mod:`.summaries` serves
 ``summary``, ``validate``, ``init``, ``diff`` and the database, :mod:`.publishing` the
 static site. The CLI calls only the names below.
@@ -14,6 +15,7 @@ static site. The CLI calls only the names below.
 
 from __future__ import annotations
 
+from engagement_report.pipeline.archiving import ArchiveImport, archive
 from engagement_report.pipeline.building import (
     DEFAULT_TITLE,
     BuildResult,
@@ -48,9 +50,11 @@ from engagement_report.pipeline.summaries import (
 
 __all__ = [
     "DEFAULT_TITLE",
+    "ArchiveImport",
     "BuildResult",
     "DatabaseWrite",
     "PublishResult",
+    "archive",
     "build",
     "check_inputs",
     "check_values",

@@ -34,6 +34,7 @@ from engagement_report.periods import (
 )
 from engagement_report.pipeline.checking import (
     Checked,
+    archive_months,
     check,
     plausible,
     require_rows,
@@ -258,7 +259,8 @@ def build(
     if "pdf" in config.formats:
         check_pdf()  # before any input is read: a missing WeasyPrint is a usage error
     reports = {"md", "html", "pdf"} & set(config.formats)
-    checked = check(inputs, config, cache, templates)
+    months = archive_months(inputs, period, config, today, as_of, report=True)
+    checked = check(inputs, config, cache, templates, months=months)
     data = plausible(checked.data, config, today, as_of)
     checked = replace(checked, data=data)
     if strict and data.report.rejected:

@@ -11,6 +11,8 @@ import pandas as pd
 
 from engagement_report import analysis as _analysis_stage
 from engagement_report import console
+from engagement_report.aggregates import Rules
+from engagement_report.archive import is_archive, months_present, read_archive, read_manifest
 from engagement_report.cache import Store, cache_key, in_background, wait
 from engagement_report.config import Config
 from engagement_report.errors import DataQualityError, InputError, UsageError
@@ -62,13 +64,108 @@ def _unchanged(inputs: Sequence[SeenFile]) -> None:
             raise changed_error(file.path)
 
 
+def archive_root(inputs: Sequence[str | Path]) -> Path | None:
+    """The archive folder the inputs name, or None when they name spreadsheets.
+
+    An archive holds checked rows already: it is read alone, never beside other inputs
+    whose rows it may hold too.
+    """
+    roots = [Path(item) for item in inputs if is_archive(Path(item))]
+    if not roots:
+        return None
+    if len(inputs) > 1:
+        raise UsageError(
+            f"{roots[0]} is an archive: give it as the only INPUT (import other files into it "
+            "with 'engagement-report archive FILE... --to ARCHIVE')"
+        )
+    return roots[0]
+
+
+def report_months(window: Window) -> frozenset[str]:
+    """The months a report of ``window`` reads: its period, the previous period and the
+    year-earlier one it is compared with, and the twelve months of its trend."""
+    periods = [
+        window.period,
+        window.previous().period,
+        window.year_ago().period,
+        *window.period.trailing_months(12),
+    ]
+    return frozenset(m.start.strftime("%Y-%m") for p in periods for m in p.months())
+
+
+@dataclass(frozen=True)
+class ArchiveMonths:
+    """The months of an archive a command reads: ``months`` (``YYYY-MM``), of which the
+    ``light`` ones only for their queries still open later (the backlog's)."""
+
+    months: frozenset[str]
+    light: frozenset[str] = frozenset()
+
+
+def archive_months(
+    inputs: Sequence[str | Path],
+    period: str | None,
+    config: Config,
+    today: date | None,
+    as_of: date | None,
+    *,
+    report: bool,
+) -> ArchiveMonths | None:
+    """The months of an archive a command reads (None: every month, as when the period
+    is the whole span of the data or the inputs are no archive).
+
+    Read in full: the months the figures need (:func:`report_months` for a report, the
+    period's for figures alone; ``report``), from January of the year before the period's
+    first (the year to date and the same part of last year). The months before are read
+    light: the backlog and the ages of open
+    queries count queries whenever received, and only those still open then can count.
+    """
+    root = archive_root(inputs) if period is not None else None
+    if period is None or root is None:
+        return None
+    resolved = window(_parse(period, config, today), config, today, as_of)
+    needed = set(
+        report_months(resolved)
+        if report
+        else {m.start.strftime("%Y-%m") for m in resolved.period.months()}
+    )
+    # The year to date of the period (or of any month of it, for `summary --by`) and the
+    # same part of last year: from January of the year before the period's first.
+    first = min(min(needed), f"{resolved.period.start.year - 1}-01")
+    last = max(needed)
+    held = [m for m in months_present(read_manifest(root)) if m <= last]
+    return ArchiveMonths(frozenset(held), frozenset(m for m in held if m < first))
+
+
+#: Columns no figure reads: an archive read for figures alone leaves them unread.
+FREE_TEXT = ("title",)
+
+
 def check(
-    inputs: Sequence[str | Path], config: Config, cache: bool, templates: Path | None = None
+    inputs: Sequence[str | Path],
+    config: Config,
+    cache: bool,
+    templates: Path | None = None,
+    *,
+    months: ArchiveMonths | None = None,
+    skip: Sequence[str] = (),
 ) -> Checked:
-    """Read and check the inputs, through the checked-data cache when ``cache``."""
-    files = _seen_inputs(inputs)
+    """Read and check the inputs, through the checked-data cache when ``cache``.
+
+    An archive folder (:func:`archive_root`) is read in part: only ``months`` (None: all),
+    without the columns in ``skip``; its partition files, hashed as read, are the inputs.
+    """
     store = Store() if cache else None
     folders = tuple(template_dirs(templates))
+    root = archive_root(inputs)
+    if root is not None:
+        read = (
+            read_archive(root, None, skip)
+            if months is None
+            else read_archive(root, months.months, skip, light=months.light)
+        )
+        return Checked(read.data, read.files, store, folders)
+    files = _seen_inputs(inputs)
     name = None
     if store is not None:
         # How a two-digit year reads moves with the calendar year (values.two_digit_pivot).
@@ -108,6 +205,8 @@ def load_and_validate(
     *,
     cache: bool = True,
     today: date | None = None,
+    months: ArchiveMonths | None = None,
+    skip: Sequence[str] = (),
 ) -> CleanData:
     """Read and check every input; the clean frames plus the validation report.
 
@@ -116,9 +215,10 @@ def load_and_validate(
     :mod:`engagement_report.validation.cache`); ``cache=False`` reads and checks every
     input afresh, neither using nor filling the cache.
     Dates after ``today`` (default: the date now in the config's time zone) or before
-    the config's ``earliest_year`` are warnings.
+    the config's ``earliest_year`` are warnings. ``months`` and ``skip``: what to read of
+    an archive (:func:`check`).
     """
-    data = check(inputs, config, cache).data
+    data = check(inputs, config, cache, months=months, skip=skip).data
     wait()  # the entry is on disk when the call returns (a bounded wait)
     return plausible(data, config, today)
 
@@ -165,10 +265,7 @@ def resolve_period(
     """``--period`` read, or the whole span of the data's plausible dates when it is not
     given (between the config's ``earliest_year`` and the run's today)."""
     if text:
-        try:
-            return parse_period(text, today=today, timezone=config.timezone)
-        except PeriodError as exc:
-            raise UsageError(str(exc)) from None
+        return _parse(text, config, today)
     span = data_span(data, plausible_window(config.earliest_year, run_today(config, today, as_of)))
     if span is None:
         raise UsageError(
@@ -176,6 +273,13 @@ def resolve_period(
             f"{config.earliest_year} and today, so there is no period to report; give --period"
         )
     return period_for_span(*span)
+
+
+def _parse(text: str, config: Config, today: date | None) -> Period:
+    try:
+        return parse_period(text, today=today, timezone=config.timezone)
+    except PeriodError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def require_rows(data: CleanData, period: Period) -> None:
@@ -208,6 +312,11 @@ def window(
         return window_for(period, today or today_in(config.timezone), as_of)
     except ValueError as exc:
         raise UsageError(f"--as-of: {exc}") from None
+
+
+def engine_rules(config: Config) -> Rules:
+    """The rules every engine computes the figures under (deadlines, calendar, sizes)."""
+    return _analysis_stage.figure_rules(config)
 
 
 def compute(

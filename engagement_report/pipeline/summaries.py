@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Literal
 
 from engagement_report import __version__
-from engagement_report.config import Config
+from engagement_report.analysis import history_figures
+from engagement_report.archive import read_archive
+from engagement_report.config import ENGINES, Config
+from engagement_report.engines.dask import Cluster
 from engagement_report.errors import UsageError
 from engagement_report.export import (
     SummaryRecord,
@@ -22,8 +25,14 @@ from engagement_report.hashing import SeenFile
 from engagement_report.loading import discover_inputs
 from engagement_report.models import ValidationReport
 from engagement_report.pipeline.checking import (
+    FREE_TEXT,
+    ArchiveMonths,
+    archive_months,
+    archive_root,
     compute,
+    engine_rules,
     load_and_validate,
+    plausible,
     require_rows,
     resolve_period,
     run_today,
@@ -43,12 +52,35 @@ def summarize(
     *,
     cache: bool = True,
     allow_empty: bool = False,
+    engine: str | None = None,
+    scheduler: str | None = None,
+    cluster: Cluster | None = None,
 ) -> list[SummaryRecord]:
     """The ``summary`` command: records of every figure of the period, or of each sub-period.
 
     A period without a single row is refused unless ``allow_empty`` (:func:`require_rows`).
+    ``engine`` (default the config's ``[compute] engine``): ``"dask"`` computes the figures
+    of an archive on the Dask cluster at ``scheduler`` (default ``[compute] scheduler``,
+    else ``$DASK_SCHEDULER_ADDRESS``, else a LocalCluster; or ``cluster``), with the same
+    definitions as pandas', combined month by month.
     """
-    data = load_and_validate(inputs, config, cache=cache, today=run_today(config, today, as_of))
+    engine = engine or config.compute.engine
+    if engine not in ENGINES:
+        raise UsageError(f"--engine {engine}: one of {', '.join(ENGINES)}")
+    months = archive_months(inputs, period, config, today, as_of, report=False)
+    if engine == "dask":
+        where = cluster or Cluster(address=scheduler or config.compute.scheduler)
+        return _summarize_on_dask(
+            inputs, config, period, today, as_of, by, months, allow_empty, where
+        )
+    data = load_and_validate(
+        inputs,
+        config,
+        cache=cache,
+        today=run_today(config, today, as_of),
+        months=months,
+        skip=FREE_TEXT,
+    )
     resolved = resolve_period(period, data, config, today, as_of)
     whole = window(resolved, config, today, as_of)
     if not allow_empty:
@@ -61,6 +93,77 @@ def summarize(
         # --as-of applies to the whole range; each piece is otherwise cut at its own end.
         records += summary_records(compute(data, piece, config, today, as_of))
     return records
+
+
+def _summarize_on_dask(
+    inputs: Sequence[str | Path],
+    config: Config,
+    period: str | None,
+    today: date | None,
+    as_of: date | None,
+    by: Literal["month", "quarter", "year"] | None,
+    months: ArchiveMonths | None,
+    allow_empty: bool,
+    cluster: Cluster,
+) -> list[SummaryRecord]:
+    """:func:`summarize` with the figures computed on Dask: the period is resolved and
+    checked for rows on the archive's dates alone, read here; the rows go to the workers."""
+    from engagement_report.engines.dask import figures_on_dask, require_dask
+
+    require_dask()  # before anything is read
+    root = archive_root(inputs)
+    if root is None:
+        raise UsageError(
+            "--engine dask reads an archive: import the inputs first with "
+            "'engagement-report archive INPUT... --to DIR' and give DIR as INPUT"
+        )
+    dates = (
+        read_archive(root, None, only=LIGHT_COLUMNS)
+        if months is None
+        else read_archive(root, months.months, only=LIGHT_COLUMNS, light=months.light)
+    ).data
+    dates = plausible(dates, config, today, as_of)
+    resolved = resolve_period(period, dates, config, today, as_of)
+    whole = window(resolved, config, today, as_of)
+    if not allow_empty:
+        require_rows(dates, whole.period)
+    pieces = [p for p in (resolved.split(by) if by else [resolved]) if p.start <= whole.cutoff]
+    windows = [window(piece, config, today, as_of) for piece in pieces]
+    mapped = frozenset(c for s in dates.report.sources if s.dataset == "queries" for c in s.mapping)
+    figures = figures_on_dask(
+        root,
+        windows,
+        engine_rules(config),
+        cluster,
+        datasets=dates.present,
+        mapped=mapped if dates.report.sources else None,
+    )
+    # The backlog and the ages of open queries count queries whenever received, and the year
+    # to date spans months before the period: worked out here on the light columns.
+    figures = [
+        replace(one, **history_figures(dates, piece, config))
+        for one, piece in zip(figures, windows, strict=True)
+    ]
+    return [record for one in figures for record in summary_records(one)]
+
+
+#: What the Dask engine reads here, beside the workers: the dates a period is resolved and
+#: checked on, and what the backlog, the ages of open queries and the year to date read.
+_PROVENANCE = ("_file", "_sheet", "_row")
+LIGHT_COLUMNS = {
+    "queries": (
+        "received_at",
+        "answered_at",
+        "status",
+        "response_ok",
+        "response_days",
+        "deadline",
+        "extended_until",
+        *_PROVENANCE,
+    ),
+    "broadcasts": ("date", "questions_answered", "tv_segments", *_PROVENANCE),
+    "press_events": ("date", "speakers", "journalist_questions", "publications", *_PROVENANCE),
+}
 
 
 @dataclass(frozen=True)
@@ -107,11 +210,22 @@ def summary_to_database(
     by: Literal["month", "quarter", "year"] | None = None,
     cache: bool = True,
     allow_empty: bool = False,
+    engine: str | None = None,
+    scheduler: str | None = None,
 ) -> DatabaseWrite:
     """The ``summary --to URL`` command: :func:`summarize`'s records written to a database
     (:func:`to_database`)."""
     records = summarize(
-        inputs, config, period, today, as_of, by, cache=cache, allow_empty=allow_empty
+        inputs,
+        config,
+        period,
+        today,
+        as_of,
+        by,
+        cache=cache,
+        allow_empty=allow_empty,
+        engine=engine,
+        scheduler=scheduler,
     )
     return to_database(url, records, inputs)
 
@@ -130,13 +244,26 @@ def summary(
     by: Literal["month", "quarter", "year"] | None = None,
     cache: bool = True,
     allow_empty: bool = False,
+    engine: str | None = None,
+    scheduler: str | None = None,
+    cluster: Cluster | None = None,
 ) -> list[str]:
     """The ``summary`` command's output: :func:`summarize`'s records in ``fmt`` (the summary
     contract), long or ``wide``."""
     if wide and fmt == "jsonl":  # refused before any input is read
         raise UsageError("--wide works with --format csv or json, not jsonl")
     records = summarize(
-        inputs, config, period, today, as_of, by, cache=cache, allow_empty=allow_empty
+        inputs,
+        config,
+        period,
+        today,
+        as_of,
+        by,
+        cache=cache,
+        allow_empty=allow_empty,
+        engine=engine,
+        scheduler=scheduler,
+        cluster=cluster,
     )
     return summary_chunks(records, fmt, wide=wide, header=header, excel=excel)
 

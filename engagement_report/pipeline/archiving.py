@@ -1,0 +1,53 @@
+"""The ``archive`` command: checked rows of the inputs into a month-partitioned archive."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from engagement_report import console
+from engagement_report.archive import ImportResult, is_archive, write_archive
+from engagement_report.cache import wait
+from engagement_report.config import Config
+from engagement_report.errors import UsageError
+from engagement_report.models import ValidationReport
+from engagement_report.pipeline.checking import check, plausible
+
+
+@dataclass(frozen=True)
+class ArchiveImport:
+    """What an import did: the partitions it changed, and the inputs' validation report
+    (the rows it rejected are not in the archive)."""
+
+    result: ImportResult
+    report: ValidationReport
+
+
+def archive(
+    inputs: Sequence[str | Path],
+    config: Config,
+    to: Path,
+    *,
+    cache: bool = True,
+    today: date | None = None,
+    lock_timeout: float = 300.0,
+) -> ArchiveImport:
+    """Check the inputs as ``build`` does and import their clean rows into the archive
+    ``to``: each month they hold rows of is replaced, and a query id they hold is taken
+    out of every other month (kept once, in this version)."""
+    if any(is_archive(Path(item)) for item in inputs):
+        raise UsageError("an archive cannot be imported into an archive: give the source files")
+    if to.exists() and not to.is_dir():
+        raise UsageError(f"--to {to}: not a folder")
+    if to.is_dir() and any(to.iterdir()) and not is_archive(to):
+        raise UsageError(
+            f"--to {to}: the folder holds files and is not an archive; give an empty or new folder"
+        )
+    checked = check(inputs, config, cache)
+    wait()
+    data = plausible(checked.data, config, today)
+    console.note("Writing the archive…")
+    result = write_archive(data, checked.inputs, to, lock_timeout)
+    return ArchiveImport(result, data.report)
