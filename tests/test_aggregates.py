@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from engagement_report import aggregates
 from engagement_report.aggregates import Tally
-from engagement_report.analysis import deadline_rules, restrict
+from engagement_report.analysis import accountable_figures, deadline_rules, restrict
 from engagement_report.config import load_config
 from engagement_report.periods import parse_period
 from engagement_report.pipeline import compute, load_and_validate, window
@@ -87,6 +87,10 @@ def test_figures_from_monthly_pieces_equal_the_figures_of_the_whole(text: str) -
         aggregates.Rules(rules, calendar, config.min_category_size),
         datasets=data.present,
         mapped=mapped,
+    )
+    # Ratings, outcomes and repeats per category are added as compute adds them.
+    got = dataclasses.replace(
+        got, **accountable_figures(data, inside.queries, got, report_window, config)
     )
     # The longest-open list, the export's date and what counts queries whenever received
     # (history_figures) are no aggregates of the period.

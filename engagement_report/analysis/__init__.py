@@ -23,6 +23,7 @@ from engagement_report.analysis.baselines import (
 from engagement_report.analysis.covered import Coverage, coverage
 from engagement_report.analysis.months import trend
 from engagement_report.analysis.period import (
+    accountable_figures,
     compute,
     deadline_rules,
     figure_rules,
@@ -40,6 +41,7 @@ __all__ = [
     "AgendaRow",
     "Analysis",
     "Coverage",
+    "accountable_figures",
     "agenda",
     "analyse",
     "comparisons",

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from engagement_report import __version__
-from engagement_report.analysis import history_figures
+from engagement_report.analysis import accountable_figures, history_figures, restrict
 from engagement_report.archive import read_archive
 from engagement_report.config import ENGINES, Config
 from engagement_report.engines.dask import Cluster
@@ -117,10 +117,12 @@ def _summarize_on_dask(
             "--engine dask reads an archive: import the inputs first with "
             "'engagement-report archive INPUT... --to DIR' and give DIR as INPUT"
         )
+    # Read here too: the period is resolved and checked for rows on it, and the figures
+    # that are no partial aggregates (below) are worked out on it.
     dates = (
-        read_archive(root, None, only=LIGHT_COLUMNS)
+        read_archive(root, None, FREE_TEXT)
         if months is None
-        else read_archive(root, months.months, only=LIGHT_COLUMNS, light=months.light)
+        else read_archive(root, months.months, FREE_TEXT, light=months.light)
     ).data
     dates = plausible(dates, config, today, as_of)
     resolved = resolve_period(period, dates, config, today, as_of)
@@ -138,32 +140,18 @@ def _summarize_on_dask(
         datasets=dates.present,
         mapped=mapped if dates.report.sources else None,
     )
-    # The backlog and the ages of open queries count queries whenever received, and the year
-    # to date spans months before the period: worked out here on the light columns.
+    # The backlog and the ages of open queries count queries whenever received, the year to
+    # date spans months before the period, repeats look back across months, and ratings
+    # and outcomes per category are not partial aggregates yet: worked out here.
     figures = [
-        replace(one, **history_figures(dates, piece, config))
+        replace(
+            one,
+            **history_figures(dates, piece, config),
+            **accountable_figures(dates, restrict(dates, piece.period).queries, one, piece, config),
+        )
         for one, piece in zip(figures, windows, strict=True)
     ]
     return [record for one in figures for record in summary_records(one)]
-
-
-#: What the Dask engine reads here, beside the workers: the dates a period is resolved and
-#: checked on, and what the backlog, the ages of open queries and the year to date read.
-_PROVENANCE = ("_file", "_sheet", "_row")
-LIGHT_COLUMNS = {
-    "queries": (
-        "received_at",
-        "answered_at",
-        "status",
-        "response_ok",
-        "response_days",
-        "deadline",
-        "extended_until",
-        *_PROVENANCE,
-    ),
-    "broadcasts": ("date", "questions_answered", "tv_segments", *_PROVENANCE),
-    "press_events": ("date", "speakers", "journalist_questions", "publications", *_PROVENANCE),
-}
 
 
 @dataclass(frozen=True)
