@@ -116,6 +116,11 @@ def _month(partition: Partition) -> str:
     return partition.month
 
 
+def months_present(manifest: Manifest) -> list[str]:
+    """Every month any dataset of the archive holds rows of."""
+    return sorted({p.month for p in manifest.partitions})
+
+
 def partition_key(dataset: str, month: str) -> str:
     """The folder of a partition relative to the archive (hive style)."""
     return f"{dataset}/month={month}"

@@ -56,11 +56,6 @@ def read_partition(root: Path, partition: Partition, columns: list[str] | None) 
         raise _damaged(path, exc) from None
 
 
-def months_present(manifest: Manifest) -> list[str]:
-    """Every month any dataset of the archive holds rows of."""
-    return sorted({p.month for p in manifest.partitions})
-
-
 def read_archive(
     root: Path,
     months: Collection[str] | None = None,

@@ -6,14 +6,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engagement_report import console
-from engagement_report.archive import ImportResult, is_archive, write_archive
+from engagement_report.archive import is_archive
 from engagement_report.cache import wait
 from engagement_report.config import Config
 from engagement_report.errors import UsageError
 from engagement_report.models import ValidationReport
 from engagement_report.pipeline.checking import check, plausible
+
+if TYPE_CHECKING:
+    from engagement_report.archive.writer import ImportResult
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,8 @@ def archive(
     checked = check(inputs, config, cache)
     wait()
     data = plausible(checked.data, config, today)
+    from engagement_report.archive.writer import write_archive
+
     console.note("Writing the archive…")
     result = write_archive(data, checked.inputs, to, lock_timeout)
     return ArchiveImport(result, data.report)

@@ -12,7 +12,7 @@ import pandas as pd
 from engagement_report import analysis as _analysis_stage
 from engagement_report import console
 from engagement_report.aggregates import Rules
-from engagement_report.archive import is_archive, months_present, read_archive, read_manifest
+from engagement_report.archive import is_archive, months_present, read_manifest
 from engagement_report.cache import Store, cache_key, in_background, wait
 from engagement_report.config import Config
 from engagement_report.errors import DataQualityError, InputError, UsageError
@@ -159,6 +159,8 @@ def check(
     folders = tuple(template_dirs(templates))
     root = archive_root(inputs)
     if root is not None:
+        from engagement_report.archive.reader import read_archive
+
         read = (
             read_archive(root, None, skip)
             if months is None

@@ -8,13 +8,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from engagement_report import __version__
 from engagement_report.analysis import accountable_figures, history_figures, restrict
-from engagement_report.archive import read_archive
 from engagement_report.config import ENGINES, Config
-from engagement_report.engines.dask import Cluster
 from engagement_report.errors import UsageError
 from engagement_report.export import (
     SummaryRecord,
@@ -40,6 +38,9 @@ from engagement_report.pipeline.checking import (
 )
 from engagement_report.run_diff import diff_dict, diff_runs, diff_text
 from engagement_report.validation.report import report_as_dict, report_as_text
+
+if TYPE_CHECKING:
+    from engagement_report.engines.dask import Cluster
 
 
 def summarize(
@@ -69,6 +70,8 @@ def summarize(
         raise UsageError(f"--engine {engine}: one of {', '.join(ENGINES)}")
     months = archive_months(inputs, period, config, today, as_of, report=False)
     if engine == "dask":
+        from engagement_report.engines.dask import Cluster
+
         where = cluster or Cluster(address=scheduler or config.compute.scheduler)
         return _summarize_on_dask(
             inputs, config, period, today, as_of, by, months, allow_empty, where
@@ -108,6 +111,7 @@ def _summarize_on_dask(
 ) -> list[SummaryRecord]:
     """:func:`summarize` with the figures computed on Dask: the period is resolved and
     checked for rows on the archive's dates alone, read here; the rows go to the workers."""
+    from engagement_report.archive.reader import read_archive
     from engagement_report.engines.dask import figures_on_dask, require_dask
 
     require_dask()  # before anything is read
