@@ -304,13 +304,14 @@ def response_days(queries: pd.DataFrame) -> pd.Series:
     """Response time in days of answered queries with usable dates (the time rules are
     validation.columns.response_days's: elapsed time between two moments, calendar days
     where either date has no time)."""
-    measurable = measurable(queries)
-    days = queries["response_days"].to_numpy(dtype=float)[measurable]
-    return pd.Series(days, index=queries.index[measurable], dtype=float)
+    rows = measurable(queries)
+    days = queries["response_days"].to_numpy(dtype=float)[rows]
+    return pd.Series(days, index=queries.index[rows], dtype=float)
 
 
 def measurable(queries: pd.DataFrame) -> np.ndarray:
-    """Answered queries with usable dates: those whose response time counts."""
+    """Answered queries with usable dates: those whose response time counts (the rows of
+    :func:`response_days`, by position)."""
     return queries["response_ok"].to_numpy(dtype=bool) & queries["status"].eq("answered").fillna(
         False
     ).to_numpy(dtype=bool)
