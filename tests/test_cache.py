@@ -113,6 +113,21 @@ def test_another_config_field_is_not_served_the_cached_result(
     assert len(reads) == 2
 
 
+def test_another_salt_is_not_served_rows_hashed_with_the_old_one(
+    inputs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engagement_report.config.accountability import RepeatsConfig
+
+    reads = calls_to(monkeypatch, pipeline.checking, "load_inputs")
+    first = Config(repeats=RepeatsConfig(salt="a" * 16))
+    check(inputs, first)
+    check(inputs, first)
+    assert len(reads) == 1
+    check(inputs, Config(repeats=RepeatsConfig(salt="b" * 16)))
+    assert len(reads) == 2
+    assert "a" * 16 not in repr(first)  # kept out of messages all the same
+
+
 def test_an_edited_template_is_not_served_the_cached_result(
     inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -4,7 +4,7 @@ A result kept in the cache is used again only when all of these are what they we
 the tool's own code (a fingerprint of the package's files, so no version number has to
 move), the versions of the libraries that read, check and compute (pandas, NumPy,
 pyarrow, fastexcel, holidays: a new release adds a year's transferred working days;
-Jinja and Babel), the time-zone database in use, the whole configuration, the templates
+Jinja and Babel), the time-zone database in use, the whole configuration (its salt as a digest), the templates
 (built-in and ``--templates``), each input's path and SHA-256, and whatever else the
 entry depends on (``extra``: a period, a cut-off day). Standard library only.
 """
@@ -85,6 +85,13 @@ def templates_fingerprint(folders: Sequence[Path]) -> list[str]:
     return [f"{folder.resolve()}: {_folder_fingerprint(folder)}" for folder in folders]
 
 
+def _salt_digest(config: Config) -> str:
+    """SHA-256 of the configured ``[repeats] salt`` ("" without one: a run's own random
+    salt is the same for every row of one cached entry)."""
+    salt = config.repeats.salt
+    return "" if salt is None else hashlib.sha256(salt.encode("utf-8")).hexdigest()
+
+
 def cache_key(
     kind: str,
     *,
@@ -102,6 +109,9 @@ def cache_key(
         "libraries": library_versions(),
         "timezones": timezone_database(),
         "config": repr(config),
+        # The salt is kept out of the config's repr (no message may show it), but cached
+        # rows hold values hashed with it: a new salt must not be served the old hashes.
+        "salt": _salt_digest(config),
         "templates": templates_fingerprint(templates),
         # As given too: provenance in frames and messages names a file as it was given.
         "inputs": [[str(f.path), str(f.path.resolve()), f.sha256] for f in inputs],
