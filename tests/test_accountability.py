@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from engagement_report import pipeline
@@ -391,3 +392,57 @@ def test_two_applicant_columns_are_named_without_their_values(write_inputs) -> N
     assert warning.column == "applicant" and "personal data, not shown" in warning.message
     assert "123" not in warning.message + str(warning.value)
     assert "765" not in warning.message + str(warning.value)
+
+
+def _repeats_by_hand(frame: pd.DataFrame, days: int) -> list[bool]:
+    """The definition read literally, pair by pair (for small frames only)."""
+    window = pd.Timedelta(days=days)
+    rows = list(frame.itertuples(index=False))
+    out = []
+    for i, q in enumerate(rows):
+        hit = False
+        for j, p in enumerate(rows):
+            earlier = p.received_at < q.received_at or (p.received_at == q.received_at and j < i)
+            same_key = any(
+                pd.notna(getattr(p, k))
+                and pd.notna(getattr(q, k))
+                and getattr(p, k) == getattr(q, k)
+                for k in ("applicant", "address")
+            )
+            answered = (
+                p.status == "answered"
+                and pd.notna(p.answered_at)
+                and p.answered_at >= p.received_at
+                and q.received_at - window <= p.answered_at <= q.received_at
+            )
+            hit |= j != i and earlier and same_key and p.topic == q.topic and answered
+        out.append(bool(hit))
+    return out
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_repeat_flags_match_the_definition_pair_by_pair(seed: int) -> None:
+    import numpy as np
+
+    from engagement_report.accountability import repeat_flags
+
+    rng = np.random.default_rng(seed)
+    n = 60
+    # Bare dates only: many queries arrive, and are answered, on the same day.
+    received = pd.Timestamp("2021-03-01") + pd.to_timedelta(rng.integers(0, 40, n), unit="D")
+    answered = received + pd.to_timedelta(rng.integers(-2, 25, n), unit="D")
+    frame = pd.DataFrame(
+        {
+            "received_at": received,
+            "answered_at": answered.where(rng.random(n) < 0.8),
+            "status": rng.choice(["answered", "in_progress", "rejected"], n, p=[0.7, 0.2, 0.1]),
+            "topic": rng.choice(["Roads", "Parks"], n),
+            "applicant": pd.array(
+                [None if x == 0 else f"a{x}" for x in rng.integers(0, 6, n)], dtype="string"
+            ),
+            "address": pd.array(
+                [None if x == 0 else f"h{x}" for x in rng.integers(0, 4, n)], dtype="string"
+            ),
+        }
+    )
+    assert repeat_flags(frame, 10).tolist() == _repeats_by_hand(frame, 10)
