@@ -23,6 +23,7 @@ from engagement_report.validation.columns.labelled import fold_key
 RATING, OUTCOME, APPLICANT, ADDRESS = "rating", "outcome", "applicant", "address"
 RESOLVED = ("resolved", "resolved_on_the_spot")
 PER_RESIDENTS = 10_000
+_LAST_MOMENT = np.timedelta64(86_400 * 10**9 - 1, "ns")  # a day's last moment after its midnight
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,9 @@ def repeat_flags(queries: pd.DataFrame, window_days: int, cutoff: date | None = 
     one arrived (on or before the cut-off, when given).
 
     Earlier means received before it (at the same moment: higher up in the data). An
-    answer dated before its own receipt, or without a date, is not taken as an earlier
+    answer with a bare date (no time of day) counts as given at the end of that day, the
+    latest it can have been, so a query that arrived earlier that day is no repeat of it.
+    An answer dated before its own receipt, or without a date, is not taken as an earlier
     answer. The keys are the salted hashes validation made; blank keys match nothing;
     a blank topic is the topic '(not stated)'.
     """
@@ -200,11 +203,15 @@ def repeat_flags(queries: pd.DataFrame, window_days: int, cutoff: date | None = 
     answered_at = queries["answered_at"].to_numpy(dtype="datetime64[ns]")
     answered = queries["status"].eq("answered").fillna(False).to_numpy(dtype=bool, copy=True)
     answered &= ~np.isnat(answered_at) & ~np.isnat(received)
-    with np.errstate(invalid="ignore"):
-        answered &= answered_at >= received
     if cutoff is not None:
         end = np.datetime64(pd.Timestamp(cutoff) + pd.Timedelta(days=1), "ns")
         answered &= answered_at < end
+    if "answered_timed" in queries:
+        bare = ~queries["answered_timed"].to_numpy(dtype=bool)
+        day_end = answered_at.astype("datetime64[D]").astype("datetime64[ns]") + _LAST_MOMENT
+        answered_at = np.where(bare, day_end, answered_at)
+    with np.errstate(invalid="ignore"):
+        answered &= answered_at >= received
     if "topic" in queries:
         topics, labels = category_codes(queries["topic"])
         topic_count = len(labels) + 1

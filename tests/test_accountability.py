@@ -197,8 +197,10 @@ A2,2021-03-01,2021-03-05,answered,Roads,8 (701) 111-22-33,"АБАЯ, 10"
 A3,2021-03-02,,in progress,Parks,8 701 111 22 33,
 A4,2021-03-20,,in progress,Roads,,Абая 10
 A5,2021-03-25,,in progress,Roads,+77011112233,
-A6,2021-03-10,2021-03-10,answered,Roads,other@example.com,
-A7,2021-03-10,,in progress,Roads,Other@Example.com,
+A6,2021-03-10 09:00,2021-03-10 09:00,answered,Roads,other@example.com,
+A7,2021-03-10 09:00,,in progress,Roads,Other@Example.com,
+A12,2021-03-11 09:00,2021-03-12,answered,Parks,+7 777 000 11 22,
+A13,2021-03-12 10:00,,in progress,Parks,+7 777 000 11 22,
 A8,2021-03-15,,in progress,Roads,X-999,
 A9,2021-03-16,,in progress,Roads,x-999,
 A10,2021-04-01,,in progress,Roads,+7 701 111 22 33,
@@ -211,10 +213,12 @@ def test_repeats_by_applicant_key_or_address_and_topic(write_inputs) -> None:
     assert totals is not None
     # March: A2..A9. A2 repeats A1 (same phone, answered 10 Feb, within 30 days); A4
     # repeats A2 by address (answered 5 March); A5 repeats A2 by phone; A7 repeats A6
-    # (answered the day A7 arrived, and A6 came first). A3 is another topic, A6 has no
-    # earlier query, A9's earlier query A8 is not answered.
+    # (answered at the moment A7 arrived, and A6 came first). A3 is another topic, A6 has
+    # no earlier query, A9's earlier query A8 is not answered, and A13 arrived at 10:00
+    # on the day A12 was answered with no time of day: perhaps before the answer, so no
+    # repeat.
     assert totals.repeats == 4
-    assert totals.repeat_share == pytest.approx(4 / 8)
+    assert totals.repeat_share == pytest.approx(4 / 10)
     topics = rows(result, "topic")
     assert (topics["Roads"].repeats, topics["Parks"].repeats) == (4, 0)  # type: ignore[attr-defined]
     assert topics["Roads"].repeat_share == pytest.approx(4 / 7)  # type: ignore[attr-defined]
@@ -223,7 +227,7 @@ def test_repeats_by_applicant_key_or_address_and_topic(write_inputs) -> None:
 def test_repeat_window_is_configurable(write_inputs) -> None:
     folder = write_inputs(queries=REPEAT_ROWS)
     # 10 days: A2 (19 days after A1's answer) and A5 (20 days after A2's) are no repeats
-    # any more; A4 (15 days) neither; A7 (same day) still is.
+    # any more; A4 (15 days) neither; A7 (same moment) still is.
     totals = compute(folder, parse_config({"repeats": {"window_days": 10}})).accountability
     assert totals is not None and totals.repeats == 1
 
@@ -409,11 +413,14 @@ def _repeats_by_hand(frame: pd.DataFrame, days: int) -> list[bool]:
                 and getattr(p, k) == getattr(q, k)
                 for k in ("applicant", "address")
             )
+            moment = p.answered_at
+            if pd.notna(moment) and not p.answered_timed:
+                moment = moment.normalize() + pd.Timedelta(days=1) - pd.Timedelta(1, unit="ns")
             answered = (
                 p.status == "answered"
-                and pd.notna(p.answered_at)
-                and p.answered_at >= p.received_at
-                and q.received_at - window <= p.answered_at <= q.received_at
+                and pd.notna(moment)
+                and moment >= p.received_at
+                and q.received_at - window <= moment <= q.received_at
             )
             hit |= j != i and earlier and same_key and p.topic == q.topic and answered
         out.append(bool(hit))
@@ -428,13 +435,16 @@ def test_repeat_flags_match_the_definition_pair_by_pair(seed: int) -> None:
 
     rng = np.random.default_rng(seed)
     n = 60
-    # Bare dates only: many queries arrive, and are answered, on the same day.
-    received = pd.Timestamp("2021-03-01") + pd.to_timedelta(rng.integers(0, 40, n), unit="D")
-    answered = received + pd.to_timedelta(rng.integers(-2, 25, n), unit="D")
+    # Whole days or whole hours: many queries arrive, and are answered, at one moment;
+    # some answers carry no time of day.
+    unit = "D" if seed % 2 else "h"
+    received = pd.Timestamp("2021-03-01") + pd.to_timedelta(rng.integers(0, 40, n), unit=unit)
+    answered = received + pd.to_timedelta(rng.integers(-2, 25, n), unit=unit)
     frame = pd.DataFrame(
         {
             "received_at": received,
             "answered_at": answered.where(rng.random(n) < 0.8),
+            "answered_timed": rng.random(n) < 0.5,
             "status": rng.choice(["answered", "in_progress", "rejected"], n, p=[0.7, 0.2, 0.1]),
             "topic": rng.choice(["Roads", "Parks"], n),
             "applicant": pd.array(
