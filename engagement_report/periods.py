@@ -155,7 +155,12 @@ class Window:
         return self._like(self.whole.year_ago())
 
     def _like(self, whole: Period) -> Window:
-        # The first n days of the earlier period, n as in this one (never past its end).
+        if self.period == self.whole:
+            # A whole period is compared with the whole earlier one (all of January
+            # against February, not its first 28 days).
+            return Window(whole, whole, whole.end + self.lag)
+        # Part of a period (month to date): the first n days of the earlier period, n as
+        # in this one (never past its end).
         end = min(whole.start + (self.period.end - self.whole.start), whole.end)
         period = whole if end == whole.end else period_for_span(whole.start, end)
         return Window(whole, period, end + self.lag)

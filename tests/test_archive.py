@@ -376,3 +376,56 @@ def test_months_long_before_the_period_are_read_light_with_the_same_figures(
     assert b.figures == a.figures
     assert b.context.trend == a.context.trend  # each month end's backlog
     assert direct  # the inputs' own summary by month ran
+
+
+# --- one salt for every import ------------------------------------------------------------
+
+PHONE_HEADER = "query_id,received_at,answered_at,status,topic,телефон\n"
+
+
+def _phones(path: Path, *rows: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(PHONE_HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _repeats(root: Path, config, period: str) -> object:  # type: ignore[no-untyped-def]
+    lines = "".join(pipeline.summary([root], config, period, cache=False, today=TODAY))
+    found = [line for line in lines.splitlines() if ",queries,repeats,total," in line]
+    assert len(found) == 1, lines
+    return found[0].rsplit(",", 1)[1]
+
+
+def test_repeats_are_found_across_months_imported_in_two_runs(tmp_path: Path, config) -> None:  # type: ignore[no-untyped-def]
+    # February's answer and March's query of the same phone come in two imports: without
+    # one salt kept by the archive, each run hashed the phone with its own random salt.
+    root = tmp_path / "archive"
+    february = _phones(
+        tmp_path / "a" / "q.csv", "A1,2021-02-20,2021-02-25,answered,Roads,+7 701 111 22 33"
+    )
+    march = _phones(tmp_path / "b" / "q.csv", "A2,2021-03-05,,in progress,Roads,8 701 111 22 33")
+    pipeline.archive([february], config, root, cache=False, today=TODAY)
+    pipeline.archive([march], config, root, cache=False, today=TODAY)
+    assert _repeats(root, config, "2021-03") == "1"
+    assert (root / ".salt").stat().st_mode & 0o777 == 0o600
+    assert "111" not in (root / "archive.json").read_text(encoding="utf-8")
+
+
+def test_an_import_with_another_salt_is_refused(tmp_path: Path, config) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from engagement_report.errors import UsageError
+
+    root = tmp_path / "archive"
+    rows = _phones(
+        tmp_path / "a" / "q.csv", "A1,2021-02-20,2021-02-25,answered,Roads,+7 701 111 22 33"
+    )
+    salted = replace(config, repeats=replace(config.repeats, salt="s" * 16))
+    pipeline.archive([rows], salted, root, cache=False, today=TODAY)
+    assert not (root / ".salt").exists()  # a configured salt is never written down
+    pipeline.archive([rows], salted, root, cache=False, today=TODAY)  # the same salt: fine
+    other = replace(config, repeats=replace(config.repeats, salt="t" * 16))
+    with pytest.raises(UsageError, match="another \\[repeats\\] salt"):
+        pipeline.archive([rows], other, root, cache=False, today=TODAY)
+    with pytest.raises(UsageError, match="configured \\[repeats\\] salt"):
+        pipeline.archive([rows], config, root, cache=False, today=TODAY)

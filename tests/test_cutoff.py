@@ -80,6 +80,19 @@ def test_the_window_of_a_period_over_and_of_one_not_yet_over() -> None:
         pipeline.window(january, Config(), TODAY, date(2020, 12, 31))
 
 
+def test_a_whole_month_compares_with_the_whole_earlier_months() -> None:
+    # All of January (31 days) and all of February 2020 (29 days) against February 2021,
+    # not their first 28 days; a month in the past taken with as long after its end.
+    february = window_for(parse_period("2021-02"), TODAY)
+    assert february.previous().period == parse_period("2021-01")
+    assert february.previous().cutoff == date(2021, 1, 31)
+    assert february.year_ago().period == parse_period("2020-02")
+    assert february.year_ago().cutoff == date(2020, 2, 29)
+    june = window_for(parse_period("2021-06"), TODAY, as_of=date(2021, 7, 10))
+    assert june.previous().period == parse_period("2021-05")
+    assert june.previous().cutoff == date(2021, 6, 10)
+
+
 def test_a_month_cut_short_compares_with_no_more_than_the_earlier_month_has() -> None:
     # 1-30 March against February (28 days): the whole of February, not 2 March.
     cut = window_for(parse_period("2021-03"), date(2021, 3, 30))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -49,6 +49,12 @@ def archive(
         raise UsageError(
             f"--to {to}: the folder holds files and is not an archive; give an empty or new folder"
         )
+    from engagement_report.archive.salt import archive_salt, keep_salt
+
+    # One salt for every import, so repeats are found across months imported apart.
+    configured = config.repeats.salt is not None
+    salt = archive_salt(to, config.repeats.salt)
+    config = replace(config, repeats=replace(config.repeats, salt=salt))
     checked = check(inputs, config, cache)
     wait()
     data = plausible(checked.data, config, today)
@@ -56,4 +62,5 @@ def archive(
 
     console.note("Writing the archive…")
     result = write_archive(data, checked.inputs, to, lock_timeout)
+    keep_salt(to, salt, configured)
     return ArchiveImport(result, data.report)
