@@ -32,6 +32,7 @@ CHECK_NAMES: dict[str, str] = {
     "received": "queries received in the period",
     "answered_share": "answered / received",
     "on_time_share": "on time / (on time + late)",
+    "on_time_share_of_due": "on time / (on time + late + open overdue)",
     "open_overdue": "queries open past their deadline at the cut-off",
 }
 

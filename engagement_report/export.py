@@ -58,6 +58,7 @@ DEADLINE_TOTALS = (
     "open_not_due",
     "open_overdue",
     "on_time_share",
+    "on_time_share_of_due",
     "extended",
     "median_response_working_days",
     "redirected_on_time",

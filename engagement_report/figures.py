@@ -163,6 +163,11 @@ METRICS: tuple[Metric, ...] = (
     Metric("queries", "on_time_share", "on_time / (on_time + late); empty when none was closed"),
     Metric(
         "queries",
+        "on_time_share_of_due",
+        "on_time / (on_time + late + open_overdue): the queries answered within the legal term, of every query whose term has run out by the cut-off (those still open count against it, those still within their term are left out); empty when none is due",
+    ),
+    Metric(
+        "queries",
         "extended",
         "received queries whose deadline was lawfully extended (extended_until)",
     ),

@@ -205,6 +205,9 @@ class TrendPoint:
     publications: int | None
     backlog: int | None = None  # open queries at the end of the month's last day counted
     covered: dict[str, Covered] = field(default_factory=dict)
+    # Queries of the month still within their term at the cut-off: while there are any,
+    # the month is provisional (its answered share will still rise).
+    still_due: int = 0
 
     def coverage(self, dataset: str) -> CoverageState:
         """How far the month holds ``dataset``'s data: ``full``, ``partial`` or ``none``."""

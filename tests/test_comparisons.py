@@ -61,9 +61,12 @@ def test_january_against_december_and_a_year_earlier(data: pipeline.CleanData) -
     h = cards(data, "2021-01")
     received = h["received"]
     assert received.value == 4
-    # 4 vs 2 in December: +2, +100%, but more queries is neither better nor worse.
-    assert (received.vs_previous.absolute, received.vs_previous.relative) == (2.0, 1.0)
-    assert received.vs_previous.direction == "up" and received.vs_previous.verdict == "neutral"
+    # 4 vs 2 in December: +2, but on a base under the minimum count (20) no percentage,
+    # and 4 against 2 is well within chance: exact binomial p = 2 * 22/64 = 0.6875.
+    assert (received.vs_previous.absolute, received.vs_previous.relative) == (2.0, None)
+    assert received.vs_previous.direction == "up"
+    assert received.vs_previous.verdict == "little_change"
+    assert received.vs_previous.p_value == pytest.approx(0.6875)
     assert received.vs_year_ago.base == 2 and received.vs_year_ago.absolute == 2.0
 
     share = h["answered_share"]
@@ -71,29 +74,40 @@ def test_january_against_december_and_a_year_earlier(data: pipeline.CleanData) -
     assert share.value == 0.75
     assert share.vs_previous.absolute == pytest.approx(-0.25)
     assert share.vs_year_ago.absolute == pytest.approx(0.25)
-    # 4, 2 and 2 queries: fewer than min_category_size (5), so the share moved by less
-    # than its sample allows to tell: no verdict (the change itself is still shown).
-    assert share.vs_previous.direction == "down" and share.vs_previous.verdict == "neutral"
-    assert share.vs_year_ago.direction == "up" and share.vs_year_ago.verdict == "neutral"
+    # 4, 2 and 2 queries: fewer than min_category_size (5): too few to judge (the change
+    # itself is still shown).
+    assert share.vs_previous.direction == "down" and share.vs_previous.verdict == "too_few"
+    assert share.vs_year_ago.direction == "up" and share.vs_year_ago.verdict == "too_few"
 
     median = h["median_response_days"]
-    # Answers after 1, 2, 3 days → 2; December 4 and 4 → 4; January 2020: 1.
+    # Answers after 1, 2, 3 days → 2; December 4 and 4 → 4; January 2020: 1. Three and
+    # two response times are fewer than 5: no verdict.
     assert median.value == 2.0
-    assert median.vs_previous.absolute == -2.0 and median.vs_previous.verdict == "better"
-    assert median.vs_year_ago.absolute == 1.0 and median.vs_year_ago.verdict == "worse"
+    assert median.vs_previous.absolute == -2.0 and median.vs_previous.verdict == "too_few"
+    assert median.vs_year_ago.absolute == 1.0 and median.vs_year_ago.verdict == "too_few"
 
     broadcasts = h["broadcasts"]
     assert broadcasts.value == 1
-    assert broadcasts.vs_previous.absolute == -1.0 and broadcasts.vs_previous.relative == -0.5
-    assert broadcasts.vs_previous.verdict == "worse"
+    # 1 against 2 is not "−50%": no percentage, and p = 1.
+    assert broadcasts.vs_previous.absolute == -1.0 and broadcasts.vs_previous.relative is None
+    assert broadcasts.vs_previous.verdict == "little_change"
     # No broadcast in January 2020: no data, not "−100%".
     assert broadcasts.vs_year_ago.verdict == "no_data"
     assert h["questions_per_broadcast"].vs_previous.absolute == 5.0  # 10 vs 10/2
+    assert h["questions_per_broadcast"].vs_previous.verdict == "too_few"  # 1 and 2 < 20
 
     press = h["press_events"]
     assert press.value == 1
     assert press.vs_previous.verdict == "no_data"  # no press event in December
     assert h["publications_per_event"].value == 100.0
+    # The four lead cards first, then each section's lead lines.
+    assert [(c.key, c.section) for c in h.values()][:5] == [
+        ("received", "lead"),
+        ("on_time_share_of_due", "lead"),
+        ("open_overdue", "lead"),
+        ("median_response_days", "lead"),
+        ("answered_share", "queries"),
+    ]
 
 
 def test_a_share_gets_a_verdict_only_with_enough_queries_on_both_sides(
@@ -105,11 +119,13 @@ def test_a_share_gets_a_verdict_only_with_enough_queries_on_both_sides(
         cards = comparisons(data, compute(data, w, config), w, config)
         return next(card for card in cards if card.key == "answered_share")
 
-    # December and January 2020 hold 2 queries each, January 2021 4.
-    assert share_card(2).vs_previous.verdict == "worse"
-    assert share_card(2).vs_year_ago.verdict == "better"
-    assert share_card(3).vs_previous.verdict == "neutral"
-    assert share_card(3).vs_year_ago.verdict == "neutral"
+    # December and January 2020 hold 2 queries each, January 2021 4. With 2 allowed, the
+    # test runs: 3/4 against 2/2, pooled 5/6, z = −0.25 / √(5/6 · 1/6 · (1/4 + 1/2))
+    # = −0.775, p = 0.44: little change.
+    assert share_card(2).vs_previous.verdict == "little_change"
+    assert share_card(2).vs_previous.p_value == pytest.approx(0.4386, abs=1e-4)
+    assert share_card(3).vs_previous.verdict == "too_few"
+    assert share_card(3).vs_year_ago.verdict == "too_few"
     assert share_card(3).vs_previous.absolute == pytest.approx(-0.25)  # still shown
 
 
@@ -183,16 +199,18 @@ def test_the_trend_of_a_quarter_ends_with_its_last_month(data: pipeline.CleanDat
 
 
 @pytest.mark.parametrize(
-    ("value", "base", "higher_is", "expected"),
+    ("value", "base", "better", "expected"),
     [
-        (5, 4, "better", ("up", "better", 1.0, 0.25)),
-        (3, 4, "better", ("down", "worse", -1.0, -0.25)),
-        (5, 4, "worse", ("up", "worse", 1.0, 0.25)),  # a longer response time
-        (4, 4, "better", ("same", "neutral", 0.0, 0.0)),
-        (3, 0, "better", ("up", "better", 3.0, None)),  # from zero: no relative change
-        (3, None, "better", ("no_data", "no_data", None, None)),
+        (5, 4, "higher", ("up", "better", 1.0, 0.25)),
+        (3, 4, "higher", ("down", "worse", -1.0, -0.25)),
+        (5, 4, "lower", ("up", "worse", 1.0, 0.25)),  # a longer response time
+        (5, 4, "neutral", ("up", "changed", 1.0, 0.25)),  # more queries: neither
+        (4, 4, "higher", ("same", "no_change", 0.0, 0.0)),
+        (3, 0, "higher", ("up", "better", 3.0, None)),  # from zero: no relative change
+        (3, None, "higher", ("no_data", "no_data", None, None)),
     ],
 )
-def test_change(value: float, base: float | None, higher_is: str, expected: tuple) -> None:
-    c = change(value, base, higher_is)
+def test_change(value: float, base: float | None, better: str, expected: tuple) -> None:
+    # The direction alone: headline_figures then keeps better/worse only beyond noise.
+    c = change(value, base, better)
     assert (c.direction, c.verdict, c.absolute, c.relative) == expected

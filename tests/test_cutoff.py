@@ -256,10 +256,14 @@ def test_month_to_date_report_and_summary(sample_data: Path, tmp_path: Path) -> 
     result = CliRunner().invoke(app, ["build", str(sample_data), *args, "--out", str(out)])
     assert result.exit_code == 0, result.stderr
     md = (out / "report.md").read_text(encoding="utf-8")
-    assert "Period: February 1, 2021 – February 14, 2021 (2021-02, month to date)" in md
+    assert "Period: February 1 – 14, 2021 (month to date)" in md
+    assert "# Public engagement report, February 2021" in md
     assert "As of February 14, 2021" in md
-    assert "Previous period: 2021-01-01..2021-01-14; a year earlier: 2020-02-01..2020-02-14." in md
-    assert "| February 2021 (to date) |" in md
+    assert (
+        "Compared with the previous period (January 1 – 14, 2021) and a year earlier"
+        " (February 1 – 14, 2020)." in md
+    )
+    assert "| February 2021 (to date) (provisional) |" in md
     summary = CliRunner().invoke(app, ["summary", str(sample_data), *args])
     assert summary.exit_code == 0, summary.stderr
     rows = list(csv.DictReader(io.StringIO(summary.stdout, newline="")))
@@ -353,7 +357,7 @@ def test_a_share_of_a_small_sample_gets_no_verdict(write_inputs: Callable[..., P
     share = _cards(data, "2021-01", TODAY)["answered_share"].vs_previous
     # 100% of 6 against 50% of 2: up 50 points, but 2 < min_category_size (5).
     assert share.direction == "up" and share.absolute == pytest.approx(0.5)
-    assert share.verdict == "neutral"
+    assert share.verdict == "too_few"
 
 
 def test_trend_months_are_as_of_the_report_cut_off(write_inputs: Callable[..., Path]) -> None:
@@ -418,11 +422,11 @@ def test_the_html_report_says_the_same(write_inputs: Callable[..., Path], tmp_pa
         [inputs], Config(), period="this-month", out=tmp_path / "m", today=date(2021, 8, 14)
     )
     html = (tmp_path / "m" / "report.html").read_text(encoding="utf-8")
-    assert "(2021-08, month to date)" in html
+    assert "(month to date)" in html and "2021-08" not in html.split("</header>")[0]
     # 1-14 August against 1-14 July 2021 and 1-14 August 2020: 10 queries each, compared.
     card = html.split('id="h-headline"')[1].split('<div class="card">')[1]
     assert "Queries received" in card and "no comparable data" not in card
-    assert card.count('class="delta neutral"') == 2
+    assert card.count('class="delta no_change"') == 2  # 10 against 10: "no change"
 
 
 def test_summary_by_month_of_a_year_not_yet_over(sample_data: Path) -> None:

@@ -304,13 +304,17 @@ def test_english_check_would_catch_english(reports: dict) -> None:
 def test_russian_numbers_percentages_and_words(reports: dict) -> None:
     md = reports["ru"]["md"]
     assert "| Публикации по итогам мероприятий | 24 525 |" in md
-    assert re.search(r"\| Доля обращений с ответом \| \d{1,3},\d % \|", md)
+    # The answered share is the queries section's lead line now, not a card.
+    assert re.search(r"Доля обращений с ответом: \d{1,3},\d % \(к предыдущему периоду:", md)
+    # The period in words, as Russian writes it; no ISO code in the title.
+    assert "# Отчёт о взаимодействии с населением, январь 2021 г." in md
+    assert "Период: 1—31 января 2021 г." in md
     assert "31 января 2021 г." in md
     assert "| обращения | 20 849 |" in md.replace("| queries.csv | — ", "")
     assert "# Отчёт о взаимодействии с населением" in md
     html_text = reports["ru"]["html"]
     assert '<html lang="ru">' in html_text
-    assert "<h1>Отчёт о взаимодействии с населением</h1>" in html_text
+    assert "<h1>Отчёт о взаимодействии с населением, январь 2021 г.</h1>" in html_text
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -326,7 +330,8 @@ def test_month_names_in_the_trend(reports: dict, lang: str) -> None:
 
 def test_kazakh_report(reports: dict) -> None:
     md = reports["kk"]["md"]
-    assert "# Халықпен өзара іс-қимыл туралы есеп" in md
+    assert "# Халықпен өзара іс-қимыл туралы есеп, 2021 жылғы қаңтар" in md
+    assert "Кезең: 2021 ж. 1–31 қаңтар" in md
     assert "| баспасөз іс-шаралары |" in md
     assert '<html lang="kk">' in reports["kk"]["html"]
 

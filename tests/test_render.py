@@ -131,9 +131,19 @@ def test_golden_holds_the_hand_computed_figures() -> None:
     # A guard against blessing a wrong golden file: figures worked out by hand.
     golden = GOLDEN.read_text(encoding="utf-8")
     assert "| Queries received | 8 |" in golden  # M-9 was received in February
-    assert "| Answered share | 50.0% |" in golden  # M-1..M-4 of 8
+    assert "Answered share: 50.0% (previous period: +50.0 pp, provisional;" in golden  # 4 of 8
+    # M-5 and M-8 are open at 31 March and still within their term: provisional.
+    assert "**Provisional: queries still within their term: 2.**" in golden
+    # The legal on-time share over the queries due: M-1..M-4, M-6, M-7 on time, none late
+    # or overdue (M-5, M-8 not yet due).
+    assert "| On time within the legal term, of queries due | 100.0% |" in golden
+    assert "Answered within the legal term: 100.0% of the queries already due (6 of 6)." in golden
+    # 8 against 1 in February: exact binomial p = 2 · 10/512 = 0.039, beyond chance; no
+    # percentage on a base of 1.
+    assert "| Queries received | 8 | ▲ +7, beyond chance | no comparable data |" in golden
+    assert "# Public engagement report, March 2021" in golden
     assert "| Median response time, days | 4.0 |" in golden  # 1.5, 3, 27, 5 → (3 + 5) / 2
-    assert "| Live broadcasts | 2 |" in golden
+    assert "Live broadcasts: 2 (previous period: no comparable data;" in golden
     assert "| Questions per broadcast | 19.0 |" in golden  # (21 + 17) / 2
     assert "| Publications per press event | 532.5 |" in golden  # (610 + 455) / 2
     # Five queries reach min_category_size (5): the share is shown, not "too few".

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from engagement_report.analysis.agenda_table import AgendaRow, agenda
 from engagement_report.analysis.baselines import (
-    _Base,
+    _Bases,
     _bases,
     _headlines,
     comparisons,
@@ -85,7 +85,7 @@ def complete(data: CleanData, figures: Figures, window: Window, config: Config) 
     return _assemble(data, figures, window, config, _beside_figures(data, window, config))
 
 
-_Beside = tuple[tuple[TrendPoint, ...], Coverage, tuple[dict[str, Held], _Base, _Base]]
+_Beside = tuple[tuple[TrendPoint, ...], Coverage, _Bases]
 
 
 def _beside_figures(data: CleanData, window: Window, config: Config) -> _Beside:

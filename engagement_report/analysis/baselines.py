@@ -11,8 +11,15 @@ import pandas as pd
 
 from engagement_report.aggregates import finish, partial
 from engagement_report.analysis.period import figure_rules, restrict
-from engagement_report.comparisons import HeadlineFigure, Held, HeldUnit, headline_figures
+from engagement_report.comparisons import (
+    HeadlineFigure,
+    Held,
+    HeldUnit,
+    Samples,
+    headline_figures,
+)
 from engagement_report.config import Config
+from engagement_report.figures import at_cutoff, response_days, within
 from engagement_report.models import CleanData
 from engagement_report.periods import Period, Window
 from engagement_report.results import Figures
@@ -86,17 +93,24 @@ def held(
 
 
 _Base = tuple[Figures, dict[str, Held]]
+_Bases = tuple[dict[str, Held], _Base, _Base, Samples]
 
 
-def _bases(data: CleanData, window: Window, config: Config) -> tuple[dict[str, Held], _Base, _Base]:
-    """What the headline cards compare: this period's coverage, and the totals and
-    coverage of the same part of the previous period and of a year earlier."""
+def _bases(data: CleanData, window: Window, config: Config) -> _Bases:
+    """What the headline cards compare: this period's coverage, the totals and coverage
+    of the same part of the previous period and of a year earlier, and the three
+    periods' values per unit (for the tests of medians and ratios)."""
     unit, records = held_unit(window.period), _records(data)
     previous, year_ago = window.previous(), window.year_ago()
+    now = _per_unit(data, window)
+    previous_totals, before = _totals(data, previous, config)
+    year_ago_totals, earlier = _totals(data, year_ago, config)
+    samples = {key: (now[key], before[key], earlier[key]) for key in now}
     return (
         held(data, window.period, unit, records),
-        (_totals(data, previous, config), held(data, previous.period, unit, records)),
-        (_totals(data, year_ago, config), held(data, year_ago.period, unit, records)),
+        (previous_totals, held(data, previous.period, unit, records)),
+        (year_ago_totals, held(data, year_ago.period, unit, records)),
+        samples,
     )
 
 
@@ -105,34 +119,78 @@ def _headlines(
     figures: Figures,
     window: Window,
     config: Config,
-    bases: tuple[dict[str, Held], _Base, _Base],
+    bases: _Bases,
 ) -> tuple[HeadlineFigure, ...]:
-    current, (previous, previous_held), (year_ago, year_ago_held) = bases
+    current, (previous, previous_held), (year_ago, year_ago_held), samples = bases
     return headline_figures(
         figures,
         previous,
         year_ago,
         held=(current, previous_held, year_ago_held),
         min_size=config.min_category_size,
+        min_count=config.report.min_count,
+        better=config.report.better,
+        still_due=figures.deadlines.open_not_due if figures.deadlines else 0,
+        samples=samples,
     )
 
 
-def _totals(data: CleanData, window: Window, config: Config) -> Figures:
-    """The totals of a window as :func:`compute` gives them (as of its cut-off), without
-    breakdowns or deadlines: all a headline card compares with."""
-    inside = restrict(data, window.period)
+#: The columns the totals read: a million ids and labels are not copied for them (and
+#: without the category columns no breakdown is counted).
+_TOTALS_COLUMNS = (
+    "received_at",
+    "answered_at",
+    "status",
+    "response_ok",
+    "response_days",
+    "deadline",
+    "deadline_timed",
+    "extended_until",
+)
+
+
+def _per_unit(
+    data: CleanData, window: Window, days: pd.Series | None = None
+) -> dict[str, np.ndarray | None]:
+    """The window's values per unit that medians and ratios are tested on: each answered
+    query's response time (as of the cut-off), each broadcast's questions, each press
+    event's publications (None when an event of the window has none recorded)."""
+    if days is None:
+        queries = data.queries[
+            ["received_at", "answered_at", "status", "response_ok", "response_days"]
+        ]
+        inside = within(queries, "received_at", window.period)
+        days = response_days(at_cutoff(inside, window.cutoff))
+    aired = within(data.broadcasts, "date", window.period)["questions_answered"]
+    published = within(data.press_events, "date", window.period)["publications"]
+    return {
+        "median_response_days": days.to_numpy(dtype=float),
+        "questions_per_broadcast": aired.to_numpy(dtype=float),
+        "publications_per_event": None
+        if published.isna().any()
+        else published.to_numpy(dtype=float),
+    }
+
+
+def _totals(
+    data: CleanData, window: Window, config: Config
+) -> tuple[Figures, dict[str, np.ndarray | None]]:
+    """The totals of a window as :func:`compute` gives them (as of its cut-off), with its
+    deadline classes but without breakdowns, and its values per unit (:func:`_per_unit`):
+    all a headline card compares with."""
+    columns = [c for c in _TOTALS_COLUMNS if c in data.queries]
+    inside = restrict(replace(data, queries=data.queries[columns]), window.period)
     rules = figure_rules(config)
-    part, _ = partial(
-        inside.queries, inside.broadcasts, inside.press_events, window.cutoff, rules, detail=False
-    )
-    figures = finish(part, window, rules, datasets=data.present)
-    return replace(
-        figures,
+    part, _ = partial(inside.queries, inside.broadcasts, inside.press_events, window.cutoff, rules)
+    figures = replace(
+        finish(part, window, rules, datasets=data.present),
         by_topic=(),
         by_channel=(),
         by_district=(),
+        by_body=(),
         by_program=(),
-        deadlines=None,
         answered_by_export=None,
         response_spread=(),
     )
+    days = response_days(at_cutoff(inside.queries, window.cutoff))
+    return figures, _per_unit(data, window, days)

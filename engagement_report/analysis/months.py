@@ -46,6 +46,7 @@ def trend(data: CleanData, window: Window, config: Config) -> tuple[TrendPoint, 
     classes = classes_at(status, deadline, answered_at, row_cutoff).to_numpy()
     on_time = np.bincount(month_of[classes == "on_time"], minlength=count)
     late = np.bincount(month_of[classes == "late"], minlength=count)
+    not_due = np.bincount(month_of[classes == "open_not_due"], minlength=count)
     totals = np.bincount(month_of, minlength=count)
     # Answered by the month's cut-off (the end of its day), as at_cutoff() has it.
     answered_by = queries["answered_at"].to_numpy(dtype="datetime64[ns]")
@@ -80,6 +81,7 @@ def trend(data: CleanData, window: Window, config: Config) -> tuple[TrendPoint, 
                 publications=press.publications if pressed else None,
                 backlog=backlog[i],
                 covered=covered[i],
+                still_due=int(not_due[i]) if asked else 0,
             )
         )
     return tuple(points)

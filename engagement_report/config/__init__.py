@@ -23,6 +23,7 @@ from engagement_report.config.settings import (
     DEFAULT_FORMATS,
     ENGINES,
     FORMATS,
+    HEADLINE_FIGURES,
     LANGUAGES,
     CalendarConfig,
     ComputeConfig,
@@ -31,6 +32,7 @@ from engagement_report.config.settings import (
     DeadlineConfig,
     OpenDataConfig,
     OverdueMarkConfig,
+    ReportConfig,
 )
 
 __all__ = [
@@ -40,6 +42,7 @@ __all__ = [
     "DEFAULT_FORMATS",
     "ENGINES",
     "FORMATS",
+    "HEADLINE_FIGURES",
     "LANGUAGES",
     "MAX_TERM_DAYS",
     "CalendarConfig",
@@ -52,6 +55,7 @@ __all__ = [
     "PopulationConfig",
     "RatingsConfig",
     "RepeatsConfig",
+    "ReportConfig",
     "find_config",
     "load_config",
     "parse_config",

@@ -13,6 +13,7 @@ from engagement_report.config.accountability import (
     parse_ratings,
     parse_repeats,
 )
+from engagement_report.config.report import _report
 from engagement_report.config.sections import _calendar, _dates, _deadlines, _overdue_mark
 from engagement_report.config.settings import (
     DEFAULT_FORMATS,
@@ -52,6 +53,7 @@ _TOP_KEYS = {
     "population",
     "overdue_mark",
     "compute",
+    "report",
 }
 
 
@@ -184,6 +186,7 @@ def parse_config(raw: dict[str, Any], path: Path | None = None) -> Config:
         population=parse_population(_table(raw.get("population", {}), "population", fail), fail),
         overdue_mark=_overdue_mark(_table(raw.get("overdue_mark", {}), "overdue_mark", fail), fail),
         compute=_compute(_table(raw.get("compute", {}), "compute", fail), fail),
+        report=_report(_table(raw.get("report", {}), "report", fail), fail),
         source=path,
     )
 

@@ -100,6 +100,47 @@ class ComputeConfig:
     scheduler: str | None = None
 
 
+#: The headline figures whose better direction ``[report] better`` may set (the keys of
+#: ``comparisons.HEADLINES``; a test keeps the two in step).
+HEADLINE_FIGURES = (
+    "received",
+    "on_time_share_of_due",
+    "open_overdue",
+    "median_response_days",
+    "answered_share",
+    "broadcasts",
+    "questions_per_broadcast",
+    "press_events",
+    "publications_per_event",
+)
+BETTER_DIRECTIONS = ("higher", "lower", "neutral")
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    """``[report]``: whose report it is (``title``, ``office``, each one text or one per
+    language), which way each headline figure is better, and the count below which no
+    percentage change is shown and a ratio gets no verdict."""
+
+    title: dict[str, str] = field(default_factory=dict)  # language → text; "" for any
+    office: dict[str, str] = field(default_factory=dict)
+    better: dict[str, str] = field(default_factory=dict)  # headline figure → direction
+    min_count: int = 20
+
+    def title_in(self, lang: str) -> str | None:
+        """The title in ``lang``, else the one given for every language, else None (the
+        built-in title, translated)."""
+        return self.title.get(lang) or self.title.get("") or None
+
+    def office_in(self, lang: str) -> str | None:
+        """The office's name in ``lang``, else the one for every language, else the
+        English one, else any given: a name is better in another language than none."""
+        for key in (lang, "", "en"):
+            if self.office.get(key):
+                return self.office[key]
+        return next(iter(self.office.values()), None)
+
+
 @dataclass(frozen=True)
 class Config:
     """Every setting, with the defaults an Almaty office would use."""
@@ -132,4 +173,5 @@ class Config:
     population: PopulationConfig = field(default_factory=PopulationConfig)
     overdue_mark: OverdueMarkConfig = OverdueMarkConfig()
     compute: ComputeConfig = ComputeConfig()
+    report: ReportConfig = ReportConfig()
     source: Path | None = None

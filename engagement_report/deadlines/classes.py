@@ -69,6 +69,13 @@ class DeadlineFigures:
     redirected_open: int
     as_of: date
 
+    @property
+    def on_time_share_of_due(self) -> float | None:
+        """``queries.on_time_share_of_due`` (``figures.METRICS``): on time over every query
+        already due, on_time / (on_time + late + open_overdue); None when none is due."""
+        due = self.on_time + self.late + self.open_overdue
+        return self.on_time / due if due else None
+
 
 def deadline_figures(
     frame: pd.DataFrame,

@@ -99,7 +99,8 @@ def report_context(
     # [topics.ru] and the like: the report of that language shows its own labels.
     labels = labels_for(config.shown_labels, lang)
     return ReportContext(
-        title=title,
+        title=config.report.title_in(lang) or title,
+        office=config.report.office_in(lang),
         period=period,
         figures=shown_figures(figures, labels),
         sources=data.report.sources,
@@ -121,6 +122,7 @@ def report_context(
         window=report_window,
         lang=lang,
         min_category_size=config.min_category_size,
+        min_count=config.report.min_count,
         trend=analysis.months,
         open_queries=figures.open_queries,
         headlines=analysis.headlines,
@@ -189,6 +191,7 @@ def check_values(data: CleanData, figures: Figures) -> dict[str, float | None]:
         "received": figures.queries.received,
         "answered_share": figures.queries.answered_share,
         "on_time_share": deadlines.on_time_share if deadlines else None,
+        "on_time_share_of_due": deadlines.on_time_share_of_due if deadlines else None,
         "open_overdue": deadlines.open_overdue if deadlines else None,
     }
 

@@ -157,10 +157,18 @@ def _partial(points: Sequence[TrendPoint]) -> list[bool]:
     return [p.coverage("queries") == "partial" for p in points]
 
 
+def _provisional(points: Sequence[TrendPoint]) -> list[bool]:
+    """Which months still have queries within their term (their points are ringed)."""
+    return [p.still_due > 0 for p in points]
+
+
 def _months_note(points: Sequence[TrendPoint], _: Gettext) -> str | None:
-    if not any(_partial(points)):
-        return None
-    return _("Shaded: a month the data covers only in part. A gap: no data.")
+    notes = []
+    if any(_partial(points)):
+        notes.append(_("Shaded: a month the data covers only in part. A gap: no data."))
+    if any(_provisional(points)):
+        notes.append(_("Ringed: provisional, queries still within their term."))
+    return " ".join(notes) or None
 
 
 def _in_words(
@@ -170,16 +178,22 @@ def _in_words(
     _: Gettext,
 ) -> str:
     """Each month's value for the alt text: "no data" where it has none, "partial" marked."""
-    words, partial = [], _("partial month")
+    words, partial, provisional = [], _("partial month"), _("provisional")
     for point, value in zip(points, values, strict=True):
         state = point.coverage("queries")
+        marks = [partial] if state == "partial" else []
+        marks += [provisional] if point.still_due else []
         if state == "none":
             words.append(_("no data"))
-        elif state == "partial":
-            words.append(f"{shown(value)} ({partial})")
         else:
-            words.append(shown(value))
+            words.append(shown(value) + (f" ({', '.join(marks)})" if marks else ""))
     return _listing(words)
+
+
+def _month(point: TrendPoint, locale: str) -> str:
+    """A trend point's period in words (``April 2020``), never its ISO code."""
+    period = point.month
+    return filters.period_words(period.start, period.end, period.kind, locale=locale)
 
 
 def _trend_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart:
@@ -206,10 +220,11 @@ def _trend_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart
             legend=True,
             width=width,
             marked=_partial(points),
+            ringed=_provisional(points),
             note=_months_note(points, _),
         )
 
-    first, last = points[0].month.label, points[-1].month.label
+    first, last = _month(points[0], locale), _month(points[-1], locale)
 
     def count(value: float | None) -> str:
         return filters.number(value, locale=locale)
@@ -242,6 +257,7 @@ def _share_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart
             value_labels=[None if s is None else filters.percent(s, locale=locale) for s in shares],
             width=width,
             marked=_partial(points),
+            ringed=_provisional(points),
             note=_months_note(points, _),
         )
 
@@ -249,8 +265,8 @@ def _share_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart
         return filters.percent(value, locale=locale)
 
     alt = _("Answered share per month from %(start)s to %(end)s: %(values)s.") % {
-        "start": points[0].month.label,
-        "end": points[-1].month.label,
+        "start": _month(points[0], locale),
+        "end": _month(points[-1], locale),
         "values": _in_words(points, shares, percent, _),
     }
     return Chart(

@@ -17,9 +17,10 @@ from engagement_report.analysis.topic_rule import (
     ranked_agenda,
     ranked_categories,
 )
-from engagement_report.comparisons import HeadlineFigure
+from engagement_report.comparisons import Change, HeadlineFigure
 from engagement_report.figures import METRICS, Metric
 from engagement_report.models import SkippedSheet, SourceAccount
+from engagement_report.noise import LEVEL
 from engagement_report.periods import Period, Window
 from engagement_report.results import (
     CategoryFigures,
@@ -97,8 +98,42 @@ class ReportContext:
     agenda: tuple[AgendaRow, ...] = ()
     topic_shifts: tuple[TopicShifts, ...] = ()  # against the previous period, a year earlier
     min_category_size: int = 5
+    min_count: int = 20  # [report] min_count: no percentage change or ratio verdict below it
     extras: dict[str, object] = field(default_factory=dict)
     charts: dict[str, Chart] = field(default_factory=dict)  # name → chart, see render.charts
+    office: str | None = None  # whose report: ``[report] office`` in the report's language
+
+    @property
+    def confidence(self) -> float:
+        """The level at which a change is called better or worse (0.95)."""
+        return LEVEL
+
+    @property
+    def still_due(self) -> int:
+        """Queries of the period still within their term at the cut-off: while there are
+        any, the period is provisional (its answered share and response time will move)."""
+        deadlines = self.figures.deadlines
+        return deadlines.open_not_due if deadlines is not None else 0
+
+    def headlines_in(self, section: str) -> tuple[HeadlineFigure, ...]:
+        """The headline figures shown in ``section``: ``lead`` (the four cards),
+        ``queries``, ``broadcasts`` or ``press_events`` (each section's lead line)."""
+        return tuple(h for h in self.headlines if h.section == section)
+
+    @property
+    def clearest_change(self) -> tuple[HeadlineFigure, str, Change] | None:
+        """The headline change most clearly beyond noise (smallest p-value), with
+        ``previous`` or ``year_ago``: the first of the report's main points."""
+        found = [
+            (change.p_value, i, against, h, change)
+            for i, h in enumerate(self.headlines)
+            for against, change in (("previous", h.vs_previous), ("year_ago", h.vs_year_ago))
+            if change.verdict in ("better", "worse", "changed") and change.p_value is not None
+        ]
+        if not found:
+            return None
+        _p, _i, against, headline, change = min(found, key=lambda item: (item[0], item[1]))
+        return headline, against, change
 
     @property
     def cutoff(self) -> date | None:

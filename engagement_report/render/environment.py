@@ -99,12 +99,21 @@ def make_environment(kind: Kind, lang: str = "en", user_dir: Path | None = None)
         long_date=partial(filters.long_date, locale=locale),
         month_name=partial(filters.month_name, locale=locale),
         country_name=partial(filters.country_name, locale=locale),
+        date_range=partial(filters.date_range, locale=locale),
+        period_words=partial(filters.period_words, locale=locale),
+        capitalised=filters.capitalised,
+        in_words=partial(_in_words, locale=locale),
         translate=partial(filters.translate, translations=translations, words=DATA_WORDS),
         md=filters.markdown_escape,
         css_string=filters.css_string,
         page_counters=filters.page_counters,
     )
     return env
+
+
+def _in_words(period: Any, *, locale: str) -> str:
+    """A ``Period`` in words (``January 2021``), for ``{{ ctx.period | in_words }}``."""
+    return filters.period_words(period.start, period.end, period.kind, locale=locale)
 
 
 _prepared: dict[tuple[Kind, str, Path | None], Environment] = {}

@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date as _babel_date
+from babel.dates import format_skeleton, parse_pattern
 from babel.numbers import format_decimal, format_percent
 from markupsafe import Markup
 
@@ -94,6 +95,72 @@ def country_name(code: str | None, *, locale: str = "en") -> str:
     country, _, subdivision = code.partition("-")
     name = Locale.parse(locale).territories.get(country.upper(), country)
     return f"{name} ({subdivision})" if subdivision else str(name)
+
+
+def date_range(start: date | None, end: date | None, *, locale: str = "en") -> str:
+    """Two days as the locale writes a span: ``January 1 – 31, 2021`` (en),
+    ``1—31 января 2021 г.`` (ru), ``2021 ж. 1–31 қаңтар`` (kk).
+
+    CLDR's interval pattern for day, month and year, its month written out in full
+    (TR35 allows widening ``MMM`` to ``MMMM``; Babel does not do it by itself).
+    """
+    if start is None or end is None:
+        return MISSING
+    if start == end:
+        return long_date(start, locale=locale)
+    formats = Locale.parse(locale).interval_formats.get("yMMMd")
+    parts = {"y": start.year != end.year, "M": start.month != end.month, "d": True}
+    for field in ("y", "M", "d"):
+        if formats is not None and field in formats and parts[field]:
+            return "".join(
+                parse_pattern(_full_month(pattern)).apply(day, locale)
+                for pattern, day in zip(formats[field], (start, end), strict=True)
+            )
+    return f"{long_date(start, locale=locale)} – {long_date(end, locale=locale)}"
+
+
+def _full_month(pattern: str) -> str:
+    # "MMM" (Jan) → "MMMM" (January); an "MMMM" already there stays.
+    out, i = [], 0
+    while i < len(pattern):
+        if pattern.startswith("MMMM", i):
+            out.append("MMMM")
+            i += 4
+        elif pattern.startswith("MMM", i):
+            out.append("MMMM")
+            i += 3
+        else:
+            out.append(pattern[i])
+            i += 1
+    return "".join(out)
+
+
+#: A month with its year where CLDR's abbreviation reads poorly in running text.
+_MONTH_PATTERNS = {"kk": "y 'жылғы' MMMM"}  # 2021 жылғы қаңтар, not 2021 ж. қаңтар
+
+
+def period_words(
+    start: date | None, end: date | None, kind: str = "range", *, locale: str = "en"
+) -> str:
+    """A period in words: ``January 2021`` / ``январь 2021 г.`` / ``2021 ж. қаңтар`` for
+    a month, ``1st quarter 2021`` for a quarter, ``2021`` for a year, else the span of
+    days (:func:`date_range`). Never an ISO code."""
+    if start is None or end is None:
+        return MISSING
+    if kind == "month":
+        if locale in _MONTH_PATTERNS:
+            return parse_pattern(_MONTH_PATTERNS[locale]).apply(start, locale)
+        return format_skeleton("yMMMM", start, locale=locale)
+    if kind == "quarter":
+        return format_skeleton("yQQQQ", start, locale=locale)
+    if kind == "year":
+        return format_skeleton("y", start, locale=locale)
+    return date_range(start, end, locale=locale)
+
+
+def capitalised(text: str) -> str:
+    """The first letter upper-case (``январь 2021 г.`` opening a line)."""
+    return text[:1].upper() + text[1:]
 
 
 def translate(
