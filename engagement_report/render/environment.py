@@ -102,6 +102,7 @@ def make_environment(kind: Kind, lang: str = "en", user_dir: Path | None = None)
         date_range=partial(filters.date_range, locale=locale),
         period_words=partial(filters.period_words, locale=locale),
         capitalised=filters.capitalised,
+        month_code=partial(filters.month_code, locale=locale),
         in_words=partial(_in_words, locale=locale),
         translate=partial(filters.translate, translations=translations, words=DATA_WORDS),
         md=filters.markdown_escape,

@@ -163,6 +163,16 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def month_code(code: str, *, locale: str = "en") -> str:
+    """A month written as its code, ``2021-02``, in running text: ``February 2021``,
+    ``февраль 2021 г.``."""
+    try:
+        first = date.fromisoformat(f"{code}-01")
+    except ValueError:
+        return code
+    return period_words(first, first, "month", locale=locale)
+
+
 def translate(
     value: object, *, translations: gettext.NullTranslations, words: Collection[str]
 ) -> object:
