@@ -30,7 +30,14 @@ def test_a_queries_only_report_says_nothing_of_broadcasts_or_press(tmp_path: Pat
     assert "- broadcasts: months with data" not in md  # coverage
     assert "- queries: months with data" in md
     keys = [h.key for h in result.context.headlines]
-    assert keys == ["received", "answered_share", "median_response_days"]
+    # The four lead cards and the queries section's line; nothing of broadcasts or press.
+    assert keys == [
+        "received",
+        "on_time_share_of_due",
+        "open_overdue",
+        "median_response_days",
+        "answered_share",
+    ]
 
 
 def test_a_column_no_input_has_gives_no_breakdown(tmp_path: Path) -> None:
