@@ -96,6 +96,8 @@ def test_la_report_says_partial_and_no_data(tmp_path: Path) -> None:
     md = (out / "report.md").read_text(encoding="utf-8")
     assert "| December 2017 (partial: 5 of 31 days) | 40 | 7 | 17.5% | — |" in md
     assert "| November 2017 | no data | no data | no data | no data |" in md
+    # The heading says it too: December's figures are five days' worth.
+    assert "**The data covers only 5 of the 31 days of this month" in md.split("## ")[0]
     section = md.split("## Trend: the last 12 months")[1].split("\n## ")[0]
     assert "| 0 |" not in section  # no month of zeros
     assert section.count("no data | no data | no data | no data |") == 11

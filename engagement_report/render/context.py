@@ -24,6 +24,7 @@ from engagement_report.noise import LEVEL
 from engagement_report.periods import Period, Window
 from engagement_report.results import (
     CategoryFigures,
+    Covered,
     Figures,
     OpenQuery,
     TopicShifts,
@@ -114,6 +115,23 @@ class ReportContext:
         any, the period is provisional (its answered share and response time will move)."""
         deadlines = self.figures.deadlines
         return deadlines.open_not_due if deadlines is not None else 0
+
+    @property
+    def partial_period(self) -> Covered | None:
+        """The days of the report's period the data covers, when the period lies in one
+        month that the data covers only in part (its trend month is partial)."""
+        if not self.trend:
+            return None
+        last = self.trend[-1]
+        inside = (self.period.start.year, self.period.start.month) == (
+            self.period.end.year,
+            self.period.end.month,
+        )
+        same = (last.month.start.year, last.month.start.month) == (
+            self.period.start.year,
+            self.period.start.month,
+        )
+        return last.partial if inside and same else None
 
     def headlines_in(self, section: str) -> tuple[HeadlineFigure, ...]:
         """The headline figures shown in ``section``: ``lead`` (the four cards),
