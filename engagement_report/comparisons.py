@@ -35,7 +35,6 @@ Verdict = Literal[
     "no_data",
 ]
 Better = Literal["higher", "lower", "neutral"]
-BETTER_CHOICES: tuple[str, ...] = ("higher", "lower", "neutral")
 Kind = Literal["count", "share", "days", "ratio"]
 #: Where a headline figure is shown: one of the report's four lead cards, or the lead
 #: line of its own section.
@@ -204,8 +203,6 @@ HEADLINES: tuple[_Spec, ...] = (
         lambda f: f.press.publications_per_event,
     ),
 )
-#: The figures ``[report] better`` may set.
-HEADLINE_KEYS: tuple[str, ...] = tuple(spec.key for spec in HEADLINES)
 
 
 def _has_data(figures: Figures, dataset: str) -> bool:
