@@ -541,7 +541,7 @@ def test_unknown_config_key_on_the_command_line(tmp_path: Path) -> None:
         f"error: {config}: unknown key 'topic'; known keys: calendar, channels, columns, compute, dates, "
         "deadlines, districts, earliest_year, encoding, formats, inputs, lang, "
         "min_category_size, open_data, outcomes, output, overdue_mark, population, ratings, "
-        "read_hidden_sheets, repeats, statuses, timezone, topics"
+        "read_hidden_sheets, repeats, report, statuses, timezone, topics"
     ]
     assert result.stdout == ""
 
