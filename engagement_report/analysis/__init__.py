@@ -30,7 +30,7 @@ from engagement_report.analysis.period import (
     history_figures,
     restrict,
 )
-from engagement_report.comparisons import HeadlineFigure, Held
+from engagement_report.comparisons import HeadlineFigure
 from engagement_report.config import Config
 from engagement_report.models import CleanData
 from engagement_report.periods import Window
