@@ -422,7 +422,9 @@ def test_the_html_report_says_the_same(write_inputs: Callable[..., Path], tmp_pa
         [inputs], Config(), period="this-month", out=tmp_path / "m", today=date(2021, 8, 14)
     )
     html = (tmp_path / "m" / "report.html").read_text(encoding="utf-8")
-    assert "(month to date)" in html and "2021-08" not in html.split("</header>")[0]
+    # The visible header says the period in words (the print footer in <style> is not it).
+    header = html.split("<header")[1].split("</header>")[0]
+    assert "(month to date)" in header and "2021-08" not in header
     # 1-14 August against 1-14 July 2021 and 1-14 August 2020: 10 queries each, compared.
     card = html.split('id="h-headline"')[1].split('<div class="card">')[1]
     assert "Queries received" in card and "no comparable data" not in card

@@ -132,6 +132,18 @@ def _is_dip(ys: Sequence[float | None], i: int, depth: float) -> bool:
     return y is not None and bool(known) and all(y - v > depth for v in known if v is not None)
 
 
+def _note_lines(note: str, room: float) -> list[str]:
+    """The note in lines no wider than ``room`` px (broken at spaces)."""
+    lines: list[str] = []
+    for word in note.split():
+        joined = f"{lines[-1]} {word}" if lines else word
+        if lines and text_width(joined, theme.TICK_SIZE) <= room:
+            lines[-1] = joined
+        else:
+            lines.append(word)
+    return lines
+
+
 def line_chart(
     name: str,
     title: str,
@@ -156,8 +168,11 @@ def line_chart(
     """
     marked = marked if marked is not None and any(marked) else None
     ringed = ringed if ringed is not None and any(ringed) else None
-    if note:
-        height += _NOTE_LINE
+    widest = max(text_width(label, theme.TICK_SIZE) for _v, label in ticks)
+    left = theme.MARGIN + widest + _GAP
+    # The note starts under the plot and wraps inside the chart (a phone drawing is narrow).
+    notes = _note_lines(note, width - theme.MARGIN - left) if note else []
+    height += _NOTE_LINE * len(notes)
     tick_font = _font(theme.TICK_SIZE)
     body: list[str] = [_title(title, width)]
     defs = [_marker_def(f"{name}-marker-{s.gid}", s.style) for s in series]
@@ -201,10 +216,8 @@ def line_chart(
             ]
             x += w + 18
 
-    widest = max(text_width(label, theme.TICK_SIZE) for _v, label in ticks)
-    left = theme.MARGIN + widest + _GAP
     right = width - theme.MARGIN - 6
-    bottom = height - _X_LABELS - (_NOTE_LINE if note else 0)
+    bottom = height - _X_LABELS - _NOTE_LINE * len(notes)
     step = (right - left) / len(points)
 
     def px(i: int) -> float:
@@ -219,8 +232,16 @@ def line_chart(
             for i, on in enumerate(marked)
             if on
         ]
-    if note:
-        body.append(svg.text(left, height - 10, note, style=_font(theme.TICK_SIZE, theme.MUTED)))
+    if notes:
+        body.append(
+            svg.text(
+                left,
+                height - 10 - _NOTE_LINE * (len(notes) - 1),
+                notes,
+                style=_font(theme.TICK_SIZE, theme.MUTED),
+                line_height=_NOTE_LINE,
+            )
+        )
     for tick, label in ticks:
         y = py(tick)
         if tick:
