@@ -252,7 +252,10 @@ def _test(
         a, b = spec.read(now), spec.read(then)
         if a is None or b is None:
             return False, None
-        return True, noise.counts(int(a), int(b))
+        # Over periods of unequal length (all of January against February), each count
+        # is expected in proportion to its period's days.
+        days = now.period.days, then.period.days
+        return True, noise.counts(int(a), int(b), days[0] / sum(days))
     if spec.kind == "share":
         pair_now = spec.counts(now) if spec.counts else None
         pair_then = spec.counts(then) if spec.counts else None

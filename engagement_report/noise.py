@@ -5,9 +5,11 @@ A report says "better" or "worse" only where the change is beyond noise at the
 test, all standard library:
 
 - a share (answered / received): the two-proportion z-test with the pooled share;
-- a count (queries received, broadcasts): the two counts as Poisson over periods of
-  equal length, so given their sum each is binomial with p = ½: an exact binomial test
-  (its normal approximation above :data:`_EXACT_UP_TO`);
+- a count (queries received, broadcasts): the two counts as Poisson at one rate per day,
+  so given their sum the first is binomial with p its period's share of the two
+  periods' days (½ for periods of equal length; all of January against February is
+  31 against 28): an exact binomial test (its normal approximation above
+  :data:`_EXACT_UP_TO`);
 - a ratio (questions per broadcast): the mean per unit (broadcast, event) of each
   period compared by Welch's test (normal approximation: each side has at least the
   minimum count of units), since questions and publications vary far more from one
@@ -51,16 +53,31 @@ def shares(x1: int, n1: int, x2: int, n2: int) -> float | None:
     return _two_sided((x1 / n1 - x2 / n2) / spread)
 
 
-def counts(a: int, b: int) -> float | None:
-    """p-value of count ``a`` against ``b`` over periods of equal length (exact binomial)."""
+def counts(a: int, b: int, share: float = 0.5) -> float | None:
+    """p-value of count ``a`` against ``b`` (exact binomial), ``share`` the part of the
+    two periods' length that is ``a``'s (½: periods of equal length)."""
     n = a + b
     if n <= 0:
         return None
     if n > _EXACT_UP_TO:
-        return _two_sided((a - b) / math.sqrt(n))
-    low = min(a, b)
-    tail = sum(math.comb(n, k) for k in range(low + 1)) / 2**n
-    return min(1.0, 2 * tail)
+        return _two_sided((a - n * share) / math.sqrt(n * share * (1 - share)))
+    if share == 0.5:
+        low = min(a, b)
+        tail = sum(math.comb(n, k) for k in range(low + 1)) / 2**n
+        return min(1.0, 2 * tail)
+    # Unequal lengths: the two-sided p-value sums every outcome no likelier than ``a``.
+    def log_pmf(k: int) -> float:
+        return (
+            math.lgamma(n + 1)
+            - math.lgamma(k + 1)
+            - math.lgamma(n - k + 1)
+            + k * math.log(share)
+            + (n - k) * math.log(1 - share)
+        )
+
+    seen = log_pmf(a)
+    total = sum(math.exp(log_pmf(k)) for k in range(n + 1) if log_pmf(k) <= seen + 1e-7)
+    return min(1.0, total)
 
 
 def means(first: np.ndarray, second: np.ndarray) -> float | None:

@@ -45,6 +45,12 @@ def test_two_counts_exactly() -> None:
     assert noise.beyond_noise(noise.counts(1, 9))
     assert not noise.beyond_noise(noise.counts(3, 6))
     assert noise.counts(0, 0) is None
+    # Unequal lengths: 28 days against 31 at one rate per day is no change; 4 against 0
+    # with a share of 0.6 sums the outcomes no likelier than 4 (0.6^4 + 0.4^4).
+    assert noise.counts(2800, 3100, 28 / 59) == pytest.approx(1.0, abs=0.02)
+    assert noise.beyond_noise(noise.counts(2800, 3100))  # taken as equal lengths: "beyond"
+    assert noise.counts(4, 0, 0.6) == pytest.approx(0.6**4 + 0.4**4)
+    assert noise.counts(3, 6, 0.5) == noise.counts(3, 6)
     # Large counts: the normal approximation, z = (a − b) / √(a + b) = 100 / √2100 = 2.1822.
     assert noise.counts(1100, 1000) == pytest.approx(2 * (1 - 0.985452), abs=1e-5)
 
@@ -166,7 +172,8 @@ def test_february_2021_of_the_sample_is_provisional_not_worse(tmp_path: Path) ->
         assert cards[key].vs_year_ago.verdict == "provisional", key
     md = (tmp_path / "report.md").read_text(encoding="utf-8")
     assert "**Provisional: queries still within their term: 397.**" in md
-    assert "Answered share: 72.7% (previous period: +2.0 pp, provisional;" in md
+    # Against all of January as of its last day (69.3%, 1,230 of 1,774), not its first 28.
+    assert "Answered share: 72.7% (previous period: +3.4 pp, provisional;" in md
     assert ", worse" not in md.split("## Charts")[0]
     assert "| February 2021 (provisional) |" in md
 
