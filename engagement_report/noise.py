@@ -65,6 +65,7 @@ def counts(a: int, b: int, share: float = 0.5) -> float | None:
         low = min(a, b)
         tail = sum(math.comb(n, k) for k in range(low + 1)) / 2**n
         return min(1.0, 2 * tail)
+
     # Unequal lengths: the two-sided p-value sums every outcome no likelier than ``a``.
     def log_pmf(k: int) -> float:
         return (
