@@ -22,7 +22,6 @@ from engagement_report.validation.columns.labelled import fold_key
 from engagement_report.validation.columns.shared import categorical, raw_cells
 from engagement_report.validation.numbers import parse_number_text
 from engagement_report.validation.problems import ProblemCollector
-from engagement_report.validation.text import strip_text
 
 #: What rejected.csv shows instead of a personal cell.
 HIDDEN = "(hidden: personal data)"
@@ -101,15 +100,16 @@ def private_column(
     """An applicant key or address column as salted hashes (NA where blank)."""
     if position is None:
         return pd.Series(pd.NA, index=index, dtype="string")
-    codes, uniques = table.encoded(position)
     normal = applicant_key if name == "applicant" else address_key
     key = salt(config)
-    values = []
-    for value in strip_text(uniques).to_pylist():
+
+    def hashed_value(value: str | None) -> str | None:
         folded = normal(value) if value else ""
-        values.append(hashed(folded, key) if folded else None)
-    table_of = np.array([*values, None], dtype=object)
-    return pd.Series(table_of[np.where(codes < 0, len(values), codes)], index=index, dtype="string")
+        return hashed(folded, key) if folded else None
+
+    return pd.Series(
+        table.by_value(position, hashed_value, object, None), index=index, dtype="string"
+    )
 
 
 def outcome_lookup(config: Config) -> dict[str, str]:
@@ -138,18 +138,18 @@ def outcome_column(
     categories = pd.Index(OUTCOME_CLASSES, dtype=object)
     if position is None:
         return categorical(pd.Categorical.from_codes(np.full(len(index), -1), categories), index)
-    codes, uniques = table.encoded(position)
     lookup = outcome_lookup(config)
     other = OUTCOME_CLASSES.index("other")
-    unique_codes, unknown_uniques = [], []
-    for value in strip_text(uniques).to_pylist():
+
+    def code(value: str | None) -> int:
         cls = lookup.get(fold_key(value)) if value else None
-        unique_codes.append(
-            -1 if not value else other if cls is None else OUTCOME_CLASSES.index(cls)
-        )
-        unknown_uniques.append(bool(value) and cls is None)
-    row_codes = np.append(np.array(unique_codes, dtype=np.int64), -1)[codes]
-    unknown = pd.Series(np.append(np.array(unknown_uniques, dtype=bool), False)[codes], index=index)
+        return -1 if not value else other if cls is None else OUTCOME_CLASSES.index(cls)
+
+    def is_unknown(value: str | None) -> bool:
+        return bool(value) and lookup.get(fold_key(value or "")) is None
+
+    row_codes = table.by_value(position, code, np.int64, -1)
+    unknown = pd.Series(table.by_value(position, is_unknown, bool, False), index=index)
     problems.add(
         unknown & live,
         "unknown_outcome",
@@ -179,15 +179,13 @@ def rating_column(
     if config.ratings.scale == "yes-no":
         yes = {fold_key(w) for w in (*RATING_YES, *config.ratings.yes)}
         no = {fold_key(w) for w in (*RATING_NO, *config.ratings.no)}
-        codes, uniques = table.encoded(position)
-        values = []
-        for value in strip_text(uniques).to_pylist():
+
+        def score(value: str | None) -> float:
             folded = fold_key(value) if value else ""
-            values.append(1.0 if folded in yes else 0.0 if folded in no else np.nan)
-        known = np.append(np.array(values, dtype=float), np.nan)[codes]
-        filled = np.append(np.array([bool(v) for v in strip_text(uniques).to_pylist()]), False)[
-            codes
-        ]
+            return 1.0 if folded in yes else 0.0 if folded in no else np.nan
+
+        known = table.by_value(position, score, float, np.nan)
+        filled = table.by_value(position, bool, bool, False)
         bad = filled & np.isnan(known)
         expected = "yes or no (да/нет, иә/жоқ)"
     else:

@@ -6,6 +6,9 @@ decided here too, from the first filled cell of each row.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -69,6 +72,16 @@ class Cells:
                 codes, uniques = codes.astype(np.int64), encoded.dictionary
             self._encoded[position] = (codes, uniques)
         return self._encoded[position]
+
+    def by_value(
+        self, position: int, each: Callable[[str | None], Any], dtype: Any, missing: Any
+    ) -> np.ndarray:
+        """``each`` of every distinct value of the column (stripped, None where blank),
+        worked out once and spread over the rows by their codes; ``missing`` where a cell
+        is missing."""
+        codes, uniques = self.encoded(position)
+        found = [each(value) for value in strip_text(uniques).to_pylist()]
+        return np.append(np.array(found, dtype=dtype), np.array([missing], dtype=dtype))[codes]
 
     def text(self, position: int) -> pa.Array:
         """The whole column as stripped text, null where blank."""

@@ -14,7 +14,6 @@ import pandas as pd
 from engagement_report.config import Config
 from engagement_report.schema import header_key
 from engagement_report.validation.cells import Cells
-from engagement_report.validation.text import strip_text
 
 
 def mark_column(table: Cells, position: int | None, index: pd.Index, config: Config) -> pd.Series:
@@ -24,13 +23,12 @@ def mark_column(table: Cells, position: int | None, index: pd.Index, config: Con
     if position is not None:
         overdue = {header_key(word) for word in config.overdue_mark.overdue}
         not_overdue = {header_key(word) for word in config.overdue_mark.not_overdue}
-        codes, uniques = table.encoded(position)
-        meaning = [
-            -1 if value is None else 1 if key in overdue else 0 if key in not_overdue else -1
-            for value in strip_text(uniques).to_pylist()
-            for key in (header_key(value) if value is not None else "",)
-        ]
-        values = np.append(np.array(meaning, dtype=np.int8), -1)[codes]
+
+        def meaning(value: str | None) -> int:
+            key = header_key(value) if value is not None else ""
+            return -1 if value is None else 1 if key in overdue else 0 if key in not_overdue else -1
+
+        values = table.by_value(position, meaning, np.int8, -1)
     marks = pd.array(values == 1, dtype="boolean")
     marks[values < 0] = pd.NA
     return pd.Series(marks, index=index, name="overdue_mark")

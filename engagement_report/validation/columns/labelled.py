@@ -19,7 +19,6 @@ from engagement_report.validation.columns.shared import categorical, raw_cells
 from engagement_report.validation.labels import label_categories
 from engagement_report.validation.lookalike import lookalikes
 from engagement_report.validation.problems import ProblemCollector
-from engagement_report.validation.text import strip_text
 
 NOT_STATED = "(not stated)"
 
@@ -68,21 +67,20 @@ def status_column(
     if position is None:
         return categorical(pd.Categorical.from_codes(np.full(len(index), -1), categories), index)
     # Fold and look up each distinct spelling once; the rows follow by their codes.
-    codes, uniques = table.encoded(position)
     lookup = status_lookup(config)
     other = STATUS_CATEGORIES.index(OTHER_STATUS)
-    unique_codes = []
-    unknown_uniques = []
-    for value in strip_text(uniques).to_pylist():
+
+    def code(value: str | None) -> int:
         if value is None:
-            unique_codes.append(-1)
-            unknown_uniques.append(False)
-            continue
+            return -1
         cls = lookup.get(fold_key(value))
-        unique_codes.append(other if cls is None else STATUS_CATEGORIES.index(cls))
-        unknown_uniques.append(cls is None)
-    row_codes = np.append(np.array(unique_codes, dtype=np.int64), -1)[codes]
-    unknown = pd.Series(np.append(np.array(unknown_uniques, dtype=bool), False)[codes], index=index)
+        return other if cls is None else STATUS_CATEGORIES.index(cls)
+
+    def is_unknown(value: str | None) -> bool:
+        return value is not None and lookup.get(fold_key(value)) is None
+
+    row_codes = table.by_value(position, code, np.int64, -1)
+    unknown = pd.Series(table.by_value(position, is_unknown, bool, False), index=index)
     unknown &= live
     # An unknown spelling is "other" only in rows that count (blank and total rows never do).
     row_codes[(row_codes == other) & ~unknown.to_numpy()] = -1
