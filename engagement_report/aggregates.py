@@ -42,6 +42,13 @@ from engagement_report.figures import (
     share,
 )
 from engagement_report.periods import Window
+from engagement_report.questions import (
+    QUESTION_DIMENSIONS,
+    Asked,
+    asked_parts,
+    asked_rows,
+    press_events_with_log,
+)
 from engagement_report.results import (
     BroadcastFigures,
     CategoryFigures,
@@ -53,7 +60,8 @@ from engagement_report.results import (
 from engagement_report.validation.rows import NOT_STATED
 
 DIMENSIONS = ("topic", "channel", "district", "body")
-PRESS_COUNTS = ("speakers", "journalist_questions", "publications")
+# Summed over a period's press events; ``outlets`` only the question log records.
+PRESS_COUNTS = ("speakers", "journalist_questions", "publications", "outlets")
 _STATUSES = ("answered", "in_progress", "rejected", "redirected")
 _OPEN = ("open_not_due", "open_overdue")
 
@@ -167,8 +175,11 @@ class Partial:
     tv_segments_recorded: int = 0
     programs: Mapping[str, tuple[int, int]] = field(default_factory=dict)
     press_events: int = 0
-    press_sums: tuple[int, int, int] = (0, 0, 0)  # as PRESS_COUNTS, over recorded values
-    press_missing: tuple[int, int, int] = (0, 0, 0)
+    press_sums: tuple[int, int, int, int] = (0, 0, 0, 0)  # as PRESS_COUNTS, over recorded values
+    press_missing: tuple[int, int, int, int] = (0, 0, 0, 0)
+    questions_logged: int = 0  # the question log's questions
+    # Per QUESTION_DIMENSIONS: each outlet's, speaker's or topic's questions and events.
+    asked: Mapping[str, Mapping[str, Asked]] = field(default_factory=dict)
 
 
 def _add(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
@@ -212,6 +223,11 @@ def combine(parts: Iterable[Partial]) -> Partial:
             press_events=total.press_events + p.press_events,
             press_sums=_add(total.press_sums, p.press_sums),  # type: ignore[arg-type]
             press_missing=_add(total.press_missing, p.press_missing),  # type: ignore[arg-type]
+            questions_logged=total.questions_logged + p.questions_logged,
+            asked={
+                d: _merge(total.asked.get(d, {}), p.asked.get(d, {}))  # type: ignore[misc]
+                for d in QUESTION_DIMENSIONS
+            },
         )
     return total
 
@@ -233,17 +249,22 @@ def partial(
     rules: Rules,
     *,
     detail: bool = True,
+    press_questions: pd.DataFrame | None = None,
 ) -> tuple[Partial, pd.Series | None]:
     """The partial aggregates of a piece of one period's rows (each frame holds only rows
     dated in the period), as of the end of ``cutoff``; and each query's deadline class
     (for the longest-open list, which is not an aggregate).
+
+    ``press_questions``: the question log's rows of the piece, if any. A piece holds whole
+    days of the press events and of the log (the two are combined day by day: an archive's
+    month holds the month's days of both).
 
     ``detail=False``: the totals alone (no breakdowns, no deadline classes), all a
     comparison with an earlier period needs.
     """
     stood = at_cutoff(queries, cutoff)
     if not detail:
-        return _totals(queries, stood, broadcasts, press_events), None
+        return _totals(queries, stood, broadcasts, press_events, press_questions), None
     status, deadline, answered_at = deadline_inputs(queries, rules.deadlines, rules.calendar)
     classes = classes_at(status, deadline, answered_at, cutoff)
     class_codes = np.asarray(classes.cat.codes, dtype=np.int64)
@@ -266,8 +287,9 @@ def partial(
     )
     return (
         replace(
-            _totals(queries, stood, broadcasts, press_events, days),
+            _totals(queries, stood, broadcasts, press_events, press_questions, days),
             categories=categories,
+            asked={} if press_questions is None else asked_parts(press_questions),
             classes=tuple(int((class_codes == i).sum()) for i in range(4)),  # type: ignore[arg-type]
             redirected_classes=(
                 int((redirected & on_time).sum()),
@@ -290,6 +312,7 @@ def _totals(
     stood: pd.DataFrame,
     broadcasts: pd.DataFrame,
     press_events: pd.DataFrame,
+    press_questions: pd.DataFrame | None = None,
     days: pd.Series | None = None,
 ) -> Partial:
     """The totals' part of :func:`partial` (``stood``: the queries as at the cut-off)."""
@@ -299,7 +322,7 @@ def _totals(
     ].isna().to_numpy(dtype=bool)
     days = response_days(stood) if days is None else days
     return replace(
-        event_partial(broadcasts, press_events),
+        event_partial(broadcasts, press_events, press_questions),
         received=len(stood),
         statuses=tuple(int(counts.get(s, 0)) for s in _STATUSES),  # type: ignore[arg-type]
         closed_undated=int(undated.sum()),
@@ -308,17 +331,30 @@ def _totals(
     )
 
 
-def event_partial(broadcasts: pd.DataFrame, press_events: pd.DataFrame) -> Partial:
-    """The broadcasts' and press events' part of :func:`partial` (their totals)."""
+def event_partial(
+    broadcasts: pd.DataFrame,
+    press_events: pd.DataFrame,
+    press_questions: pd.DataFrame | None = None,
+) -> Partial:
+    """The broadcasts' and press events' part of :func:`partial` (their totals); the press
+    events are the events sheet's and the question log's, combined day by day
+    (:func:`~engagement_report.questions.press_events_with_log`)."""
     segments = broadcasts["tv_segments"]
+    logged = 0 if press_questions is None else len(press_questions)
+    events = press_events_with_log(press_events, press_questions) if logged else press_events
+    # A count the events lack as a column (outlets without a log) is recorded for none.
+    recorded = {
+        c: events[c] if c in events else pd.Series(pd.NA, index=events.index) for c in PRESS_COUNTS
+    }
     return Partial(
         broadcasts=len(broadcasts),
         questions_answered=_sum(broadcasts["questions_answered"]),
         tv_segments=_sum(segments),
         tv_segments_recorded=int(segments.notna().sum()),
-        press_events=len(press_events),
-        press_sums=tuple(_sum(press_events[c]) for c in PRESS_COUNTS),  # type: ignore[arg-type]
-        press_missing=tuple(int(press_events[c].isna().sum()) for c in PRESS_COUNTS),  # type: ignore[arg-type]
+        press_events=len(events),
+        press_sums=tuple(_sum(recorded[c].dropna()) for c in PRESS_COUNTS),  # type: ignore[arg-type]
+        press_missing=tuple(int(recorded[c].isna().sum()) for c in PRESS_COUNTS),  # type: ignore[arg-type]
+        questions_logged=logged,
     )
 
 
@@ -378,11 +414,13 @@ def finish(
     *,
     datasets: frozenset[str] = frozenset(),
     mapped: frozenset[str] | None = None,
+    asked: frozenset[str] | None = None,
 ) -> Figures:
     """The figures of ``window`` from the partial aggregates of all its rows.
 
     ``mapped``: the query columns some input has (a breakdown by a column no input has is
-    left out, not shown as one '(not stated)' row); None: all of them.
+    left out, not shown as one '(not stated)' row); None: all of them. ``asked``: the
+    same for the question log's columns.
     """
     received = part.received
     queries = query_result(part)
@@ -412,6 +450,12 @@ def finish(
         for d in DIMENSIONS
     }
     press = press_result(part)
+    by_asked = {
+        d: asked_rows(part.asked.get(d, {}), part.questions_logged)
+        if asked is None or d in asked
+        else ()
+        for d in QUESTION_DIMENSIONS
+    }
     programs = sorted(part.programs.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
     return Figures(
         period=window.period,
@@ -429,6 +473,9 @@ def finish(
         answered_by_export=part.answered_by_export,
         # Whole days elapsed (2.9 days is 2): the bins of a fractional time are its days'.
         response_spread=response_spread(part.days.values, part.days.counts),
+        by_outlet=by_asked["outlet"],
+        by_speaker=by_asked["speaker"],
+        by_question_topic=by_asked["topic"],
     )
 
 
@@ -503,7 +550,7 @@ def press_result(part: Partial) -> PressFigures:
         None if missing else total
         for total, missing in zip(part.press_sums, part.press_missing, strict=True)
     ]
-    speakers, questions, publications = recorded
+    speakers, questions, publications, outlets = recorded
     return PressFigures(
         press_events=count,
         speakers=speakers,
@@ -514,4 +561,7 @@ def press_result(part: Partial) -> PressFigures:
         speakers_not_recorded=part.press_missing[0],
         journalist_questions_not_recorded=part.press_missing[1],
         publications_not_recorded=part.press_missing[2],
+        outlets=outlets,
+        outlets_not_recorded=part.press_missing[3],
+        questions_logged=part.questions_logged,
     )

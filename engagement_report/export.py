@@ -52,6 +52,9 @@ PRESS_TOTALS = (
     "publications_per_event",
     "questions_per_event",
 )
+# From the press question log, when there is one.
+LOG_TOTALS = ("outlets",)
+QUESTION_METRICS = ("journalist_questions", "share_of_questions", "press_events")
 DEADLINE_TOTALS = (
     "on_time",
     "late",
@@ -189,7 +192,12 @@ def summary_records(figures: Figures) -> list[SummaryRecord]:
             )
         )
     records += [record("press_events", m, getattr(figures.press, m)) for m in PRESS_TOTALS]
-    return records + _view_records(figures, record) + _mark_records(figures, record)
+    return (
+        records
+        + _view_records(figures, record)
+        + _mark_records(figures, record)
+        + _question_records(figures, record)
+    )
 
 
 def _mark_records(figures: Figures, record: Callable[..., SummaryRecord]) -> list[SummaryRecord]:
@@ -238,6 +246,23 @@ def _view_records(figures: Figures, record: Callable[..., SummaryRecord]) -> lis
                 records.append(
                     record(row.dataset, row.metric, row.then, "year_to_date", "last_year")
                 )
+    return records
+
+
+def _question_records(
+    figures: Figures, record: Callable[..., SummaryRecord]
+) -> list[SummaryRecord]:
+    """The press question log's figures (its outlets, its questions by outlet, speaker and
+    topic), after every earlier record."""
+    records = []
+    if "press_questions" in figures.datasets:
+        records += [record("press_events", m, getattr(figures.press, m)) for m in LOG_TOTALS]
+    for dimension in ("outlet", "speaker", "topic"):
+        for asked in figures.questions_by(dimension):
+            records += [
+                record("press_events", m, getattr(asked, m), dimension, asked.category)
+                for m in QUESTION_METRICS
+            ]
     return records
 
 

@@ -42,6 +42,13 @@ class Metric:
     dataset: str
     name: str
     definition: str
+    # The input it is computed from, where that is another dataset's (the question log's).
+    source: str = ""
+
+    @property
+    def needs(self) -> str:
+        """The dataset whose input the figure needs."""
+        return self.source or self.dataset
 
 
 METRICS: tuple[Metric, ...] = (
@@ -116,16 +123,20 @@ METRICS: tuple[Metric, ...] = (
         "tv_segments",
         "TV segments aired after the broadcasts, summed; empty when the data has no such column",
     ),
-    Metric("press_events", "press_events", "press conferences and briefings held in the period"),
+    Metric(
+        "press_events",
+        "press_events",
+        "press conferences, briefings and interviews held in the period: the rows of the press-events sheet, and the question log's events (one date and one event name) on days the sheet does not list",
+    ),
     Metric(
         "press_events",
         "speakers",
-        "speakers at those events, summed; empty (not recorded) when an event of the period has no count",
+        "speakers at those events, summed (an event of the question log: its distinct named speakers); empty (not recorded) when an event of the period has no count",
     ),
     Metric(
         "press_events",
         "journalist_questions",
-        "journalists' questions answered, summed; empty (not recorded) when an event of the period has no count",
+        "journalists' questions answered, summed (an event of the question log: its questions); empty (not recorded) when an event of the period has no count",
     ),
     Metric(
         "press_events",
@@ -141,6 +152,18 @@ METRICS: tuple[Metric, ...] = (
         "press_events",
         "questions_per_event",
         "journalist_questions / press_events; empty when there were none",
+    ),
+    Metric(
+        "press_events",
+        "outlets",
+        "media outlets whose journalists asked, distinct per event and summed, from the question log (on a day the press-events sheet lists, the log's events of that day); empty (not recorded) when an event of the period has none recorded",
+        "press_questions",
+    ),
+    Metric(
+        "press_events",
+        "share_of_questions",
+        "per outlet, speaker or topic of the question log: its questions / the log's questions in the period",
+        "press_questions",
     ),
     Metric(
         "queries",

@@ -177,6 +177,7 @@ class CleanData:
     queries: pd.DataFrame
     broadcasts: pd.DataFrame
     press_events: pd.DataFrame
+    press_questions: pd.DataFrame  # the question log, one row per journalist question
     rejected_rows: pd.DataFrame
     report: ValidationReport
     present: frozenset[str] = field(default_factory=frozenset)

@@ -21,15 +21,27 @@ import pandas as pd
 
 from engagement_report.models import CleanData
 from engagement_report.periods import Period
+from engagement_report.questions import reported_datasets
 from engagement_report.results import Covered
 
 #: The column that places each dataset's records in a month.
 DATED_BY = {"queries": "received_at", "broadcasts": "date", "press_events": "date"}
 
 
+def dates_of(data: CleanData, dataset: str) -> pd.Series:
+    """The dates of ``dataset``'s records; press events' are the sheet's and the question
+    log's (its events are press events too)."""
+    column = "date" if dataset == "press_questions" else DATED_BY[dataset]
+    dates = data.frame(dataset)[column]
+    if dataset == "press_events" and len(data.press_questions):
+        dates = pd.concat([dates, data.press_questions["date"]], ignore_index=True)
+    return dates
+
+
 def _present(data: CleanData) -> tuple[str, ...]:
     # Data built without a record of its inputs (tests, the library) counts every dataset.
-    return tuple(d for d in DATED_BY if not data.present or d in data.present)
+    present = reported_datasets(data.present)
+    return tuple(d for d in DATED_BY if not present or d in present)
 
 
 def _days(values: pd.Series) -> np.ndarray:
@@ -42,7 +54,7 @@ def data_span(data: CleanData) -> tuple[date, date] | None:
     firsts, lasts = [], []
     for dataset in _present(data):
         frame = data.frame(dataset)
-        days = _days(frame[DATED_BY[dataset]])
+        days = _days(dates_of(data, dataset))
         if len(days):
             firsts.append(days.min())
             lasts.append(days.max())
@@ -64,10 +76,8 @@ def month_coverage(data: CleanData, months: Sequence[Period]) -> list[dict[str, 
     present: how many of its days the data covers (:class:`Covered`)."""
     span = data_span(data)
     held = {
-        dataset: {
-            str(m) for m in np.unique(_days(data.frame(dataset)[column]).astype("datetime64[M]"))
-        }
-        for dataset, column in DATED_BY.items()
+        dataset: {str(m) for m in np.unique(_days(dates_of(data, dataset)).astype("datetime64[M]"))}
+        for dataset in DATED_BY
         if dataset in _present(data)
     }
     out = []

@@ -26,7 +26,7 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         ProblemType(
             "missing_date",
             "error",
-            "a required date (date received, broadcast or event date) is empty: the row "
+            "a required date (date received, broadcast, event or question date) is empty: the row "
             "cannot be placed in a period",
         ),
         ProblemType(
@@ -77,7 +77,8 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         ProblemType(
             "blank_category",
             "warning",
-            "a topic, channel, district or programme is empty: counted under '(not stated)'",
+            "a topic, channel, district, programme, or a question's event, outlet or speaker "
+            "is empty: counted under '(not stated)'",
         ),
         ProblemType(
             "extra_cells",
@@ -142,6 +143,13 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "warning",
             "an outcome spelling that is in no outcome class: counted as 'other', not as "
             "resolved; add the spelling under `[outcomes]` in the config",
+        ),
+        ProblemType(
+            "press_log_mismatch",
+            "warning",
+            "the press-events sheet counts a day's journalists' questions differently from "
+            "the question log: the sheet's count is used and the log gives the breakdowns; "
+            "said on the sheet's first row of that day, with both counts",
         ),
         ProblemType(
             "date_before_floor",

@@ -98,6 +98,21 @@ class PressFigures:
     speakers_not_recorded: int = 0
     journalist_questions_not_recorded: int = 0
     publications_not_recorded: int = 0
+    # Distinct outlets per event, summed (the question log's; None where an event of the
+    # period has none recorded, or no log at all), and the log's questions of the period.
+    outlets: int | None = None
+    outlets_not_recorded: int = 0
+    questions_logged: int = 0
+
+
+@dataclass(frozen=True)
+class QuestionFigures:
+    """One outlet, speaker or topic of the press question log."""
+
+    category: str
+    journalist_questions: int
+    share_of_questions: float | None
+    press_events: int  # events at which it asked (outlet), answered (speaker), came up (topic)
 
 
 @dataclass(frozen=True)
@@ -152,6 +167,18 @@ class Figures:
     accountability: AccountabilityFigures | None = None  # ratings, outcomes, repeats
     # The export's own overdue marks against the computed classes (None: no mark).
     overdue_marks: OverdueMarks | None = None
+    # The press question log's questions by outlet, speaker and topic.
+    by_outlet: tuple[QuestionFigures, ...] = ()
+    by_speaker: tuple[QuestionFigures, ...] = ()
+    by_question_topic: tuple[QuestionFigures, ...] = ()
+
+    def questions_by(self, dimension: str) -> tuple[QuestionFigures, ...]:
+        """The question log's breakdown by ``outlet``, ``speaker`` or ``topic``."""
+        return {
+            "outlet": self.by_outlet,
+            "speaker": self.by_speaker,
+            "topic": self.by_question_topic,
+        }[dimension]
 
     def breakdown(self, dimension: str) -> tuple[CategoryFigures, ...]:
         """The query breakdown by ``topic``, ``channel``, ``district`` or ``body``."""

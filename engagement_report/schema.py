@@ -1,4 +1,4 @@
-"""The three datasets: canonical columns, header aliases, status spellings.
+"""The datasets: canonical columns, header aliases, status spellings.
 
 Data, not logic. Every alias is compared after :func:`header_key` folding
 (case, surrounding whitespace, inner runs of spaces, ``ё``→``е``).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-DATASETS = ("queries", "broadcasts", "press_events")
+DATASETS = ("queries", "broadcasts", "press_events", "press_questions")
 
 STATUS_CLASSES = ("answered", "in_progress", "rejected", "redirected")
 
@@ -264,10 +264,68 @@ PRESS_EVENT_COLUMNS = (
     ),
 )
 
+# A press office's question log: one row per journalist question. Its questions are
+# gathered into press events (one date and one event name): see engagement_report/press.py.
+PRESS_QUESTION_COLUMNS = (
+    Column(
+        "date",
+        "date",
+        True,
+        ("дата", "күні", "дата вопроса", "сұрақ күні"),
+        "when the question was asked",
+    ),
+    Column(
+        "event",
+        "category",
+        False,
+        (
+            "event",
+            "event name",
+            "мероприятие",
+            "событие",
+            "формат",
+            "іс-шара",
+        ),
+        "the press conference, briefing or interview it was asked at (one date and one "
+        "event name are one press event; without this column, one event per date)",
+    ),
+    Column(
+        "outlet",
+        "category",
+        True,
+        (
+            "media outlet",
+            "media",
+            "сми",
+            "издание",
+            "редакция",
+            "бақ",
+            "басылым",
+        ),
+        "the media outlet whose journalist asked (required: it is what makes a sheet a "
+        "question log)",
+    ),
+    Column(
+        "speaker",
+        "category",
+        False,
+        ("respondent", "спикер", "отвечал", "отвечающий", "жауап берген"),
+        "the official who answered",
+    ),
+    Column(
+        "topic",
+        "category",
+        False,
+        ("category", "тема", "тематика", "тақырып"),
+        "what the question was about",
+    ),
+)
+
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "queries": QUERY_COLUMNS,
     "broadcasts": BROADCAST_COLUMNS,
     "press_events": PRESS_EVENT_COLUMNS,
+    "press_questions": PRESS_QUESTION_COLUMNS,
 }
 
 DATASET_NAMES: dict[str, tuple[str, ...]] = {
@@ -279,6 +337,15 @@ DATASET_NAMES: dict[str, tuple[str, ...]] = {
         "press-events",
         "пресс-мероприятия",
         "баспасөз іс-шаралары",
+    ),
+    "press_questions": (
+        "press_questions",
+        "press questions",
+        "press-questions",
+        "journalist questions",
+        "question log",
+        "вопросы журналистов",
+        "журналистердің сұрақтары",
     ),
 }
 

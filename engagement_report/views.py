@@ -260,6 +260,8 @@ def year_to_date(
     needed = ["received_at", "answered_at", "status", "response_ok", "response_days"]
     all_queries = frames["queries"][needed]
 
+    log = frames.get("press_questions")  # the question log, if the caller has one
+
     def totals(piece: Window) -> dict[tuple[str, str], float | None]:
         queries = within(all_queries, "received_at", piece.period)
         part, _ = partial(
@@ -269,6 +271,8 @@ def year_to_date(
             piece.cutoff,
             rules,
             detail=False,
+            # Press events are the events sheet's and the question log's.
+            press_questions=None if log is None else within(log, "date", piece.period),
         )
         q, b, p = part_figures(part)
         return {
@@ -280,10 +284,18 @@ def year_to_date(
             ("press_events", "press_events"): p.press_events,
         }
 
+    dated = dict(frames)
+    if log is not None and len(log):
+        # The question log's events are press events: its dates count as theirs.
+        dated["press_events"] = pd.concat(
+            [frames["press_events"][["date"]], log[["date"]]],
+            ignore_index=True,
+        )
     covered = {
-        dataset: months_held(frames[dataset], _DATE_COLUMNS[dataset], ytd.period)
-        and months_held(frames[dataset], _DATE_COLUMNS[dataset], earlier.period)
+        dataset: months_held(dated[dataset], _DATE_COLUMNS[dataset], ytd.period)
+        and months_held(dated[dataset], _DATE_COLUMNS[dataset], earlier.period)
         for dataset in sorted(present or _DATE_COLUMNS)
+        if dataset in _DATE_COLUMNS
     }
     now, then = totals(ytd), totals(earlier)
     rows = tuple(

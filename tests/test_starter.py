@@ -30,12 +30,23 @@ from engagement_report.validation.rows import status_lookup
 
 LANGS = ("en", "ru", "kk")
 SHEETS = {
-    "en": {"queries": "queries", "broadcasts": "broadcasts", "press_events": "press_events"},
-    "ru": {"queries": "Обращения", "broadcasts": "Эфиры", "press_events": "Пресс-мероприятия"},
+    "en": {
+        "queries": "queries",
+        "broadcasts": "broadcasts",
+        "press_events": "press_events",
+        "press_questions": "press_questions",
+    },
+    "ru": {
+        "queries": "Обращения",
+        "broadcasts": "Эфиры",
+        "press_events": "Пресс-мероприятия",
+        "press_questions": "Вопросы журналистов",
+    },
     "kk": {
         "queries": "Өтініштер",
         "broadcasts": "Эфирлер",
         "press_events": "Баспасөз іс-шаралары",
+        "press_questions": "Журналистердің сұрақтары",
     },
 }
 INSTRUCTIONS = {"en": "Instructions", "ru": "Инструкция", "kk": "Нұсқаулық"}
@@ -112,7 +123,7 @@ def dropdowns(folder: Path, dataset: str, lang: str) -> dict[str, list[str]]:
 
 
 @pytest.mark.parametrize("lang", LANGS)
-def test_empty_kit_is_read_as_three_empty_datasets(tmp_path: Path, lang: str) -> None:
+def test_empty_kit_is_read_as_empty_datasets(tmp_path: Path, lang: str) -> None:
     data, config = kit(tmp_path, lang)
     assert config.lang == lang
     assert config.inputs == ("data/*.xlsx",)
@@ -217,7 +228,7 @@ def test_dropdowns_offer_the_language_s_values(tmp_path: Path, lang: str) -> Non
     # one status per class, recognised under the kit's config
     lookup = status_lookup(config)
     assert [lookup[header_key(s)] for s in lists["status"]] == list(STATUS_CLASSES)
-    for dataset in ("broadcasts", "press_events"):
+    for dataset in ("broadcasts", "press_events", "press_questions"):
         assert dropdowns(tmp_path, dataset, lang) == {"topic": lists["topic"]}
 
 
@@ -358,6 +369,17 @@ def test_filled_kit_gives_exact_figures(tmp_path: Path, lang: str) -> None:
         ],
     )
 
+    # an interview only the question log records: two questions, one speaker
+    fill(
+        tmp_path / "kit",
+        "press_questions",
+        lang,
+        [
+            {"date": day(2021, 1, 20), "event": "Interview", "outlet": "A", "speaker": "S"},
+            {"date": day(2021, 1, 20), "event": "Interview", "outlet": "B", "speaker": "S"},
+        ],
+    )
+
     report = pipeline.check_inputs([data], config)
     assert report.rejected == 0
     # only the categories deliberately left empty are warned about
@@ -366,6 +388,7 @@ def test_filled_kit_gives_exact_figures(tmp_path: Path, lang: str) -> None:
         "queries": 5,
         "broadcasts": 2,
         "press_events": 2,
+        "press_questions": 2,
     }
     assert_extra_sheets_skipped(report, lang)
 
@@ -389,12 +412,18 @@ def test_filled_kit_gives_exact_figures(tmp_path: Path, lang: str) -> None:
     b = result.figures.broadcasts
     assert (b.broadcasts, b.questions_answered, b.tv_segments) == (2, 25, 7)
     p = result.figures.press
+    # the log's interview is an event of its own, without publications
     assert (p.press_events, p.speakers, p.journalist_questions, p.publications) == (
-        2,
-        5,
-        15,
-        50,
+        3,
+        5 + 1,
+        15 + 2,
+        None,
     )
+    assert (p.outlets, p.publications_not_recorded) == (None, 1)
+    assert {o.category: o.journalist_questions for o in result.figures.by_outlet} == {
+        "A": 1,
+        "B": 1,
+    }
     assert (tmp_path / "out" / "summary.csv").is_file()
     assert not (tmp_path / "out" / "rejected.csv").exists()
 

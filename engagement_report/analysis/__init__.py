@@ -28,6 +28,7 @@ from engagement_report.analysis.period import (
     deadline_rules,
     figure_rules,
     history_figures,
+    mapped_columns,
     restrict,
 )
 from engagement_report.comparisons import HeadlineFigure
@@ -53,6 +54,7 @@ __all__ = [
     "held",
     "held_unit",
     "history_figures",
+    "mapped_columns",
     "restrict",
     "trend",
 ]

@@ -1,4 +1,5 @@
-"""The agenda: query topics beside how often officials raised them on air and at the press."""
+"""The agenda, three ways: what citizens ask (query topics), what journalists ask (the
+question log's topics) and what officials talk about (broadcasts and press events)."""
 
 from __future__ import annotations
 
@@ -6,22 +7,24 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from engagement_report.figures import (
-    in_period,
-)
+from engagement_report.figures import in_period
 from engagement_report.models import CleanData
 from engagement_report.results import Figures
+from engagement_report.validation.rows import NOT_STATED
 
 
 @dataclass(frozen=True)
 class AgendaRow:
-    """A query topic beside how often it was raised on air and at press events."""
+    """A topic: what citizens ask (queries), what journalists ask (the question log) and
+    how often officials raised it on air and at press events."""
 
     topic: str
     queries: int
     share_of_queries: float | None
     broadcasts: int
     press_events: int
+    journalist_questions: int = 0
+    share_of_questions: float | None = None
 
     @property
     def unaddressed(self) -> bool:
@@ -30,7 +33,11 @@ class AgendaRow:
 
 
 def agenda(data: CleanData, figures: Figures) -> tuple[AgendaRow, ...]:
-    """Query topics beside broadcast and press-event topics (empty when neither has topics)."""
+    """Three agendas side by side: the query topics, then the topics only journalists
+    asked about, each with the questions journalists asked on it and the broadcasts and
+    press events on it (topics matched by name, case ignored). Empty unless two of the
+    three (citizens, journalists, officials) have topics.
+    """
     period = figures.period
 
     def topic_counts(frame: pd.DataFrame) -> dict[str, int]:
@@ -42,16 +49,26 @@ def agenda(data: CleanData, figures: Figures) -> tuple[AgendaRow, ...]:
 
     on_air = topic_counts(data.broadcasts)
     at_press = topic_counts(data.press_events)
-    if not on_air and not at_press:
+    # The log's "(not stated)" questions are on no topic anyone could match.
+    asked = [row for row in figures.by_question_topic if row.category != NOT_STATED]
+    by_journalists = {row.category.casefold(): row for row in asked}
+    if sum((bool(figures.by_topic), bool(asked), bool(on_air or at_press))) < 2:
         return ()
-    rows = [
-        AgendaRow(
-            topic=row.category,
-            queries=row.received,
-            share_of_queries=row.share_of_received,
-            broadcasts=on_air.get(row.category.casefold(), 0),
-            press_events=at_press.get(row.category.casefold(), 0),
+
+    def row(topic: str, queries: int, share_of_queries: float | None) -> AgendaRow:
+        key = topic.casefold()
+        journalists = by_journalists.get(key)
+        return AgendaRow(
+            topic=topic,
+            queries=queries,
+            share_of_queries=share_of_queries,
+            broadcasts=on_air.get(key, 0),
+            press_events=at_press.get(key, 0),
+            journalist_questions=journalists.journalist_questions if journalists else 0,
+            share_of_questions=journalists.share_of_questions if journalists else None,
         )
-        for row in figures.by_topic
-    ]
+
+    rows = [row(c.category, c.received, c.share_of_received) for c in figures.by_topic]
+    cited = {c.category.casefold() for c in figures.by_topic}
+    rows += [row(q.category, 0, None) for q in asked if q.category.casefold() not in cited]
     return tuple(rows)

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from engagement_report.aggregates import finish, partial
+from engagement_report.analysis.covered import dates_of
 from engagement_report.analysis.period import figure_rules, restrict
 from engagement_report.comparisons import (
     HeadlineFigure,
@@ -22,6 +23,7 @@ from engagement_report.config import Config
 from engagement_report.figures import at_cutoff, response_days, within
 from engagement_report.models import CleanData
 from engagement_report.periods import Period, Window
+from engagement_report.questions import press_events_with_log, reported_datasets
 from engagement_report.results import Figures
 
 
@@ -30,9 +32,6 @@ def comparisons(
 ) -> tuple[HeadlineFigure, ...]:
     """Headline figures against the same part of the previous period and of a year earlier."""
     return _headlines(data, figures, window, config, _bases(data, window, config))
-
-
-_DATES = {"queries": "received_at", "broadcasts": "date", "press_events": "date"}
 
 
 def held_unit(period: Period) -> HeldUnit:
@@ -54,8 +53,8 @@ def _records(data: CleanData) -> _Records:
     aired three days before the export leaves no gap in those three days."""
     found: dict[str, tuple[frozenset[str], date | None]] = {}
     lasts = []
-    for dataset in data.present:
-        values = data.frame(dataset)[_DATES[dataset]].dropna().to_numpy(dtype="datetime64[ns]")
+    for dataset in reported_datasets(data.present):
+        values = dates_of(data, dataset).dropna().to_numpy(dtype="datetime64[ns]")
         months = frozenset(str(m) for m in np.unique(values.astype("datetime64[M]")))
         first = pd.Timestamp(values.min()).date() if len(values) else None
         if len(values):
@@ -162,7 +161,11 @@ def _per_unit(
         inside = within(queries, "received_at", window.period)
         days = response_days(at_cutoff(inside, window.cutoff))
     aired = within(data.broadcasts, "date", window.period)["questions_answered"]
-    published = within(data.press_events, "date", window.period)["publications"]
+    events = within(data.press_events, "date", window.period)
+    logged = within(data.press_questions, "date", window.period)
+    if len(logged):  # the log's events are press events too (publications not recorded)
+        events = press_events_with_log(events, logged)
+    published = events["publications"]
     return {
         "median_response_days": days.to_numpy(dtype=float),
         "questions_per_broadcast": aired.to_numpy(dtype=float),
@@ -181,9 +184,16 @@ def _totals(
     columns = [c for c in _TOTALS_COLUMNS if c in data.queries]
     inside = restrict(replace(data, queries=data.queries[columns]), window.period)
     rules = figure_rules(config)
-    part, _ = partial(inside.queries, inside.broadcasts, inside.press_events, window.cutoff, rules)
+    part, _ = partial(
+        inside.queries,
+        inside.broadcasts,
+        inside.press_events,
+        window.cutoff,
+        rules,
+        press_questions=inside.press_questions,
+    )
     figures = replace(
-        finish(part, window, rules, datasets=data.present),
+        finish(part, window, rules, datasets=reported_datasets(data.present)),
         by_topic=(),
         by_channel=(),
         by_district=(),
@@ -191,6 +201,9 @@ def _totals(
         by_program=(),
         answered_by_export=None,
         response_spread=(),
+        by_outlet=(),
+        by_speaker=(),
+        by_question_topic=(),
     )
     days = response_days(at_cutoff(inside.queries, window.cutoff))
     return figures, _per_unit(data, window, days)

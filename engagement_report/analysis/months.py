@@ -60,7 +60,9 @@ def trend(data: CleanData, window: Window, config: Config) -> tuple[TrendPoint, 
     for i, piece in enumerate(windows):
         month = piece.period
         events = event_partial(
-            within(year.broadcasts, "date", month), within(year.press_events, "date", month)
+            within(year.broadcasts, "date", month),
+            within(year.press_events, "date", month),
+            within(year.press_questions, "date", month),
         )
         on_air, press = broadcast_result(events), press_result(events)
         # A month a dataset holds no data for gets no figures of it: a gap, not zeros.

@@ -29,6 +29,7 @@ from engagement_report.deadlines import (
 from engagement_report.figures import at_cutoff, within
 from engagement_report.models import CleanData
 from engagement_report.periods import Period, Window
+from engagement_report.questions import reported_datasets
 from engagement_report.results import CategoryFigures, Figures, OpenQuery
 from engagement_report.views import backlog_at, closing_moments, open_ages, year_to_date
 
@@ -65,6 +66,7 @@ def restrict(data: CleanData, period: Period) -> CleanData:
         queries=within(data.queries, "received_at", period),
         broadcasts=within(data.broadcasts, "date", period),
         press_events=within(data.press_events, "date", period),
+        press_questions=within(data.press_questions, "date", period),
     )
 
 
@@ -82,9 +84,21 @@ def compute(data: CleanData, window: Window, config: Config) -> Figures:
     inside = restrict(data, window.period)
     rules = figure_rules(config)
     part, classes = partial(
-        inside.queries, inside.broadcasts, inside.press_events, window.cutoff, rules
+        inside.queries,
+        inside.broadcasts,
+        inside.press_events,
+        window.cutoff,
+        rules,
+        press_questions=inside.press_questions,
     )
-    figures = finish(part, window, rules, datasets=data.present, mapped=mapped_columns(data))
+    figures = finish(
+        part,
+        window,
+        rules,
+        datasets=reported_datasets(data.present),
+        mapped=mapped_columns(data),
+        asked=mapped_columns(data, "press_questions"),
+    )
     assert classes is not None  # a detailed partial classifies every query
     return replace(
         figures,
@@ -141,21 +155,24 @@ def history_figures(data: CleanData, window: Window, config: Config) -> dict[str
         "backlog": backlog_at(data.queries, [window.period.end], moments)[0],
         "open_ages": open_ages(data.queries, window.cutoff, calendar, moments),
         "year_to_date": year_to_date(
-            {d: data.frame(d) for d in ("queries", "broadcasts", "press_events")},
+            {
+                d: data.frame(d)
+                for d in ("queries", "broadcasts", "press_events", "press_questions")
+            },
             window,
-            data.present,
+            reported_datasets(data.present),
             figure_rules(config),
         ),
     }
 
 
-def mapped_columns(data: CleanData) -> frozenset[str] | None:
-    """The query columns some input has (a column none has, such as channels in an
-    export without them, gives no breakdown, not one "(not stated)" row at 100%); None
-    when the data has no sources to tell."""
+def mapped_columns(data: CleanData, dataset: str = "queries") -> frozenset[str] | None:
+    """The columns of ``dataset`` some input has (a column none has, such as channels in
+    an export without them, gives no breakdown, not one "(not stated)" row at 100%);
+    None when the data has no sources to tell."""
     if not data.report.sources:
         return None
-    return frozenset(c for s in data.report.sources if s.dataset == "queries" for c in s.mapping)
+    return frozenset(c for s in data.report.sources if s.dataset == dataset for c in s.mapping)
 
 
 def _export_date(data: CleanData) -> date | None:
@@ -168,6 +185,7 @@ def _export_date(data: CleanData) -> date | None:
         data.queries["answered_at"].max(),
         data.broadcasts["date"].max(),
         data.press_events["date"].max(),
+        data.press_questions["date"].max(),
     ]
     known = [pd.Timestamp(value) for value in latest if pd.notna(value)]
     return max(known).date() if known else None

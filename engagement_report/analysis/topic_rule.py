@@ -121,11 +121,15 @@ def ranked_agenda(rows: Sequence[AgendaRow], limit: int | None = TOP_TOPICS) -> 
     if not rest:
         return Ranked(shown, rest, None)
     queries = sum(row.queries for row in rest)
+    # Shares of one log's questions add up; none where no folded topic was asked about.
+    asked = [row.share_of_questions for row in rest if row.share_of_questions is not None]
     remaining = AgendaRow(
         topic="",
         queries=queries,
         share_of_queries=share(queries, sum(row.queries for row in rows)),
         broadcasts=sum(row.broadcasts for row in rest),
         press_events=sum(row.press_events for row in rest),
+        journalist_questions=sum(row.journalist_questions for row in rest),
+        share_of_questions=sum(asked) if asked else None,
     )
     return Ranked(shown, rest, remaining)

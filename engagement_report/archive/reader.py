@@ -25,7 +25,12 @@ from engagement_report.schema import DATASETS
 from engagement_report.views import closing_moments
 
 #: The date that places a row of each dataset in a month.
-DATE_COLUMN = {"queries": "received_at", "broadcasts": "date", "press_events": "date"}
+DATE_COLUMN = {
+    "queries": "received_at",
+    "broadcasts": "date",
+    "press_events": "date",
+    "press_questions": "date",
+}
 _MONTH = pa.schema([pa.field("month", pa.string())])
 _REJECTED_COLUMNS = ["file", "sheet", "row", "column", "reason"]
 
@@ -109,6 +114,7 @@ def read_archive(
         queries=frames["queries"],
         broadcasts=frames["broadcasts"],
         press_events=frames["press_events"],
+        press_questions=frames["press_questions"],
         rejected_rows=pd.DataFrame(columns=_REJECTED_COLUMNS),
         report=ValidationReport(tuple(accounts), ()),
         present=frozenset(p.dataset for p in manifest.partitions),

@@ -1,10 +1,10 @@
 """The Dask engine: each month of an archive worked out on a worker, combined here.
 
-A task reads one month's partitions (queries, broadcasts, press events) from the archive
-folder, keeps the rows of the period and returns their partial aggregates
-(:func:`~engagement_report.aggregates.partial`); the command combines the months and
-finishes the figures with the same :func:`~engagement_report.aggregates.finish` as the
-pandas engine. The archive folder must be readable at the same path by every worker (a
+A task reads one month's partitions (queries, broadcasts, press events, the press
+question log) from the archive folder, keeps the rows of the period and returns their
+partial aggregates (:func:`~engagement_report.aggregates.partial`); the command combines
+the months and finishes the figures with the same
+:func:`~engagement_report.aggregates.finish` as the pandas engine. The archive folder must be readable at the same path by every worker (a
 shared file system); the cluster is the one at ``scheduler`` (``tcp://host:8786``), else
 ``$DASK_SCHEDULER_ADDRESS``, else a :class:`distributed.LocalCluster` started for the run.
 """
@@ -84,7 +84,12 @@ def month_partial(
         for dataset, column in DATE_COLUMN.items()
     }
     return partial(
-        frames["queries"], frames["broadcasts"], frames["press_events"], window.cutoff, rules
+        frames["queries"],
+        frames["broadcasts"],
+        frames["press_events"],
+        window.cutoff,
+        rules,
+        press_questions=frames["press_questions"],
     )[0]
 
 
@@ -96,6 +101,7 @@ def figures_on_dask(
     *,
     datasets: frozenset[str],
     mapped: frozenset[str] | None,
+    asked: frozenset[str] | None = None,
 ) -> list[Figures]:
     """The figures of each window from the archive at ``root``, computed on the cluster."""
     manifest = read_manifest(root)
@@ -114,6 +120,6 @@ def figures_on_dask(
             )
         results = [dask.gather(job) for job in jobs]
     return [
-        finish(combine(parts), piece, rules, datasets=datasets, mapped=mapped)
+        finish(combine(parts), piece, rules, datasets=datasets, mapped=mapped, asked=asked)
         for piece, parts in zip(windows, results, strict=True)
     ]

@@ -66,6 +66,7 @@ _DATA_WORD_NOTES = {
     "queries": "Dataset name (citizens' queries), in the data-quality table and the methodology note.",
     "broadcasts": "Dataset name (live broadcasts), in the data-quality table and the methodology note.",
     "press_events": "Dataset name (press events), in the data-quality table and the methodology note.",
+    "press_questions": "Dataset name (the press office's log of journalists' questions, one row per question), in the data-quality table and the methodology note.",
     "(not stated)": "Category label of rows whose topic, channel, district or programme is blank.",
 }
 

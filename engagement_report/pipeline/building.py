@@ -113,7 +113,7 @@ def report_context(
         metrics=tuple(
             m
             for m in METRICS
-            if (not present or m.dataset in present)
+            if (not present or m.needs in present)
             and not (m.dataset == "queries" and m.name in absent_metrics(figures))
             # the export's own mark is defined where the export carries one
             and (figures.overdue_marks is not None or m.name not in MARK_METRICS)

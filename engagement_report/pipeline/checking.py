@@ -242,6 +242,7 @@ def data_span(data: CleanData, window: tuple[date, date] | None = None) -> tuple
         data.queries["received_at"],
         data.broadcasts["date"],
         data.press_events["date"],
+        data.press_questions["date"],
     ]
     values = (
         pd.concat([d.dropna() for d in dates if len(d)], ignore_index=True)
@@ -291,6 +292,7 @@ def require_rows(data: CleanData, period: Period) -> None:
         (data.queries, "received_at"),
         (data.broadcasts, "date"),
         (data.press_events, "date"),
+        (data.press_questions, "date"),
     )
     if any(in_period(frame[column], period).any() for frame, column in frames):
         return

@@ -229,4 +229,5 @@ def _dated(data: CleanData) -> tuple[tuple[pd.DataFrame, str], ...]:
         (data.queries, "received_at"),
         (data.broadcasts, "date"),
         (data.press_events, "date"),
+        (data.press_questions, "date"),
     )

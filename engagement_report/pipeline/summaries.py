@@ -11,7 +11,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from engagement_report import __version__
-from engagement_report.analysis import accountable_figures, history_figures, restrict
+from engagement_report.analysis import (
+    accountable_figures,
+    history_figures,
+    mapped_columns,
+    restrict,
+)
 from engagement_report.config import ENGINES, Config
 from engagement_report.errors import UsageError
 from engagement_report.export import (
@@ -36,6 +41,7 @@ from engagement_report.pipeline.checking import (
     run_today,
     window,
 )
+from engagement_report.questions import reported_datasets
 from engagement_report.run_diff import diff_dict, diff_runs, diff_text
 from engagement_report.validation.report import report_as_dict, report_as_text
 
@@ -135,14 +141,14 @@ def _summarize_on_dask(
         require_rows(dates, whole.period)
     pieces = [p for p in (resolved.split(by) if by else [resolved]) if p.start <= whole.cutoff]
     windows = [window(piece, config, today, as_of) for piece in pieces]
-    mapped = frozenset(c for s in dates.report.sources if s.dataset == "queries" for c in s.mapping)
     figures = figures_on_dask(
         root,
         windows,
         engine_rules(config),
         cluster,
-        datasets=dates.present,
-        mapped=mapped if dates.report.sources else None,
+        datasets=reported_datasets(dates.present),
+        mapped=mapped_columns(dates),
+        asked=mapped_columns(dates, "press_questions"),
     )
     # The backlog and the ages of open queries count queries whenever received, the year to
     # date spans months before the period, repeats look back across months, and ratings

@@ -40,6 +40,8 @@ DIMENSIONS = (
     "age_working_days",
     "year_to_date",
     "query_id",
+    "outlet",
+    "speaker",
 )
 
 _COLUMN_WORDS = {
@@ -50,7 +52,8 @@ _COLUMN_WORDS = {
         "total, or the breakdown: topic, channel, district, body (queries), program (broadcasts), "
         "response_days (response-time bins), age_working_days (ages of open queries), "
         "year_to_date (category this_year or last_year: the same part of the year before); "
-        "query_id lists the queries whose own overdue mark disagrees with their deadline class"
+        "query_id lists the queries whose own overdue mark disagrees with their deadline class; "
+        "outlet, speaker, topic (press events: the question log's questions)"
     ),
     "category": "the breakdown's category; empty for totals",
     "value": (

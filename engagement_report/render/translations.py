@@ -30,6 +30,7 @@ DATA_WORDS: tuple[str, ...] = (
     "queries",
     "broadcasts",
     "press_events",
+    "press_questions",
     "(not stated)",
 )
 

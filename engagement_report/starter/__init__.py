@@ -6,6 +6,7 @@
     folder/data/queries.xlsx           sheet "Обращения", header row, dropdowns, date checks
     folder/data/broadcasts.xlsx        sheet "Эфиры"
     folder/data/press_events.xlsx      sheet "Пресс-мероприятия"
+    folder/data/press_questions.xlsx   sheet "Вопросы журналистов" (one row per question)
 
 The modules, one job each: :mod:`.words` (the English words, translated by the
 ``starter`` gettext catalogue in ``locale/``), :mod:`.lists` (what the dropdowns offer;
@@ -31,7 +32,7 @@ __all__ = ["DATA_FOLDER", "LAST_ROW", "write_start_kit"]
 def write_start_kit(
     folder: Path, lang: str = "en", config: Config | None = None, *, overwrite: bool = False
 ) -> list[Path]:
-    """Write the config and the three empty workbooks into ``folder``; the paths written.
+    """Write the config and the empty workbooks (one per dataset) into ``folder``; the paths written.
 
     Dropdowns of topic, channel and district offer the labels the config's relabel maps
     lead to (``[topics]`` etc.), else Almaty defaults in ``lang``. Existing files are

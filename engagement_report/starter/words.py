@@ -36,6 +36,7 @@ SHEET_NAMES = {
     "queries": word("sheet name", "queries"),
     "broadcasts": word("sheet name", "broadcasts"),
     "press_events": word("sheet name", "press_events"),
+    "press_questions": word("sheet name", "press_questions"),
 }
 INSTRUCTIONS_SHEET = word("sheet name", "Instructions")
 
@@ -71,6 +72,13 @@ HEADERS = {
         "journalist_questions": word("press_events header", "Journalist questions"),
         "publications": word("press_events header", "Publications"),
     },
+    "press_questions": {
+        "date": word("press_questions header", "Date"),
+        "event": word("press_questions header", "Event"),
+        "outlet": word("press_questions header", "Media outlet"),
+        "speaker": word("press_questions header", "Respondent"),
+        "topic": word("press_questions header", "Topic"),
+    },
 }
 
 # One spelling per status class for the dropdown; each must be a spelling of its class in
@@ -95,6 +103,7 @@ ITEMS = {
     "queries": word("one row per", "query"),
     "broadcasts": word("one row per", "broadcast"),
     "press_events": word("one row per", "press event"),
+    "press_questions": word("one row per", "journalist's question"),
 }
 
 TEXT = {

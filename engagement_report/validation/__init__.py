@@ -24,6 +24,7 @@ from engagement_report.models import (
 )
 from engagement_report.schema import COLUMNS, DATASETS
 from engagement_report.validation.accountable import HIDDEN
+from engagement_report.validation.press_log import check_question_counts
 from engagement_report.validation.rows import NOT_STATED, CheckedTable, ascending, check_table
 from engagement_report.validation.text import arrow_strings
 
@@ -74,8 +75,12 @@ def validate(loaded: LoadedInputs, config: Config) -> CleanData:
         )
         if rejected.any():
             rejected_parts.append(_rejected_rows(item))
-    report = ValidationReport(tuple(accounts), tuple(problems), loaded.skipped)
     clean = {d: _concat(frames[d], d) for d in DATASETS}
+    report = check_question_counts(
+        ValidationReport(tuple(accounts), tuple(problems), loaded.skipped),
+        clean["press_events"],
+        clean["press_questions"],
+    )
     rejected_rows = (
         pd.concat(rejected_parts, ignore_index=True)
         if rejected_parts
@@ -85,6 +90,7 @@ def validate(loaded: LoadedInputs, config: Config) -> CleanData:
         queries=clean["queries"],
         broadcasts=clean["broadcasts"],
         press_events=clean["press_events"],
+        press_questions=clean["press_questions"],
         rejected_rows=rejected_rows,
         report=report,
         present=frozenset(t.source.dataset for t in checked),

@@ -32,7 +32,7 @@ from engagement_report.models import (
 if TYPE_CHECKING:
     import pandas as pd
 
-FRAMES = ("queries", "broadcasts", "press_events", "rejected_rows")
+FRAMES = ("queries", "broadcasts", "press_events", "press_questions", "rejected_rows")
 
 
 def load_checked(store: Store, name: str) -> CleanData | None:

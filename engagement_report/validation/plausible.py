@@ -26,6 +26,7 @@ _EVENT_DATES = {
     "queries": ("received_at", "answered_at"),
     "broadcasts": ("date",),
     "press_events": ("date",),
+    "press_questions": ("date",),
 }
 _OTHER_DATES = {"queries": ("deadline", "extended_until")}
 
@@ -42,7 +43,7 @@ def flag_implausible_dates(data: CleanData, floor_year: int, today: date) -> Cle
     floor = np.datetime64(first, "ns")
     ceiling = np.datetime64(last, "D") + np.timedelta64(1, "D")  # the whole of today
     parts: list[pd.DataFrame] = []
-    for dataset in ("queries", "broadcasts", "press_events"):
+    for dataset in _EVENT_DATES:
         frame = data.frame(dataset)
         if not len(frame):
             continue
