@@ -112,7 +112,9 @@ class QuestionFigures:
     category: str
     journalist_questions: int
     share_of_questions: float | None
-    press_events: int  # events at which it asked (outlet), answered (speaker), came up (topic)
+    # Events at which it asked (outlet), answered (speaker), came up (topic); None for
+    # the report's remaining-values row (an event counts once per value: no sum).
+    press_events: int | None
 
 
 @dataclass(frozen=True)

@@ -492,3 +492,65 @@ def test_the_agenda_s_remaining_row_adds_the_journalists_questions() -> None:
     assert remaining is not None
     assert (remaining.journalist_questions, remaining.share_of_questions) == (3, 0.15)
     assert (remaining.queries, remaining.broadcasts, remaining.press_events) == (2, 1, 1)
+
+
+# --- the one topic rule in the log's tables ------------------------------------------------
+
+
+def _many_outlets_csv() -> str:
+    """14 outlets on 5 January: O1 asks 14 questions, O2 13, ... O12 3; then "Other" (1
+    question, its own outlet) and "Z" (2). Topics the same way, speakers two."""
+    rows = ["date,event,media outlet,speaker,topic"]
+    for i in range(1, 13):
+        rows += [f"05.01.2021,Briefing,O{i},X,T{i}"] * (15 - i)
+    rows += ["05.01.2021,Interview,Other,Y,Other"]
+    rows += ["05.01.2021,Interview,Z,Y,Z"] * 2
+    return "\n".join(rows) + "\n"
+
+
+def test_the_log_s_tables_follow_the_one_topic_rule() -> None:
+    from engagement_report.analysis.topic_rule import TOP_TOPICS, ranked_questions
+
+    total = sum(15 - i for i in range(1, 13)) + 1 + 2  # 102 + 3 = 105
+    rows = [QuestionFigures(f"O{i}", 15 - i, (15 - i) / total, 1) for i in range(1, 13)]
+    rows += [QuestionFigures("Z", 2, 2 / total, 1), QuestionFigures("Other", 1, 1 / total, 1)]
+    ranked = ranked_questions(rows)
+    # the ten largest, then the data's own "Other" by name; O11, O12 and Z folded
+    assert [r.category for r in ranked.shown] == [*(f"O{i}" for i in range(1, 11)), "Other"]
+    assert ranked.folded == 3 == len(rows) - TOP_TOPICS - 1
+    assert ranked.remaining == QuestionFigures("", 4 + 3 + 2, (4 + 3 + 2) / total, None)
+    assert ranked_questions(rows[:10]).remaining is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "outlets", "topics"),
+    [
+        ("en", "Remaining outlets (3)", "Remaining topics (3)"),
+        ("ru", "Остальные СМИ (3)", "Остальные темы (3)"),
+        ("kk", "Қалған БАҚ (3)", "Қалған тақырыптар (3)"),
+    ],
+)
+def test_the_log_s_tables_in_the_report(
+    tmp_path: Path, lang: str, outlets: str, topics: str
+) -> None:
+    questions = write(tmp_path / "press_questions.csv", _many_outlets_csv())
+    result = pipeline.build(
+        [questions], Config(), period="2021-01", out=tmp_path / "o", today=TODAY, lang=lang
+    )
+    # Babel's spaces in numbers (no-break, narrow no-break) read as plain spaces here.
+    md, html = (
+        result.files[name].read_text(encoding="utf-8").replace("\u00a0", " ").replace("\u202f", " ")
+        for name in ("report.md", "report.html")
+    )
+    # O11 (4), O12 (3) and Z (2) of 105 questions are folded: 9, 8.6%; "Other" is a row
+    share = {"en": "8.6%", "ru": "8,6 %", "kk": "8,6%"}[lang]  # as Babel writes each
+    assert f"| {outlets} | 9 | {share} | |" in md
+    assert f"| {topics} | 9 | {share} | |" in md
+    assert "| Other | 1 |" in md
+    assert "| O10 | 5 |" in md and "| O11 |" not in md and "| Z |" not in md
+    assert '<tr class="remaining"><th scope="row">' + outlets + "</th>" in html
+    assert '<th scope="row">Other</th><td class="num">1</td>' in html
+    # two speakers: no remaining row
+    assert "Remaining speakers" not in md and "Остальные спикеры" not in md
+    # the summary keeps every outlet
+    assert len(result.figures.by_outlet) == 14

@@ -2,8 +2,8 @@
 topic of the data that itself means "other" (``Other``, ``Прочее``, ``(not stated)``),
 then one row for all remaining topics together.
 
-The queries' topic table and chart, the on-time share by topic and the agenda all show
-the same topics in the same order. A topic the data calls "Other" is a topic of its own:
+The queries' topic table and chart, the on-time share by topic, the agenda and the press
+question log's tables (by outlet, speaker and topic) all follow it. A topic the data calls "Other" is a topic of its own:
 it is never folded into the remaining-topics row, so the two are never confused. The
 summary files keep every topic.
 """
@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 
 from engagement_report.analysis.agenda_table import AgendaRow
 from engagement_report.figures import share
-from engagement_report.results import CategoryFigures
+from engagement_report.results import CategoryFigures, QuestionFigures
 
 #: Topics shown by name; the rest are one row.
 TOP_TOPICS = 10
@@ -46,6 +46,12 @@ CATCH_ALL_TOPICS = frozenset(
         "өзге",
         "өзгелер",
         "әртүрлі",
+        # Swedish, as in the Public Health Agency's question log (examples/).
+        "övrig",
+        "övrigt",
+        "övriga",
+        "annat",
+        "anger ej",
     }
 )
 
@@ -131,5 +137,24 @@ def ranked_agenda(rows: Sequence[AgendaRow], limit: int | None = TOP_TOPICS) -> 
         press_events=sum(row.press_events for row in rest),
         journalist_questions=sum(row.journalist_questions for row in rest),
         share_of_questions=sum(asked) if asked else None,
+    )
+    return Ranked(shown, rest, remaining)
+
+
+def ranked_questions(
+    rows: Sequence[QuestionFigures], limit: int | None = TOP_TOPICS
+) -> Ranked[QuestionFigures]:
+    """The question log's outlets, speakers or topics as the report shows them;
+    ``remaining`` sums the folded values' questions and share. Its press events are not
+    given (None): an event where two folded outlets asked counts once for each."""
+    shown, rest = split_topics(rows, lambda row: row.category, limit)
+    if not rest:
+        return Ranked(shown, rest, None)
+    questions = sum(row.journalist_questions for row in rest)
+    remaining = QuestionFigures(
+        category="",
+        journalist_questions=questions,
+        share_of_questions=share(questions, sum(row.journalist_questions for row in rows)),
+        press_events=None,
     )
     return Ranked(shown, rest, remaining)

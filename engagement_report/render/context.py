@@ -16,6 +16,7 @@ from engagement_report.analysis.topic_rule import (
     Ranked,
     ranked_agenda,
     ranked_categories,
+    ranked_questions,
 )
 from engagement_report.comparisons import Change, HeadlineFigure
 from engagement_report.figures import METRICS, Metric
@@ -27,6 +28,7 @@ from engagement_report.results import (
     Covered,
     Figures,
     OpenQuery,
+    QuestionFigures,
     TopicShifts,
     TrendPoint,
 )
@@ -215,6 +217,11 @@ class ReportContext:
     def ranked_agenda(self) -> Ranked[AgendaRow]:
         """The agenda's topics by the same topic rule as every topic table."""
         return ranked_agenda(self.agenda)
+
+    def ranked_questions(self, dimension: str) -> Ranked[QuestionFigures]:
+        """The question log's breakdown by ``outlet``, ``speaker`` or ``topic`` by the same
+        rule (the ten largest, the data's own "other" values, the rest as one row)."""
+        return ranked_questions(self.figures.questions_by(dimension))
 
     def inputs(self) -> list[InputFile]:
         """Input files with rows read and used, for the methodology note."""
