@@ -28,9 +28,14 @@ def raw() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str, str], str]:
-    out = tmp_path_factory.mktemp("fhm") / "2020"
-    pipeline.build([FHM], load_config(CONFIG), period="2020", out=out, today=TODAY)
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("fhm") / "2020"
+    pipeline.build([FHM], load_config(CONFIG), period="2020", out=folder, today=TODAY)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def built(out: Path) -> dict[tuple[str, str, str], str]:
     with (out / "summary.csv").open(encoding="utf-8", newline="") as file:
         rows = list(csv.DictReader(file))
     return {
@@ -95,3 +100,19 @@ def test_each_month_as_counted(raw: pd.DataFrame) -> None:
         .apply(lambda frame: len(frame.drop_duplicates()))
     )
     assert {m: v for m, v in got.items() if v} == expected.to_dict()
+
+
+def test_the_topic_table_follows_the_one_topic_rule(raw: pd.DataFrame, out: Path) -> None:
+    counts = raw["Ämne"].value_counts()
+    # Ties broken by name, as the tool orders them.
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    top = [name for name, _ in ordered[:10]]
+    assert "Övrig" not in top  # the log's own "other" topic, smaller than the ten
+    rest = [(name, n) for name, n in ordered[10:] if name != "Övrig"]
+    text = (out / "report.md").read_text(encoding="utf-8")
+    table = text[text.index("### Journalists' questions by topic") :].split("\n\n")[1]
+    names = [line.split(" | ")[0].lstrip("| ") for line in table.splitlines()[2:]]
+    assert names == [*top, "Övrig", f"Remaining topics ({len(rest)})"]
+    folded = sum(n for _, n in rest)
+    share = f"{100 * folded / len(raw):.1f}%"
+    assert table.splitlines()[-1] == f"| Remaining topics ({len(rest)}) | {folded} | {share} | |"

@@ -554,3 +554,57 @@ def test_the_log_s_tables_in_the_report(
     assert "Remaining speakers" not in md and "Остальные спикеры" not in md
     # the summary keeps every outlet
     assert len(result.figures.by_outlet) == 14
+
+
+def test_the_cache_is_keyed_by_the_log_s_content_and_its_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engagement_report.cache import store as cache_store
+    from engagement_report.cache import wait
+
+    monkeypatch.setenv("ENGAGEMENT_REPORT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(cache_store, "_warned", set())
+    header = "Datum,Medium,Intervjuare,Respondent,Ämne,Kategori\n"
+    log_file = write(tmp_path / "log.csv", header + "2021-01-05,SVT,DN,Tegnell,Skolan,A\n")
+
+    def config(topic: str) -> Config:
+        columns = {
+            "date": "Datum",
+            "event": "Medium",
+            "outlet": "Intervjuare",
+            "speaker": "Respondent",
+            "topic": topic,
+        }
+        return parse_config({"columns": {"press_questions": columns}})
+
+    def topics(cfg: Config) -> dict[str, float | int | None]:
+        records = pipeline.summarize([log_file], cfg, "2021-01", TODAY, as_of=TODAY)
+        return {
+            r.category: r.value
+            for r in records
+            if r.dimension == "topic" and r.metric == "journalist_questions"
+        }
+
+    assert topics(config("Ämne")) == {"Skolan": 1}
+    wait()  # the cache is written in the background
+    assert list((tmp_path / "cache").glob("checked-*"))  # the checked log is kept
+    assert topics(config("Ämne")) == {"Skolan": 1}  # from the cache
+    # another column for the topic: the config is in the key
+    assert topics(config("Kategori")) == {"A": 1}
+    # the log's content is in the key
+    wait()
+    write(log_file, header + "2021-01-05,SVT,DN,Tegnell,Vaccin,A\n")
+    assert topics(config("Ämne")) == {"Vaccin": 1}
+
+
+def test_the_agenda_keeps_a_topic_called_other_apart_from_the_remaining_row() -> None:
+    from engagement_report.analysis.agenda_table import AgendaRow
+    from engagement_report.analysis.topic_rule import ranked_agenda
+
+    # Twelve query topics, then "Other", which only journalists asked about (4 questions).
+    rows = [AgendaRow(f"t{i}", 20 - i, None, 0, 0) for i in range(12)]
+    rows += [AgendaRow("Other", 0, None, 0, 0, 4, 0.4)]
+    ranked = ranked_agenda(rows)
+    assert [row.topic for row in ranked.shown] == [*(f"t{i}" for i in range(10)), "Other"]
+    assert ranked.remaining is not None and ranked.folded == 2
+    assert (ranked.remaining.queries, ranked.remaining.journalist_questions) == (10 + 9, 0)
