@@ -5,6 +5,7 @@ down by outlet, speaker and topic. Every expectation is counted by hand from the
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 from pathlib import Path
 
@@ -608,3 +609,19 @@ def test_the_agenda_keeps_a_topic_called_other_apart_from_the_remaining_row() ->
     assert [row.topic for row in ranked.shown] == [*(f"t{i}" for i in range(10)), "Other"]
     assert ranked.remaining is not None and ranked.folded == 2
     assert (ranked.remaining.queries, ranked.remaining.journalist_questions) == (10 + 9, 0)
+
+
+def test_a_note_under_the_press_table_is_no_table_row(tmp_path: Path) -> None:
+    # Markdown takes a line right under a table for one of its rows: a blank line first.
+    events = write(
+        tmp_path / "press_events.csv",
+        "date,speakers,journalist_questions,publications\n05.01.2021,,4,\n",
+    )
+    questions = write(tmp_path / "press_questions.csv", LOG_CSV)
+    for inputs, out in (([events], "a"), ([events, questions], "b")):
+        result = pipeline.build(inputs, Config(), period="2021-01", out=tmp_path / out, today=TODAY)
+        lines = result.files["report.md"].read_text(encoding="utf-8").splitlines()
+        assert any(line.startswith("Publications not recorded") for line in lines)
+        for line, after in itertools.pairwise(lines):
+            if line.startswith("|"):
+                assert after.startswith("|") or not after.strip(), (line, after)
