@@ -40,6 +40,7 @@ from engagement_report.figures import (
     response_days,
     response_spread,
     share,
+    within,
 )
 from engagement_report.periods import Window
 from engagement_report.questions import (
@@ -305,6 +306,58 @@ def partial(
         ),
         classes,
     )
+
+
+#: A window whose partial aggregates a figure is finished from, and whether with detail
+#: (breakdowns and deadline classes: :func:`partial`).
+Request = tuple[Window, bool]
+#: Partial aggregates already combined, by request (the Dask engine's, from the cluster).
+Combined = Mapping[Request, Partial]
+
+
+def window_partial(
+    frames: Mapping[str, pd.DataFrame],
+    window: Window,
+    rules: Rules,
+    *,
+    detail: bool = True,
+    combined: Combined | None = None,
+) -> Partial:
+    """The partial aggregates of ``window``: from ``combined`` when it is given (a window
+    it lacks is a bug: the requests were planned short), else of the rows of ``frames``
+    (each dataset's rows, any of them: the question log's if it is there) dated in the
+    window's period."""
+    if combined is not None:
+        return combined[window, detail]
+    inside = {
+        dataset: within(frames[dataset], column, window.period)
+        for dataset, column in _DATES.items()
+        if dataset in frames
+    }
+    return partial(
+        inside["queries"],
+        inside["broadcasts"],
+        inside["press_events"],
+        window.cutoff,
+        rules,
+        detail=detail,
+        press_questions=inside.get("press_questions"),
+    )[0]
+
+
+#: The date that places a row of each dataset in a period.
+_DATES = {
+    "queries": "received_at",
+    "broadcasts": "date",
+    "press_events": "date",
+    "press_questions": "date",
+}
+
+
+def deadline_classes(queries: pd.DataFrame, cutoff: date, rules: Rules) -> pd.Series:
+    """Each query's deadline class at the end of ``cutoff`` (as :func:`partial` counts)."""
+    status, deadline, answered_at = deadline_inputs(queries, rules.deadlines, rules.calendar)
+    return classes_at(status, deadline, answered_at, cutoff)
 
 
 def _totals(

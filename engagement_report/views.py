@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from engagement_report.aggregates import Rules, part_figures, partial
+from engagement_report.aggregates import Combined, Rules, part_figures, window_partial
 from engagement_report.deadlines import WorkingCalendar, working_days_between
 from engagement_report.errors import ConfigError
 from engagement_report.figures import (
@@ -244,35 +244,44 @@ YEAR_TO_DATE_ROWS: tuple[tuple[str, str], ...] = (
 )
 
 
-def year_to_date(
-    frames: dict[str, pd.DataFrame], window: Window, present: frozenset[str], rules: Rules
-) -> YearToDate | None:
-    """The year to date of ``window`` beside the same part of last year (None when the
-    year to date is the period itself). ``frames``: each dataset's clean frame, whole."""
+def year_to_date_windows(window: Window) -> tuple[Window, Window] | None:
+    """The year to date of ``window`` (:func:`year_to_date_window`) and the same part of
+    last year: the same dates a year earlier (29 February as 28), as long after them to
+    answer; None when the year to date is the period itself."""
     ytd = year_to_date_window(window)
     if ytd is None:
         return None
-    # The same dates a year earlier (29 February as 28), as long after them to answer.
     last_year = ytd.period.year_ago()
-    earlier = Window(ytd.whole.year_ago(), last_year, last_year.end + window.lag)
+    return ytd, Window(ytd.whole.year_ago(), last_year, last_year.end + window.lag)
+
+
+def year_to_date(
+    frames: dict[str, pd.DataFrame],
+    window: Window,
+    present: frozenset[str],
+    rules: Rules,
+    combined: Combined | None = None,
+) -> YearToDate | None:
+    """The year to date of ``window`` beside the same part of last year (None when the
+    year to date is the period itself). ``frames``: each dataset's clean frame, whole;
+    ``combined``: the two windows' totals already worked out (the Dask engine's)."""
+    windows = year_to_date_windows(window)
+    if windows is None:
+        return None
+    ytd, earlier = windows
 
     # Only the columns the totals read are filtered: a registry's ids and texts stay put.
     needed = ["received_at", "answered_at", "status", "response_ok", "response_days"]
     all_queries = frames["queries"][needed]
 
-    log = frames.get("press_questions")  # the question log, if the caller has one
-
     def totals(piece: Window) -> dict[tuple[str, str], float | None]:
-        queries = within(all_queries, "received_at", piece.period)
-        part, _ = partial(
-            queries,
-            within(frames["broadcasts"], "date", piece.period),
-            within(frames["press_events"], "date", piece.period),
-            piece.cutoff,
+        part = window_partial(
+            # Press events are the events sheet's and the question log's.
+            {**frames, "queries": all_queries},
+            piece,
             rules,
             detail=False,
-            # Press events are the events sheet's and the question log's.
-            press_questions=None if log is None else within(log, "date", piece.period),
+            combined=combined,
         )
         q, b, p = part_figures(part)
         return {
@@ -285,6 +294,7 @@ def year_to_date(
         }
 
     dated = dict(frames)
+    log = frames.get("press_questions")  # the question log, if the caller has one
     if log is not None and len(log):
         # The question log's events are press events: its dates count as theirs.
         dated["press_events"] = pd.concat(

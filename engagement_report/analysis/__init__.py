@@ -11,6 +11,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from engagement_report.aggregates import Combined, Request
 from engagement_report.analysis.agenda_table import AgendaRow, agenda
 from engagement_report.analysis.baselines import (
     _Bases,
@@ -36,7 +37,7 @@ from engagement_report.config import Config
 from engagement_report.models import CleanData
 from engagement_report.periods import Window
 from engagement_report.results import Figures, TopicShifts, TrendPoint
-from engagement_report.views import topic_changes
+from engagement_report.views import topic_changes, year_to_date_windows
 
 __all__ = [
     "AgendaRow",
@@ -55,6 +56,7 @@ __all__ = [
     "held_unit",
     "history_figures",
     "mapped_columns",
+    "partial_requests",
     "restrict",
     "trend",
 ]
@@ -72,14 +74,32 @@ class Analysis:
     topic_shifts: tuple[TopicShifts, ...] = ()  # against the previous period, a year earlier
 
 
-def analyse(data: CleanData, window: Window, config: Config) -> Analysis:
-    """The figures of the window with its trend, coverage, comparisons and agenda."""
+def analyse(
+    data: CleanData, window: Window, config: Config, combined: Combined | None = None
+) -> Analysis:
+    """The figures of the window with its trend, coverage, comparisons and agenda.
+
+    ``combined``: the partial aggregates of :func:`partial_requests` already worked out
+    (the Dask engine's), else they are worked out here on ``data``.
+    """
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The trend, coverage and the totals compared with need no figures: worked out
         # beside them, on the second core while NumPy and Arrow let go of the GIL.
-        beside = pool.submit(_beside_figures, data, window, config)
-        figures = compute(data, window, config)
+        beside = pool.submit(_beside_figures, data, window, config, combined)
+        figures = compute(data, window, config, combined)
         return _assemble(data, figures, window, config, beside.result())
+
+
+def partial_requests(window: Window, *, report: bool) -> list[Request]:
+    """The windows whose partial aggregates the figures of ``window`` are finished from:
+    the window itself and its year to date (with the same part of last year), and for a
+    report (``report``) the previous period and the year-earlier one its headlines
+    compare with."""
+    wanted: list[Request] = [(window, True)]
+    if report:
+        wanted += [(window.previous(), True), (window.year_ago(), True)]
+    wanted += [(piece, False) for piece in year_to_date_windows(window) or ()]
+    return list(dict.fromkeys(wanted))
 
 
 def complete(data: CleanData, figures: Figures, window: Window, config: Config) -> Analysis:
@@ -90,13 +110,15 @@ def complete(data: CleanData, figures: Figures, window: Window, config: Config) 
 _Beside = tuple[tuple[TrendPoint, ...], Coverage, _Bases]
 
 
-def _beside_figures(data: CleanData, window: Window, config: Config) -> _Beside:
+def _beside_figures(
+    data: CleanData, window: Window, config: Config, combined: Combined | None = None
+) -> _Beside:
     """What needs no figures of the window: its trend, its coverage, and the totals of
     the same part of the previous period and of a year earlier."""
     return (
         trend(data, window, config),
         coverage(data, window.period),
-        _bases(data, window, config),
+        _bases(data, window, config, combined),
     )
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from engagement_report.aggregates import finish, partial
+from engagement_report.aggregates import Combined, finish, window_partial
 from engagement_report.analysis.covered import dates_of
 from engagement_report.analysis.period import figure_rules, restrict
 from engagement_report.comparisons import (
@@ -95,15 +95,18 @@ _Base = tuple[Figures, dict[str, Held]]
 _Bases = tuple[dict[str, Held], _Base, _Base, Samples]
 
 
-def _bases(data: CleanData, window: Window, config: Config) -> _Bases:
+def _bases(
+    data: CleanData, window: Window, config: Config, combined: Combined | None = None
+) -> _Bases:
     """What the headline cards compare: this period's coverage, the totals and coverage
-    of the same part of the previous period and of a year earlier, and the three
-    periods' values per unit (for the tests of medians and ratios)."""
+    of the same part of the previous period and of a year earlier (their partial
+    aggregates from ``combined`` when given), and the three periods' values per unit
+    (for the tests of medians and ratios)."""
     unit, records = held_unit(window.period), _records(data)
     previous, year_ago = window.previous(), window.year_ago()
     now = _per_unit(data, window)
-    previous_totals, before = _totals(data, previous, config)
-    year_ago_totals, earlier = _totals(data, year_ago, config)
+    previous_totals, before = _totals(data, previous, config, combined)
+    year_ago_totals, earlier = _totals(data, year_ago, config, combined)
     samples = {key: (now[key], before[key], earlier[key]) for key in now}
     return (
         held(data, window.period, unit, records),
@@ -176,7 +179,7 @@ def _per_unit(
 
 
 def _totals(
-    data: CleanData, window: Window, config: Config
+    data: CleanData, window: Window, config: Config, combined: Combined | None = None
 ) -> tuple[Figures, dict[str, np.ndarray | None]]:
     """The totals of a window as :func:`compute` gives them (as of its cut-off), with its
     deadline classes but without breakdowns, and its values per unit (:func:`_per_unit`):
@@ -184,13 +187,16 @@ def _totals(
     columns = [c for c in _TOTALS_COLUMNS if c in data.queries]
     inside = restrict(replace(data, queries=data.queries[columns]), window.period)
     rules = figure_rules(config)
-    part, _ = partial(
-        inside.queries,
-        inside.broadcasts,
-        inside.press_events,
-        window.cutoff,
+    part = window_partial(
+        {
+            "queries": inside.queries,
+            "broadcasts": inside.broadcasts,
+            "press_events": inside.press_events,
+            "press_questions": inside.press_questions,
+        },
+        window,
         rules,
-        press_questions=inside.press_questions,
+        combined=combined,
     )
     figures = replace(
         finish(part, window, rules, datasets=reported_datasets(data.present)),

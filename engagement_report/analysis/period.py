@@ -17,7 +17,7 @@ from engagement_report.accountability import (
     repeat_flags,
     with_accountability,
 )
-from engagement_report.aggregates import Rules, finish, partial
+from engagement_report.aggregates import Combined, Rules, deadline_classes, finish, partial
 from engagement_report.config import Config
 from engagement_report.deadlines import (
     DeadlineRules,
@@ -77,20 +77,28 @@ def figure_rules(config: Config) -> Rules:
     return Rules(rules, calendar, config.min_category_size)
 
 
-def compute(data: CleanData, window: Window, config: Config) -> Figures:
+def compute(
+    data: CleanData, window: Window, config: Config, combined: Combined | None = None
+) -> Figures:
     """Every figure of the window's period, as of its cut-off: the period's rows as one
-    piece of :mod:`engagement_report.aggregates` (as the Dask engine does month by month),
-    with the export's date and the longest-open queries, which are no aggregates."""
+    piece of :mod:`engagement_report.aggregates` (or the pieces ``combined`` already, as
+    the Dask engine does month by month), with the export's date and the longest-open
+    queries, which are no aggregates."""
     inside = restrict(data, window.period)
     rules = figure_rules(config)
-    part, classes = partial(
-        inside.queries,
-        inside.broadcasts,
-        inside.press_events,
-        window.cutoff,
-        rules,
-        press_questions=inside.press_questions,
-    )
+    if combined is None:
+        part, classes = partial(
+            inside.queries,
+            inside.broadcasts,
+            inside.press_events,
+            window.cutoff,
+            rules,
+            press_questions=inside.press_questions,
+        )
+        assert classes is not None  # a detailed partial classifies every query
+    else:
+        part = combined[window, True]
+        classes = deadline_classes(inside.queries, window.cutoff, rules)
     figures = finish(
         part,
         window,
@@ -99,12 +107,11 @@ def compute(data: CleanData, window: Window, config: Config) -> Figures:
         mapped=mapped_columns(data),
         asked=mapped_columns(data, "press_questions"),
     )
-    assert classes is not None  # a detailed partial classifies every query
     return replace(
         figures,
         export_date=_export_date(data),
         open_queries=_longest_open(inside.queries, classes, window.cutoff),
-        **history_figures(data, window, config),
+        **history_figures(data, window, config, combined),
         **accountable_figures(data, inside.queries, figures, window, config),
     )
 
@@ -145,10 +152,13 @@ def accountable_figures(
     }
 
 
-def history_figures(data: CleanData, window: Window, config: Config) -> dict[str, Any]:
+def history_figures(
+    data: CleanData, window: Window, config: Config, combined: Combined | None = None
+) -> dict[str, Any]:
     """What a period's figures say of the queries whenever received (the backlog at its
     end, the ages of those open at the cut-off) and of the year to date: worked out on
-    the whole data (an archive's months up to the period's end), for either engine."""
+    the whole data (an archive's months up to the period's end), the year to date's
+    totals from ``combined`` when given."""
     moments = closing_moments(data.queries)  # the backlog's and the ages' one pass
     _, calendar = deadline_rules(config)
     return {
@@ -162,6 +172,7 @@ def history_figures(data: CleanData, window: Window, config: Config) -> dict[str
             window,
             reported_datasets(data.present),
             figure_rules(config),
+            combined,
         ),
     }
 

@@ -135,7 +135,7 @@ DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback for er
 
 
 class Engine(StrEnum):
-    """Where ``summary`` computes the figures."""
+    """Where ``build`` and ``summary`` compute the figures."""
 
     pandas = "pandas"
     dask = "dask"

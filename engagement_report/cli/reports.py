@@ -77,6 +77,8 @@ def build(
     ] = None,
     no_cache: NoCacheOpt = False,
     allow_empty: AllowEmptyOpt = False,
+    engine: EngineOpt = None,
+    scheduler: SchedulerOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
@@ -109,6 +111,8 @@ def build(
                 cache=not no_cache,
                 allow_empty=allow_empty,
                 formats=[f.value for f in formats] if formats else None,
+                engine=engine.value if engine else None,
+                scheduler=scheduler,
             )
         _describe(result.data.report)
         if not result.files:  # formats = [] in the config, and no row rejected

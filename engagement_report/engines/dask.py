@@ -1,10 +1,10 @@
 """The Dask engine: each month of an archive worked out on a worker, combined here.
 
 A task reads one month's partitions (queries, broadcasts, press events, the press
-question log) from the archive folder, keeps the rows of the period and returns their
-partial aggregates (:func:`~engagement_report.aggregates.partial`); the command combines
-the months and finishes the figures with the same
-:func:`~engagement_report.aggregates.finish` as the pandas engine. The archive folder must be readable at the same path by every worker (a
+question log) from the archive folder and returns the partial aggregates of its rows in each window the figures need
+(:func:`~engagement_report.aggregates.window_partial`); the command combines the months
+and finishes the figures with the same code as the pandas engine
+(:func:`engagement_report.analysis.compute` given the combined partial aggregates). The archive folder must be readable at the same path by every worker (a
 shared file system); the cluster is the one at ``scheduler`` (``tcp://host:8786``), else
 ``$DASK_SCHEDULER_ADDRESS``, else a :class:`distributed.LocalCluster` started for the run.
 """
@@ -18,14 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from engagement_report.aggregates import Partial, Rules, combine, finish, partial
+from engagement_report.aggregates import Partial, Request, Rules, combine, window_partial
 from engagement_report.archive import DATE_COLUMN, Manifest, read_manifest
 from engagement_report.archive.reader import read_month
 from engagement_report.engines import INSTALL_HINT, SCHEDULER_ENV
 from engagement_report.errors import UsageError
-from engagement_report.figures import within
-from engagement_report.periods import Window
-from engagement_report.results import Figures
 
 
 @dataclass(frozen=True)
@@ -75,51 +72,37 @@ def client(cluster: Cluster) -> Iterator[Any]:
         yield connected
 
 
-def month_partial(
-    root: str, manifest: Manifest, month: str, window: Window, rules: Rules
-) -> Partial:
-    """A task: the partial aggregates of one month of the archive within the window."""
-    frames = {
-        dataset: within(read_month(Path(root), manifest, dataset, month), column, window.period)
-        for dataset, column in DATE_COLUMN.items()
-    }
-    return partial(
-        frames["queries"],
-        frames["broadcasts"],
-        frames["press_events"],
-        window.cutoff,
-        rules,
-        press_questions=frames["press_questions"],
-    )[0]
+def month_partials(
+    root: str, manifest: Manifest, month: str, requests: Sequence[Request], rules: Rules
+) -> list[Partial]:
+    """A task: one month of the archive, read once, as the partial aggregates of its rows
+    within each requested window (:func:`~engagement_report.aggregates.window_partial`)."""
+    frames = {dataset: read_month(Path(root), manifest, dataset, month) for dataset in DATE_COLUMN}
+    return [window_partial(frames, piece, rules, detail=detail) for piece, detail in requests]
 
 
-def figures_on_dask(
-    root: Path,
-    windows: Sequence[Window],
-    rules: Rules,
-    cluster: Cluster,
-    *,
-    datasets: frozenset[str],
-    mapped: frozenset[str] | None,
-    asked: frozenset[str] | None = None,
-) -> list[Figures]:
-    """The figures of each window from the archive at ``root``, computed on the cluster."""
+def combined_on_dask(
+    root: Path, requests: Sequence[Request], rules: Rules, cluster: Cluster
+) -> dict[Request, Partial]:
+    """The partial aggregates of each requested window over the archive at ``root``: one
+    task per month any window covers (on the cluster's workers), combined here."""
     manifest = read_manifest(root)
     held = {p.month for p in manifest.partitions}
+    covers = {
+        request: [m.start.strftime("%Y-%m") for m in request[0].period.months()]
+        for request in requests
+    }
+    months = sorted({month for wanted in covers.values() for month in wanted if month in held})
+    asked = {month: [r for r in requests if month in covers[r]] for month in months}
     with client(cluster) as dask:
         shared = dask.scatter(manifest, broadcast=True)
-        jobs = []
-        for piece in windows:
-            months = [m.start.strftime("%Y-%m") for m in piece.period.months()]
-            jobs.append(
-                [
-                    dask.submit(month_partial, str(root), shared, month, piece, rules, pure=False)
-                    for month in months
-                    if month in held
-                ]
-            )
-        results = [dask.gather(job) for job in jobs]
-    return [
-        finish(combine(parts), piece, rules, datasets=datasets, mapped=mapped, asked=asked)
-        for piece, parts in zip(windows, results, strict=True)
-    ]
+        jobs = [
+            dask.submit(month_partials, str(root), shared, month, asked[month], rules, pure=False)
+            for month in months
+        ]
+        results = dict(zip(months, dask.gather(jobs), strict=True))
+    pieces: dict[Request, list[Partial]] = {request: [] for request in requests}
+    for month in months:
+        for request, part in zip(asked[month], results[month], strict=True):
+            pieces[request].append(part)
+    return {request: combine(parts) for request, parts in pieces.items()}

@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from engagement_report import __version__, console
 from engagement_report.accountability import absent_metrics
-from engagement_report.analysis import Analysis, analyse, complete, coverage
+from engagement_report.analysis import Analysis, analyse, complete, coverage, partial_requests
 from engagement_report.cache import cache_key, in_background, wait
 from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
@@ -41,6 +42,7 @@ from engagement_report.pipeline.checking import (
     resolve_period,
     window,
 )
+from engagement_report.pipeline.engine import Engine, resolve_engine
 from engagement_report.pipeline.summaries import DatabaseWrite, to_database
 from engagement_report.publish.datapackage import PACKAGE_NAME, datapackage, datapackage_text
 from engagement_report.publish.pdf import PDF_NAME, pdf_bytes
@@ -51,6 +53,9 @@ from engagement_report.render.environment import render
 from engagement_report.render.labels import labels_for, shown_agenda, shown_figures, shown_shifts
 from engagement_report.results import Figures
 from engagement_report.safe_text import spreadsheet_cell
+
+if TYPE_CHECKING:
+    from engagement_report.engines.dask import Cluster
 
 DEFAULT_TITLE = "Public engagement report"
 
@@ -208,13 +213,24 @@ def output_folder(config: Config, period: Period, out: Path | None) -> Path:
     return base / period.label
 
 
-def period_analysis(checked: Checked, report_window: Window, config: Config) -> Analysis:
+def period_analysis(
+    checked: Checked, report_window: Window, config: Config, engine: Engine | None = None
+) -> Analysis:
     """The window's analysis: from the figures cache when it holds it, else worked out
-    (and kept there for the next run)."""
+    (and kept there for the next run), its partial aggregates by ``engine`` (default
+    pandas, on the rows read). Both engines give the same analysis, so they share the
+    cache."""
+    engine = engine or Engine()
+
+    def worked_out() -> Analysis:
+        console.note("Computing figures…")
+        requests = partial_requests(report_window, report=True)
+        combined = engine.combined(requests, config)
+        return analyse(checked.data, report_window, config, combined)
+
     store = checked.store
     if store is None:
-        console.note("Computing figures…")
-        return analyse(checked.data, report_window, config)
+        return worked_out()
     name = cache_key(
         "figures",
         config=config,
@@ -224,8 +240,7 @@ def period_analysis(checked: Checked, report_window: Window, config: Config) -> 
     )
     if (kept := load_analysis(store, name)) is not None:
         return kept
-    console.note("Computing figures…")
-    analysis = analyse(checked.data, report_window, config)
+    analysis = worked_out()
     in_background(store_analysis, store, name, analysis, name="figures-store")
     return analysis
 
@@ -248,15 +263,22 @@ def build(
     cache: bool = True,
     allow_empty: bool = False,
     formats: Sequence[str] | None = None,
+    engine: str | None = None,
+    scheduler: str | None = None,
+    cluster: Cluster | None = None,
 ) -> BuildResult:
     """The ``build`` command: reports, summaries and rejected rows written into ``out``.
 
     ``fail_on`` checks (``rejected>0``, ``coverage<100%``) are measured after the
     files are written; the failed ones are in ``BuildResult.failed_checks``. A period
     without a single row is refused (:class:`DataQualityError`) unless ``allow_empty``.
-    ``formats`` (``--format``) replaces the config's ``formats``.
+    ``formats`` (``--format``) replaces the config's ``formats``. ``engine`` (default the
+    config's ``[compute] engine``): ``"dask"`` works out the partial aggregates of an
+    archive on the Dask cluster at ``scheduler`` (or ``cluster``; see
+    :func:`~engagement_report.pipeline.engine.resolve_engine`).
     """
     checks = [parse_check(text) for text in fail_on]
+    engine_used = resolve_engine(inputs, config, engine, scheduler, cluster)
     if formats is not None:
         config = replace(config, formats=tuple(dict.fromkeys(formats)))
     if "pdf" in config.formats:
@@ -275,7 +297,7 @@ def build(
     report_window = window(resolved, config, today, as_of)
     if not allow_empty:
         require_rows(data, report_window.period)
-    analysis = period_analysis(checked, report_window, config)
+    analysis = period_analysis(checked, report_window, config, engine_used)
     figures = analysis.figures
     context = report_context(
         data, figures, config, lang, analysis=analysis, report_window=report_window

@@ -5,19 +5,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from engagement_report import __version__
-from engagement_report.analysis import (
-    accountable_figures,
-    history_figures,
-    mapped_columns,
-    restrict,
-)
-from engagement_report.config import ENGINES, Config
+from engagement_report.analysis import compute as compute_window
+from engagement_report.analysis import partial_requests
+from engagement_report.config import Config
 from engagement_report.errors import UsageError
 from engagement_report.export import (
     SummaryRecord,
@@ -29,19 +25,14 @@ from engagement_report.loading import discover_inputs
 from engagement_report.models import ValidationReport
 from engagement_report.pipeline.checking import (
     FREE_TEXT,
-    ArchiveMonths,
     archive_months,
-    archive_root,
-    compute,
-    engine_rules,
     load_and_validate,
-    plausible,
     require_rows,
     resolve_period,
     run_today,
     window,
 )
-from engagement_report.questions import reported_datasets
+from engagement_report.pipeline.engine import resolve_engine
 from engagement_report.run_diff import diff_dict, diff_runs, diff_text
 from engagement_report.validation.report import report_as_dict, report_as_text
 
@@ -71,17 +62,8 @@ def summarize(
     else ``$DASK_SCHEDULER_ADDRESS``, else a LocalCluster; or ``cluster``), with the same
     definitions as pandas', combined month by month.
     """
-    engine = engine or config.compute.engine
-    if engine not in ENGINES:
-        raise UsageError(f"--engine {engine}: one of {', '.join(ENGINES)}")
+    engine_used = resolve_engine(inputs, config, engine, scheduler, cluster)
     months = archive_months(inputs, period, config, today, as_of, report=False)
-    if engine == "dask":
-        from engagement_report.engines.dask import Cluster
-
-        where = cluster or Cluster(address=scheduler or config.compute.scheduler)
-        return _summarize_on_dask(
-            inputs, config, period, today, as_of, by, months, allow_empty, where
-        )
     data = load_and_validate(
         inputs,
         config,
@@ -94,74 +76,21 @@ def summarize(
     whole = window(resolved, config, today, as_of)
     if not allow_empty:
         require_rows(data, whole.period)
-    pieces = resolved.split(by) if by else [resolved]
-    records: list[SummaryRecord] = []
-    for piece in pieces:
-        if piece.start > whole.cutoff:
-            break  # not begun by the cut-off: nothing of it is known
-        # --as-of applies to the whole range; each piece is otherwise cut at its own end.
-        records += summary_records(compute(data, piece, config, today, as_of))
-    return records
-
-
-def _summarize_on_dask(
-    inputs: Sequence[str | Path],
-    config: Config,
-    period: str | None,
-    today: date | None,
-    as_of: date | None,
-    by: Literal["month", "quarter", "year"] | None,
-    months: ArchiveMonths | None,
-    allow_empty: bool,
-    cluster: Cluster,
-) -> list[SummaryRecord]:
-    """:func:`summarize` with the figures computed on Dask: the period is resolved and
-    checked for rows on the archive's dates alone, read here; the rows go to the workers."""
-    from engagement_report.archive.reader import read_archive
-    from engagement_report.engines.dask import figures_on_dask, require_dask
-
-    require_dask()  # before anything is read
-    root = archive_root(inputs)
-    if root is None:
-        raise UsageError(
-            "--engine dask reads an archive: import the inputs first with "
-            "'engagement-report archive INPUT... --to DIR' and give DIR as INPUT"
-        )
-    # Read here too: the period is resolved and checked for rows on it, and the figures
-    # that are no partial aggregates (below) are worked out on it.
-    dates = (
-        read_archive(root, None, FREE_TEXT)
-        if months is None
-        else read_archive(root, months.months, FREE_TEXT, light=months.light)
-    ).data
-    dates = plausible(dates, config, today, as_of)
-    resolved = resolve_period(period, dates, config, today, as_of)
-    whole = window(resolved, config, today, as_of)
-    if not allow_empty:
-        require_rows(dates, whole.period)
-    pieces = [p for p in (resolved.split(by) if by else [resolved]) if p.start <= whole.cutoff]
-    windows = [window(piece, config, today, as_of) for piece in pieces]
-    figures = figures_on_dask(
-        root,
-        windows,
-        engine_rules(config),
-        cluster,
-        datasets=reported_datasets(dates.present),
-        mapped=mapped_columns(dates),
-        asked=mapped_columns(dates, "press_questions"),
-    )
-    # The backlog and the ages of open queries count queries whenever received, the year to
-    # date spans months before the period, repeats look back across months, and ratings
-    # and outcomes per category are not partial aggregates yet: worked out here.
-    figures = [
-        replace(
-            one,
-            **history_figures(dates, piece, config),
-            **accountable_figures(dates, restrict(dates, piece.period).queries, one, piece, config),
-        )
-        for one, piece in zip(figures, windows, strict=True)
+    # --as-of applies to the whole range; each piece is otherwise cut at its own end. A
+    # piece not begun by the cut-off is left out: nothing of it is known.
+    windows = [
+        window(piece, config, today, as_of)
+        for piece in (resolved.split(by) if by else [resolved])
+        if piece.start <= whole.cutoff
     ]
-    return [record for one in figures for record in summary_records(one)]
+    combined = engine_used.combined(
+        [request for one in windows for request in partial_requests(one, report=False)], config
+    )
+    return [
+        record
+        for one in windows
+        for record in summary_records(compute_window(data, one, config, combined))
+    ]
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,152 @@
+"""The Dask engine's `build`: the same report folder as pandas', byte for byte, on a
+LocalCluster of two workers; what it refuses before anything is read."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from engagement_report import pipeline
+from engagement_report.config import load_config
+from engagement_report.errors import UsageError
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+TODAY = date(2026, 1, 1)
+WHEN = datetime(2026, 1, 1, 9, 0, tzinfo=ZoneInfo("Asia/Almaty"))
+OUTCOMES = ("resolved", "explained", "refused", "resolved on the spot", "")
+
+
+@pytest.fixture(scope="module")
+def config():  # type: ignore[no-untyped-def]
+    return load_config(None)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory, config) -> Path:  # type: ignore[no-untyped-def]
+    """The sample data with issue 14's columns (ratings, outcomes, applicants that write
+    again within weeks, across month ends), imported into an archive."""
+    folder = tmp_path_factory.mktemp("inputs")
+    for name in ("broadcasts.csv", "press_events.csv"):
+        shutil.copy(SAMPLE / name, folder / name)
+    with (SAMPLE / "queries.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for number, row in enumerate(rows):
+        answered = row["status"] == "answered"
+        row["rating"] = str(1 + number * 7 % 5) if answered and number % 3 else ""
+        row["outcome"] = OUTCOMES[number % len(OUTCOMES)] if answered else ""
+        row["applicant"] = f"+7 701 {number % 997:07d}"
+    with (folder / "queries.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    root = tmp_path_factory.mktemp("archive") / "archive"
+    pipeline.archive([folder], config, root, cache=False, today=TODAY)
+    return root
+
+
+def _folder(path: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(path.iterdir()) if p.is_file()}
+
+
+def test_build_on_dask_writes_the_pandas_folder_byte_for_byte(
+    archive: Path, tmp_path: Path, config
+) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("distributed")
+    from engagement_report.engines.dask import Cluster
+
+    cluster = Cluster(workers=2, processes=False)
+    # A month, a month to date (its year to date and the same days of earlier periods),
+    # a quarter, and a January (no year to date).
+    for period in ("2020-11", "2021-02-01..2021-02-10", "2020-Q3", "2021-01"):
+        runs = {}
+        for engine in ("pandas", "dask"):
+            out = tmp_path / engine / period
+            result = pipeline.build(
+                [archive],
+                config,
+                period=period,
+                out=out,
+                today=TODAY,
+                cache=False,
+                generated_at=WHEN,
+                engine=engine,
+                cluster=cluster,
+            )
+            runs[engine] = _folder(out)
+        assert {"summary.csv", "summary.json", "report.md", "report.html"} <= set(runs["dask"])
+        for name, content in runs["pandas"].items():
+            assert runs["dask"][name] == content, (period, name)
+        assert set(runs["dask"]) == set(runs["pandas"])
+        assert result.figures.by_topic[0].rating_mean is not None  # issue 14's figures shown
+        assert result.figures.accountability is not None
+        assert result.figures.accountability.repeat_share, period
+
+
+def test_build_honours_the_configs_engine(archive: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("distributed")
+    from engagement_report.engines import dask as dask_engine
+
+    asked = []
+    real = dask_engine.combined_on_dask
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(args[0])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dask_engine, "combined_on_dask", spy)
+    path = tmp_path / "config.toml"
+    path.write_text('[compute]\nengine = "dask"\n', encoding="utf-8")
+    config = load_config(path)
+    pipeline.build(
+        [archive],
+        config,
+        period="2020-11",
+        out=tmp_path / "out",
+        today=TODAY,
+        cache=False,
+        cluster=dask_engine.Cluster(workers=2, processes=False),
+    )
+    assert asked == [archive]
+
+
+def test_build_on_dask_without_dask_says_how_to_install(
+    archive: Path, tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if absent
+    with pytest.raises(UsageError, match=r"pip install 'engagement-report\[dask\]'"):
+        pipeline.build([archive], config, period="2020-11", out=tmp_path / "o", engine="dask")
+    assert not (tmp_path / "o").exists()
+
+
+def test_build_on_dask_reads_an_archive_only(tmp_path: Path, config) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("distributed")
+    with pytest.raises(UsageError, match="engagement-report archive"):
+        pipeline.build([SAMPLE], config, period="2021-01", out=tmp_path / "o", engine="dask")
+
+
+def test_build_engine_dask_from_the_command_line_without_dask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from engagement_report.cli import app
+
+    monkeypatch.delenv("ENGAGEMENT_REPORT_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setitem(sys.modules, "dask", None)
+    for args in (["--engine", "dask"], []):
+        config = tmp_path / "engagement-report.toml"
+        config.write_text('[compute]\nengine = "dask"\n' if not args else "", encoding="utf-8")
+        result = CliRunner().invoke(
+            app,
+            ["build", str(SAMPLE), "--period", "2021-01", "--config", str(config), *args],
+        )
+        assert result.exit_code == 2, result.output
+        assert "pip install 'engagement-report[dask]'" in result.output
+        assert "Traceback" not in result.output
