@@ -11,6 +11,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+from engagement_report.archive import remote
 from engagement_report.archive.layout import (
     MANIFEST_NAME,
     Manifest,
@@ -41,6 +42,7 @@ __all__ = [
     "months_present",
     "read_archive",
     "read_manifest",
+    "remote",
     "write_archive",
 ]
 

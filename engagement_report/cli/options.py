@@ -51,7 +51,9 @@ class Language(StrEnum):
 
 
 InputsArg = Annotated[
-    list[Path] | None,
+    # Text, not paths: an archive may be named by URL (s3://bucket/archive), which a Path
+    # would fold to "s3:/bucket/archive".
+    list[str] | None,
     typer.Argument(
         help="Files (csv, xlsx) or folders holding them; default: the config's inputs.",
         show_default=False,

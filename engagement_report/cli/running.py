@@ -47,12 +47,15 @@ def _setup(config_path: Path | None, quiet: bool = False, verbose: bool = False)
     return load_config(find_config(config_path))
 
 
-def _inputs(given: list[Path] | None, config: Config) -> list[str]:
+def _inputs(given: list[str] | None, config: Config) -> list[str]:
     if given:
         return [str(p) for p in given]
     if config.inputs:
         base = config.source.parent if config.source else Path.cwd()
-        return [i if Path(i).expanduser().is_absolute() else str(base / i) for i in config.inputs]
+        return [
+            i if "://" in i or Path(i).expanduser().is_absolute() else str(base / i)
+            for i in config.inputs
+        ]
     raise UsageError(
         "no inputs: give files or folders, or name them with inputs = [...] in the config"
     )

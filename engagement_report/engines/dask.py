@@ -1,17 +1,20 @@
 """The Dask engine: each month of an archive worked out on a worker, combined here.
 
 A task reads one month's partitions (queries, broadcasts, press events, the press
-question log) from the archive folder and returns the partial aggregates of its rows in each window the figures need
-(:func:`~engagement_report.aggregates.window_partial`); the command combines the months
-and finishes the figures with the same code as the pandas engine
-(:func:`engagement_report.analysis.compute` given the combined partial aggregates). The archive folder must be readable at the same path by every worker (a
-shared file system); the cluster is the one at ``scheduler`` (``tcp://host:8786``), else
+question log) from the archive and returns the partial aggregates of its rows in each
+window the figures need (:func:`~engagement_report.aggregates.window_partial`); the
+command combines the months and finishes the figures with the same code as the pandas engine
+(:func:`engagement_report.analysis.compute` given the combined partial aggregates). The
+archive must be readable by every worker: a folder at the same path (a shared file
+system), or an fsspec URL (``s3://bucket/archive``) the workers can reach. The cluster is
+the one at ``scheduler`` (``tcp://host:8786``), else
 ``$DASK_SCHEDULER_ADDRESS``, else a :class:`distributed.LocalCluster` started for the run.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from engagement_report.aggregates import Partial, Request, Rules, combine, window_partial
-from engagement_report.archive import DATE_COLUMN, Manifest, read_manifest
+from engagement_report.archive import DATE_COLUMN, Manifest, remote
 from engagement_report.archive.reader import read_month
 from engagement_report.engines import INSTALL_HINT, SCHEDULER_ENV
 from engagement_report.errors import UsageError
@@ -77,6 +80,11 @@ def month_partials(
 ) -> list[Partial]:
     """A task: one month of the archive, read once, as the partial aggregates of its rows
     within each requested window (:func:`~engagement_report.aggregates.window_partial`)."""
+    if remote.is_url(root):
+        # A worker reads an archive at a URL through a copy of the month's partitions.
+        with tempfile.TemporaryDirectory(prefix="engagement-report-month-") as folder:
+            remote.fetch_month(root, manifest, month, Path(folder))
+            return month_partials(folder, manifest, month, requests, rules)
     frames = {dataset: read_month(Path(root), manifest, dataset, month) for dataset in DATE_COLUMN}
     return [window_partial(frames, piece, rules, detail=detail) for piece, detail in requests]
 
@@ -86,7 +94,8 @@ def combined_on_dask(
 ) -> dict[Request, Partial]:
     """The partial aggregates of each requested window over the archive at ``root``: one
     task per month any window covers (on the cluster's workers), combined here."""
-    manifest = read_manifest(root)
+    manifest = remote.manifest_of(root)
+    where = remote.origin(root) or str(root)  # the workers read an archive at a URL there
     held = {p.month for p in manifest.partitions}
     covers = {
         request: [m.start.strftime("%Y-%m") for m in request[0].period.months()]
@@ -97,7 +106,7 @@ def combined_on_dask(
     with client(cluster) as dask:
         shared = dask.scatter(manifest, broadcast=True)
         jobs = [
-            dask.submit(month_partials, str(root), shared, month, asked[month], rules, pure=False)
+            dask.submit(month_partials, where, shared, month, asked[month], rules, pure=False)
             for month in months
         ]
         results = dict(zip(months, dask.gather(jobs), strict=True))

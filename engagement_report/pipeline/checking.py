@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +12,7 @@ import pandas as pd
 from engagement_report import analysis as _analysis_stage
 from engagement_report import console
 from engagement_report.aggregates import Rules
-from engagement_report.archive import is_archive, months_present, read_manifest
+from engagement_report.archive import MANIFEST_NAME, is_archive, months_present, remote
 from engagement_report.cache import Store, cache_key, in_background, wait
 from engagement_report.config import Config
 from engagement_report.errors import DataQualityError, InputError, UsageError
@@ -56,6 +56,15 @@ def _seen_inputs(inputs: Sequence[str | Path]) -> tuple[SeenFile, ...]:
     return tuple(seen(path) for path in files)
 
 
+def _named(data: CleanData, root: Path) -> CleanData:
+    """``data`` with its sources named where they were read from: an archive at a URL
+    by the URL of each partition file, not by the local copy."""
+    if remote.origin(root) is None:
+        return data
+    sources = tuple(replace(s, file=remote.source_name(root, s.file)) for s in data.report.sources)
+    return replace(data, report=replace(data.report, sources=sources))
+
+
 def _unchanged(inputs: Sequence[SeenFile]) -> None:
     """Refuse inputs that changed since they were hashed: the figures, the manifest and
     the cache must all speak of the content that was read."""
@@ -65,12 +74,25 @@ def _unchanged(inputs: Sequence[SeenFile]) -> None:
 
 
 def archive_root(inputs: Sequence[str | Path]) -> Path | None:
-    """The archive folder the inputs name, or None when they name spreadsheets.
+    """The archive folder the inputs name, or None when they name spreadsheets. An
+    archive at a URL (``s3://bucket/archive``) is read through a local copy of the part a
+    run needs (:mod:`engagement_report.archive.remote`): the copy is the folder returned.
 
     An archive holds checked rows already: it is read alone, never beside other inputs
     whose rows it may hold too.
     """
-    roots = [Path(item) for item in inputs if is_archive(Path(item))]
+    roots = []
+    for item in inputs:
+        if remote.is_url(str(item)):
+            copy = remote.local_copy(str(item))
+            if copy is None:
+                raise UsageError(
+                    f"{item}: no archive there (no {MANIFEST_NAME}); a URL is read as an "
+                    "archive only (spreadsheets are read from this machine's folders)"
+                )
+            roots.append(copy)
+        elif is_archive(Path(item)):
+            roots.append(Path(item))
     if not roots:
         return None
     if len(inputs) > 1:
@@ -133,7 +155,7 @@ def archive_months(
     # same part of last year: from January of the year before the period's first.
     first = min(min(needed), f"{resolved.period.start.year - 1}-01")
     last = max(needed)
-    held = [m for m in months_present(read_manifest(root)) if m <= last]
+    held = [m for m in months_present(remote.manifest_of(root)) if m <= last]
     return ArchiveMonths(frozenset(held), frozenset(m for m in held if m < first))
 
 
@@ -161,12 +183,13 @@ def check(
     if root is not None:
         from engagement_report.archive.reader import read_archive
 
+        remote.fetch(root, None if months is None else months.months)
         read = (
             read_archive(root, None, skip)
             if months is None
             else read_archive(root, months.months, skip, light=months.light)
         )
-        return Checked(read.data, read.files, store, folders)
+        return Checked(_named(read.data, root), read.files, store, folders)
     files = _seen_inputs(inputs)
     name = None
     if store is not None:

@@ -1,0 +1,148 @@
+"""An archive named by fsspec URL: file:// and s3:// (a local moto server), read by the
+pandas engine and by Dask's workers, with the figures of the archive's folder."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from engagement_report import pipeline
+from engagement_report.config import load_config
+from engagement_report.errors import InputError, UsageError
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+TODAY = date(2026, 1, 1)
+
+
+@pytest.fixture(scope="module")
+def config():  # type: ignore[no-untyped-def]
+    return load_config(None)
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory, config) -> Path:  # type: ignore[no-untyped-def]
+    root = tmp_path_factory.mktemp("archive") / "archive"
+    pipeline.archive([SAMPLE], config, root, cache=False, today=TODAY)
+    return root
+
+
+@pytest.fixture(scope="module")
+def bucket(archive: Path):  # type: ignore[no-untyped-def]
+    """The archive uploaded to a bucket of a local S3 server (moto); its s3:// URL."""
+    pytest.importorskip("s3fs")
+    server_module = pytest.importorskip("moto.server")
+    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    patch = pytest.MonkeyPatch()
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "AWS_ENDPOINT_URL": endpoint,  # botocore reads it: s3fs then talks to moto
+        "FSSPEC_S3_ENDPOINT_URL": endpoint,
+    }.items():
+        patch.setenv(name, value)
+    import s3fs
+
+    s3fs.S3FileSystem.clear_instance_cache()
+    fs = s3fs.S3FileSystem(client_kwargs={"endpoint_url": endpoint})
+    fs.mkdir("archives")
+    for path in sorted(archive.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            fs.put_file(str(path), f"archives/city/{path.relative_to(archive).as_posix()}")
+    yield "s3://archives/city"
+    patch.undo()
+    server.stop()
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_a_file_url_archive_gives_the_folders_summary(archive: Path, config) -> None:  # type: ignore[no-untyped-def]
+    url = archive.as_uri()  # file:///…
+    for period in ("2021-01", None):
+        assert pipeline.summary([url], config, period, cache=False, today=TODAY) == (
+            pipeline.summary([archive], config, period, cache=False, today=TODAY)
+        )
+
+
+def test_an_s3_archive_builds_the_folders_report(  # type: ignore[no-untyped-def]
+    archive: Path, bucket: str, tmp_path: Path, config
+) -> None:
+    from_folder = pipeline.build(
+        [archive], config, period="2021-01", out=tmp_path / "folder", cache=False, today=TODAY
+    )
+    from_s3 = pipeline.build(
+        [bucket], config, period="2021-01", out=tmp_path / "s3", cache=False, today=TODAY
+    )
+    assert from_s3.figures == from_folder.figures
+    for name in ("summary.csv", "summary.json"):
+        assert (tmp_path / "s3" / name).read_bytes() == (tmp_path / "folder" / name).read_bytes()
+    # The report names the partition files by their URL, not by the local copy read.
+    sources = [s.file for s in from_s3.data.report.sources]
+    assert sources and all(s.startswith(f"{bucket}/") and "/month=" in s for s in sources)
+    assert f"{bucket}/queries/month=2021-01/part-" in (tmp_path / "s3" / "manifest.json").read_text(
+        encoding="utf-8"
+    )
+
+
+def test_dask_workers_read_an_s3_archive(
+    archive: Path, bucket: str, tmp_path: Path, config
+) -> None:  # type: ignore[no-untyped-def]
+    pytest.importorskip("distributed")
+    from engagement_report.engines.dask import Cluster
+
+    cluster = Cluster(workers=2, processes=False)
+    on_pandas = pipeline.summary([archive], config, "2020", by="quarter", cache=False, today=TODAY)
+    on_dask = pipeline.summary(
+        [bucket], config, "2020", by="quarter", today=TODAY, engine="dask", cluster=cluster
+    )
+    assert "".join(on_dask).encode() == "".join(on_pandas).encode()
+
+
+def test_a_damaged_partition_at_a_url_is_named(archive: Path, tmp_path: Path, config) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(archive, copy)
+    part = next((copy / "queries" / "month=2021-01").glob("*.parquet"))
+    part.write_bytes(part.read_bytes()[:-100])
+    with pytest.raises(InputError, match=r"month=2021-01.*changed since it was imported"):
+        pipeline.summary([copy.as_uri()], config, "2021-01", cache=False, today=TODAY)
+    part.unlink()
+    with pytest.raises(InputError, match=rf"{copy.as_uri()}/queries/month=2021-01/.*missing"):
+        pipeline.summary([copy.as_uri()], config, "2021-01", cache=False, today=TODAY)
+
+
+def test_a_url_without_an_archive_is_refused(tmp_path: Path, config) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(UsageError, match="no archive there"):
+        pipeline.summary([tmp_path.as_uri()], config, "2021-01", cache=False, today=TODAY)
+
+
+def test_a_protocol_without_its_package_says_so(tmp_path: Path) -> None:
+    import os
+    import subprocess
+
+    # A process of its own: fsspec keeps the file systems it has imported.
+    blocked = (
+        "import sys; sys.modules['s3fs'] = None; from engagement_report.cli import main; main()"
+    )
+    env = {**os.environ, "NO_COLOR": "1"}
+    env.pop("ENGAGEMENT_REPORT_CONFIG", None)
+    for url, said in (("s3://bucket/archive", "s3fs"), ("nosuch://x/archive", "nosuch")):
+        done = subprocess.run(
+            [sys.executable, "-c", blocked, "summary", url, "--period", "2021-01"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            check=False,
+        )
+        assert done.returncode == 2, done.stderr
+        assert said in done.stderr and "Traceback" not in done.stderr, done.stderr
