@@ -5,7 +5,8 @@ For each archive of ``archive_generate.py`` (same rows per month, same last mont
 turn about across the archives so that the machine's drift falls on all of them alike,
 and records the median wall time and the largest peak resident memory (GNU time). With
 ``--dask`` it also runs ``summary --engine dask`` on a LocalCluster of two workers
-beside the pandas engine, over the year up to LAST; and the monthly cron import (one new
+beside the pandas engine, over the year up to LAST, and ``build --engine dask`` of LAST
+(on the largest archive); and the monthly cron import (one new
 month, generated, into a copy of each archive: the generation is in its time). Rewrites the section between the
 ``archive:start``/``archive:end`` marks of benchmarks/README.md unless ``--no-write``.
 
@@ -100,6 +101,8 @@ def main() -> None:
                     cases.setdefault(("summary year, pandas", months), []).append(timed(year, env))
                     on_dask = [*year, "--engine", "dask"]
                     cases.setdefault(("summary year, dask", months), []).append(timed(on_dask, env))
+                    dask_build = [*build, "--engine", "dask"]
+                    cases.setdefault(("build, dask", months), []).append(timed(dask_build, env))
                 # The monthly cron import: one new month into a copy of the archive.
                 copy = Path(scratch) / f"copy-{months}-{run}"
                 shutil.copytree(folder, copy)
