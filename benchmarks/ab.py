@@ -11,8 +11,9 @@ Usage::
     python benchmarks/ab.py --rounds 7 no-early:xlsx no-early:csv no-os-exit:again ...
 
 A case is ``xlsx`` or ``csv`` (a first build of the 1M rows, empty caches), ``again``
-(the 1M workbook built again from the caches) or ``other-changed`` (the 1M workbook
-beside a small file that changes every round: only a cache of single files serves it).
+(the 1M workbook built again from the caches), ``other-changed`` (the 1M workbook
+beside a small file that changes every round: only a cache of single files serves it)
+or ``summary10m`` (``summary --no-cache`` of the 10M-row Parquet registry).
 ``--tree`` runs another checkout as the "with" side (and its variants).
 """
 
@@ -82,6 +83,13 @@ VARIANTS: dict[str, Callable[[Path], None]] = {
     "no-cache": lambda package: None,
     # The interpreter's own exit, with its teardown.
     "no-os-exit": _replace("    os._exit(code)", "    sys.exit(code)", "cli/__init__.py"),
+    # The C library's and the kernel's own ways with memory (large blocks unmapped when
+    # freed, huge pages where numpy asks for them).
+    "no-keep-memory": _replace("    keep_freed_memory()\n", "", "cli/__init__.py"),
+    # Freed memory kept and reused, but huge pages where numpy asks for them.
+    "no-small-pages": _replace(
+        "libc.prctl(_PR_SET_THP_DISABLE, 1, 0, 0, 0) == 0 and done", "done", "cli/memory.py"
+    ),
 }
 
 
@@ -117,6 +125,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--json", type=Path, help="append each result as a JSON line here")
     args = parser.parse_args(argv)
     one = generate.generate("1m", ("xlsx", "csv"), quiet=True)
+    if any(pair.endswith(":summary10m") for pair in args.pairs):
+        generate.generate("10m", ("parquet",), quiet=True)
     scratch = Path(tempfile.mkdtemp(prefix="er-ab-"))
     try:
         plain = tree_copy(args.tree, None, scratch)
@@ -152,6 +162,13 @@ def ab(plain: Path, other: Path, variant: str, case: str, rounds: int, scratch: 
         "with": command(plain, *build, str(inputs)),
         "without": command(other, *build, *extra, str(inputs)),
     }
+    if case == "summary10m":
+        summary = ["summary", "--today", TODAY, "--no-cache"]
+        parquet = str(generate.folder_for("10m", "parquet"))
+        sides = {
+            "with": command(plain, *summary, parquet),
+            "without": command(other, *summary, parquet),
+        }
     caches = {side: scratch / f"cache-{side}" for side in sides}
     times: dict[str, list[float]] = {side: [] for side in sides}
     cpus: dict[str, list[float]] = {side: [] for side in sides}
