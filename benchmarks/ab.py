@@ -37,7 +37,8 @@ from run import TIME, TODAY, workbook  # noqa: E402
 
 
 def measure(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float]:
-    """Wall time and CPU time (user + system) of one run of ``command`` (GNU time)."""
+    """Wall time and CPU time (user + system) of one run of ``command`` (GNU time); its
+    system time and peak memory (MB) go to ``measure.last``."""
     import re
     import time
 
@@ -55,6 +56,12 @@ def measure(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, 
         raise SystemExit(f"failed: {' '.join(command)}\n{proc.stderr[-800:]}")
     cpu = sum(
         float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([0-9.]+)", proc.stderr)
+    )
+    system = re.search(r"System time \(seconds\): ([0-9.]+)", proc.stderr)
+    peak = re.search(r"Maximum resident set size \(kbytes\): ([0-9]+)", proc.stderr)
+    measure.last = (  # type: ignore[attr-defined]
+        float(system.group(1)) if system else 0.0,
+        int(peak.group(1)) / 1024 if peak else 0.0,
     )
     return elapsed, cpu
 
@@ -172,6 +179,8 @@ def ab(plain: Path, other: Path, variant: str, case: str, rounds: int, scratch: 
     caches = {side: scratch / f"cache-{side}" for side in sides}
     times: dict[str, list[float]] = {side: [] for side in sides}
     cpus: dict[str, list[float]] = {side: [] for side in sides}
+    systems: dict[str, list[float]] = {side: [] for side in sides}
+    peaks: dict[str, list[float]] = {side: [] for side in sides}
     warm = case in ("again", "other-changed")
     for side, cmd in sides.items():
         shutil.rmtree(caches[side], ignore_errors=True)
@@ -189,6 +198,8 @@ def ab(plain: Path, other: Path, variant: str, case: str, rounds: int, scratch: 
             elapsed, cpu = measure(sides[side], env(caches[side]), scratch)
             times[side].append(elapsed)
             cpus[side].append(cpu)
+            systems[side].append(measure.last[0])  # type: ignore[attr-defined]
+            peaks[side].append(measure.last[1])  # type: ignore[attr-defined]
     savings = [(b - a) / a for a, b in zip(times["with"], times["without"], strict=True)]
     result = {
         "variant": variant,
@@ -206,6 +217,10 @@ def ab(plain: Path, other: Path, variant: str, case: str, rounds: int, scratch: 
             ),
             3,
         ),
+        "with_system_median_s": round(statistics.median(systems["with"]), 2),
+        "without_system_median_s": round(statistics.median(systems["without"]), 2),
+        "with_peak_mb": round(max(peaks["with"])),
+        "without_peak_mb": round(max(peaks["without"])),
         "rounds": rounds,
     }
     ab.last = result  # type: ignore[attr-defined]
