@@ -1,4 +1,4 @@
-"""Archives of 13, 60 and 120 months for the archive benchmark (seeded, reused).
+"""Archives of 13, 24, 60 and 120 months for the archive benchmark (seeded, reused).
 
 Each archive ends with the same month and holds the same rows per month, so a monthly
 report reads the same 13 months from each: only the months it does not need grow. The
@@ -30,7 +30,7 @@ from engagement_report.models import CleanData, ValidationReport  # noqa: E402
 from engagement_report.models import SourceAccount as Account  # noqa: E402
 
 LAST_MONTH = "2025-12"
-SIZES = (13, 60, 120)
+SIZES = (13, 24, 60, 120)  # 24: the months a report of December reads in full
 STATUSES = ["answered", "in_progress", "rejected", "redirected"]
 TOPICS = [f"Topic {n:02d}" for n in range(24)]
 CHANNELS = ["109 call centre", "eOtinish", "Instagram", "Telegram", "website", "visit"]

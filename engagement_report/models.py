@@ -7,7 +7,7 @@ report, an export or a test can read a result without knowing how it was made.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -171,6 +171,30 @@ class Extent:
 
 
 @dataclass(frozen=True)
+class OpenBefore:
+    """The queries received before ``since`` that were not read as rows (an archive's
+    months long before the period, from the per-month counts its manifest keeps): all a
+    backlog or the ages of open queries at a moment from ``since`` on count of them.
+
+    A query is open from receipt until the moment it closed (``views.closing_moments``);
+    received before ``since``, it is open at a later midnight exactly when it closed on
+    that day or after, or never did.
+    """
+
+    since: date  # the counts hold for moments from this midnight on
+    received: int  # dated queries received before ``since``
+    latest_received: datetime | None  # the latest of their moments of receipt
+    never: int  # of them, never closed
+    closed_on: tuple[tuple[date, int], ...]  # of them, how many closed on each day >= since
+
+    def open_at(self, midnight: date) -> int:
+        """How many were still open at the start of ``midnight`` (on or after ``since``)."""
+        if midnight < self.since:
+            raise ValueError(f"counts of queries open before {self.since} are not kept")
+        return self.never + sum(n for day, n in self.closed_on if day >= midnight)
+
+
+@dataclass(frozen=True)
 class CleanData:
     """Typed frames per dataset (provenance in ``_file``, ``_sheet``, ``_row``)."""
 
@@ -182,6 +206,8 @@ class CleanData:
     report: ValidationReport
     present: frozenset[str] = field(default_factory=frozenset)
     extent: Extent | None = None  # None: the frames hold all the data
+    # Queries received before the frames' rows, as counts (an archive read in part).
+    open_before: OpenBefore | None = None
 
     def frame(self, dataset: str) -> pd.DataFrame:
         """The clean frame of ``dataset``."""

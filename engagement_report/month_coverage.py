@@ -50,7 +50,21 @@ def _days(values: pd.Series) -> np.ndarray:
 
 def data_span(data: CleanData) -> tuple[date, date] | None:
     """The first day of any dated record and the last date of any kind in the data
-    (answers included), or None when the data holds no dated record."""
+    (answers included), or None when the data holds no dated record: of the whole data
+    when only part of it was read (an archive's months: ``data.extent``)."""
+    extent = data.extent
+    if extent is not None:
+        # A question log's dates are press events' (dates_of).
+        kinds = {"press_events": ("press_events", "press_questions")}
+        known = [
+            extent.first[kind]
+            for d in _present(data)
+            for kind in kinds.get(d, (d,))
+            if kind in extent.first
+        ]
+        if not known or extent.latest is None:
+            return None
+        return min(known), extent.latest
     firsts, lasts = [], []
     for dataset in _present(data):
         frame = data.frame(dataset)

@@ -9,7 +9,7 @@ Every view is as of the report's one cut-off: a query answered after it is open.
 from __future__ import annotations
 
 import math
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
@@ -22,6 +22,7 @@ from engagement_report.figures import (
     bin_counts,
     within,
 )
+from engagement_report.models import OpenBefore
 from engagement_report.periods import Period, Window, period_for_span
 from engagement_report.results import (
     Against,
@@ -88,20 +89,37 @@ Moments = tuple[np.ndarray, np.ndarray]  # closing_moments()'s
 
 
 def backlog_at(
-    queries: pd.DataFrame, days: list[date], moments: Moments | None = None
+    queries: pd.DataFrame,
+    days: list[date],
+    moments: Moments | None = None,
+    before: OpenBefore | None = None,
 ) -> tuple[int | None, ...]:
     """Open queries at the end of each of ``days``: received by then and not yet closed
     (whenever received; a query closed after the day was open on it). None for a day
     before the first query received: the registry had not begun, nothing is known.
-    ``moments``: :func:`closing_moments` of ``queries``, if already known."""
+    ``moments``: :func:`closing_moments` of ``queries``, if already known; ``before``: the
+    queries received before the rows, as counts (all received before any of ``days``)."""
     received, closed = closing_moments(queries) if moments is None else moments
     out: list[int | None] = []
     # A dozen moments: one pass over the rows each, no sort of a registry's million rows.
-    for end in _day_ends(days):
+    for day, end in zip(days, _day_ends(days), strict=True):
         came = int(np.count_nonzero(received < end))
-        went = int(np.count_nonzero(closed < end))
-        out.append(came - went if came else None)
+        open_then = came - int(np.count_nonzero(closed < end))
+        if before is not None:
+            came += before.received
+            open_then += before.open_at(day + timedelta(days=1))
+        out.append(open_then if came else None)
     return tuple(out)
+
+
+def older_than_every_age_bin(received: datetime, cutoff: date, calendar: WorkingCalendar) -> bool:
+    """Whether a query received at ``received`` and open at the end of ``cutoff`` falls in
+    the last of :data:`AGE_BINS` (so does every query received before it: registration
+    and working days keep the order of the dates)."""
+    moment = pd.Series([pd.Timestamp(received)], dtype="datetime64[ns]")
+    registered = calendar.registered_on(moment)
+    age = working_days_between(registered, pd.Series([pd.Timestamp(cutoff)]), calendar)
+    return bool(age.iloc[0] >= AGE_BINS[-1][0])
 
 
 def open_ages(
@@ -109,23 +127,32 @@ def open_ages(
     cutoff: date,
     calendar: WorkingCalendar,
     moments: Moments | None = None,
+    before: OpenBefore | None = None,
 ) -> tuple[int, ...] | None:
     """The queries open at the end of ``cutoff`` per :data:`AGE_BINS`: working days from
     registration (as the answer term counts them) to the cut-off. None when the
-    calendar's working days are unknown. ``moments``: :func:`closing_moments`, if known."""
+    calendar's working days are unknown. ``moments``: :func:`closing_moments`, if known;
+    ``before``: the queries received before the rows, as counts (their ages are known only
+    when even the latest of them is in the last bin: :func:`older_than_every_age_bin`)."""
     received, closed = closing_moments(queries) if moments is None else moments
     end = _day_ends([cutoff])[0]
     is_open = (received < end) & (closed >= end)
     dated = np.flatnonzero(queries["received_at"].notna().to_numpy(dtype=bool))
     open_received = queries["received_at"].iloc[dated[is_open]]
+    earlier = before.open_at(cutoff + timedelta(days=1)) if before is not None else 0
     try:
         registered = calendar.registered_on(open_received)
         ages = working_days_between(
             registered, pd.Series(pd.Timestamp(cutoff), index=open_received.index), calendar
         )
+        # The calendar is asked of them as of the rows (an unknown one gives None).
+        latest = before.latest_received if before is not None and earlier else None
+        if latest is not None and not older_than_every_age_bin(latest, cutoff, calendar):
+            raise ValueError("queries counted before the rows are too young to bin by age")
     except ConfigError:
         return None
-    return bin_counts(np.maximum(ages.to_numpy(dtype=float), 0), AGE_BINS)
+    counts = bin_counts(np.maximum(ages.to_numpy(dtype=float), 0), AGE_BINS)
+    return (*counts[:-1], counts[-1] + earlier)
 
 
 # --- topics that rose and fell -------------------------------------------------------

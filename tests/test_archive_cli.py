@@ -79,3 +79,21 @@ def test_compute_engine_from_the_config(tmp_path: Path, monkeypatch: pytest.Monk
     config.write_text('[compute]\nengine = "spark"\n', encoding="utf-8")
     result = invoke("summary", SAMPLE, "--period", "2021-01", "--config", config)
     assert result.exit_code == 2 and "compute.engine must be one of pandas, dask" in result.output
+
+
+def test_validate_period_checks_part_of_an_archive_and_is_refused_for_files(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "archive"
+    done = invoke("archive", SAMPLE, "--to", root, "--today", "2026-01-01", "--quiet")
+    assert done.exit_code == 0, done.output
+    # A build of June 2020 reads nothing after it: damage in February 2021 is not seen.
+    (part,) = (root / "queries" / "month=2021-02").glob("part-*.parquet")
+    part.write_bytes(b"not parquet")
+    result = invoke("validate", root, "--period", "2020-06", "--today", "2026-01-01")
+    assert result.exit_code == 0, result.output
+    assert "month=2020-06" in result.stdout and "month=2021-02" not in result.stdout
+    whole = invoke("validate", root, "--today", "2026-01-01")
+    assert whole.exit_code == 2 and part.name in whole.output
+    files = invoke("validate", SAMPLE, "--period", "2020-06", "--today", "2026-01-01")
+    assert files.exit_code == 2 and "--period" in files.output

@@ -264,3 +264,27 @@ def test_the_inputs_hash_is_of_the_content_as_it_was_read(tmp_path: Path) -> Non
     expected = hashlib.sha256(f"{as_read.sha256}  queries.csv\n".encode()).hexdigest()
     assert inputs_hash([as_read]) == expected
     assert inputs_hash([path]) != expected  # a path is hashed as it is now
+
+
+def test_a_summary_of_an_archive_records_the_partitions_it_read(
+    write_inputs, database, tmp_path: Path
+) -> None:
+    from engagement_report.archive import read_manifest
+
+    root = tmp_path / "archive"
+    inputs = write_inputs(queries=QUERIES)
+    done = invoke("archive", inputs, "--to", root, "--today", "2026-01-01", "--quiet")
+    assert done.exit_code == 0, done.output
+    written = invoke(
+        "summary", root, "--period", "2021-03", "--today", "2026-01-01", "--to", database
+    )
+    assert written.exit_code == 0, written.output
+    # A summary of March reads the months up to March: the March partition, whose
+    # SHA-256 the archive's manifest records (and the read checked).
+    (march,) = [p for p in read_manifest(root).partitions if p.month <= "2021-03"]
+    part = root / march.key / march.file
+    assert hashlib.sha256(part.read_bytes()).hexdigest() == march.sha256
+    expected = hashlib.sha256(f"{march.sha256}  {march.file}\n".encode()).hexdigest()
+    rows = _rows(database)
+    assert _figure(rows, "2021-03-01", "received") == 3
+    assert {r[8] for r in rows} == {expected}

@@ -54,7 +54,7 @@ def trend(data: CleanData, window: Window, config: Config) -> tuple[TrendPoint, 
     is_answered = queries["status"].eq("answered").fillna(False).to_numpy(dtype=bool)
     answered = np.bincount(month_of[is_answered & in_time], minlength=count)
     # Open at each month's last day counted: every query, whenever received.
-    backlog = backlog_at(data.queries, [w.period.end for w in windows])
+    backlog = backlog_at(data.queries, [w.period.end for w in windows], before=data.open_before)
     covered = month_coverage(data, [piece.period for piece in windows])
     points = []
     for i, piece in enumerate(windows):

@@ -67,6 +67,7 @@ def restrict(data: CleanData, period: Period) -> CleanData:
         broadcasts=within(data.broadcasts, "date", period),
         press_events=within(data.press_events, "date", period),
         press_questions=within(data.press_questions, "date", period),
+        open_before=None,  # received before the period: not of it
     )
 
 
@@ -157,13 +158,13 @@ def history_figures(
 ) -> dict[str, Any]:
     """What a period's figures say of the queries whenever received (the backlog at its
     end, the ages of those open at the cut-off) and of the year to date: worked out on
-    the whole data (an archive's months up to the period's end), the year to date's
-    totals from ``combined`` when given."""
+    the whole data (an archive's months up to the period's end, the earliest of them as
+    counts: ``data.open_before``), the year to date's totals from ``combined`` when given."""
     moments = closing_moments(data.queries)  # the backlog's and the ages' one pass
     _, calendar = deadline_rules(config)
     return {
-        "backlog": backlog_at(data.queries, [window.period.end], moments)[0],
-        "open_ages": open_ages(data.queries, window.cutoff, calendar, moments),
+        "backlog": backlog_at(data.queries, [window.period.end], moments, data.open_before)[0],
+        "open_ages": open_ages(data.queries, window.cutoff, calendar, moments, data.open_before),
         "year_to_date": year_to_date(
             {
                 d: data.frame(d)

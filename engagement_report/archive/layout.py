@@ -36,6 +36,38 @@ TRASH = ".trash"
 
 
 @dataclass(frozen=True)
+class OpenHistory:
+    """A month of queries by when each closed, as the manifest keeps it."""
+
+    definition: str  # ``history.DEFINITION`` of the code that counted
+    received: int  # dated queries received in the month
+    latest_received: str | None  # ISO moment of the latest receipt
+    never: int  # never closed
+    closed_on: tuple[tuple[str, int], ...]  # closed on each day from the next month's first
+
+    def as_dict(self) -> dict[str, Any]:
+        """The counts as the manifest writes them."""
+        return {
+            "definition": self.definition,
+            "received": self.received,
+            "latest_received": self.latest_received,
+            "never": self.never,
+            "closed_on": dict(self.closed_on),
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> OpenHistory:
+        """The counts as :meth:`as_dict` wrote them."""
+        return cls(
+            definition=str(raw["definition"]),
+            received=int(raw["received"]),
+            latest_received=None if raw["latest_received"] is None else str(raw["latest_received"]),
+            never=int(raw["never"]),
+            closed_on=tuple((str(day), int(n)) for day, n in raw["closed_on"].items()),
+        )
+
+
+@dataclass(frozen=True)
 class Partition:
     """One dataset's rows of one month, as the manifest records them."""
 
@@ -50,6 +82,12 @@ class Partition:
     first: str  # the earliest and latest date of the rows (date received, aired, held)
     last: str
     latest: str  # the latest date of any kind (an answer date too): the export's date
+    # Queries only: when the month's queries closed (history.py), and the least and the
+    # greatest query id (an import looks for its ids only in months whose range holds one).
+    # None: not known (a partition written before they were kept); ``ids`` is () for a
+    # month without a query id.
+    history: OpenHistory | None = None
+    ids: tuple[str, ...] | None = None
 
     @property
     def key(self) -> str:
@@ -70,6 +108,8 @@ class Partition:
             "first": self.first,
             "last": self.last,
             "latest": self.latest,
+            **({} if self.history is None else {"history": self.history.as_dict()}),
+            **({} if self.ids is None else {"ids": list(self.ids)}),
         }
 
     @classmethod
@@ -87,6 +127,8 @@ class Partition:
             first=str(raw["first"]),
             last=str(raw["last"]),
             latest=str(raw["latest"]),
+            history=OpenHistory.from_dict(raw["history"]) if "history" in raw else None,
+            ids=tuple(str(i) for i in raw["ids"]) if "ids" in raw else None,
         )
 
 

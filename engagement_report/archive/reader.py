@@ -1,8 +1,9 @@
 """Reading an archive in part: only the months a report needs, only the columns it reads.
 
-The partitions are found with ``pyarrow.dataset`` (hive partitioning by ``month``) and
-pruned by a filter on the partition key, so a month outside the filter is never opened:
-neither read, nor hashed, nor even checked to be a Parquet file.
+The partitions are found in the archive's manifest, not by listing the archive: a month
+outside those asked for is never opened (neither read, nor hashed, nor its folder
+listed). Months long before the period count only through their queries still open
+later, taken from the counts the manifest keeps of them (:mod:`.history`) when it can.
 """
 
 from __future__ import annotations
@@ -16,10 +17,20 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 
-from engagement_report.archive.layout import Manifest, Partition, read_manifest, recover
+from engagement_report.archive.history import open_before, usable
+from engagement_report.archive.layout import (
+    MANIFEST_NAME,
+    Manifest,
+    OpenHistory,
+    Partition,
+    partition_key,
+    read_manifest,
+    recover,
+)
 from engagement_report.errors import InputError
-from engagement_report.hashing import SeenFile, seen
+from engagement_report.hashing import SeenFile, changed_error, seen
 from engagement_report.models import CleanData, Extent, SourceAccount, ValidationReport
 from engagement_report.schema import DATASETS
 from engagement_report.views import closing_moments
@@ -31,7 +42,6 @@ DATE_COLUMN = {
     "press_events": "date",
     "press_questions": "date",
 }
-_MONTH = pa.schema([pa.field("month", pa.string())])
 _REJECTED_COLUMNS = ["file", "sheet", "row", "column", "reason"]
 
 
@@ -67,49 +77,61 @@ def read_archive(
     skip: Iterable[str] = (),
     only: Mapping[str, Collection[str]] | None = None,
     light: Collection[str] = (),
+    counted: bool = False,
 ) -> ArchiveRead:
     """The rows of the archive at ``root`` in ``months`` (``YYYY-MM``; None: all), without
     the columns in ``skip`` (or with ``only`` the columns it names per dataset), as clean
     data with one source per partition read.
 
-    ``light``: months of ``months`` read only for the queries still open after them
-    (:func:`_still_open`): all a backlog or the ages of open queries at a later moment
-    count of them.
+    ``light``: months before the others, wanted only for their queries still open after
+    them (all a backlog or the ages of open queries at a later moment count of them).
+    With ``counted``, a light month whose manifest keeps usable counts of when its
+    queries closed (:mod:`.history`) is not opened: its counts are the data's
+    ``open_before`` and the manifest, hashed, is one of the files read. The caller checks
+    that the counts say all its figures need (``views.older_than_every_age_bin``).
+    Otherwise a light month's queries are read, only those still open after it kept
+    (:func:`_still_open`).
     """
     recover(root)
+    manifest_file = seen(root / MANIFEST_NAME) if counted and light else None
     manifest = read_manifest(root)
-    full = None if months is None else sorted(set(months) - set(light))
-    # The first moment a figure of the fully read months can count a query open at.
-    since = np.datetime64(f"{full[0]}-01", "ns") if full else None
+    if manifest_file is not None and not manifest_file.unchanged():
+        raise changed_error(manifest_file.path)
+    light = set(light)
+    # The first moment a figure of the other months can count a query open at.
+    since = _month_after(max(light)) if light else None
     frames: dict[str, pd.DataFrame] = {}
     files: list[SeenFile] = []
     accounts: list[SourceAccount] = []
+    histories: list[OpenHistory] = []
     for dataset in DATASETS:
         skipped = set(skip)
         if only is not None:
             kept = set(only.get(dataset, ()))
             skipped |= {c for c in manifest.dtypes.get(dataset, {}) if c not in kept}
-        known = {p.month: p for p in manifest.of(dataset)}
         tables = []
-        for path, month in _fragments(root / dataset, months) if known else ():
-            if month in light and (dataset != "queries" or since is None):
-                continue  # only queries still open count in later months
-            partition = known.get(month)
-            if partition is None or path.name != partition.file:
-                raise InputError(
-                    f"{path}: this file is not in the archive's manifest ({root / 'archive.json'}); "
-                    "remove it or import its month again"
-                )
-            file = seen(path)
+        for partition in _partitions(root, manifest, dataset, months, light if counted else ()):
+            path = root / partition.key / partition.file
+            if partition.month in light:
+                if dataset != "queries":
+                    continue  # only queries still open count in later months
+                if counted and usable(partition.history):
+                    assert partition.history is not None
+                    histories.append(partition.history)
+                    accounts.append(_account(path, partition))
+                    continue
+            file = seen_partition(path)
             _check_digest(file, partition)
             files.append(file)
-            if month in light:
+            if partition.month in light:
                 heavy = {c for c in manifest.dtypes.get(dataset, {}) if c not in _LIGHT}
                 tables.append(_still_open(_read(path, skipped | heavy), since))
             else:
                 tables.append(_read(path, skipped))
             accounts.append(_account(path, partition))
         frames[dataset] = _frame(tables, manifest.dtypes.get(dataset, {}), skipped)
+    if histories and manifest_file is not None:
+        files.insert(0, manifest_file)  # it vouches for the counts
     data = CleanData(
         queries=frames["queries"],
         broadcasts=frames["broadcasts"],
@@ -119,8 +141,133 @@ def read_archive(
         report=ValidationReport(tuple(accounts), ()),
         present=frozenset(p.dataset for p in manifest.partitions),
         extent=extent(manifest),
+        open_before=open_before(histories, since) if histories and since else None,
     )
     return ArchiveRead(data, tuple(files), manifest)
+
+
+def months_opened(
+    manifest: Manifest, months: Collection[str], light: Collection[str], counted: bool
+) -> set[str]:
+    """The months of ``months`` whose partition files :func:`read_archive` opens with the
+    same ``light`` and ``counted``: all but the light ones whose queries it counts."""
+    queries = {p.month: p for p in manifest.of("queries")}
+    return {
+        month
+        for month in months
+        if month not in light
+        or (month in queries and not (counted and usable(queries[month].history)))
+    }
+
+
+def check_archive(
+    root: Path,
+    months: Collection[str] | None = None,
+    light: Collection[str] = (),
+    counted: bool = False,
+) -> ValidationReport:
+    """The partitions :func:`read_archive` opens for the same ``months``, ``light`` and
+    ``counted`` checked without reading their rows (they were checked when imported):
+    each file is the one the manifest records (its SHA-256) and a Parquet file holding
+    the rows the manifest says. The report lists the partitions as the read would."""
+    recover(root)
+    manifest = read_manifest(root)
+    light = set(light)
+    accounts: list[SourceAccount] = []
+    for dataset in DATASETS:
+        for partition in _partitions(root, manifest, dataset, months, light if counted else ()):
+            path = root / partition.key / partition.file
+            if partition.month in light and dataset != "queries":
+                continue
+            if not (partition.month in light and counted and usable(partition.history)):
+                _check_digest(seen_partition(path), partition)
+                rows = _footer_rows(path)
+                if rows != partition.rows:
+                    raise InputError(
+                        f"{path}: this archive partition file holds {rows} rows, the archive's "
+                        f"manifest says {partition.rows}; the archive is damaged: import that "
+                        "month again from its source files"
+                    )
+            accounts.append(_account(path, partition))
+    return ValidationReport(tuple(accounts), ())
+
+
+def _footer_rows(path: Path) -> int:
+    """The rows a Parquet file holds, from its footer alone."""
+    try:
+        with pq.ParquetFile(path) as parquet:
+            return int(parquet.metadata.num_rows)
+    except (OSError, pa.ArrowException) as exc:
+        raise _damaged(path, exc) from None
+
+
+def _month_after(month: str) -> date:
+    """The first day of the month after ``month`` (``YYYY-MM``)."""
+    year, number = (int(part) for part in month.split("-"))
+    return date(year + number // 12, number % 12 + 1, 1)
+
+
+def seen_partition(path: Path) -> SeenFile:
+    """A partition file hashed (a missing one is a damaged archive, named)."""
+    try:
+        return seen(path)
+    except InputError:
+        if not path.exists():
+            raise InputError(
+                f"{path}: this archive partition file is missing (the archive's manifest "
+                "lists it); the archive is damaged: import that month again from its source "
+                "files"
+            ) from None
+        raise
+
+
+def _partitions(
+    root: Path,
+    manifest: Manifest,
+    dataset: str,
+    months: Collection[str] | None,
+    unopened: Collection[str],
+) -> list[Partition]:
+    """The partitions of ``dataset`` in ``months`` (None: all), by month, from the
+    manifest: only their folders are looked in (not those of ``unopened`` months), and a
+    Parquet file there the manifest does not list is refused (it would be a month written
+    by hand, or half of an import that did not go through the journal)."""
+    known = {p.month: p for p in manifest.of(dataset)}
+    if months is None:
+        folder = root / dataset
+        found = sorted(
+            entry.name.removeprefix("month=")
+            for entry in (folder.iterdir() if folder.is_dir() else ())
+            if entry.name.startswith("month=")
+        )
+        wanted = sorted(set(found) | set(known))
+    else:
+        wanted = sorted(set(months))
+    chosen = []
+    for month in wanted:
+        partition = known.get(month)
+        if month not in unopened:
+            _refuse_strays(root / partition_key(dataset, month), partition, root)
+        if partition is not None:
+            chosen.append(partition)
+    return chosen
+
+
+def _refuse_strays(folder: Path, partition: Partition | None, root: Path) -> None:
+    try:
+        names = [entry.name for entry in folder.iterdir()]
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot list the archive partition: {exc}") from None
+    for name in sorted(names):
+        if name.startswith((".", "_")) or not name.endswith(".parquet"):
+            continue  # what pyarrow's discovery leaves out too
+        if partition is None or name != partition.file:
+            raise InputError(
+                f"{folder / name}: this file is not in the archive's manifest "
+                f"({root / MANIFEST_NAME}); remove it or import its month again"
+            )
 
 
 #: What a month read light keeps of its queries: when each was received and closed, and
@@ -128,7 +275,7 @@ def read_archive(
 _LIGHT = ("received_at", "answered_at", "status", "_file", "_sheet", "_row")
 
 
-def _still_open(table: pa.Table, since: np.datetime64 | None) -> pa.Table:
+def _still_open(table: pa.Table, since: date | None) -> pa.Table:
     """The queries of a month read light that a figure counting open queries at ``since``
     or later can see: those not closed before ``since`` (views.closing_moments), and the
     month's first received (closed or not), so that the registry is known to have begun
@@ -136,7 +283,7 @@ def _still_open(table: pa.Table, since: np.datetime64 | None) -> pa.Table:
     if since is None or not table.num_rows:
         return table
     received, closed = closing_moments(table.to_pandas())
-    keep = closed >= since.view(np.int64)
+    keep = closed >= np.datetime64(since.isoformat(), "ns").view(np.int64)
     keep[int(np.argmin(received))] = True
     return table.filter(pa.array(keep))
 
@@ -171,25 +318,6 @@ def _check_digest(file: SeenFile, partition: Partition) -> None:
             f"(SHA-256 {file.sha256[:12]}…, the manifest says {partition.sha256[:12]}…); "
             "import that month again from its source files"
         )
-
-
-def _fragments(folder: Path, months: Collection[str] | None) -> list[tuple[Path, str]]:
-    """The Parquet files of the wanted months under a dataset's folder, with their month:
-    the files of other months are pruned by their partition key, unopened."""
-    if not folder.is_dir():
-        return []
-    dataset = ds.dataset(
-        folder,
-        format="parquet",
-        schema=_MONTH,  # given, so that no file is opened to find it out
-        partitioning=ds.partitioning(_MONTH, flavor="hive"),
-    )
-    wanted = None if months is None else ds.field("month").isin(sorted(months))
-    found = []
-    for fragment in dataset.get_fragments(filter=wanted):
-        month = ds.get_partition_keys(fragment.partition_expression)["month"]
-        found.append((Path(fragment.path), str(month)))
-    return sorted(found, key=lambda item: (item[1], item[0].name))
 
 
 def _read(path: Path, skip: set[str]) -> pa.Table:

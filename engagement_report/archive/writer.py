@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from engagement_report import __version__
+from engagement_report.archive.history import month_history
 from engagement_report.archive.layout import (
     JOURNAL,
     STAGING,
@@ -144,7 +145,7 @@ def _move_out(
     wanted = pc.unique(pa.array(ids.astype("string"), type=pa.large_string()))
     changes = []
     for partition in manifest.of("queries"):
-        if partition.month in incoming:
+        if partition.month in incoming or not _may_hold(partition, wanted):
             continue
         held = read_partition(root, partition, ["query_id"]).column("query_id")
         moved = pc.is_in(held, value_set=wanted.cast(held.type)).to_numpy(zero_copy_only=False)
@@ -165,6 +166,32 @@ def _move_out(
             PartitionChange("queries", partition.month, partition.rows, len(rows), int(moved.sum()))
         )
     return changes
+
+
+def _may_hold(partition: Partition, wanted: pa.Array) -> bool:
+    """Whether the partition may hold one of the ``wanted`` ids: its manifest's least and
+    greatest id (code point order, as Arrow compares strings) bound every id it holds, so
+    a month whose range holds none of them is not opened (the offices' ids mostly grow
+    with time, so a new month's fall in no earlier month's range)."""
+    if partition.ids is None:  # not recorded: look
+        return True
+    if not partition.ids:
+        return False
+    low, high = (pa.scalar(i, type=wanted.type) for i in partition.ids)
+    inside = pc.and_(pc.greater_equal(wanted, low), pc.less_equal(wanted, high))
+    return bool(pc.any(inside).as_py())
+
+
+def _id_range(rows: pd.DataFrame) -> tuple[str, ...] | None:
+    """The least and the greatest query id of ``rows`` (() when none has one; None when
+    the ids are no text, whose order would not be the one compared)."""
+    if not pd.api.types.is_string_dtype(rows["query_id"].dtype):
+        return None
+    ids = pa.array(rows["query_id"].dropna().astype("string"), type=pa.large_string())
+    if not len(ids):
+        return ()
+    bounds = pc.min_max(ids)
+    return (bounds["min"].as_py(), bounds["max"].as_py())
 
 
 def _write(
@@ -199,6 +226,8 @@ def _write(
         first=dates.min().date().isoformat(),
         last=dates.max().date().isoformat(),
         latest=_latest(rows, dataset).isoformat(),
+        history=month_history(rows, month) if dataset == "queries" else None,
+        ids=_id_range(rows) if dataset == "queries" else None,
     )
 
 

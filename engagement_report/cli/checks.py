@@ -30,6 +30,15 @@ def validate_command(
         ReportFormat, typer.Option("--format", "-f", help="text or json.")
     ] = ReportFormat.text,
     config_path: ConfigOpt = None,
+    period: Annotated[
+        str | None,
+        typer.Option(
+            "--period",
+            "-p",
+            help="For an archive: check only the partitions a build of this period reads "
+            "(as --period of build); default: every partition. Files are checked whole.",
+        ),
+    ] = None,
     today: TodayOpt = None,
     no_cache: NoCacheOpt = False,
     quiet: QuietOpt = False,
@@ -48,7 +57,11 @@ def validate_command(
 
         with console.status("Reading the inputs…"):
             report = pipeline.check_inputs(
-                _inputs(inputs, config), config, cache=not no_cache, today=_today(today)
+                _inputs(inputs, config),
+                config,
+                cache=not no_cache,
+                today=_today(today),
+                period=period,
             )
         _emit([pipeline.validation_text(report, fmt.value)])
         problems = report.rejected or report.skipped_files

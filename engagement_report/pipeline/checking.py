@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -15,7 +16,7 @@ from engagement_report.aggregates import Rules
 from engagement_report.archive import MANIFEST_NAME, is_archive, months_present, remote
 from engagement_report.cache import Store, cache_key, in_background, wait
 from engagement_report.config import Config
-from engagement_report.errors import DataQualityError, InputError, UsageError
+from engagement_report.errors import ConfigError, DataQualityError, InputError, UsageError
 from engagement_report.figures import in_period
 from engagement_report.hashing import SeenFile, changed_error, seen
 from engagement_report.loading import discover_inputs, load_inputs
@@ -35,6 +36,9 @@ from engagement_report.validation import validate
 from engagement_report.validation.cache import load_checked, store_checked
 from engagement_report.validation.dates import two_digit_pivot
 from engagement_report.validation.plausible import flag_implausible_dates, plausible_window
+
+if TYPE_CHECKING:
+    from engagement_report.archive.reader import ArchiveRead
 
 
 @dataclass(frozen=True)
@@ -118,10 +122,12 @@ def report_months(window: Window) -> frozenset[str]:
 @dataclass(frozen=True)
 class ArchiveMonths:
     """The months of an archive a command reads: ``months`` (``YYYY-MM``), of which the
-    ``light`` ones only for their queries still open later (the backlog's)."""
+    ``light`` ones only for their queries still open later (the backlog's), from the
+    counts the archive's manifest keeps of them when ``counted``."""
 
     months: frozenset[str]
     light: frozenset[str] = frozenset()
+    counted: bool = False
 
 
 def archive_months(
@@ -156,7 +162,47 @@ def archive_months(
     first = min(min(needed), f"{resolved.period.start.year - 1}-01")
     last = max(needed)
     held = [m for m in months_present(remote.manifest_of(root)) if m <= last]
-    return ArchiveMonths(frozenset(held), frozenset(m for m in held if m < first))
+    light = frozenset(m for m in held if m < first)
+    return ArchiveMonths(frozenset(held), light, _ages_known(first, resolved.period.start, config))
+
+
+def _ages_known(first: str, cutoff: date, config: Config) -> bool:
+    """Whether a query received before ``first`` (``YYYY-MM``) and open at ``cutoff`` or
+    later is in the oldest age bin: then the counts an archive keeps of the months before
+    ``first`` (no receipt dates) say all the ages of open queries need."""
+    from engagement_report.views import older_than_every_age_bin
+
+    latest = datetime.fromisoformat(f"{first}-01") - timedelta(microseconds=1)
+    try:
+        return older_than_every_age_bin(latest, cutoff, _analysis_stage.deadline_rules(config)[1])
+    except ConfigError:
+        return True  # no working days at all: an open query's age is unknown however read
+
+
+def _fetch(root: Path, months: ArchiveMonths | None) -> None:
+    """The partitions a read of ``months`` opens, copied first when the archive is at a
+    URL (:mod:`engagement_report.archive.remote`): not the months taken from counts."""
+    if remote.origin(root) is None:
+        return
+    if months is None:
+        remote.fetch(root, None)
+        return
+    from engagement_report.archive.reader import months_opened
+
+    manifest = remote.manifest_of(root)
+    remote.fetch(root, months_opened(manifest, months.months, months.light, months.counted))
+
+
+def read_archive_months(
+    root: Path, months: ArchiveMonths | None, skip: Sequence[str] = ()
+) -> ArchiveRead:
+    """The archive at ``root`` read as ``months`` say (None: every month, in full)."""
+    from engagement_report.archive.reader import read_archive
+
+    _fetch(root, months)
+    if months is None:
+        return read_archive(root, None, skip)
+    return read_archive(root, months.months, skip, light=months.light, counted=months.counted)
 
 
 #: Columns no figure reads: an archive read for figures alone leaves them unread.
@@ -181,14 +227,7 @@ def check(
     folders = tuple(template_dirs(templates))
     root = archive_root(inputs)
     if root is not None:
-        from engagement_report.archive.reader import read_archive
-
-        remote.fetch(root, None if months is None else months.months)
-        read = (
-            read_archive(root, None, skip)
-            if months is None
-            else read_archive(root, months.months, skip, light=months.light)
-        )
+        read = read_archive_months(root, months, skip)
         return Checked(_named(read.data, root), read.files, store, folders)
     files = _seen_inputs(inputs)
     name = None
@@ -249,10 +288,38 @@ def load_and_validate(
 
 
 def check_inputs(
-    inputs: Sequence[str | Path], config: Config, *, cache: bool = True, today: date | None = None
+    inputs: Sequence[str | Path],
+    config: Config,
+    *,
+    cache: bool = True,
+    today: date | None = None,
+    period: str | None = None,
 ) -> ValidationReport:
-    """The ``validate`` command: the validation report alone."""
-    return load_and_validate(inputs, config, cache=cache, today=today).report
+    """The ``validate`` command: the validation report alone.
+
+    An archive's rows were checked when they were imported: its partitions are checked
+    instead (:func:`~engagement_report.archive.reader.check_archive`), those a ``build``
+    of ``period`` reads, or all of them. ``period`` is refused for files, which are
+    checked whole."""
+    root = archive_root(inputs)
+    if root is None:
+        if period is not None:
+            raise UsageError(
+                "--period: validate checks part of an archive only; files are checked whole "
+                "(give an archive folder, or leave --period out)"
+            )
+        return load_and_validate(inputs, config, cache=cache, today=today).report
+    from engagement_report.archive.reader import check_archive
+
+    months = archive_months(inputs, period, config, today, None, report=True)
+    _fetch(root, months)
+    report = (
+        check_archive(root)
+        if months is None
+        else check_archive(root, months.months, months.light, months.counted)
+    )
+    sources = tuple(replace(s, file=remote.source_name(root, s.file)) for s in report.sources)
+    return replace(report, sources=sources)
 
 
 def data_span(data: CleanData, window: tuple[date, date] | None = None) -> tuple[date, date] | None:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from engagement_report import __version__
 from engagement_report.analysis import compute as compute_window
 from engagement_report.analysis import partial_requests
+from engagement_report.cache import wait
 from engagement_report.config import Config
 from engagement_report.errors import UsageError
 from engagement_report.export import (
@@ -26,10 +27,10 @@ from engagement_report.models import ValidationReport
 from engagement_report.pipeline.checking import (
     FREE_TEXT,
     archive_months,
-    load_and_validate,
+    check,
+    plausible,
     require_rows,
     resolve_period,
-    run_today,
     window,
 )
 from engagement_report.pipeline.engine import resolve_engine
@@ -38,6 +39,16 @@ from engagement_report.validation.report import report_as_dict, report_as_text
 
 if TYPE_CHECKING:
     from engagement_report.engines.dask import Cluster
+
+
+@dataclass(frozen=True)
+class Summarized:
+    """A summary's records and the files they came from, hashed as read (an archive's
+    partition files, checked against its manifest, and the manifest when its counts
+    were used)."""
+
+    records: list[SummaryRecord]
+    files: tuple[SeenFile, ...]
 
 
 def summarize(
@@ -62,16 +73,41 @@ def summarize(
     else ``$DASK_SCHEDULER_ADDRESS``, else a LocalCluster; or ``cluster``), with the same
     definitions as pandas', combined month by month.
     """
-    engine_used = resolve_engine(inputs, config, engine, scheduler, cluster)
-    months = archive_months(inputs, period, config, today, as_of, report=False)
-    data = load_and_validate(
+    return summarize_read(
         inputs,
         config,
+        period,
+        today,
+        as_of,
+        by,
         cache=cache,
-        today=run_today(config, today, as_of),
-        months=months,
-        skip=FREE_TEXT,
-    )
+        allow_empty=allow_empty,
+        engine=engine,
+        scheduler=scheduler,
+        cluster=cluster,
+    ).records
+
+
+def summarize_read(
+    inputs: Sequence[str | Path],
+    config: Config,
+    period: str | None = None,
+    today: date | None = None,
+    as_of: date | None = None,
+    by: Literal["month", "quarter", "year"] | None = None,
+    *,
+    cache: bool = True,
+    allow_empty: bool = False,
+    engine: str | None = None,
+    scheduler: str | None = None,
+    cluster: Cluster | None = None,
+) -> Summarized:
+    """:func:`summarize`'s records with the files they were computed from."""
+    engine_used = resolve_engine(inputs, config, engine, scheduler, cluster)
+    months = archive_months(inputs, period, config, today, as_of, report=False)
+    checked = check(inputs, config, cache, months=months, skip=FREE_TEXT)
+    wait()  # the checked-data cache's entry is on disk when the call returns
+    data = plausible(checked.data, config, today, as_of)
     resolved = resolve_period(period, data, config, today, as_of)
     whole = window(resolved, config, today, as_of)
     if not allow_empty:
@@ -86,11 +122,12 @@ def summarize(
     combined = engine_used.combined(
         [request for one in windows for request in partial_requests(one, report=False)], config
     )
-    return [
+    records = [
         record
         for one in windows
         for record in summary_records(compute_window(data, one, config, combined))
     ]
+    return Summarized(records, checked.inputs)
 
 
 @dataclass(frozen=True)
@@ -141,8 +178,9 @@ def summary_to_database(
     scheduler: str | None = None,
 ) -> DatabaseWrite:
     """The ``summary --to URL`` command: :func:`summarize`'s records written to a database
-    (:func:`to_database`)."""
-    records = summarize(
+    (:func:`to_database`), with the hashes of the files they came from as they were read
+    (an archive's partition files, checked against its manifest)."""
+    summarized = summarize_read(
         inputs,
         config,
         period,
@@ -154,7 +192,7 @@ def summary_to_database(
         engine=engine,
         scheduler=scheduler,
     )
-    return to_database(url, records, inputs)
+    return to_database(url, summarized.records, summarized.files)
 
 
 def summary(
