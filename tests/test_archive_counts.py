@@ -257,3 +257,13 @@ def test_validate_names_a_partition_holding_other_rows_than_the_manifest_says(
         InputError, match=r"month=2021-06/part-.*\.parquet: .* holds 1 rows.*says 7"
     ):
         pipeline.check_inputs([root], config, cache=False, today=TODAY, period="2021-06")
+
+
+def test_an_archive_at_a_url_does_not_fetch_the_months_it_counts(tmp_path: Path, config) -> None:  # type: ignore[no-untyped-def]
+    export, root = _archive(tmp_path, config, *EARLY, *LATER)
+    direct = pipeline.summary([export], config, "2021-06", cache=False, today=TODAY)
+    _spoil(root, "2020-01")  # fetched, they would be refused (their SHA-256 changed)
+    url = root.as_uri()
+    assert pipeline.summary([url], config, "2021-06", cache=False, today=TODAY) == direct
+    report = pipeline.check_inputs([url], config, cache=False, today=TODAY, period="2021-06")
+    assert all(s.file.startswith("file://") for s in report.sources)
