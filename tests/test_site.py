@@ -319,3 +319,28 @@ def test_readme_monthly_job_builds_writes_the_database_and_publishes(tmp_path: P
     assert (site / "periods" / label / "report.ru.html").is_file()
     package = json.loads((site / "data" / "datapackage.json").read_text(encoding="utf-8"))
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
+
+
+def test_a_date_typed_years_ahead_is_a_warning_not_a_period_as_in_build(
+    write_inputs, tmp_path: Path
+) -> None:
+    # Q4's year typed 2201 for 2021: build warns (date_in_future) and leaves it out of the
+    # default period; publish must do the same, not publish a page for March 2201 (nor
+    # walk the 2,160 months up to it), and its manifest must count the same warning.
+    typo = QUERIES + "Q4,2201-03-04 10:00,,in progress,Parks,Phone,Almaly\n"
+    inputs = write_inputs(queries=typo)
+    done = invoke("publish", inputs, "--to", tmp_path / "site", "--today", "2021-06-01")
+    assert done.exit_code == 0, done.output
+    assert sorted(p.name for p in (tmp_path / "site/periods").iterdir()) == ["2021-03", "2021-04"]
+    assert "not published" not in done.stderr
+    built = invoke("build", inputs, "--period", "2021-03", "--out", tmp_path / "b",
+                   "--today", "2021-06-01")  # fmt: skip
+    assert built.exit_code == 0, built.output
+
+    def manifest(folder: Path) -> dict:
+        return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+
+    published, build = manifest(tmp_path / "site/periods/2021-03"), manifest(tmp_path / "b")
+    assert build["sources"][0]["warnings"] == 1
+    for key in ("period", "inputs", "sources", "figures"):
+        assert published[key] == build[key], key

@@ -213,6 +213,30 @@ def output_folder(config: Config, period: Period, out: Path | None) -> Path:
     return base / period.label
 
 
+def run_manifest(
+    files: dict[str, str | bytes],
+    checked: Checked,
+    period: Period,
+    records: list[SummaryRecord],
+    config: Config,
+    command: Sequence[str],
+    generated_at: datetime | None = None,
+) -> str:
+    """``manifest.json``'s text for a period's folder holding ``files``: one assembly for
+    ``build`` and ``publish``, so both record the inputs, the row accounting (of the
+    checked data with its plausibility warnings) and the figures alike."""
+    manifest = build_manifest(
+        command=list(command),
+        period=period,
+        inputs=checked.inputs,
+        report=checked.data.report,
+        records=records,
+        files=files,
+        generated_at=generated_at or datetime.now(ZoneInfo(config.timezone)),
+    )
+    return manifest_text(manifest)
+
+
 def period_analysis(
     checked: Checked, report_window: Window, config: Config, engine: Engine | None = None
 ) -> Analysis:
@@ -336,16 +360,15 @@ def build(
     if target.is_symlink():  # replace the folder it points to, not the link
         target = target.resolve()
     if texts:  # formats = [] and no row rejected: nothing written, so no manifest
-        manifest = build_manifest(
-            command=list(command) if command is not None else ["pipeline.build"],
-            period=resolved,
-            inputs=checked.inputs,
-            report=data.report,
-            records=records,
-            files=texts,
-            generated_at=generated_at or datetime.now(ZoneInfo(config.timezone)),
+        texts[MANIFEST_NAME] = run_manifest(
+            texts,
+            checked,
+            resolved,
+            records,
+            config,
+            ["pipeline.build"] if command is None else command,
+            generated_at,
         )
-        texts[MANIFEST_NAME] = manifest_text(manifest)
     owned = ("rejected.csv", PACKAGE_NAME, *wanted.values(), *CHART_FILES, MANIFEST_NAME)
     with folder_lock(target, lock_timeout):
         # The whole folder is staged and swapped in: the manifest always vouches for the

@@ -9,7 +9,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -23,7 +22,7 @@ from engagement_report.export import (
 )
 from engagement_report.figures import in_period
 from engagement_report.loading import discover_inputs
-from engagement_report.manifest import MANIFEST_NAME, build_manifest, manifest_text
+from engagement_report.manifest import MANIFEST_NAME
 from engagement_report.models import CleanData
 from engagement_report.output import folder_lock, replace_folder, write_files
 from engagement_report.periods import (
@@ -37,11 +36,13 @@ from engagement_report.pipeline.building import (
     open_data_text,
     period_analysis,
     report_context,
+    run_manifest,
 )
-from engagement_report.pipeline.checking import check, data_span, window
+from engagement_report.pipeline.checking import check, data_span, plausible, window
 from engagement_report.publish.datapackage import PACKAGE_NAME
 from engagement_report.render.charts import attach_charts
 from engagement_report.render.environment import render
+from engagement_report.validation.plausible import plausible_window
 
 
 @dataclass(frozen=True)
@@ -137,10 +138,16 @@ def publish(
         return PublishResult(to, tuple(labels), (), ())
 
     checked = check(inputs, config, cache)
-    data = checked.data
-    span = data_span(data)
+    # As build has it: dates after today or before earliest_year are warnings, and the
+    # periods published are those of the plausible dates (a year typed as 2201 is no page).
+    data = plausible(checked.data, config, today)
+    checked = replace(checked, data=data)
+    span = data_span(data, plausible_window(config.earliest_year, today))
     if span is None:
-        raise DataQualityError("the inputs hold no dated rows: there is no period to publish")
+        raise DataQualityError(
+            f"the inputs hold no dated rows between {config.earliest_year} and today: "
+            "there is no period to publish"
+        )
     periods = []
     for piece in period_for_span(*span).split(by):
         period = parse_period(_unit_label(piece, by))
@@ -182,16 +189,15 @@ def publish(
             texts[PACKAGE_NAME] = open_data_text(
                 records, str(texts["summary.csv"]), config, period.label
             )
-            manifest = build_manifest(
-                command=list(command) if command is not None else ["pipeline.publish"],
-                period=period,
-                inputs=checked.inputs,
-                report=data.report,
-                records=records,
-                files=texts,
-                generated_at=generated_at or datetime.now(ZoneInfo(config.timezone)),
+            texts[MANIFEST_NAME] = run_manifest(
+                texts,
+                checked,
+                period,
+                records,
+                config,
+                ["pipeline.publish"] if command is None else command,
+                generated_at,
             )
-            texts[MANIFEST_NAME] = manifest_text(manifest)
             folder = to / period_folder(period.label)
             # A period's folder is swapped in whole, as build's is.
             try:
