@@ -25,6 +25,7 @@ import pandas as pd
 from engagement_report.deadlines import (
     DEADLINE_CLASSES,
     DeadlineFigures,
+    DeadlineInputs,
     DeadlineRules,
     WorkingCalendar,
     classes_at,
@@ -251,6 +252,7 @@ def partial(
     *,
     detail: bool = True,
     press_questions: pd.DataFrame | None = None,
+    inputs: DeadlineInputs | None = None,
 ) -> tuple[Partial, pd.Series | None]:
     """The partial aggregates of a piece of one period's rows (each frame holds only rows
     dated in the period), as of the end of ``cutoff``; and each query's deadline class
@@ -261,12 +263,16 @@ def partial(
     month holds the month's days of both).
 
     ``detail=False``: the totals alone (no breakdowns, no deadline classes), all a
-    comparison with an earlier period needs.
+    comparison with an earlier period needs. ``inputs``: ``queries``' deadline inputs
+    (:func:`~engagement_report.deadlines.deadline_inputs` under ``rules``), when the caller
+    has worked them out for another use of the same rows too.
     """
     stood = at_cutoff(queries, cutoff)
     if not detail:
         return _totals(queries, stood, broadcasts, press_events, press_questions), None
-    status, deadline, answered_at = deadline_inputs(queries, rules.deadlines, rules.calendar)
+    if inputs is None:
+        inputs = deadline_inputs(queries, rules.deadlines, rules.calendar)
+    status, deadline, answered_at = inputs
     classes = classes_at(status, deadline, answered_at, cutoff)
     class_codes = np.asarray(classes.cat.codes, dtype=np.int64)
     days = response_days(stood)
@@ -352,12 +358,6 @@ _DATES = {
     "press_events": "date",
     "press_questions": "date",
 }
-
-
-def deadline_classes(queries: pd.DataFrame, cutoff: date, rules: Rules) -> pd.Series:
-    """Each query's deadline class at the end of ``cutoff`` (as :func:`partial` counts)."""
-    status, deadline, answered_at = deadline_inputs(queries, rules.deadlines, rules.calendar)
-    return classes_at(status, deadline, answered_at, cutoff)
 
 
 def _totals(

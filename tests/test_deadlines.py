@@ -13,17 +13,19 @@ import pandas as pd
 import pytest
 from helpers import is_working_day
 
+from engagement_report.aggregates import Rules, finish, partial
 from engagement_report.deadlines import (
     DEADLINE_CLASSES,
+    DeadlineFigures,
     DeadlineRules,
     WorkingCalendar,
     classes_at,
     compute_deadlines,
-    deadline_figures,
     deadline_inputs,
     longest_open,
     working_days_between,
 )
+from engagement_report.periods import Window, period_for_span
 
 KZ = WorkingCalendar()
 RULES = DeadlineRules()
@@ -374,10 +376,27 @@ def test_status_rules() -> None:
 # --- figures --------------------------------------------------------------------------
 
 
+def deadline_figures(df: pd.DataFrame, as_of: date) -> DeadlineFigures:
+    """The deadline figures of ``df`` as every report and summary counts them (the
+    partial aggregates of one piece, finished), for a period ending on ``as_of``."""
+    queries = df.assign(response_ok=df["answered_at"].notna(), response_days=np.nan)
+    broadcasts = pd.DataFrame(
+        {"date": [], "program": [], "questions_answered": [], "tv_segments": []}
+    )
+    press = pd.DataFrame(
+        {"date": [], "speakers": [], "journalist_questions": [], "publications": []}
+    )
+    rules = Rules(RULES, KZ)
+    part, _ = partial(queries, broadcasts, press, as_of, rules)
+    period = period_for_span(date(2020, 12, 1), as_of)
+    figures = finish(part, Window(period, period, as_of), rules)
+    assert figures.deadlines is not None
+    return figures.deadlines
+
+
 def test_figures_when_nothing_closed() -> None:
     df = frame({"received_at": "2021-02-01", "status": "in_progress"})
-    classes = classify_deadlines(df, date(2021, 2, 2), RULES, KZ)
-    fig = deadline_figures(df, classes, date(2021, 2, 2), KZ, RULES)
+    fig = deadline_figures(df, date(2021, 2, 2))
     assert fig.on_time_share is None
     assert fig.median_response_working_days is None
     assert (fig.on_time, fig.late, fig.open_not_due, fig.open_overdue) == (0, 0, 1, 0)
@@ -412,7 +431,7 @@ def test_figures_by_hand() -> None:
     )
     as_of = date(2021, 2, 10)
     classes = classify_deadlines(df, as_of, RULES, KZ)
-    fig = deadline_figures(df, classes, as_of, KZ, RULES)
+    fig = deadline_figures(df, as_of)
     assert (fig.on_time, fig.late, fig.open_not_due, fig.open_overdue) == (4, 1, 1, 1)
     assert fig.on_time_share == pytest.approx(4 / 5)
     assert fig.median_response_working_days == 2.0  # median of 0, 2, 5

@@ -11,7 +11,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from engagement_report.aggregates import Combined, Request
+from engagement_report.aggregates import Combined, Request, Rules
 from engagement_report.analysis.agenda_table import AgendaRow, agenda
 from engagement_report.analysis.baselines import (
     _Bases,
@@ -80,13 +80,16 @@ def analyse(
     """The figures of the window with its trend, coverage, comparisons and agenda.
 
     ``combined``: the partial aggregates of :func:`partial_requests` already worked out
-    (the Dask engine's), else they are worked out here on ``data``.
+    (the Dask engine's), else they are worked out here on ``data``. The deadline rules and
+    working-day calendar are worked out once and every part of the report (figures,
+    trend, comparisons, ages of open queries, year to date) gets that one value.
     """
+    rules = figure_rules(config)
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The trend, coverage and the totals compared with need no figures: worked out
         # beside them, on the second core while NumPy and Arrow let go of the GIL.
-        beside = pool.submit(_beside_figures, data, window, config, combined)
-        figures = compute(data, window, config, combined)
+        beside = pool.submit(_beside_figures, data, window, config, combined, rules)
+        figures = compute(data, window, config, combined, rules)
         return _assemble(data, figures, window, config, beside.result())
 
 
@@ -111,14 +114,20 @@ _Beside = tuple[tuple[TrendPoint, ...], Coverage, _Bases]
 
 
 def _beside_figures(
-    data: CleanData, window: Window, config: Config, combined: Combined | None = None
+    data: CleanData,
+    window: Window,
+    config: Config,
+    combined: Combined | None = None,
+    rules: Rules | None = None,
 ) -> _Beside:
     """What needs no figures of the window: its trend, its coverage, and the totals of
-    the same part of the previous period and of a year earlier."""
+    the same part of the previous period and of a year earlier (``rules``: the report's,
+    :func:`figure_rules` of ``config`` when not given)."""
+    rules = figure_rules(config) if rules is None else rules
     return (
-        trend(data, window, config),
+        trend(data, window, config, rules),
         coverage(data, window.period),
-        _bases(data, window, config, combined),
+        _bases(data, window, config, combined, rules),
     )
 
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from engagement_report.aggregates import Combined, finish, window_partial
+from engagement_report.aggregates import Combined, Rules, finish, window_partial
 from engagement_report.analysis.covered import dates_of
 from engagement_report.analysis.period import figure_rules, restrict
 from engagement_report.comparisons import (
@@ -96,7 +96,11 @@ _Bases = tuple[dict[str, Held], _Base, _Base, Samples]
 
 
 def _bases(
-    data: CleanData, window: Window, config: Config, combined: Combined | None = None
+    data: CleanData,
+    window: Window,
+    config: Config,
+    combined: Combined | None = None,
+    rules: Rules | None = None,
 ) -> _Bases:
     """What the headline cards compare: this period's coverage, the totals and coverage
     of the same part of the previous period and of a year earlier (their partial
@@ -105,8 +109,8 @@ def _bases(
     unit, records = held_unit(window.period), _records(data)
     previous, year_ago = window.previous(), window.year_ago()
     now = _per_unit(data, window)
-    previous_totals, before = _totals(data, previous, config, combined)
-    year_ago_totals, earlier = _totals(data, year_ago, config, combined)
+    previous_totals, before = _totals(data, previous, config, combined, rules)
+    year_ago_totals, earlier = _totals(data, year_ago, config, combined, rules)
     samples = {key: (now[key], before[key], earlier[key]) for key in now}
     return (
         held(data, window.period, unit, records),
@@ -179,14 +183,18 @@ def _per_unit(
 
 
 def _totals(
-    data: CleanData, window: Window, config: Config, combined: Combined | None = None
+    data: CleanData,
+    window: Window,
+    config: Config,
+    combined: Combined | None = None,
+    rules: Rules | None = None,
 ) -> tuple[Figures, dict[str, np.ndarray | None]]:
     """The totals of a window as :func:`compute` gives them (as of its cut-off), with its
     deadline classes but without breakdowns, and its values per unit (:func:`_per_unit`):
     all a headline card compares with."""
     columns = [c for c in _TOTALS_COLUMNS if c in data.queries]
     inside = restrict(replace(data, queries=data.queries[columns]), window.period)
-    rules = figure_rules(config)
+    rules = figure_rules(config) if rules is None else rules
     part = window_partial(
         {
             "queries": inside.queries,

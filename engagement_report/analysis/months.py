@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from engagement_report.aggregates import broadcast_result, event_partial, press_result
-from engagement_report.analysis.period import deadline_rules, restrict
+from engagement_report.aggregates import Rules, broadcast_result, event_partial, press_result
+from engagement_report.analysis.period import figure_rules, restrict
 from engagement_report.config import Config
 from engagement_report.deadlines import (
     classes_at,
@@ -22,20 +22,23 @@ from engagement_report.results import TrendPoint
 from engagement_report.views import backlog_at
 
 
-def trend(data: CleanData, window: Window, config: Config) -> tuple[TrendPoint, ...]:
+def trend(
+    data: CleanData, window: Window, config: Config, rules: Rules | None = None
+) -> tuple[TrendPoint, ...]:
     """The 12 calendar months up to the window's end, month by month.
 
     Each point holds what :func:`compute` gives for that month's window
     (:meth:`Window.at`: the last month counted up to the report's end, every month as
     of the report's cut-off, so the months add up to the report's figures). The year's
     queries are counted in one pass: each row gets its month's number and its month's
-    cut-off, and the counts are bincounts by month.
+    cut-off, and the counts are bincounts by month. ``rules``: the report's
+    (:func:`figure_rules` of ``config`` when not given).
     """
     windows = [window.at(month) for month in window.period.trailing_months(12)]
     year = restrict(data, period_for_span(windows[0].period.start, windows[-1].period.end))
     queries = year.queries
-    rules, calendar = deadline_rules(config)
-    status, deadline, answered_at = deadline_inputs(queries, rules, calendar)
+    rules = figure_rules(config) if rules is None else rules
+    status, deadline, answered_at = deadline_inputs(queries, rules.deadlines, rules.calendar)
     received = queries["received_at"].to_numpy(dtype="datetime64[ns]")
     # restrict() kept only rows dated inside the twelve months: each has a month 0..11.
     first = np.datetime64(windows[0].period.start.isoformat(), "M")

@@ -17,11 +17,13 @@ from engagement_report.accountability import (
     repeat_flags,
     with_accountability,
 )
-from engagement_report.aggregates import Combined, Rules, deadline_classes, finish, partial
+from engagement_report.aggregates import Combined, Rules, finish, partial
 from engagement_report.config import Config
 from engagement_report.deadlines import (
+    DeadlineInputs,
     DeadlineRules,
     WorkingCalendar,
+    classes_at,
     compare_marks,
     deadline_inputs,
     longest_open,
@@ -79,14 +81,23 @@ def figure_rules(config: Config) -> Rules:
 
 
 def compute(
-    data: CleanData, window: Window, config: Config, combined: Combined | None = None
+    data: CleanData,
+    window: Window,
+    config: Config,
+    combined: Combined | None = None,
+    rules: Rules | None = None,
 ) -> Figures:
     """Every figure of the window's period, as of its cut-off: the period's rows as one
     piece of :mod:`engagement_report.aggregates` (or the pieces ``combined`` already, as
     the Dask engine does month by month), with the export's date and the longest-open
-    queries, which are no aggregates."""
+    queries, which are no aggregates.
+
+    ``rules``: :func:`figure_rules` of ``config``, when the caller works them out once for
+    a whole report. Each query's deadline is worked out once, here, and serves the deadline
+    classes and the export's own overdue marks alike."""
+    rules = figure_rules(config) if rules is None else rules
     inside = restrict(data, window.period)
-    rules = figure_rules(config)
+    inputs = deadline_inputs(inside.queries, rules.deadlines, rules.calendar)
     if combined is None:
         part, classes = partial(
             inside.queries,
@@ -95,11 +106,12 @@ def compute(
             window.cutoff,
             rules,
             press_questions=inside.press_questions,
+            inputs=inputs,
         )
         assert classes is not None  # a detailed partial classifies every query
     else:
         part = combined[window, True]
-        classes = deadline_classes(inside.queries, window.cutoff, rules)
+        classes = classes_at(*inputs, window.cutoff)
     figures = finish(
         part,
         window,
@@ -112,18 +124,27 @@ def compute(
         figures,
         export_date=_export_date(data),
         open_queries=_longest_open(inside.queries, classes, window.cutoff),
-        **history_figures(data, window, config, combined),
-        **accountable_figures(data, inside.queries, figures, window, config),
+        **history_figures(data, window, config, combined, rules),
+        **accountable_figures(data, inside.queries, figures, window, config, rules, inputs),
     )
 
 
 def accountable_figures(
-    data: CleanData, queries: pd.DataFrame, figures: Figures, window: Window, config: Config
+    data: CleanData,
+    queries: pd.DataFrame,
+    figures: Figures,
+    window: Window,
+    config: Config,
+    rules: Rules | None = None,
+    inputs: DeadlineInputs | None = None,
 ) -> dict[str, Any]:
     """The breakdowns with each category's ratings, outcomes and repeats, districts per
     10,000 residents, the window's accountability totals (accountability.py) and the
-    export's overdue marks compared (deadlines), on the period's ``queries`` (repeats look at all the data: an earlier query counts from
-    before the period too)."""
+    export's overdue marks compared (deadlines), on the period's ``queries`` (repeats look
+    at all the data: an earlier query counts from before the period too).
+
+    ``rules``: the figures' rules (:func:`figure_rules`); ``inputs``: ``queries``' deadline
+    inputs under them, when already worked out for the deadline classes."""
     as_of = at_cutoff(queries, window.cutoff)
     mapped = frozenset(c for s in data.report.sources if s.dataset == "queries" for c in s.mapping)
     repeat = None
@@ -138,8 +159,10 @@ def accountable_figures(
     export_date = _export_date(data)
     marks = None
     if export_date is not None and figures.deadlines is not None and "overdue_mark" in queries:
-        rules, calendar = deadline_rules(config)
-        status, deadline, answered_at = deadline_inputs(queries, rules, calendar)
+        if inputs is None:
+            rules = figure_rules(config) if rules is None else rules
+            inputs = deadline_inputs(queries, rules.deadlines, rules.calendar)
+        status, deadline, answered_at = inputs
         marks = compare_marks(queries, status, deadline, answered_at, export_date)
     return {
         "overdue_marks": marks,
@@ -154,17 +177,24 @@ def accountable_figures(
 
 
 def history_figures(
-    data: CleanData, window: Window, config: Config, combined: Combined | None = None
+    data: CleanData,
+    window: Window,
+    config: Config,
+    combined: Combined | None = None,
+    rules: Rules | None = None,
 ) -> dict[str, Any]:
     """What a period's figures say of the queries whenever received (the backlog at its
     end, the ages of those open at the cut-off) and of the year to date: worked out on
     the whole data (an archive's months up to the period's end, the earliest of them as
-    counts: ``data.open_before``), the year to date's totals from ``combined`` when given."""
+    counts: ``data.open_before``), the year to date's totals from ``combined`` when given.
+    ``rules``: the figures' rules (:func:`figure_rules` of ``config`` when not given)."""
+    rules = figure_rules(config) if rules is None else rules
     moments = closing_moments(data.queries)  # the backlog's and the ages' one pass
-    _, calendar = deadline_rules(config)
     return {
         "backlog": backlog_at(data.queries, [window.period.end], moments, data.open_before)[0],
-        "open_ages": open_ages(data.queries, window.cutoff, calendar, moments, data.open_before),
+        "open_ages": open_ages(
+            data.queries, window.cutoff, rules.calendar, moments, data.open_before
+        ),
         "year_to_date": year_to_date(
             {
                 d: data.frame(d)
@@ -172,7 +202,7 @@ def history_figures(
             },
             window,
             reported_datasets(data.present),
-            figure_rules(config),
+            rules,
             combined,
         ),
     }

@@ -30,15 +30,20 @@ from engagement_report.deadlines.classes import (
     DEADLINE_CLASSES,
     DeadlineFigures,
     classes_at,
-    deadline_figures,
     longest_open,
 )
 from engagement_report.deadlines.marks import MarkDisagreement, OverdueMarks, compare_marks
-from engagement_report.deadlines.terms import DeadlineRules, compute_deadlines, deadline_inputs
+from engagement_report.deadlines.terms import (
+    DeadlineInputs,
+    DeadlineRules,
+    compute_deadlines,
+    deadline_inputs,
+)
 
 __all__ = [
     "DEADLINE_CLASSES",
     "DeadlineFigures",
+    "DeadlineInputs",
     "DeadlineRules",
     "MarkDisagreement",
     "OverdueMarks",
@@ -46,7 +51,6 @@ __all__ = [
     "classes_at",
     "compare_marks",
     "compute_deadlines",
-    "deadline_figures",
     "deadline_inputs",
     "longest_open",
     "working_days_between",

@@ -9,15 +9,11 @@ import numpy as np
 import pandas as pd
 
 from engagement_report.deadlines.calendar import (
-    WorkingCalendar,
     _dates,
     _to_days,
-    working_days_between,
 )
 from engagement_report.deadlines.terms import (
     _LAST_MOMENT,
-    DeadlineRules,
-    _effective_status,
 )
 
 DEADLINE_CLASSES = ("on_time", "late", "open_not_due", "open_overdue")
@@ -75,49 +71,6 @@ class DeadlineFigures:
         already due, on_time / (on_time + late + open_overdue); None when none is due."""
         due = self.on_time + self.late + self.open_overdue
         return self.on_time / due if due else None
-
-
-def deadline_figures(
-    frame: pd.DataFrame,
-    classes: pd.Series,
-    as_of: date,
-    calendar: WorkingCalendar,
-    rules: DeadlineRules,
-    status: pd.Series | None = None,
-) -> DeadlineFigures:
-    """Count the classes and summarise response times.
-
-    ``on_time``/``late`` include redirected queries; the ``redirected_*`` fields
-    break them out against the redirect term.  The median response is measured
-    in working days over answered queries closed by ``as_of``, whatever
-    ``rules.kind`` is (``rules`` is taken so callers pass the same pair everywhere).
-    ``status``: the effective status from :func:`deadline_inputs`, if already known.
-    """
-    counts = classes.value_counts()
-    n = {c: int(counts.get(c, 0)) for c in DEADLINE_CLASSES}
-    decided = n["on_time"] + n["late"]
-    status = _effective_status(frame) if status is None else status
-    redirected = status.eq("redirected").to_numpy(dtype=bool)
-    closed = classes.isin(("on_time", "late")).to_numpy(dtype=bool)
-    answered = closed & status.eq("answered").to_numpy(dtype=bool)
-    days = working_days_between(
-        frame["received_at"][answered], frame["answered_at"][answered], calendar
-    )
-    median = days.median() if days.notna().any() else None
-    extended = int(frame["extended_until"].notna().sum()) if "extended_until" in frame else 0
-    return DeadlineFigures(
-        on_time=n["on_time"],
-        late=n["late"],
-        open_not_due=n["open_not_due"],
-        open_overdue=n["open_overdue"],
-        on_time_share=n["on_time"] / decided if decided else None,
-        extended=extended,
-        median_response_working_days=None if median is None else float(median),
-        redirected_on_time=int((redirected & classes.eq("on_time").to_numpy(dtype=bool)).sum()),
-        redirected_late=int((redirected & classes.eq("late").to_numpy(dtype=bool)).sum()),
-        redirected_open=int((redirected & classes.isin(_OPEN_CLASSES).to_numpy(dtype=bool)).sum()),
-        as_of=as_of,
-    )
 
 
 def longest_open(

@@ -91,9 +91,13 @@ def _effective_status(frame: pd.DataFrame) -> pd.Series:
     return status.mask(status.eq("") & frame["answered_at"].notna(), "answered")
 
 
+#: :func:`deadline_inputs`' result: each query's effective status, due moment and answer.
+DeadlineInputs = tuple[pd.Series, pd.Series, pd.Series]
+
+
 def deadline_inputs(
     frame: pd.DataFrame, rules: DeadlineRules, calendar: WorkingCalendar
-) -> tuple[pd.Series, pd.Series, pd.Series]:
+) -> DeadlineInputs:
     """What the deadline classes are decided on, whatever the cut-off: each query's
     effective status, the last moment its answer is on time, and its answer's moment.
 
