@@ -119,6 +119,14 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "the query is kept but left out of response times",
         ),
         ProblemType(
+            "open_with_answer_date",
+            "warning",
+            "queries whose status says in progress carry an answer date (a last update, such "
+            "as Open311's updated_datetime, or a status not brought up to date): the status "
+            "wins, they count as open and the date is no answer in any figure. Said once per "
+            "file, on the first such row, with how many there are",
+        ),
+        ProblemType(
             "ambiguous_date_order",
             "warning",
             "slashed dates such as 01/02/2021 read both day-first and month-first and nothing "

@@ -51,3 +51,41 @@ def test_a_report_resolves_its_rules_once_and_each_deadline_once(
     calls.clear()
     analyse(data, report_window, config)
     assert calls["rules"] == 1  # figures, trend, comparisons, ages, year to date
+
+
+# --- a query in progress with an answer date ----------------------------------------------
+
+OPEN_DATED = """\
+query_id,received_at,answered_at,status,topic,applicant
+Q1,2021-03-01 09:00,2021-03-02 10:00,answered,Roads,+7 701 000 0001
+Q2,2021-03-01 10:00,2021-03-02 11:00,в работе,Roads,+7 701 000 0002
+Q3,2021-03-03 10:00,2021-03-04 11:00,in progress,Roads,+7 701 000 0002
+Q4,2021-03-04 10:00,,в работе,Roads,+7 701 000 0003
+"""
+
+
+def test_a_query_in_progress_with_an_answer_date_is_open_everywhere_and_said_once(
+    write_inputs,
+) -> None:
+    # Q2 and Q3 are in progress by their status and carry an answer date: they are open
+    # in every figure (not answered, no response time, not closed on time or late, in
+    # the backlog), Q3 is no repeat of an answered Q2, and one warning says so per file.
+    inputs = write_inputs(queries=OPEN_DATED)
+    config = load_config(None)
+    data = pipeline.load_and_validate([inputs], config, cache=False, today=date(2021, 6, 1))
+    [problem] = [p for p in data.report.problems if p.code == "open_with_answer_date"]
+    assert (problem.row, problem.column, problem.value) == (3, "answered_at", "2021-03-02 11:00")
+    assert problem.message.startswith("2 queries in progress by status carry a date")
+    [source] = data.report.sources
+    assert source.problem_counts["open_with_answer_date"] == 1
+    figures = pipeline.compute(data, parse_period("2021-03"), config, date(2021, 6, 1))
+    q = figures.queries
+    assert (q.received, q.answered, q.in_progress, q.answered_share) == (4, 1, 3, 0.25)
+    assert (q.median_response_days, q.responses_measured) == (25 / 24, 1)  # Q1 alone: 25 h
+    assert figures.deadlines is not None
+    d = figures.deadlines
+    # As of 31 March (8 March and Nauryz, 22-24 March, are days off): Q2 was due on
+    # 26 March, Q3 on 30 March, both overdue; Q4 (registered 4 March) is due on the 31st.
+    assert (d.on_time, d.late, d.open_not_due, d.open_overdue) == (1, 0, 1, 2)
+    assert figures.backlog == 3
+    assert figures.accountability is not None and figures.accountability.repeats == 0

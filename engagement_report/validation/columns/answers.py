@@ -37,6 +37,7 @@ def query_rules(
         None,
         f"{header} is empty and there is no answer date: counted as received, not answered",
     )
+    open_dated(frame, mapping, usable, problems)
     days = response_days(
         frame["received_at"].to_numpy(dtype="datetime64[ns]"),
         answered_at.to_numpy(dtype="datetime64[ns]"),
@@ -61,6 +62,36 @@ def query_rules(
     frame["response_days"] = pd.Series(days, index=frame.index).where(frame["response_ok"])
     frame["answered_timed"] = timed["answered_at"]
     frame["deadline_timed"] = timed["deadline"]
+
+
+def open_dated(
+    frame: pd.DataFrame, mapping: dict[str, str], usable: pd.Series, problems: ProblemCollector
+) -> None:
+    """Say once per source, at the first such row, how many queries in progress carry an
+    answer date. The status wins: the query is open, and the date (a last update such as
+    Open311's updated_datetime, or a status left stale) is no answer in any figure."""
+    dated = frame["status"].eq("in_progress").fillna(False) & frame["answered_at"].notna()
+    dated &= usable
+    count = int(dated.sum())
+    if not count:
+        return
+    first = dated & (dated.cumsum() == 1)
+    header = mapping.get("answered_at", "answered_at")
+    status = mapping.get("status", "status")
+    shown = missing_text(frame.index)
+    shown[first] = frame["answered_at"][first].dt.strftime("%Y-%m-%d %H:%M").astype("string")
+    queries = "query" if count == 1 else "queries"
+    problems.add(
+        first,
+        "open_with_answer_date",
+        "warning",
+        header,
+        shown,
+        f"{count} {queries} in progress by {status} carry a date in {header} (the first "
+        "here, {value}): they count as open, and the date is not taken as an answer (not "
+        "answered, no response time, not closed on time or late); if they were answered, "
+        "correct the status (said once per file)",
+    )
 
 
 def response_days(
