@@ -89,3 +89,82 @@ def test_a_query_in_progress_with_an_answer_date_is_open_everywhere_and_said_onc
     assert (d.on_time, d.late, d.open_not_due, d.open_overdue) == (1, 0, 1, 2)
     assert figures.backlog == 3
     assert figures.accountability is not None and figures.accountability.repeats == 0
+
+
+# --- the summary's row order --------------------------------------------------------------
+
+# Two months; every dimension has ties (Parks and Roads 2 each, Web and Phone, Almaly and
+# Medeu, two programmes of 1 broadcast each with equal questions) and a month's own order
+# differs from the whole's (January alone: Roads first; February alone: Parks first).
+TIED = """\
+query_id,received_at,answered_at,status,topic,channel,district,performer
+Q1,2021-01-05 10:00,2021-01-06 10:00,answered,Roads,Web,Medeu,Akimat
+Q2,2021-01-06 10:00,,in progress,Roads,Phone,Almaly,Roads Dept
+Q3,2021-02-05 10:00,2021-02-06 10:00,answered,Parks,Web,Almaly,Roads Dept
+Q4,2021-02-06 10:00,,in progress,Parks,Phone,Medeu,Akimat
+Q5,2021-02-07 10:00,,in progress,Snow,Web,Medeu,Akimat
+"""
+BROADCASTS = """\
+date,program,questions_answered
+2021-02-01,Zeta hour,5
+2021-01-10,Alpha hour,5
+2021-02-10,Mid hour,7
+2021-02-11,Mid hour,0
+"""
+
+
+def _order(records: list[str]) -> list[tuple[str, str, str]]:
+    """(dimension, category, metric) of each received/broadcasts row of a breakdown."""
+    rows = [line.split(",") for line in records[1:]]
+    return [
+        (r[4], r[5], r[3])
+        for r in rows
+        if r[4] not in ("total",) and r[3] in ("received", "broadcasts")
+    ]
+
+
+def test_summary_rows_come_in_one_documented_order_whatever_the_path(
+    write_inputs, tmp_path: Path
+) -> None:
+    inputs = write_inputs(queries=TIED, broadcasts=BROADCASTS)
+    config = load_config(None)
+    today = date(2021, 6, 1)
+    built = pipeline.build(
+        [inputs], config, period="2021", out=tmp_path / "b", today=today, cache=False
+    )
+    from_build = (built.files["summary.csv"]).read_text(encoding="utf-8")
+    direct = "".join(pipeline.summary([inputs], config, "2021", today=today, cache=False))
+    pipeline.archive([inputs], config, tmp_path / "archive", cache=False, today=today)
+    archived = "".join(
+        pipeline.summary([tmp_path / "archive"], config, "2021", today=today, cache=False)
+    )
+    assert direct == from_build
+    assert archived == from_build
+    order = [(d, c) for d, c, m in _order(from_build.splitlines()) if m == "received"]
+    # Per dimension: most received first, ties by the label (code-point order).
+    assert order == [
+        ("topic", "Parks"),
+        ("topic", "Roads"),
+        ("topic", "Snow"),
+        ("channel", "Web"),
+        ("channel", "Phone"),
+        ("district", "Medeu"),
+        ("district", "Almaly"),
+        ("body", "Akimat"),
+        ("body", "Roads Dept"),
+    ]
+    # Programmes: most broadcasts first, then most questions answered, then the label.
+    programmes = [c for d, c, m in _order(from_build.splitlines()) if d == "program"]
+    assert programmes == ["Mid hour", "Alpha hour", "Zeta hour"]
+    pytest.importorskip("distributed")
+    from engagement_report.engines.dask import Cluster
+
+    on_dask = pipeline.summary(
+        [tmp_path / "archive"],
+        config,
+        "2021",
+        today=today,
+        engine="dask",
+        cluster=Cluster(workers=2, processes=False),
+    )
+    assert "".join(on_dask) == from_build
