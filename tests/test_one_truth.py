@@ -168,3 +168,66 @@ def test_summary_rows_come_in_one_documented_order_whatever_the_path(
         cluster=Cluster(workers=2, processes=False),
     )
     assert "".join(on_dask) == from_build
+
+
+# --- the report's words and the summary's numbers -----------------------------------------
+
+
+def test_the_reports_headline_numbers_are_summary_jsons(sample_data: Path, tmp_path: Path) -> None:
+    import html
+    import json
+    import re
+
+    from engagement_report.render.filters import number, percent
+
+    built = pipeline.build(
+        [sample_data], load_config(None), period="2021-01", out=tmp_path, today=date(2021, 3, 1)
+    )
+    records = json.loads(built.files["summary.json"].read_text(encoding="utf-8"))
+    total = {
+        r["metric"]: r["value"]
+        for r in records
+        if r["dataset"] == "queries" and r["dimension"] == "total"
+    }
+    measured = sum(r["value"] for r in records if r["dimension"] == "response_days")
+    due = total["on_time"] + total["late"] + total["open_overdue"]
+    md = built.files["report.md"].read_text(encoding="utf-8")
+    page = built.files["report.html"].read_text(encoding="utf-8")
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    text = re.sub(r"\s+", " ", text)
+    expected_md = [
+        f"| Queries received | {number(total['received'])} |",
+        f"| On time within the legal term, of queries due | {percent(total['on_time_share_of_due'])} |",
+        f"| Overdue now | {number(total['open_overdue'])} |",
+        f"| Median response time, days | {number(total['median_response_days'], 1)} |",
+        f"| Answered | {number(total['answered'])} | {percent(total['answered_share'])} |",
+        f"| In progress | {number(total['in_progress'])} |",
+        f"| Rejected | {number(total['rejected'])} |",
+        f"| Redirected | {number(total['redirected'])} |",
+        f"| Blank or unknown status | {number(total['other_status'])} |",
+        f"| **Received** | **{number(total['received'])}** |",
+    ]
+    for line in expected_md:
+        assert line in md, line
+    expected_both = [
+        f"{percent(total['on_time_share_of_due'])} of the queries already due "
+        f"({number(total['on_time'])} of {number(due)})",
+        f"queries still within their term: {number(total['open_not_due'])}",
+        f"median {number(total['median_response_days'], 1)} days, 90th percentile "
+        f"{number(total['p90_response_days'], 1)} days, over {number(measured)} queries",
+        f"Answered share: {percent(total['answered_share'])}",
+    ]
+    for phrase in expected_both:
+        assert phrase in md.replace("**", ""), phrase
+        assert phrase in text, phrase
+    expected_html = [
+        f"{number(total['received'])} Queries received",
+        f"{percent(total['on_time_share_of_due'])} On time within the legal term, of queries due",
+        f"{number(total['open_overdue'])} Overdue now",
+        f"{number(total['median_response_days'], 1)} Median response time, days",
+        f"Answered {number(total['answered'])} {percent(total['answered_share'])}",
+        f"In progress {number(total['in_progress'])}",
+        f"Received {number(total['received'])}",
+    ]
+    for phrase in expected_html:
+        assert phrase in text, phrase
