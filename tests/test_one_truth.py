@@ -231,3 +231,35 @@ def test_the_reports_headline_numbers_are_summary_jsons(sample_data: Path, tmp_p
     ]
     for phrase in expected_html:
         assert phrase in text, phrase
+
+
+# --- one category over several files --------------------------------------------------------
+
+
+def test_letter_case_variants_are_one_category_across_files(write_csvs, tmp_path: Path) -> None:
+    # January's file writes "roads" (and "Roads" once), February's "Roads" (and "roads"
+    # once): one topic of 7 queries, shown in its most frequent spelling over both files,
+    # as within one file; so for the channel "web"/"Web".
+    head = "query_id,received_at,answered_at,status,topic,channel\n"
+    january = write_csvs(
+        tmp_path / "a",
+        queries=head
+        + "A1,2021-01-05 10:00,2021-01-06 10:00,answered,roads,web\n"
+        + "A2,2021-01-06 10:00,,in progress,roads,web\n"
+        + "A3,2021-01-07 10:00,,in progress,Roads,web\n",
+    )
+    february = write_csvs(
+        tmp_path / "b",
+        queries=head
+        + "B1,2021-02-05 10:00,2021-02-06 10:00,answered,Roads,Web\n"
+        + "B2,2021-02-06 10:00,,in progress,Roads,Web\n"
+        + "B3,2021-02-07 10:00,,in progress,roads,Web\n"
+        + "B4,2021-02-07 11:00,,in progress,Roads,Web\n",
+    )
+    config = load_config(None)
+    data = pipeline.load_and_validate(
+        [january, february], config, cache=False, today=date(2021, 6, 1)
+    )
+    figures = pipeline.compute(data, parse_period("2021-Q1"), config, date(2021, 6, 1))
+    assert [(r.category, r.received, r.answered) for r in figures.by_topic] == [("Roads", 7, 2)]
+    assert [(r.category, r.received) for r in figures.by_channel] == [("Web", 7)]

@@ -24,6 +24,7 @@ from engagement_report.models import (
 )
 from engagement_report.schema import COLUMNS, DATASETS
 from engagement_report.validation.accountable import HIDDEN
+from engagement_report.validation.labels import merge_letter_case
 from engagement_report.validation.press_log import check_question_counts
 from engagement_report.validation.rows import NOT_STATED, CheckedTable, ascending, check_table
 from engagement_report.validation.text import arrow_strings
@@ -202,6 +203,11 @@ def _concat(parts: list[pd.DataFrame], dataset: str) -> pd.DataFrame:
             else:
                 joined[column] = pd.concat(pieces, ignore_index=True)
         frame = pd.DataFrame(joined)
+        # "roads" in January's file and "Roads" in February's are one category, as
+        # within one file (each file's own spellings were merged as it was read).
+        for spec in COLUMNS[dataset]:
+            if spec.kind == "category":
+                frame[spec.name] = merge_letter_case(frame[spec.name])
     for column in columns:
         if isinstance(frame[column].dtype, pd.CategoricalDtype):
             frame[column] = _drop_unused(frame[column])

@@ -51,6 +51,18 @@ def label_categories(cells: pd.Series | pa.Array | pa.ChunkedArray) -> pd.Catego
     return pd.Categorical.from_codes(np.append(unique_codes, -1)[codes], categories=categories)
 
 
+def merge_letter_case(values: pd.Series) -> pd.Series:
+    """A label column joined from several sources, with categories that differ only in
+    letter case merged into their most frequent spelling over all the rows (each source's
+    own were merged as it was read); the column itself when there are none."""
+    if not isinstance(values.dtype, pd.CategoricalDtype):
+        return values
+    keys = pd.Index(values.cat.categories.astype(str)).str.casefold()
+    if not keys.has_duplicates:
+        return values
+    return pd.Series(label_categories(values), index=values.index, name=values.name)
+
+
 def _categories_of(labels: pd.Series) -> tuple[pd.Index, np.ndarray]:
     """Distinct non-missing labels, and each label's position among them (-1 if missing)."""
     codes, categories = pd.factorize(labels.astype(object).where(labels.notna(), None))
