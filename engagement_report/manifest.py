@@ -3,8 +3,9 @@
 ``build`` writes ``manifest.json`` last, beside the reports: which tool and command
 made them, for which period, from which input files (with their SHA-256), how every
 source's rows were counted, every figure, and the SHA-256 of every file written. It is
-the only place a time appears (``generated_at``): the reports themselves carry none,
-so two runs on the same inputs give byte-identical reports.
+the only place a time appears (``generated_at``): the reports carry only its day (in
+the config's time zone), so two runs on the same inputs on one day give byte-identical
+reports.
 
 :mod:`engagement_report.run_diff` compares the manifests of two report folders.
 

@@ -319,12 +319,16 @@ LAYOUT_PROBE = """(() => {
     });
   const shown = [...document.querySelectorAll('figure.chart')]
     .filter(f => [...f.querySelectorAll('svg')].some(s => s.getClientRects().length)).length;
-  const cards = [...document.querySelectorAll('.cards .card')].slice(0, 2)
+  const cards = [...document.querySelectorAll('.cards .card')]
     .map(c => Math.round(c.getBoundingClientRect().top));
+  const grid = document.querySelector('.cards');
+  const last = [...document.querySelectorAll('.cards .card')].pop();
+  const gap = grid && last ? Math.round(grid.getBoundingClientRect().right
+    - last.getBoundingClientRect().right) : null;
   return {scrollWidth: document.documentElement.scrollWidth, innerWidth: inner, past,
           smallestChartText: sizes.length ? Math.min(...sizes) : null,
           textCount: sizes.length, figures: document.querySelectorAll('figure.chart').length,
-          shown, firstCardTops: cards};
+          shown, cardTops: cards, gapAfterLastCard: gap};
 })()"""
 
 
@@ -397,6 +401,7 @@ def test_charts_are_drawn_within_the_page(page: dict[str, Any]) -> None:
 LANGS = ("en", "ru", "kk")
 PHONE = 400
 MONTH = "2021-01"  # a monthly report: the one an office makes most
+IN_WORDS = {"en": "January 2021", "ru": "январь 2021 г.", "kk": "2021 жылғы қаңтар"}
 READABLE_PX = 9.0  # the smallest chart text a phone may show (it was about 4 px)
 
 
@@ -452,8 +457,19 @@ def test_chart_text_stays_readable(
 def test_cards_stand_two_to_a_row_on_a_phone(
     layouts: dict[tuple[str, int], Any], lang: str
 ) -> None:
-    first, second = layouts[lang, PHONE]["firstCardTops"]
-    assert first == second
+    first, second, third, fourth = layouts[lang, PHONE]["cardTops"]
+    assert first == second < third == fourth
+    assert layouts[lang, PHONE]["gapAfterLastCard"] == 0
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_four_cards_fill_one_row_at_a_desk(
+    layouts: dict[tuple[str, int], Any], lang: str
+) -> None:
+    # auto-fill columns of 170 px made five at 1280 px: the fifth stood empty.
+    tops = layouts[lang, WIDTH]["cardTops"]
+    assert len(tops) == 4 and len(set(tops)) == 1
+    assert layouts[lang, WIDTH]["gapAfterLastCard"] == 0
 
 
 def _pdf_pages(pdf: Path) -> list[str]:
@@ -507,7 +523,8 @@ def test_printed_pages_keep_every_column(
         ends = {next(i for i, page in enumerate(pages) if h in page[:200]) - 1 for h in parts}
         short = [i + 1 for i, fill in enumerate(fills[:-1]) if fill < 0.5 and i not in ends]
         assert short == [], (pdf, fills)
-        assert all(MONTH in page for page in pages)  # the footer names the period
+        # The footer names the period in words, as the title does (it read "2021-01").
+        assert all(IN_WORDS[lang] in page for page in pages), pages[0][:300]
         squeezed = re.sub(r"[\s\-\u00ad]", "", " ".join(pages))
         missing = [h for h in headers if re.sub(r"[\s\-\u00ad]", "", h) not in squeezed]
         assert missing == [], pdf

@@ -14,7 +14,7 @@ from engagement_report.config.values import _str, _table
 
 
 def _report(table: dict[str, Any], fail: Any) -> ReportConfig:
-    known = {"title", "office", "better", "min_count"}
+    known = {"title", "office", "contact", "better", "min_count"}
     for key in table:
         if key not in known:
             raise fail(f"unknown key 'report.{key}'; known: {', '.join(sorted(known))}")
@@ -44,4 +44,10 @@ def _report(table: dict[str, Any], fail: Any) -> ReportConfig:
     min_count = table.get("min_count", 20)
     if not isinstance(min_count, int) or isinstance(min_count, bool) or min_count < 1:
         raise fail("report.min_count must be a whole number of at least 1")
-    return ReportConfig(per_language("title"), per_language("office"), better, min_count)
+    return ReportConfig(
+        per_language("title"),
+        per_language("office"),
+        better,
+        min_count,
+        contact=per_language("contact"),
+    )

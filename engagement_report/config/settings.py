@@ -119,13 +119,15 @@ BETTER_DIRECTIONS = ("higher", "lower", "neutral")
 @dataclass(frozen=True)
 class ReportConfig:
     """``[report]``: whose report it is (``title``, ``office``, each one text or one per
-    language), which way each headline figure is better, and the count below which no
-    percentage change is shown and a ratio gets no verdict."""
+    language), whom readers ask about it (``contact``, likewise), which way each headline
+    figure is better, and the count below which no percentage change is shown and a ratio
+    gets no verdict."""
 
     title: dict[str, str] = field(default_factory=dict)  # language → text; "" for any
     office: dict[str, str] = field(default_factory=dict)
     better: dict[str, str] = field(default_factory=dict)  # headline figure → direction
     min_count: int = 20
+    contact: dict[str, str] = field(default_factory=dict)
 
     def title_in(self, lang: str) -> str | None:
         """The title in ``lang``, else the one given for every language, else None (the
@@ -135,10 +137,20 @@ class ReportConfig:
     def office_in(self, lang: str) -> str | None:
         """The office's name in ``lang``, else the one for every language, else the
         English one, else any given: a name is better in another language than none."""
-        for key in (lang, "", "en"):
-            if self.office.get(key):
-                return self.office[key]
-        return next(iter(self.office.values()), None)
+        return _in_language(self.office, lang)
+
+    def contact_in(self, lang: str) -> str | None:
+        """Whom to ask about the report in ``lang``, chosen as :meth:`office_in` chooses."""
+        return _in_language(self.contact, lang)
+
+
+def _in_language(texts: dict[str, str], lang: str) -> str | None:
+    """The text for ``lang``, else the one for every language, else the English one, else
+    any given: a name or an address is better in another language than none."""
+    for key in (lang, "", "en"):
+        if texts.get(key):
+            return texts[key]
+    return next(iter(texts.values()), None)
 
 
 @dataclass(frozen=True)

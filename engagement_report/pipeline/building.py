@@ -26,6 +26,7 @@ from engagement_report.export import (
 )
 from engagement_report.figures import MARK_METRICS, METRICS
 from engagement_report.figures_cache import figures_extra, load_analysis, store_analysis
+from engagement_report.hashing import SeenFile
 from engagement_report.manifest import MANIFEST_NAME, build_manifest, manifest_text
 from engagement_report.models import CleanData
 from engagement_report.output import folder_lock, replace_folder
@@ -48,7 +49,7 @@ from engagement_report.publish.datapackage import PACKAGE_NAME, datapackage, dat
 from engagement_report.publish.pdf import PDF_NAME, pdf_bytes
 from engagement_report.publish.pdf import check_available as check_pdf
 from engagement_report.render.charts import CHART_FILES, attach_charts, chart_files
-from engagement_report.render.context import DeadlinePolicy, ReportContext
+from engagement_report.render.context import DeadlinePolicy, ReportContext, SourceFile
 from engagement_report.render.environment import render
 from engagement_report.render.labels import labels_for, shown_agenda, shown_figures, shown_shifts
 from engagement_report.results import Figures
@@ -82,13 +83,18 @@ def report_context(
     *,
     analysis: Analysis | None = None,
     report_window: Window | None = None,
+    made_on: date | None = None,
+    inputs: Sequence[SeenFile] = (),
+    summaries: Sequence[str] = (),
 ) -> ReportContext:
     """The context every report template receives.
 
     ``analysis``: the period's trend, coverage, comparisons and agenda when already
     worked out (:func:`analyse`, or the figures cache), else they are worked out here.
     ``report_window``: the window the figures were computed for (else the window of
-    their period, cut at ``today``).
+    their period, cut at ``today``). ``made_on`` (the run's day), ``inputs`` (the files
+    read, as hashed) and ``summaries`` (the summary files written beside the report) fill
+    the "about this report" block; they are never part of what the figures cache keeps.
     """
     if report_window is None:
         report_window = window(figures.period, config, today, figures.cutoff)
@@ -106,6 +112,10 @@ def report_context(
     return ReportContext(
         title=config.report.title_in(lang) or title,
         office=config.report.office_in(lang),
+        contact=config.report.contact_in(lang),
+        made_on=made_on,
+        source_files=tuple(SourceFile(seen.path.name, seen.sha256) for seen in inputs),
+        summary_files=tuple(summaries),
         period=period,
         figures=shown_figures(figures, labels),
         sources=data.report.sources,
@@ -142,6 +152,15 @@ def report_context(
             config.deadlines.law,
         ),
     )
+
+
+SUMMARY_FILES = {"csv": "summary.csv", "json": "summary.json"}
+
+
+def made_on(generated_at: datetime, config: Config) -> date:
+    """The day a run made its report: the date (not the time) of ``generated_at`` in the
+    config's time zone, so two runs on one day write the same report."""
+    return generated_at.astimezone(ZoneInfo(config.timezone)).date()
 
 
 def render_reports(context: ReportContext, templates: Path | None = None) -> dict[str, str]:
@@ -323,8 +342,17 @@ def build(
         require_rows(data, report_window.period)
     analysis = period_analysis(checked, report_window, config, engine_used)
     figures = analysis.figures
+    generated_at = generated_at or datetime.now(ZoneInfo(config.timezone))
     context = report_context(
-        data, figures, config, lang, analysis=analysis, report_window=report_window
+        data,
+        figures,
+        config,
+        lang,
+        analysis=analysis,
+        report_window=report_window,
+        made_on=made_on(generated_at, config),
+        inputs=checked.inputs,
+        summaries=[SUMMARY_FILES[f] for f in SUMMARY_FILES if f in config.formats],
     )
     if reports:
         console.note("Drawing charts…")

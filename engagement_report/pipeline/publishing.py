@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -33,6 +34,8 @@ from engagement_report.periods import (
 )
 from engagement_report.pipeline.building import (
     DEFAULT_TITLE,
+    SUMMARY_FILES,
+    made_on,
     open_data_text,
     period_analysis,
     report_context,
@@ -156,6 +159,7 @@ def publish(
         else:
             console.warning(f"{period.label}: no rows of any dataset; not published")
     labels = [p.label for p in periods]
+    generated_at = generated_at or datetime.now(ZoneInfo(config.timezone))
     written: list[Path] = []
     rebuilt: list[str] = []
     keys: dict[str, str] = {}
@@ -180,6 +184,9 @@ def publish(
                         lang,
                         analysis=analysis,
                         report_window=report_window,
+                        made_on=made_on(generated_at, config),
+                        inputs=checked.inputs,
+                        summaries=tuple(SUMMARY_FILES.values()),
                     )
                 )
                 html = render("report.html.j2", "html", context, lang)

@@ -50,6 +50,19 @@ class InputFile:
 
 
 @dataclass(frozen=True)
+class SourceFile:
+    """One input file as the run manifest records it: its name and SHA-256."""
+
+    name: str
+    sha256: str
+
+    @property
+    def short_sha256(self) -> str:
+        """The first 12 hex digits, enough to tell the file from another version of it."""
+        return self.sha256[:12]
+
+
+@dataclass(frozen=True)
 class DeadlinePolicy:
     """The deadline rules the figures were computed with, for the methodology note."""
 
@@ -105,6 +118,12 @@ class ReportContext:
     extras: dict[str, object] = field(default_factory=dict)
     charts: dict[str, Chart] = field(default_factory=dict)  # name → chart, see render.charts
     office: str | None = None  # whose report: ``[report] office`` in the report's language
+    # The "about this report" block. ``made_on``: the day of the run in the config's time
+    # zone (the manifest's ``generated_at``), never cached with the figures.
+    made_on: date | None = None
+    source_files: tuple[SourceFile, ...] = ()  # the inputs read, as the manifest names them
+    contact: str | None = None  # ``[report] contact`` in the report's language
+    summary_files: tuple[str, ...] = ()  # summary.csv / summary.json written beside it
 
     @property
     def confidence(self) -> float:
