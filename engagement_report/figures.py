@@ -241,7 +241,7 @@ METRICS: tuple[Metric, ...] = (
         "queries",
         "resolved",
         "queries answered by the cut-off whose outcome is resolved or resolved on the spot "
-        "(spellings in [outcomes]; «меры приняты», «поддержано», «решено на месте» by default)",
+        "(spellings in [outcomes]; “меры приняты”, “поддержано”, “решено на месте” by default)",
     ),
     Metric(
         "queries",

@@ -16,7 +16,7 @@ import pytest
 
 from engagement_report import pipeline
 from engagement_report.config import Config, ReportConfig
-from engagement_report.render.filters import date_range, period_words
+from engagement_report.render.filters import date_range, month_span, period_words
 
 
 @pytest.mark.parametrize(
@@ -31,8 +31,9 @@ from engagement_report.render.filters import date_range, period_words
         (
             "ru",
             "январь 2021\u202fг.",
-            "1—31 января 2021\u202fг.",
-            "27 декабря 2020\u202fг. — 31 января 2021\u202fг.",
+            # CLDR's Russian interval has an em dash (1—31): a range takes an en dash.
+            "1–31 января 2021\u202fг.",
+            "27 декабря 2020\u202fг. – 31 января 2021\u202fг.",
         ),
         (
             "kk",
@@ -47,6 +48,22 @@ def test_periods_in_words(locale: str, month: str, span: str, across: str) -> No
     assert date_range(date(2021, 1, 1), date(2021, 1, 31), locale=locale) == span
     assert date_range(date(2020, 12, 27), date(2021, 1, 31), locale=locale) == across
     assert period_words(date(2021, 1, 1), date(2021, 12, 31), "year", locale=locale) == "2021"
+
+
+@pytest.mark.parametrize(
+    ("locale", "year", "across"),
+    [
+        ("en", "March\u2009–\u2009December 2020", "March 2020\u2009–\u2009February 2021"),
+        ("ru", "март\u00a0– декабрь 2020\u202fг.", "март 2020\u202fг. – февраль 2021\u202fг."),
+        ("kk", "2020 жылғы наурыз – желтоқсан", "2020 жылғы наурыз – 2021 жылғы ақпан"),
+    ],
+)
+def test_spans_of_months(locale: str, year: str, across: str) -> None:
+    # The trend charts' text: «с март 2020 г. по февраль 2021 г..» was Russian's before.
+    assert month_span(date(2020, 3, 1), date(2020, 12, 31), locale=locale) == year
+    assert month_span(date(2020, 3, 1), date(2021, 2, 28), locale=locale) == across
+    one = month_span(date(2020, 3, 1), date(2020, 3, 31), locale=locale)
+    assert one == period_words(date(2020, 3, 1), date(2020, 3, 31), "month", locale=locale)
 
 
 def test_quarter_in_words() -> None:
@@ -84,7 +101,7 @@ def _read(built: dict[str, Path], lang: str, name: str) -> str:
         (
             "ru",
             "# Отчёт о работе с обращениями, январь 2021 г.",
-            "Период: 1—31 января 2021 г.",
+            "Период: 1–31 января 2021 г.",
         ),
         (
             "kk",

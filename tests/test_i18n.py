@@ -308,7 +308,7 @@ def test_russian_numbers_percentages_and_words(reports: dict) -> None:
     assert re.search(r"Доля обращений с ответом: \d{1,3},\d % \(к предыдущему периоду:", md)
     # The period in words, as Russian writes it; no ISO code in the title.
     assert "# Отчёт о взаимодействии с населением, январь 2021 г." in md
-    assert "Период: 1—31 января 2021 г." in md
+    assert "Период: 1–31 января 2021 г." in md
     assert "31 января 2021 г." in md
     assert "| обращения | 20 849 |" in md.replace("| queries.csv | — ", "")
     assert "# Отчёт о взаимодействии с населением" in md
@@ -361,3 +361,44 @@ def test_cli_lang_option(tmp_path: Path, sample_data: Path) -> None:
     report = (out / "report.html").read_text(encoding="utf-8")
     assert '<html lang="ru">' in report
     assert "Методика расчёта" in report
+
+
+# --- (c) each language's quotation marks and dashes -----------------------------------
+
+#: CLDR's quotation marks (delimiters) of each language: “…” in English, «…» in Russian
+#: and Kazakh. Babel carries no delimiters, so the catalogues carry each language's own.
+QUOTES = {"en": "“”", "ru": "«»", "kk": "«»"}
+ALL_QUOTES = "«»“”„"
+
+
+def _marks(text: str) -> set[str]:
+    return {c for c in text if c in ALL_QUOTES}
+
+
+def test_english_msgids_use_english_quotation_marks() -> None:
+    # The English headline note read «little change».
+    wrong = [m for m in _extracted() if _marks(m) - set(QUOTES["en"])]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_translations_use_their_language_s_quotation_marks(lang: str) -> None:
+    wrong = []
+    for message in _catalog(lang):
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            if _marks(text) - set(QUOTES[lang]) or '"' in text:
+                wrong.append(text)
+    assert wrong == []
+
+
+@pytest.mark.parametrize("lang", ("en", *LANGS))
+def test_reports_quote_and_dash_as_their_language_does(reports: dict, lang: str) -> None:
+    for text in (reports[lang]["md"], _visible(reports[lang]["html"])):
+        assert _marks(text) <= set(QUOTES[lang]), _marks(text)
+        # A range of numbers takes an en dash: «1–31 января», never «1—31».
+        assert not re.search(r"\d\s?—\s?\d", text)
+        # Working hours too: 09:00–18:00.
+        assert not re.search(r"\d\d:\d\d-\d\d:\d\d", text)

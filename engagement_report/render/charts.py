@@ -190,10 +190,9 @@ def _in_words(
     return _listing(words)
 
 
-def _month(point: TrendPoint, locale: str) -> str:
-    """A trend point's period in words (``April 2020``), never its ISO code."""
-    period = point.month
-    return filters.period_words(period.start, period.end, period.kind, locale=locale)
+def _months(points: Sequence[TrendPoint], locale: str) -> str:
+    """The trend's months as the locale writes a span (``March 2020 – February 2021``)."""
+    return filters.month_span(points[0].month.start, points[-1].month.end, locale=locale)
 
 
 def _trend_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart:
@@ -224,16 +223,13 @@ def _trend_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart
             note=_months_note(points, _),
         )
 
-    first, last = _month(points[0], locale), _month(points[-1], locale)
+    span = _months(points, locale)
 
     def count(value: float | None) -> str:
         return filters.number(value, locale=locale)
 
-    alt = _(
-        "Queries per month from %(start)s to %(end)s. Received: %(received)s. Answered: %(answered)s."
-    ) % {
-        "start": first,
-        "end": last,
+    alt = _("Queries per month (%(span)s). Received: %(received)s. Answered: %(answered)s.") % {
+        "span": span,
         "received": _in_words(points, received, count, _),
         "answered": _in_words(points, answered, count, _),
     }
@@ -264,9 +260,8 @@ def _share_chart(points: Sequence[TrendPoint], _: Gettext, locale: str) -> Chart
     def percent(value: float | None) -> str:
         return filters.percent(value, locale=locale)
 
-    alt = _("Answered share per month from %(start)s to %(end)s: %(values)s.") % {
-        "start": _month(points[0], locale),
-        "end": _month(points[-1], locale),
+    alt = _("Answered share per month (%(span)s): %(values)s.") % {
+        "span": _months(points, locale),
         "values": _in_words(points, shares, percent, _),
     }
     return Chart(

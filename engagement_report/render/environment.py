@@ -100,6 +100,7 @@ def make_environment(kind: Kind, lang: str = "en", user_dir: Path | None = None)
         month_name=partial(filters.month_name, locale=locale),
         country_name=partial(filters.country_name, locale=locale),
         date_range=partial(filters.date_range, locale=locale),
+        month_span=partial(filters.month_span, locale=locale),
         period_words=partial(filters.period_words, locale=locale),
         capitalised=filters.capitalised,
         month_code=partial(filters.month_code, locale=locale),

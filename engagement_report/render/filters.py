@@ -99,24 +99,60 @@ def country_name(code: str | None, *, locale: str = "en") -> str:
 
 def date_range(start: date | None, end: date | None, *, locale: str = "en") -> str:
     """Two days as the locale writes a span: ``January 1 – 31, 2021`` (en),
-    ``1—31 января 2021 г.`` (ru), ``2021 ж. 1–31 қаңтар`` (kk).
+    ``1–31 января 2021 г.`` (ru), ``2021 ж. 1–31 қаңтар`` (kk).
 
     CLDR's interval pattern for day, month and year, its month written out in full
-    (TR35 allows widening ``MMM`` to ``MMMM``; Babel does not do it by itself).
+    (TR35 allows widening ``MMM`` to ``MMMM``; Babel does not do it by itself), with an
+    en dash (:func:`_en_dash`).
     """
     if start is None or end is None:
         return MISSING
     if start == end:
         return long_date(start, locale=locale)
-    formats = Locale.parse(locale).interval_formats.get("yMMMd")
-    parts = {"y": start.year != end.year, "M": start.month != end.month, "d": True}
+    span = _interval("yMMMd", start, end, locale)
+    return span or f"{long_date(start, locale=locale)} – {long_date(end, locale=locale)}"
+
+
+def month_span(start: date | None, end: date | None, *, locale: str = "en") -> str:
+    """The months from ``start``'s to ``end``'s as the locale writes a span:
+    ``March 2020 – February 2021`` (en), ``март 2020 г. – февраль 2021 г.`` (ru),
+    ``2020 жылғы наурыз – 2021 жылғы ақпан`` (kk); one month in words when they are one."""
+    if start is None or end is None:
+        return MISSING
+    if (start.year, start.month) == (end.year, end.month):
+        return period_words(start, start, "month", locale=locale)
+    span = _interval("yMMMM", start, end, locale, days=False)
+    if span:
+        return span
+    first = period_words(start, start, "month", locale=locale)
+    return f"{first} – {period_words(end, end, 'month', locale=locale)}"
+
+
+def _interval(skeleton: str, start: date, end: date, locale: str, *, days: bool = True) -> str:
+    """CLDR's interval of ``skeleton`` between two dates, its months in full; "" if the
+    locale has none."""
+    formats = Locale.parse(locale).interval_formats.get(skeleton)
+    if formats is None:
+        return ""
+    parts = {"y": start.year != end.year, "M": start.month != end.month, "d": days}
     for field in ("y", "M", "d"):
-        if formats is not None and field in formats and parts[field]:
-            return "".join(
-                parse_pattern(_full_month(pattern)).apply(day, locale)
-                for pattern, day in zip(formats[field], (start, end), strict=True)
+        if field in formats and parts[field]:
+            patterns = [_full_month(pattern) for pattern in formats[field]]
+            if locale in _YEAR_WORDS:  # 2020 жылғы наурыз, as a month alone reads
+                patterns = [p.replace(*_YEAR_WORDS[locale]) for p in patterns]
+            text = "".join(
+                parse_pattern(pattern).apply(day, locale)
+                for pattern, day in zip(patterns, (start, end), strict=True)
             )
-    return f"{long_date(start, locale=locale)} – {long_date(end, locale=locale)}"
+            return _en_dash(text)
+    return ""
+
+
+def _en_dash(text: str) -> str:
+    """A span's dash as an en dash: CLDR's Russian intervals use an em dash (``1—28``),
+    while a range of numbers or dates takes an en dash in Russian typesetting as in
+    English (``1–28 февраля``)."""
+    return text.replace("\u2014", "\u2013")
 
 
 def _full_month(pattern: str) -> str:
@@ -137,6 +173,8 @@ def _full_month(pattern: str) -> str:
 
 #: A month with its year where CLDR's abbreviation reads poorly in running text.
 _MONTH_PATTERNS = {"kk": "y 'жылғы' MMMM"}  # 2021 жылғы қаңтар, not 2021 ж. қаңтар
+#: The same in CLDR's interval patterns of months (not of days: 2021 ж. 1–31 қаңтар).
+_YEAR_WORDS = {"kk": ("y\u202fж. MMMM", "y 'жылғы' MMMM")}
 
 
 def period_words(
