@@ -310,7 +310,7 @@ def test_alt_texts_state_the_numbers(ctx: ReportContext) -> None:
         assert f"{point.received:,}" in alt["trend"]
         assert f"{point.answered:,}" in alt["trend"]
     assert alt["trend"].startswith(
-        "Queries per month from March 2020 to February 2021. Received: 1,497;"
+        "Queries per month (March 2020\u2009–\u2009February 2021). Received: 1,497;"
     )
     assert "Answered: 1,433;" in alt["trend"]
     # February's queries are still within their term at the cut-off: provisional.
