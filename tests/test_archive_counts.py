@@ -267,3 +267,15 @@ def test_an_archive_at_a_url_does_not_fetch_the_months_it_counts(tmp_path: Path,
     assert pipeline.summary([url], config, "2021-06", cache=False, today=TODAY) == direct
     report = pipeline.check_inputs([url], config, cache=False, today=TODAY, period="2021-06")
     assert all(s.file.startswith("file://") for s in report.sources)
+
+
+def test_an_archive_written_before_the_question_log_is_read(tmp_path: Path, config) -> None:  # type: ignore[no-untyped-def]
+    # 0.3.0 wrote no column types for press_questions, a dataset it did not know.
+    export, root = _archive(tmp_path, config, *EARLY, *LATER)
+    raw = json.loads((root / "archive.json").read_text(encoding="utf-8"))
+    del raw["dtypes"]["press_questions"]
+    (root / "archive.json").write_text(json.dumps(raw), encoding="utf-8")
+    direct = _build_files(export, config, "2021-06", tmp_path / "a")
+    assert _build_files(root, config, "2021-06", tmp_path / "b") == direct
+    summary = pipeline.summary([root], config, "2021-06", cache=False, today=TODAY)
+    assert summary == pipeline.summary([export], config, "2021-06", cache=False, today=TODAY)

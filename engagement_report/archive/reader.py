@@ -33,6 +33,7 @@ from engagement_report.errors import InputError
 from engagement_report.hashing import SeenFile, changed_error, seen
 from engagement_report.models import CleanData, Extent, SourceAccount, ValidationReport
 from engagement_report.schema import DATASETS
+from engagement_report.validation import empty_frame
 from engagement_report.views import closing_moments
 
 #: The date that places a row of each dataset in a month.
@@ -129,7 +130,7 @@ def read_archive(
             else:
                 tables.append(_read(path, skipped))
             accounts.append(_account(path, partition))
-        frames[dataset] = _frame(tables, manifest.dtypes.get(dataset, {}), skipped)
+        frames[dataset] = _frame(tables, manifest.dtypes.get(dataset, {}), skipped, dataset)
     if histories and manifest_file is not None:
         files.insert(0, manifest_file)  # it vouches for the counts
     data = CleanData(
@@ -308,7 +309,7 @@ def read_month(root: Path, manifest: Manifest, dataset: str, month: str) -> pd.D
         path = root / partition.key / partition.file
         _check_digest(seen(path), partition)
         tables.append(_read(path, set()))
-    return _frame(tables, manifest.dtypes.get(dataset, {}), set())
+    return _frame(tables, manifest.dtypes.get(dataset, {}), set(), dataset)
 
 
 def _check_digest(file: SeenFile, partition: Partition) -> None:
@@ -329,10 +330,17 @@ def _read(path: Path, skip: set[str]) -> pa.Table:
         raise _damaged(path, exc) from None
 
 
-def _frame(tables: list[pa.Table], dtypes: dict[str, str], skip: set[str]) -> pd.DataFrame:
+def _frame(
+    tables: list[pa.Table], dtypes: dict[str, str], skip: set[str], dataset: str | None = None
+) -> pd.DataFrame:
     """The tables as one frame with the column types the rows had when imported."""
     wanted = {column: dtype for column, dtype in dtypes.items() if column not in skip}
     if not tables:
+        if not dtypes and dataset is not None:
+            # A dataset the archive has never held (one written before the dataset was
+            # known): the empty clean frame, so its columns are there to filter on.
+            empty = empty_frame(dataset)
+            return empty[[c for c in empty.columns if c not in skip]]
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in wanted.items()})
     table = pa.concat_tables(tables, promote_options="default") if len(tables) > 1 else tables[0]
     frame = table.to_pandas()

@@ -161,6 +161,11 @@ def _repeated_neighbours(ids: pa.Array) -> np.ndarray:
     return np.append(same, False)
 
 
+def empty_frame(dataset: str) -> pd.DataFrame:
+    """The clean frame of ``dataset`` without rows: its columns with their types."""
+    return _concat([], dataset)
+
+
 def _concat(parts: list[pd.DataFrame], dataset: str) -> pd.DataFrame:
     columns = [c.name for c in COLUMNS[dataset]]
     if dataset == "queries":
