@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT.parent))
 from engagement_report.archive import write_archive  # noqa: E402
 from engagement_report.models import CleanData, ValidationReport  # noqa: E402
 from engagement_report.models import SourceAccount as Account  # noqa: E402
+from engagement_report.validation import empty_frame  # noqa: E402
 
 LAST_MONTH = "2025-12"
 SIZES = (13, 24, 60, 120)  # 24: the months a report of December reads in full
@@ -168,12 +169,13 @@ def import_months(chunk: list[pd.Period], rows: int, folder: Path, seed: int = 1
                 frames[d][column] = frames[d][column].astype("category")
     report = ValidationReport(tuple(_account(d, f) for d, f in frames.items()), ())
     data = CleanData(
-        frames["queries"],
-        frames["broadcasts"],
-        frames["press_events"],
-        pd.DataFrame(columns=["file", "sheet", "row", "column", "reason"]),
-        report,
-        frozenset(frames),
+        queries=frames["queries"],
+        broadcasts=frames["broadcasts"],
+        press_events=frames["press_events"],
+        press_questions=empty_frame("press_questions"),  # no question log
+        rejected_rows=pd.DataFrame(columns=["file", "sheet", "row", "column", "reason"]),
+        report=report,
+        present=frozenset(frames),
     )
     write_archive(data, (), folder)
 
