@@ -477,23 +477,7 @@ def finish(
     """
     received = part.received
     queries = query_result(part)
-    on_time, late, not_due, overdue = part.classes
-    decided = on_time + late
-    deadlines: DeadlineFigures | None = DeadlineFigures(
-        on_time=on_time,
-        late=late,
-        open_not_due=not_due,
-        open_overdue=overdue,
-        on_time_share=on_time / decided if decided else None,
-        extended=part.extended,
-        median_response_working_days=part.working_days.median(),
-        redirected_on_time=part.redirected_classes[0],
-        redirected_late=part.redirected_classes[1],
-        redirected_open=part.redirected_classes[2],
-        as_of=window.cutoff,
-    )
-    if rules.deadlines.kind == "given" and not part.deadlines_known:
-        deadlines = None  # no term of our own and none in the data: no figures, not zeros
+    deadlines = deadline_result(part, window, rules)
     breakdowns = {
         d: _breakdown(
             part.categories.get(d, {}), received, rules.min_category_size, deadlines is not None
@@ -551,6 +535,29 @@ def query_result(part: Partial) -> QueryFigures:
         closed_undated=part.closed_undated,
         q1_response_days=part.days.quantile(0.25),
         q3_response_days=part.days.quantile(0.75),
+    )
+
+
+def deadline_result(part: Partial, window: Window, rules: Rules) -> DeadlineFigures | None:
+    """The deadline figures: the classes at the cut-off, their shares, redirections,
+    extensions and the working-day median; None where the data gives the terms
+    (``kind = "given"``) and this piece has none (no figures, not zeros)."""
+    if rules.deadlines.kind == "given" and not part.deadlines_known:
+        return None
+    on_time, late, not_due, overdue = part.classes
+    decided = on_time + late
+    return DeadlineFigures(
+        on_time=on_time,
+        late=late,
+        open_not_due=not_due,
+        open_overdue=overdue,
+        on_time_share=on_time / decided if decided else None,
+        extended=part.extended,
+        median_response_working_days=part.working_days.median(),
+        redirected_on_time=part.redirected_classes[0],
+        redirected_late=part.redirected_classes[1],
+        redirected_open=part.redirected_classes[2],
+        as_of=window.cutoff,
     )
 
 

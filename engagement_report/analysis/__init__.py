@@ -22,7 +22,7 @@ from engagement_report.analysis.baselines import (
     held_unit,
 )
 from engagement_report.analysis.covered import Coverage, coverage
-from engagement_report.analysis.months import trend
+from engagement_report.analysis.months import trend, trend_requests
 from engagement_report.analysis.period import (
     accountable_figures,
     compute,
@@ -59,6 +59,7 @@ __all__ = [
     "partial_requests",
     "restrict",
     "trend",
+    "trend_requests",
 ]
 
 
@@ -97,10 +98,11 @@ def partial_requests(window: Window, *, report: bool) -> list[Request]:
     """The windows whose partial aggregates the figures of ``window`` are finished from:
     the window itself and its year to date (with the same part of last year), and for a
     report (``report``) the previous period and the year-earlier one its headlines
-    compare with."""
+    compare with, and the twelve months of its trend."""
     wanted: list[Request] = [(window, True)]
     if report:
         wanted += [(window.previous(), True), (window.year_ago(), True)]
+        wanted += trend_requests(window)
     wanted += [(piece, False) for piece in year_to_date_windows(window) or ()]
     return list(dict.fromkeys(wanted))
 
@@ -125,7 +127,7 @@ def _beside_figures(
     :func:`figure_rules` of ``config`` when not given)."""
     rules = figure_rules(config) if rules is None else rules
     return (
-        trend(data, window, config, rules),
+        trend(data, window, config, rules, combined),
         coverage(data, window.period),
         _bases(data, window, config, combined, rules),
     )
