@@ -232,4 +232,4 @@ def test_the_trend_from_partials_worked_out_elsewhere_reads_no_rows(monkeypatch)
         raise AssertionError("the trend counted rows though its partials were given")
 
     monkeypatch.setattr(aggregates, "partial", no_rows)
-    assert trend(data, report, config, combined) == expected
+    assert trend(data, report, config, combined=combined) == expected
