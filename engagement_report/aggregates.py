@@ -29,11 +29,11 @@ from engagement_report.deadlines import (
     DeadlineRules,
     WorkingCalendar,
     classes_at,
+    closed_undated,
     deadline_inputs,
     working_days_between,
 )
 from engagement_report.figures import (
-    CLOSING_STATUSES,
     DEFAULT_MIN_CATEGORY_SIZE,
     at_cutoff,
     category_codes,
@@ -165,7 +165,7 @@ class Partial:
     closed_undated: int = 0
     days: Tally = field(default_factory=Tally)
     categories: Mapping[str, Mapping[str, CategoryPart]] = field(default_factory=dict)
-    classes: tuple[int, int, int, int] = (0, 0, 0, 0)  # as DEADLINE_CLASSES
+    classes: tuple[int, int, int, int, int] = (0, 0, 0, 0, 0)  # as DEADLINE_CLASSES
     redirected_classes: tuple[int, int, int] = (0, 0, 0)  # on time, late, open
     extended: int = 0
     working_days: Tally = field(default_factory=Tally)
@@ -297,7 +297,9 @@ def partial(
             _totals(queries, stood, broadcasts, press_events, press_questions, days),
             categories=categories,
             asked={} if press_questions is None else asked_parts(press_questions),
-            classes=tuple(int((class_codes == i).sum()) for i in range(4)),  # type: ignore[arg-type]
+            classes=tuple(  # type: ignore[arg-type]
+                int((class_codes == i).sum()) for i in range(len(DEADLINE_CLASSES))
+            ),
             redirected_classes=(
                 int((redirected & on_time).sum()),
                 int((redirected & late).sum()),
@@ -370,9 +372,9 @@ def _totals(
 ) -> Partial:
     """The totals' part of :func:`partial` (``stood``: the queries as at the cut-off)."""
     counts = stood["status"].value_counts(dropna=True)
-    undated = stood["status"].isin(CLOSING_STATUSES).to_numpy(dtype=bool) & stood[
-        "answered_at"
-    ].isna().to_numpy(dtype=bool)
+    # The same rule as the ``closed_undated`` deadline class (at the cut-off an answer
+    # dated later reads in progress, undated either way), so the two counts agree.
+    undated = closed_undated(stood["status"], stood["answered_at"])
     days = response_days(stood) if days is None else days
     return replace(
         event_partial(broadcasts, press_events, press_questions),
@@ -544,13 +546,14 @@ def deadline_result(part: Partial, window: Window, rules: Rules) -> DeadlineFigu
     (``kind = "given"``) and this piece has none (no figures, not zeros)."""
     if rules.deadlines.kind == "given" and not part.deadlines_known:
         return None
-    on_time, late, not_due, overdue = part.classes
+    on_time, late, not_due, overdue, undated = part.classes
     decided = on_time + late
     return DeadlineFigures(
         on_time=on_time,
         late=late,
         open_not_due=not_due,
         open_overdue=overdue,
+        closed_undated=undated,
         on_time_share=on_time / decided if decided else None,
         extended=part.extended,
         median_response_working_days=part.working_days.median(),

@@ -60,6 +60,7 @@ DEADLINE_TOTALS = (
     "late",
     "open_not_due",
     "open_overdue",
+    "closed_undated",
     "on_time_share",
     "on_time_share_of_due",
     "extended",

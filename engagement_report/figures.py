@@ -183,6 +183,11 @@ METRICS: tuple[Metric, ...] = (
         "open_overdue",
         "received queries not closed at the cut-off whose deadline has passed",
     ),
+    Metric(
+        "queries",
+        "closed_undated",
+        "received queries answered, rejected or redirected without any answer date: closed, but unknown whether on time; in none of on_time, late, open_not_due, open_overdue or the shares",
+    ),
     Metric("queries", "on_time_share", "on_time / (on_time + late); empty when none was closed"),
     Metric(
         "queries",
@@ -210,7 +215,9 @@ METRICS: tuple[Metric, ...] = (
         "redirected queries forwarded after the forwarding term (also counted in late)",
     ),
     Metric(
-        "queries", "redirected_open", "redirected queries without a forwarding date at the cut-off"
+        "queries",
+        "redirected_open",
+        "redirected queries not yet forwarded at the cut-off (also counted in open_not_due or open_overdue; one with no forwarding date at all is closed_undated)",
     ),
     Metric(
         "queries",

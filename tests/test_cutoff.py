@@ -120,8 +120,10 @@ def test_answers_before_on_and_after_the_cut_off(data: pipeline.CleanData) -> No
     assert q.median_response_days == pytest.approx(6 + (13 * 60 + 59) / 1440)
     d = figures.deadlines
     assert d is not None
-    # The undated answer is open in the deadline classes: nothing says when it was closed.
-    assert (d.on_time, d.late, d.open_not_due, d.open_overdue) == (3, 0, 4, 0)
+    # The undated answer is closed, as its status says, but nothing says when: a deadline
+    # class of its own, neither on time, late nor open (it was open_not_due before).
+    assert (d.on_time, d.late, d.open_not_due, d.open_overdue) == (3, 0, 3, 0)
+    assert d.closed_undated == q.closed_undated == 1
     assert d.redirected_open == 1
     # The export says five were answered in the end (four of them by the cut-off).
     assert figures.answered_by_export == 5 and figures.export_date == date(2021, 2, 3)
@@ -216,7 +218,7 @@ def test_the_sample_january_adds_up(sample: pipeline.CleanData) -> None:
     closed = q.answered + q.rejected + q.redirected
     still_open = q.in_progress + q.other_status
     assert closed + still_open == q.received == 1774
-    assert closed == d.on_time + d.late
+    assert closed == d.on_time + d.late + d.closed_undated
     assert still_open == d.open_not_due + d.open_overdue
     assert q.answered == 1230  # 1,701 by the export's date: 471 answered in February
     assert analysis.figures.answered_by_export == 1701
@@ -446,6 +448,6 @@ def test_every_sample_month_adds_up(sample: pipeline.CleanData, month: str) -> N
     q_d = pipeline.compute(sample, parse_period(month), Config(), TODAY)
     q, d = q_d.queries, q_d.deadlines
     assert d is not None
-    assert q.answered + q.rejected + q.redirected == d.on_time + d.late
+    assert q.answered + q.rejected + q.redirected == d.on_time + d.late + d.closed_undated
     assert q.in_progress + q.other_status == d.open_not_due + d.open_overdue
     assert q.answered + q.rejected + q.redirected + q.in_progress + q.other_status == q.received

@@ -30,6 +30,7 @@ from engagement_report.deadlines.classes import (
     DEADLINE_CLASSES,
     DeadlineFigures,
     classes_at,
+    closed_undated,
     longest_open,
 )
 from engagement_report.deadlines.marks import MarkDisagreement, OverdueMarks, compare_marks
@@ -49,6 +50,7 @@ __all__ = [
     "OverdueMarks",
     "WorkingCalendar",
     "classes_at",
+    "closed_undated",
     "compare_marks",
     "compute_deadlines",
     "deadline_inputs",

@@ -16,10 +16,20 @@ from engagement_report.deadlines.terms import (
     _LAST_MOMENT,
 )
 
-DEADLINE_CLASSES = ("on_time", "late", "open_not_due", "open_overdue")
+#: ``closed_undated``: a closing status with no answer date at all. It was closed (the
+#: status figures and the backlog count it closed), but nothing says when, so whether on
+#: time is unknown: it is neither on time, late nor open.
+DEADLINE_CLASSES = ("on_time", "late", "open_not_due", "open_overdue", "closed_undated")
 
 
 _CLOSING_STATUSES = ("answered", "rejected", "redirected")
+
+
+def closed_undated(status: pd.Series, answered: pd.Series) -> np.ndarray:
+    """Which queries have a closing status (answered, rejected, redirected) and no answer
+    date: the one rule behind ``queries.closed_undated`` and the ``closed_undated`` class."""
+    closing = status.isin(_CLOSING_STATUSES).to_numpy(dtype=bool)
+    return closing & pd.isna(answered).to_numpy(dtype=bool)
 
 
 _OPEN_CLASSES = ("open_not_due", "open_overdue")
@@ -36,12 +46,14 @@ def classes_at(
     cutoff = pd.Timestamp(as_of) if isinstance(as_of, date) else as_of
     end = cutoff + _LAST_MOMENT  # the cut-off is the end of its day
     closed = status.isin(_CLOSING_STATUSES).to_numpy(dtype=bool) & (answered <= end)
+    undated = closed_undated(status, answered)
     known = deadline.notna()
     conditions = [
         known & closed & (answered <= deadline),
         known & closed & (answered > deadline),
-        known & ~closed & (deadline >= end),
-        known & ~closed & (deadline < end),
+        known & ~closed & ~undated & (deadline >= end),
+        known & ~closed & ~undated & (deadline < end),
+        known & undated,
     ]
     # Code -1 is NaN in a Categorical: rows without a deadline stay unclassified.
     codes = np.select(conditions, list(range(len(DEADLINE_CLASSES))), default=-1).astype(np.int8)
@@ -57,6 +69,9 @@ class DeadlineFigures:
     late: int
     open_not_due: int
     open_overdue: int
+    # Closed without an answer date (the ``closed_undated`` class): not on time, late or
+    # open, and in neither share; shown beside them so missing dates cannot hide late answers.
+    closed_undated: int
     on_time_share: float | None
     extended: int
     median_response_working_days: float | None

@@ -68,7 +68,8 @@ def compare_marks(
         return None
     marked = marks.fillna(False).to_numpy(dtype=bool) & known
     classes = classes_at(status, deadline, answered, export_date)
-    classified = classes.notna().to_numpy(dtype=bool)
+    # A query closed without an answer date is neither overdue nor not: no mark disagrees.
+    classified = (classes.notna() & classes.ne("closed_undated")).to_numpy(dtype=bool)
     overdue = classes.isin(OVERDUE_CLASSES).to_numpy(dtype=bool)
     compared = known & classified
     differ = compared & (marked != overdue)

@@ -299,6 +299,8 @@ def _deadline_chart(deadlines: DeadlineFigures, _: Gettext, locale: str) -> Char
         ("open_not_due", _("Open, not yet due"), deadlines.open_not_due),
         ("open_overdue", _("Open, overdue"), deadlines.open_overdue),
     ]
+    if deadlines.closed_undated:  # a segment of its own, neither on time, late nor open
+        classes.insert(2, ("closed_undated", _("Closed without an answer date"), deadlines.closed_undated))
     total = sum(value for _key, _label, value in classes)
     if not total:
         return None

@@ -196,7 +196,7 @@ def marker_path(shape: str, size: float) -> str:
 
 
 #: Tile size, px, of each hatch: the lines' spacing.
-HATCH_SPACING = {"/": 14.0, "//": 10.0, "///": 7.0, "--": 7.0, "xx": 10.0}
+HATCH_SPACING = {"/": 14.0, "//": 10.0, "///": 7.0, "--": 7.0, "xx": 10.0, "||": 7.0}
 
 
 def _hatch_lines(hatch: str, s: float) -> list[tuple[float, float, float, float]]:
@@ -209,6 +209,8 @@ def _hatch_lines(hatch: str, s: float) -> list[tuple[float, float, float, float]
         return rising + falling
     if set(hatch) == {"-"}:
         return [(0, half, s, half)]
+    if set(hatch) == {"|"}:
+        return [(half, 0, half, s)]
     raise ValueError(f"unknown hatch: {hatch!r}")
 
 
@@ -216,7 +218,7 @@ def hatch_pattern(pattern_id: str, hatch: str, *, fill: str, ink: str, line_widt
     """A ``<pattern>``: ``fill`` behind lines of ``ink``, as the theme's hatch says.
 
     ``/``, ``//``, ``///``: rising diagonals, each denser; ``--``: horizontal lines;
-    ``xx``: crossed diagonals.
+    ``xx``: crossed diagonals; ``||``: vertical lines.
     """
     if hatch not in HATCH_SPACING:
         raise ValueError(f"unknown hatch: {hatch!r}")

@@ -87,6 +87,7 @@ DEADLINE_STYLES: dict[str, dict[str, str]] = {
     "late": {"color": "#f0a860", "hatch": "//", "text": INK},
     "open_not_due": {"color": "#d8dde3", "hatch": "--", "text": INK},
     "open_overdue": {"color": "#8b1e1e", "hatch": "xx", "text": BACKGROUND},
+    "closed_undated": {"color": "#5e6670", "hatch": "||", "text": BACKGROUND},
 }
 HATCH_COLOR = INK
 HATCH_LINEWIDTH = 1.0
