@@ -30,7 +30,8 @@ def config():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory, config) -> Path:  # type: ignore[no-untyped-def]
     """The sample data with issue 14's columns (ratings, outcomes, applicants that write
-    again within weeks, across month ends), imported into an archive."""
+    again within weeks, across month ends) and some answers without a date (the
+    ``closed_undated`` deadline class), imported into an archive."""
     folder = tmp_path_factory.mktemp("inputs")
     for name in ("broadcasts.csv", "press_events.csv"):
         shutil.copy(SAMPLE / name, folder / name)
@@ -41,6 +42,8 @@ def archive(tmp_path_factory: pytest.TempPathFactory, config) -> Path:  # type: 
         row["rating"] = str(1 + number * 7 % 5) if answered and number % 3 else ""
         row["outcome"] = OUTCOMES[number % len(OUTCOMES)] if answered else ""
         row["applicant"] = f"+7 701 {number % 997:07d}"
+        if answered and number % 89 == 0:
+            row["answered_at"] = ""
     with (folder / "queries.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
@@ -86,6 +89,8 @@ def test_build_on_dask_writes_the_pandas_folder_byte_for_byte(
         assert result.figures.by_topic[0].rating_mean is not None  # issue 14's figures shown
         assert result.figures.accountability is not None
         assert result.figures.accountability.repeat_share, period
+        assert result.figures.deadlines is not None
+        assert result.figures.deadlines.closed_undated, period  # the undated class is met
 
 
 def test_build_honours_the_configs_engine(archive: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

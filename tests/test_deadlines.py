@@ -314,13 +314,14 @@ def test_redirected_day_three_and_four() -> None:
         {"received_at": "2021-02-01", "answered_at": "2021-02-04 17:00", "status": "redirected"},
         # Fri 5 Feb is day 4 → late.
         {"received_at": "2021-02-01", "answered_at": "2021-02-05", "status": "Redirected "},
-        # Not yet forwarded on Thu 4 → open, still due.
+        # Redirected, but no date says when: closed, unknown whether on time (the statuses
+        # and the backlog count it closed, so no deadline class may call it open).
         {"received_at": "2021-02-01", "status": "redirected"},
     )
-    # As of Thu 4 the day-4 forward has not happened yet: both others open, still due.
-    assert classify(df, date(2021, 2, 4)) == ["on_time", "open_not_due", "open_not_due"]
-    # One day later the forwarded-late one is closed and late; the open one overdue.
-    assert classify(df, date(2021, 2, 5)) == ["on_time", "late", "open_overdue"]
+    # As of Thu 4 the day-4 forward has not happened yet: open, still due.
+    assert classify(df, date(2021, 2, 4)) == ["on_time", "open_not_due", "closed_undated"]
+    # One day later the forwarded-late one is closed and late; the undated one stays so.
+    assert classify(df, date(2021, 2, 5)) == ["on_time", "late", "closed_undated"]
 
 
 def test_open_on_deadline_day_and_day_after() -> None:
@@ -424,15 +425,19 @@ def test_figures_by_hand() -> None:
         {"received_at": "2021-02-01", "answered_at": "2021-02-05", "status": "redirected"},
         # Rejected in time: counted on time, not in the answer median.
         {"received_at": "2021-02-01", "answered_at": "2021-02-02", "status": "rejected"},
-        # Open redirect (received Tue 9 Feb, due Fri 12 Feb), still due on 10 Feb.
-        {"received_at": "2021-02-09", "status": "redirected"},
+        # Open redirect (received Tue 9 Feb, due Fri 12 Feb, forwarded on the 11th), still
+        # due on 10 Feb.
+        {"received_at": "2021-02-09", "answered_at": "2021-02-11", "status": "redirected"},
         # Received 1 Jan 2021 (holiday), unanswered: deadline long past on 10 Feb.
         {"received_at": "2021-01-01", "status": "in_progress"},
+        # Rejected, no date says when: closed, neither on time, late nor open, nor listed.
+        {"received_at": "2021-01-04", "status": "rejected"},
     )
     as_of = date(2021, 2, 10)
     classes = classify_deadlines(df, as_of, RULES, KZ)
     fig = deadline_figures(df, as_of)
     assert (fig.on_time, fig.late, fig.open_not_due, fig.open_overdue) == (4, 1, 1, 1)
+    assert fig.closed_undated == 1
     assert fig.on_time_share == pytest.approx(4 / 5)
     assert fig.median_response_working_days == 2.0  # median of 0, 2, 5
     assert fig.extended == 1

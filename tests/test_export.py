@@ -125,6 +125,7 @@ def test_deadline_totals_follow_query_totals() -> None:
         late=2,
         open_not_due=1,
         open_overdue=1,
+        closed_undated=3,
         on_time_share=5 / 7,
         extended=1,
         median_response_working_days=4.0,
@@ -135,13 +136,14 @@ def test_deadline_totals_follow_query_totals() -> None:
     )
     rows = parse_csv(csv_text(summary_records(hand_figures(deadlines))))
     keys = [(r["metric"], r["dimension"], r["category"], r["value"]) for r in rows]
-    assert keys[8:21] == [
+    assert keys[8:22] == [
         ("p90_response_days", "total", "", ""),
         ("on_time", "total", "", "5"),
         ("late", "total", "", "2"),
         ("open_not_due", "total", "", "1"),
         ("open_overdue", "total", "", "1"),
-        ("on_time_share", "total", "", "0.714286"),  # 5 / (5 + 2)
+        ("closed_undated", "total", "", "3"),
+        ("on_time_share", "total", "", "0.714286"),  # 5 / (5 + 2): not the undated 3
         ("on_time_share_of_due", "total", "", "0.625"),  # 5 / (5 + 2 + 1 overdue)
         ("extended", "total", "", "1"),
         ("median_response_working_days", "total", "", "4"),

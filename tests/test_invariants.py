@@ -120,9 +120,12 @@ def test_the_figures_agree_with_each_other(text: str, label: str, as_of: dt.date
                 assert value is None or 0 <= value <= 1
 
     # Deadline classes: every query has a term, so they add up to the received; the
-    # closed ones are those answered, rejected or forwarded with a date by the cut-off.
-    assert d.on_time + d.late + d.open_not_due + d.open_overdue == q.received
-    assert d.on_time + d.late == q.answered + q.rejected + q.redirected - q.closed_undated
+    # closed ones are those answered, rejected or forwarded by the cut-off (with a date:
+    # on time or late; without one: closed_undated), the open ones the statuses' open.
+    assert d.on_time + d.late + d.open_not_due + d.open_overdue + d.closed_undated == q.received
+    assert d.closed_undated == q.closed_undated
+    assert d.on_time + d.late + d.closed_undated == q.answered + q.rejected + q.redirected
+    assert d.open_not_due + d.open_overdue == q.in_progress + q.other_status
     assert d.redirected_on_time <= d.on_time and d.redirected_late <= d.late
 
     # Shares, quantiles, bins.

@@ -263,3 +263,54 @@ def test_letter_case_variants_are_one_category_across_files(write_csvs, tmp_path
     figures = pipeline.compute(data, parse_period("2021-Q1"), config, date(2021, 6, 1))
     assert [(r.category, r.received, r.answered) for r in figures.by_topic] == [("Roads", 7, 2)]
     assert [(r.category, r.received) for r in figures.by_channel] == [("Web", 7)]
+
+
+# --- a closing status without an answer date ----------------------------------------------
+
+# Both received on 1 December 2020, due on 22 December (15 working days; 16-17 December are
+# Independence Day): Q1 answered on time, Q2 answered with no date at all.
+UNDATED = """\
+query_id,received_at,answered_at,status,topic
+Q1,2020-12-01 10:00,2020-12-03 10:00,answered,Roads
+Q2,2020-12-01 11:00,,answered,Roads
+"""
+
+
+def test_an_answer_without_a_date_is_closed_everywhere_and_never_overdue(
+    write_inputs, tmp_path: Path
+) -> None:
+    # The statuses and the backlog count Q2 closed; the deadline classes did count it
+    # open (overdue now, its term long past), so the report called it answered and
+    # overdue at once. It is closed_undated: closed, unknown whether on time.
+    import json
+
+    inputs = write_inputs(queries=UNDATED)
+    built = pipeline.build(
+        [inputs], load_config(None), period="2020-12", out=tmp_path, today=date(2021, 3, 1)
+    )
+    figures = built.figures
+    q, d = figures.queries, figures.deadlines
+    assert d is not None
+    # Open by the classes exactly when open by the statuses; the shares leave Q2 out.
+    assert d.open_not_due + d.open_overdue == q.in_progress + q.other_status
+    assert (q.answered, q.in_progress, q.closed_undated, figures.backlog) == (2, 0, 1, 0)
+    assert (d.on_time, d.late, d.open_not_due, d.open_overdue, d.closed_undated) == (1, 0, 0, 0, 1)
+    assert d.on_time_share == 1.0 and d.on_time_share_of_due == 1.0
+    assert figures.open_queries == ()
+    cards = {h.key: h for h in built.context.headlines}
+    assert cards["open_overdue"].value == 0
+    assert built.context.trend[-1].still_due == 0
+    records = json.loads(built.files["summary.json"].read_text(encoding="utf-8"))
+    total = {
+        r["metric"]: r["value"]
+        for r in records
+        if r["dataset"] == "queries" and r["dimension"] == "total"
+    }
+    assert (total["open_overdue"], total["open_not_due"], total["closed_undated"]) == (0, 0, 1)
+    assert total["backlog"] == 0
+    md = built.files["report.md"].read_text(encoding="utf-8")
+    assert "| Closed without an answer date: unknown whether on time | 1 |" in md
+    assert "| Open, overdue | 0 |" in md
+    assert "as closed without an answer date: neither on time, late nor open" in md
+    page = built.files["report.html"].read_text(encoding="utf-8")
+    assert 'class="key closed-undated"' in page
