@@ -300,7 +300,9 @@ def _deadline_chart(deadlines: DeadlineFigures, _: Gettext, locale: str) -> Char
         ("open_overdue", _("Open, overdue"), deadlines.open_overdue),
     ]
     if deadlines.closed_undated:  # a segment of its own, neither on time, late nor open
-        classes.insert(2, ("closed_undated", _("Closed without an answer date"), deadlines.closed_undated))
+        classes.insert(
+            2, ("closed_undated", _("Closed without an answer date"), deadlines.closed_undated)
+        )
     total = sum(value for _key, _label, value in classes)
     if not total:
         return None
