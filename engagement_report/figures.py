@@ -311,9 +311,6 @@ def within(frame: pd.DataFrame, column: str, period: Period) -> pd.DataFrame:
     return frame if inside.all() else frame[inside]
 
 
-CLOSING_STATUSES = ("answered", "rejected", "redirected")
-
-
 def at_cutoff(queries: pd.DataFrame, cutoff: date) -> pd.DataFrame:
     """The queries as they stood at the end of the ``cutoff`` day.
 

@@ -16,12 +16,9 @@ import pandas as pd
 
 from engagement_report.aggregates import Combined, Rules, part_figures, window_partial
 from engagement_report.deadlines import WorkingCalendar, working_days_between
+from engagement_report.deadlines.classes import CLOSING_STATUSES
 from engagement_report.errors import ConfigError
-from engagement_report.figures import (
-    CLOSING_STATUSES,
-    bin_counts,
-    within,
-)
+from engagement_report.figures import bin_counts, within
 from engagement_report.models import OpenBefore
 from engagement_report.periods import Period, Window, period_for_span
 from engagement_report.results import (

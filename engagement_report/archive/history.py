@@ -26,7 +26,7 @@ import pandas as pd
 
 from engagement_report import views
 from engagement_report.archive.layout import OpenHistory
-from engagement_report.figures import CLOSING_STATUSES
+from engagement_report.deadlines.classes import CLOSING_STATUSES
 from engagement_report.models import OpenBefore
 
 _FORMAT = "closing days 1"

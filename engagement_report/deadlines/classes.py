@@ -22,13 +22,15 @@ from engagement_report.deadlines.terms import (
 DEADLINE_CLASSES = ("on_time", "late", "open_not_due", "open_overdue", "closed_undated")
 
 
-_CLOSING_STATUSES = ("answered", "rejected", "redirected")
+#: The statuses that close a query: the one list the status figures, the backlog and the
+#: deadline classes share.
+CLOSING_STATUSES = ("answered", "rejected", "redirected")
 
 
 def closed_undated(status: pd.Series, answered: pd.Series) -> np.ndarray:
     """Which queries have a closing status (answered, rejected, redirected) and no answer
     date: the one rule behind ``queries.closed_undated`` and the ``closed_undated`` class."""
-    closing = status.isin(_CLOSING_STATUSES).to_numpy(dtype=bool)
+    closing = status.isin(CLOSING_STATUSES).to_numpy(dtype=bool)
     return closing & pd.isna(answered).to_numpy(dtype=bool)
 
 
@@ -45,7 +47,7 @@ def classes_at(
     """
     cutoff = pd.Timestamp(as_of) if isinstance(as_of, date) else as_of
     end = cutoff + _LAST_MOMENT  # the cut-off is the end of its day
-    closed = status.isin(_CLOSING_STATUSES).to_numpy(dtype=bool) & (answered <= end)
+    closed = status.isin(CLOSING_STATUSES).to_numpy(dtype=bool) & (answered <= end)
     undated = closed_undated(status, answered)
     known = deadline.notna()
     conditions = [
