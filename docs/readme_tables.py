@@ -91,3 +91,20 @@ def options() -> None:
         where = "all" if len(commands) == everything else ", ".join(commands)
         rows.append((", ".join(_code(n) for n in names), where, help_text))
     _table(["option", "commands", "meaning"], rows)
+
+
+def template_blocks() -> None:
+    """The blocks a user template can override: those of the built-in report templates
+    (Markdown and HTML name the same blocks, in the same order)."""
+    from jinja2 import Environment, nodes
+
+    from engagement_report.render.environment import builtin_templates_dir
+
+    folder = builtin_templates_dir()
+    names = []
+    for kind in ("md", "html"):
+        tree = Environment().parse((folder / f"report.{kind}.j2").read_text(encoding="utf-8"))
+        names.append([block.name for block in tree.find_all(nodes.Block)])
+    if names[0] != names[1]:
+        raise ValueError(f"report.md.j2 and report.html.j2 name other blocks: {names}")
+    cog.outl("Blocks: " + ", ".join(_code(name) for name in names[0]) + ".")
