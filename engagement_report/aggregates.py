@@ -51,6 +51,7 @@ from engagement_report.questions import (
     asked_rows,
     press_events_with_log,
 )
+from engagement_report.repeats import RepeatCounts
 from engagement_report.results import (
     BroadcastFigures,
     CategoryFigures,
@@ -182,6 +183,8 @@ class Partial:
     questions_logged: int = 0  # the question log's questions
     # Per QUESTION_DIMENSIONS: each outlet's, speaker's or topic's questions and events.
     asked: Mapping[str, Mapping[str, Asked]] = field(default_factory=dict)
+    # Repeat appeals, worked out with the earlier answers a piece needs (repeats.py).
+    repeats: RepeatCounts = field(default_factory=RepeatCounts)
 
 
 def _add(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
@@ -230,6 +233,7 @@ def combine(parts: Iterable[Partial]) -> Partial:
                 d: _merge(total.asked.get(d, {}), p.asked.get(d, {}))  # type: ignore[misc]
                 for d in QUESTION_DIMENSIONS
             },
+            repeats=total.repeats + p.repeats,
         )
     return total
 
@@ -241,6 +245,8 @@ class Rules:
     deadlines: DeadlineRules
     calendar: WorkingCalendar
     min_category_size: int = DEFAULT_MIN_CATEGORY_SIZE
+    # [repeats] window_days, for the engines that work out repeats piece by piece.
+    repeat_window_days: int | None = None
 
 
 def partial(

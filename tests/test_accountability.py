@@ -435,7 +435,7 @@ def _repeats_by_hand(frame: pd.DataFrame, days: int) -> list[bool]:
 def test_repeat_flags_match_the_definition_pair_by_pair(seed: int) -> None:
     import numpy as np
 
-    from engagement_report.accountability import repeat_flags
+    from engagement_report.repeats import repeat_flags
 
     rng = np.random.default_rng(seed)
     n = 60

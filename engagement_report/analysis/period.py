@@ -10,14 +10,11 @@ from typing import Any
 import pandas as pd
 
 from engagement_report.accountability import (
-    ADDRESS,
-    APPLICANT,
     accountability_figures,
     per_resident,
-    repeat_flags,
     with_accountability,
 )
-from engagement_report.aggregates import Combined, Rules, finish, partial
+from engagement_report.aggregates import DIMENSIONS, Combined, Rules, finish, partial
 from engagement_report.config import Config
 from engagement_report.deadlines import (
     DeadlineInputs,
@@ -32,6 +29,7 @@ from engagement_report.figures import at_cutoff, within
 from engagement_report.models import CleanData
 from engagement_report.periods import Period, Window
 from engagement_report.questions import reported_datasets
+from engagement_report.repeats import ADDRESS, APPLICANT, RepeatCounts, window_repeats
 from engagement_report.results import CategoryFigures, Figures, OpenQuery
 from engagement_report.views import backlog_at, closing_moments, open_ages, year_to_date
 
@@ -77,7 +75,7 @@ def figure_rules(config: Config) -> Rules:
     """What every figure is computed under: the deadline rules, the working-day calendar
     and the smallest category that is ranked (the same for every engine)."""
     rules, calendar = deadline_rules(config)
-    return Rules(rules, calendar, config.min_category_size)
+    return Rules(rules, calendar, config.min_category_size, config.repeats.window_days)
 
 
 def compute(
@@ -125,7 +123,9 @@ def compute(
         export_date=_export_date(data),
         open_queries=_longest_open(inside.queries, classes, window.cutoff),
         **history_figures(data, window, config, combined, rules),
-        **accountable_figures(data, inside.queries, figures, window, config, rules, inputs),
+        **accountable_figures(
+            data, inside.queries, figures, window, config, rules, inputs, combined=combined
+        ),
     )
 
 
@@ -137,23 +137,22 @@ def accountable_figures(
     config: Config,
     rules: Rules | None = None,
     inputs: DeadlineInputs | None = None,
+    *,
+    combined: Combined | None = None,
 ) -> dict[str, Any]:
     """The breakdowns with each category's ratings, outcomes and repeats, districts per
     10,000 residents, the window's accountability totals (accountability.py) and the
-    export's overdue marks compared (deadlines), on the period's ``queries`` (repeats look
-    at all the data: an earlier query counts from before the period too).
+    export's overdue marks compared (deadlines), on the period's ``queries``; the repeats
+    from :func:`repeat_counts` (``combined``: the Dask engine's partial aggregates).
 
     ``rules``: the figures' rules (:func:`figure_rules`); ``inputs``: ``queries``' deadline
     inputs under them, when already worked out for the deadline classes."""
     as_of = at_cutoff(queries, window.cutoff)
     mapped = frozenset(c for s in data.report.sources if s.dataset == "queries" for c in s.mapping)
-    repeat = None
-    if mapped & {APPLICANT, ADDRESS}:
-        flags = repeat_flags(data.queries, config.repeats.window_days, window.cutoff)
-        repeat = flags[data.queries.index.get_indexer(queries.index)]
+    repeats = repeat_counts(data, window, config, combined)
 
     def more(rows: tuple[CategoryFigures, ...], dimension: str) -> tuple[CategoryFigures, ...]:
-        return with_accountability(rows, as_of, dimension, mapped, config, repeat)
+        return with_accountability(rows, as_of, dimension, mapped, config, repeats)
 
     # The export's own overdue mark against the deadline classes as of the export's date.
     export_date = _export_date(data)
@@ -172,8 +171,23 @@ def accountable_figures(
             more(figures.by_district, "district"), config.population.districts
         ),
         "by_body": more(figures.by_body, "body"),
-        "accountability": accountability_figures(as_of, mapped, config, repeat),
+        "accountability": accountability_figures(as_of, mapped, config, repeats),
     }
+
+
+def repeat_counts(
+    data: CleanData, window: Window, config: Config, combined: Combined | None = None
+) -> RepeatCounts | None:
+    """The repeat appeals of the window's queries (as of its cut-off), in total and per
+    category; None when no input has an applicant or address column. From ``combined``
+    when given (the Dask engine's, month by month: no row is read here), else from all
+    the rows of ``data`` (an earlier query counts from before the period too)."""
+    mapped = frozenset(c for s in data.report.sources if s.dataset == "queries" for c in s.mapping)
+    if not mapped & {APPLICANT, ADDRESS}:
+        return None
+    if combined is not None:
+        return combined[window, True].repeats
+    return window_repeats(data.queries, window, config.repeats.window_days, DIMENSIONS)
 
 
 def history_figures(

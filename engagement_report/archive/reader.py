@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from engagement_report.archive.answers import keyed, may_answer
 from engagement_report.archive.history import open_before, usable
 from engagement_report.archive.layout import (
     MANIFEST_NAME,
@@ -32,6 +33,7 @@ from engagement_report.archive.layout import (
 from engagement_report.errors import InputError
 from engagement_report.hashing import SeenFile, changed_error, seen
 from engagement_report.models import CleanData, Extent, SourceAccount, ValidationReport
+from engagement_report.repeats import COLUMNS as REPEAT_COLUMNS
 from engagement_report.schema import DATASETS
 from engagement_report.validation import empty_frame
 from engagement_report.views import closing_moments
@@ -79,6 +81,7 @@ def read_archive(
     only: Mapping[str, Collection[str]] | None = None,
     light: Collection[str] = (),
     counted: bool = False,
+    answers_from: date | None = None,
 ) -> ArchiveRead:
     """The rows of the archive at ``root`` in ``months`` (``YYYY-MM``; None: all), without
     the columns in ``skip`` (or with ``only`` the columns it names per dataset), as clean
@@ -92,6 +95,12 @@ def read_archive(
     that the counts say all its figures need (``views.older_than_every_age_bin``).
     Otherwise a light month's queries are read, only those still open after it kept
     (:func:`_still_open`).
+
+    ``answers_from``: the first day an answer can make a query of the figures' period a
+    repeat (:func:`~engagement_report.repeats.answers_from`). A light month that can hold
+    one (:func:`_answering`) is opened even when counted, and its queries answered from
+    then on are kept too, with what the repeat rule reads of them: a repeat looks back at
+    answers to queries received in any earlier month.
     """
     recover(root)
     manifest_file = seen(root / MANIFEST_NAME) if counted and light else None
@@ -101,6 +110,7 @@ def read_archive(
     light = set(light)
     # The first moment a figure of the other months can count a query open at.
     since = _month_after(max(light)) if light else None
+    end = _month_after(max({*(months or ()), *light})) if months or light else None
     frames: dict[str, pd.DataFrame] = {}
     files: list[SeenFile] = []
     accounts: list[SourceAccount] = []
@@ -113,10 +123,11 @@ def read_archive(
         tables = []
         for partition in _partitions(root, manifest, dataset, months, light if counted else ()):
             path = root / partition.key / partition.file
+            answering = _answering(partition, answers_from, end)
             if partition.month in light:
                 if dataset != "queries":
                     continue  # only queries still open count in later months
-                if counted and usable(partition.history):
+                if counted and usable(partition.history) and not answering:
                     assert partition.history is not None
                     histories.append(partition.history)
                     accounts.append(_account(path, partition))
@@ -125,8 +136,10 @@ def read_archive(
             _check_digest(file, partition)
             files.append(file)
             if partition.month in light:
-                heavy = {c for c in manifest.dtypes.get(dataset, {}) if c not in _LIGHT}
-                tables.append(_still_open(_read(path, skipped | heavy), since))
+                kept = {*_LIGHT, *REPEAT_COLUMNS} if answering else set(_LIGHT)
+                heavy = {c for c in manifest.dtypes.get(dataset, {}) if c not in kept}
+                after = min(since, answers_from) if answering and since and answers_from else since
+                tables.append(_still_open(_read(path, skipped | heavy), after))
             else:
                 tables.append(_read(path, skipped))
             accounts.append(_account(path, partition))
@@ -148,17 +161,41 @@ def read_archive(
 
 
 def months_opened(
-    manifest: Manifest, months: Collection[str], light: Collection[str], counted: bool
+    manifest: Manifest,
+    months: Collection[str],
+    light: Collection[str],
+    counted: bool,
+    answers_from: date | None = None,
 ) -> set[str]:
     """The months of ``months`` whose partition files :func:`read_archive` opens with the
-    same ``light`` and ``counted``: all but the light ones whose queries it counts."""
+    same ``light``, ``counted`` and ``answers_from``: all but the light ones whose
+    queries it counts."""
     queries = {p.month: p for p in manifest.of("queries")}
+    end = _month_after(max(months)) if months else None
     return {
         month
         for month in months
         if month not in light
-        or (month in queries and not (counted and usable(queries[month].history)))
+        or (month in queries and not _counted(queries[month], counted, answers_from, end))
     }
+
+
+def _answering(partition: Partition, answers_from: date | None, end: date | None) -> bool:
+    """Whether a month's queries can hold an answer dated from ``answers_from`` to before
+    ``end`` that makes a query a repeat (:mod:`.answers`)."""
+    return (
+        answers_from is not None
+        and partition.dataset == "queries"
+        and keyed(partition)
+        and may_answer(partition, answers_from, end)
+    )
+
+
+def _counted(
+    partition: Partition, counted: bool, answers_from: date | None, end: date | None
+) -> bool:
+    """Whether a light month is taken from its counts, unopened."""
+    return counted and usable(partition.history) and not _answering(partition, answers_from, end)
 
 
 def check_archive(
@@ -166,21 +203,23 @@ def check_archive(
     months: Collection[str] | None = None,
     light: Collection[str] = (),
     counted: bool = False,
+    answers_from: date | None = None,
 ) -> ValidationReport:
-    """The partitions :func:`read_archive` opens for the same ``months``, ``light`` and
-    ``counted`` checked without reading their rows (they were checked when imported):
+    """The partitions :func:`read_archive` opens for the same ``months``, ``light``,
+    ``counted`` and ``answers_from`` checked without reading their rows (they were checked when imported):
     each file is the one the manifest records (its SHA-256) and a Parquet file holding
     the rows the manifest says. The report lists the partitions as the read would."""
     recover(root)
     manifest = read_manifest(root)
     light = set(light)
+    end = _month_after(max({*(months or ()), *light})) if months or light else None
     accounts: list[SourceAccount] = []
     for dataset in DATASETS:
         for partition in _partitions(root, manifest, dataset, months, light if counted else ()):
             path = root / partition.key / partition.file
             if partition.month in light and dataset != "queries":
                 continue
-            if not (partition.month in light and counted and usable(partition.history)):
+            if not (partition.month in light and _counted(partition, counted, answers_from, end)):
                 _check_digest(seen_partition(path), partition)
                 rows = _footer_rows(path)
                 if rows != partition.rows:

@@ -17,15 +17,24 @@ import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from engagement_report.aggregates import Partial, Request, Rules, combine, window_partial
+from engagement_report.aggregates import (
+    DIMENSIONS,
+    Partial,
+    Request,
+    Rules,
+    combine,
+    window_partial,
+)
 from engagement_report.archive import DATE_COLUMN, Manifest, remote
+from engagement_report.archive.answers import answer_months, earlier_answers
 from engagement_report.archive.reader import read_month
 from engagement_report.engines import INSTALL_HINT, SCHEDULER_ENV
 from engagement_report.errors import UsageError
+from engagement_report.repeats import window_repeats, with_earlier
 
 
 @dataclass(frozen=True)
@@ -79,14 +88,35 @@ def month_partials(
     root: str, manifest: Manifest, month: str, requests: Sequence[Request], rules: Rules
 ) -> list[Partial]:
     """A task: one month of the archive, read once, as the partial aggregates of its rows
-    within each requested window (:func:`~engagement_report.aggregates.window_partial`)."""
+    within each requested window (:func:`~engagement_report.aggregates.window_partial`),
+    with the repeat appeals of each detailed one (its queries after the earlier answers
+    they can repeat: :mod:`engagement_report.repeats`)."""
     if remote.is_url(root):
-        # A worker reads an archive at a URL through a copy of the month's partitions.
+        # A worker reads an archive at a URL through a copy of the month's partitions
+        # (and of the earlier months its repeats read answers of).
         with tempfile.TemporaryDirectory(prefix="engagement-report-month-") as folder:
-            remote.fetch_month(root, manifest, month, Path(folder))
+            for needed in (month, *_answer_months(manifest, month, rules)):
+                remote.fetch_month(root, manifest, needed, Path(folder))
             return month_partials(folder, manifest, month, requests, rules)
     frames = {dataset: read_month(Path(root), manifest, dataset, month) for dataset in DATE_COLUMN}
-    return [window_partial(frames, piece, rules, detail=detail) for piece, detail in requests]
+    parts = [window_partial(frames, piece, rules, detail=detail) for piece, detail in requests]
+    if rules.repeat_window_days is None or not any(detail for _, detail in requests):
+        return parts
+    days = rules.repeat_window_days
+    earlier = earlier_answers(Path(root), manifest, month, days)
+    rows = with_earlier(earlier, frames["queries"], DIMENSIONS)
+    return [
+        replace(part, repeats=window_repeats(rows, piece, days, DIMENSIONS, len(earlier)))
+        if detail
+        else part
+        for part, (piece, detail) in zip(parts, requests, strict=True)
+    ]
+
+
+def _answer_months(manifest: Manifest, month: str, rules: Rules) -> list[str]:
+    if rules.repeat_window_days is None:
+        return []
+    return [p.month for p in answer_months(manifest, month, rules.repeat_window_days)]
 
 
 def combined_on_dask(

@@ -31,6 +31,7 @@ from engagement_report.periods import (
     window_for,
 )
 from engagement_report.render.environment import template_dirs
+from engagement_report.repeats import answers_from
 from engagement_report.results import Figures
 from engagement_report.validation import validate
 from engagement_report.validation.cache import load_checked, store_checked
@@ -123,11 +124,13 @@ def report_months(window: Window) -> frozenset[str]:
 class ArchiveMonths:
     """The months of an archive a command reads: ``months`` (``YYYY-MM``), of which the
     ``light`` ones only for their queries still open later (the backlog's), from the
-    counts the archive's manifest keeps of them when ``counted``."""
+    counts the archive's manifest keeps of them when ``counted``, and for their queries
+    answered from ``answers_from`` on (the repeats')."""
 
     months: frozenset[str]
     light: frozenset[str] = frozenset()
     counted: bool = False
+    answers_from: date | None = None
 
 
 def archive_months(
@@ -146,7 +149,8 @@ def archive_months(
     period's for figures alone; ``report``), from January of the year before the period's
     first (the year to date and the same part of last year). The months before are read
     light: the backlog and the ages of open
-    queries count queries whenever received, and only those still open then can count.
+    queries count queries whenever received, and only those still open then can count;
+    a repeat of the period's queries, answers to queries received whenever.
     """
     root = archive_root(inputs) if period is not None else None
     if period is None or root is None:
@@ -163,7 +167,12 @@ def archive_months(
     last = max(needed)
     held = [m for m in months_present(remote.manifest_of(root)) if m <= last]
     light = frozenset(m for m in held if m < first)
-    return ArchiveMonths(frozenset(held), light, _ages_known(first, resolved.period.start, config))
+    return ArchiveMonths(
+        frozenset(held),
+        light,
+        _ages_known(first, resolved.period.start, config),
+        answers_from(resolved.period.start, config.repeats.window_days),
+    )
 
 
 def _ages_known(first: str, cutoff: date, config: Config) -> bool:
@@ -190,7 +199,10 @@ def _fetch(root: Path, months: ArchiveMonths | None) -> None:
     from engagement_report.archive.reader import months_opened
 
     manifest = remote.manifest_of(root)
-    remote.fetch(root, months_opened(manifest, months.months, months.light, months.counted))
+    remote.fetch(
+        root,
+        months_opened(manifest, months.months, months.light, months.counted, months.answers_from),
+    )
 
 
 def read_archive_months(
@@ -202,7 +214,14 @@ def read_archive_months(
     _fetch(root, months)
     if months is None:
         return read_archive(root, None, skip)
-    return read_archive(root, months.months, skip, light=months.light, counted=months.counted)
+    return read_archive(
+        root,
+        months.months,
+        skip,
+        light=months.light,
+        counted=months.counted,
+        answers_from=months.answers_from,
+    )
 
 
 #: Columns no figure reads: an archive read for figures alone leaves them unread.
@@ -316,7 +335,7 @@ def check_inputs(
     report = (
         check_archive(root)
         if months is None
-        else check_archive(root, months.months, months.light, months.counted)
+        else check_archive(root, months.months, months.light, months.counted, months.answers_from)
     )
     sources = tuple(replace(s, file=remote.source_name(root, s.file)) for s in report.sources)
     return replace(report, sources=sources)
