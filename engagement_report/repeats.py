@@ -72,9 +72,10 @@ class RepeatCounts:
 
 
 def answers_from(first: date, window_days: int) -> date:
-    """The earliest day an answer can be dated and still make a query received on
-    ``first`` or later a repeat (a bare date counts as the day's last moment, so the day
-    before the window's first is kept too)."""
+    """A day on or before the earliest an answer can be dated and still make a query
+    received on ``first`` or later a repeat: ``window_days`` before ``first``, an answer
+    with a bare date counting at that day's end, and one day more as a margin (a day of
+    answers more to read, where one too few would lose a repeat)."""
     return first - timedelta(days=window_days + 1)
 
 

@@ -29,9 +29,9 @@ def config():  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory, config) -> Path:  # type: ignore[no-untyped-def]
-    """The sample data with issue 14's columns (ratings, outcomes, applicants that write
-    again within weeks, across month ends) and some answers without a date (the
-    ``closed_undated`` deadline class), imported into an archive."""
+    """The sample data with issue 14's columns (ratings, outcomes, applicants and
+    addresses that write again within weeks, across month ends) and some answers without
+    a date (the ``closed_undated`` deadline class), imported into an archive."""
     folder = tmp_path_factory.mktemp("inputs")
     for name in ("broadcasts.csv", "press_events.csv"):
         shutil.copy(SAMPLE / name, folder / name)
@@ -42,6 +42,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory, config) -> Path:  # type: 
         row["rating"] = str(1 + number * 7 % 5) if answered and number % 3 else ""
         row["outcome"] = OUTCOMES[number % len(OUTCOMES)] if answered else ""
         row["applicant"] = f"+7 701 {number % 997:07d}"
+        row["address"] = f"ул. Абая, {number % 613}" if number % 4 else ""
         if answered and number % 89 == 0:
             row["answered_at"] = ""
     with (folder / "queries.csv").open("w", encoding="utf-8", newline="") as handle:
