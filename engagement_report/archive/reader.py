@@ -206,9 +206,10 @@ def check_archive(
     answers_from: date | None = None,
 ) -> ValidationReport:
     """The partitions :func:`read_archive` opens for the same ``months``, ``light``,
-    ``counted`` and ``answers_from`` checked without reading their rows (they were checked when imported):
-    each file is the one the manifest records (its SHA-256) and a Parquet file holding
-    the rows the manifest says. The report lists the partitions as the read would."""
+    ``counted`` and ``answers_from`` checked without reading their rows (they were
+    checked when imported): each file is the one the manifest records (its SHA-256) and a
+    Parquet file holding the rows the manifest says. The report lists the partitions as
+    the read would."""
     recover(root)
     manifest = read_manifest(root)
     light = set(light)
