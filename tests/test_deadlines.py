@@ -219,6 +219,24 @@ def test_extra_holiday_pushes_deadline() -> None:
     assert deadline_of("2021-02-01", "redirected", cal=cal) == date(2021, 2, 5)
 
 
+def test_extra_holidays_covering_the_whole_next_year() -> None:
+    # Every day of 2021 a configured day off, the data's last query on Thu 31 Dec 2020.
+    # The terms run into 2022, where the KZ calendar resumes: 1-4 Jan New Year (3 and 4
+    # observed), 7 Jan Orthodox Christmas, so the working days are Wed 5, Thu 6, Mon 10,
+    # 11, 12, 13, 14, 17, 18, 19, 20, 21, 24, 25, 26, 27 Jan. (This raised IndexError.)
+    year = tuple(date(2021, 1, 1) + timedelta(days=i) for i in range(365))
+    cal = WorkingCalendar(extra_holidays=year)
+    after_hours = pd.Series(pd.to_datetime(["2020-12-31 19:00"]))
+    # After 18:00: registered on the next working day, Wed 5 Jan 2022.
+    assert cal.registered_on(after_hours).dt.date.tolist() == [date(2022, 1, 5)]
+    # 15 working days after Wed 5 Jan: Thu 6 (1), Mon 10 (2) … Thu 27 (15).
+    assert deadline_of("2020-12-31 19:00", cal=cal) == date(2022, 1, 27)
+    # Within hours: registered Thu 31 Dec 2020; Wed 5 Jan (1) … Wed 26 Jan (15).
+    assert deadline_of("2020-12-31 10:00", cal=cal) == date(2022, 1, 26)
+    # Redirected: Wed 5, Thu 6, Mon 10 Jan.
+    assert deadline_of("2020-12-31 10:00", "redirected", cal=cal) == date(2022, 1, 10)
+
+
 def test_extra_working_day_wins_over_extra_holiday() -> None:
     day = date(2021, 2, 6)
     assert is_working_day(WorkingCalendar(extra_holidays=(day,), extra_working_days=(day,)), day)

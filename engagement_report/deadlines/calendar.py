@@ -14,8 +14,10 @@ import pandas as pd
 from engagement_report.errors import ConfigError
 
 # A generous bound on working days per year, used to size the padding of the
-# working-day array so that "n working days later" never runs off its end.
+# working-day array so that "n working days later" is inside it in an ordinary year.
 _MIN_WORKING_DAYS_PER_YEAR = 200
+_DAY_NS = 86_400 * 10**9
+_NAT = np.iinfo(np.int64).min  # NaT's integer value in datetime64
 
 
 @dataclass(frozen=True)
@@ -45,9 +47,7 @@ class WorkingCalendar:
         out = np.full(d.shape, np.datetime64("NaT"), dtype="datetime64[D]")
         valid = ~np.isnat(d)
         if valid.any():
-            first, last = _year(d[valid].min()), _year(d[valid].max())
-            # Pad so the n-th working day after the last date is always inside.
-            arr = _working_day_array(self, first, last + 1 + n // _MIN_WORKING_DAYS_PER_YEAR)
+            arr = _working_days_through(self, _year(d[valid].min()), d[valid].max(), n)
             # side="right": a working day of receipt itself does not count.
             idx = np.searchsorted(arr, d[valid], side="right") + (n - 1)
             out[valid] = arr[idx]
@@ -60,21 +60,26 @@ class WorkingCalendar:
         of working hours (a bare date reads as midnight: within them); otherwise the next
         working day. NaT stays NaT; normalised ``datetime64[ns]`` with ``received``'s index.
         """
-        stamps = _wall_clock(received)
-        days = stamps.astype("datetime64[D]")
-        out = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[D]")
-        valid = ~np.isnat(days)
+        # On integer nanoseconds and day numbers: the same values as datetime64
+        # arithmetic, without its unit conversions and NaT checks on every step.
+        stamps = _wall_clock(received).view(np.int64)
+        valid = stamps != _NAT
+        out = np.full(stamps.shape, _NAT, dtype=np.int64)
         if valid.any():
+            moments = stamps[valid]
+            days = moments // _DAY_NS  # floor: a moment before 1970 keeps its own day
             closes = self.working_hours[1]
-            closing = np.timedelta64(closes.hour * 60 + closes.minute, "m")
-            after_hours = (stamps[valid] - days[valid]) >= closing
-            first, last = _year(days[valid].min()), _year(days[valid].max())
-            arr = _working_day_array(self, first, last + 1)
+            closing = (closes.hour * 60 + closes.minute) * 60 * 10**9
+            after_hours = moments - days * _DAY_NS >= closing
+            first = _year(np.datetime64(int(days.min()), "D"))
+            arr = _working_days_through(self, first, np.datetime64(int(days.max()), "D"), 1).view(
+                np.int64
+            )
             # A working day itself on time ("left"), else the working day after it.
-            same_day = np.searchsorted(arr, days[valid], side="left")
-            next_day = np.searchsorted(arr, days[valid], side="right")
-            out[valid] = arr[np.where(after_hours, next_day, same_day)]
-        return pd.Series(out.astype("datetime64[ns]"), index=received.index, name=received.name)
+            at = np.searchsorted(arr, days, side="left")
+            after = np.searchsorted(arr, days, side="right")
+            out[valid] = arr[np.where(after_hours, after, at)] * _DAY_NS
+        return pd.Series(out.view("datetime64[ns]"), index=received.index, name=received.name)
 
 
 @functools.lru_cache(maxsize=64)
@@ -101,6 +106,23 @@ def _working_day_array(calendar: WorkingCalendar, first_year: int, last_year: in
     result = days[working]
     result.flags.writeable = False  # shared through the cache
     return result
+
+
+def _working_days_through(
+    calendar: WorkingCalendar, first_year: int, last_day: np.datetime64, after: int
+) -> np.ndarray:
+    """Sorted working days of whole years from ``first_year`` on, running at least
+    ``after`` working days past ``last_day``."""
+    last_year = _year(last_day) + 1 + after // _MIN_WORKING_DAYS_PER_YEAR
+    arr = _working_day_array(calendar, first_year, last_year)
+    if len(arr) - np.searchsorted(arr, last_day, side="right") < after:
+        # Configured holidays cover the next year (or more): the term runs into the
+        # first working days after them, where the country's own calendar resumes.
+        beyond = max((day.year for day in calendar.extra_holidays), default=last_year)
+        arr = _working_day_array(
+            calendar, first_year, beyond + 1 + after // _MIN_WORKING_DAYS_PER_YEAR
+        )
+    return arr
 
 
 def _as_days(values: object) -> np.ndarray:
