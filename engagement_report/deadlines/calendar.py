@@ -3,6 +3,7 @@ layered on top, and counting working days between dates."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from dataclasses import dataclass
 from datetime import date, time
@@ -80,6 +81,14 @@ class WorkingCalendar:
             after = np.searchsorted(arr, days, side="right")
             out[valid] = arr[np.where(after_hours, after, at)] * _DAY_NS
         return pd.Series(out.view("datetime64[ns]"), index=received.index, name=received.name)
+
+
+def load_country(calendar: WorkingCalendar) -> None:
+    """Load the ``holidays`` library's calendars (it loads every country's at the first
+    call) before any working day is asked for; a country it does not know is reported
+    when one is."""
+    with contextlib.suppress(NotImplementedError):
+        holidays.country_holidays(calendar.country, subdiv=calendar.subdivision, years=())
 
 
 @functools.lru_cache(maxsize=64)

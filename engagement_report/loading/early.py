@@ -100,6 +100,12 @@ def _kept_inputs() -> set[tuple[object, ...]]:
     return kept
 
 
+def reading() -> bool:
+    """Whether a read started by :func:`start` is still running."""
+    with _lock:
+        return any(not slot.done.is_set() for _, slot in _reads.values())
+
+
 def take(path: Path) -> Any:
     """The batches read ahead for ``path`` (waiting for them), or None.
 

@@ -13,10 +13,18 @@ from zoneinfo import ZoneInfo
 
 from engagement_report import __version__, console
 from engagement_report.accountability import absent_metrics
-from engagement_report.analysis import Analysis, analyse, complete, coverage, partial_requests
+from engagement_report.analysis import (
+    Analysis,
+    analyse,
+    complete,
+    coverage,
+    figure_rules,
+    partial_requests,
+)
 from engagement_report.cache import cache_key, in_background, wait
 from engagement_report.checks import CheckResult, evaluate, parse_check
 from engagement_report.config import Config
+from engagement_report.deadlines.calendar import load_country
 from engagement_report.errors import DataQualityError
 from engagement_report.export import (
     SummaryRecord,
@@ -27,6 +35,7 @@ from engagement_report.export import (
 from engagement_report.figures import MARK_METRICS, METRICS
 from engagement_report.figures_cache import figures_extra, load_analysis, store_analysis
 from engagement_report.hashing import SeenFile
+from engagement_report.loading import early
 from engagement_report.manifest import MANIFEST_NAME, build_manifest, manifest_text
 from engagement_report.models import CleanData
 from engagement_report.output import folder_lock, replace_folder
@@ -50,7 +59,7 @@ from engagement_report.publish.pdf import PDF_NAME, pdf_bytes
 from engagement_report.publish.pdf import check_available as check_pdf
 from engagement_report.render.charts import CHART_FILES, attach_charts, chart_files
 from engagement_report.render.context import DeadlinePolicy, ReportContext, SourceFile
-from engagement_report.render.environment import render
+from engagement_report.render.environment import compile_templates, render
 from engagement_report.render.labels import labels_for, shown_agenda, shown_figures, shown_shifts
 from engagement_report.results import Figures
 from engagement_report.safe_text import spreadsheet_cell
@@ -288,6 +297,17 @@ def period_analysis(
     return analysis
 
 
+def prepare_while_reading(config: Config, lang: str | None, templates: Path | None) -> None:
+    """Work a build does after its inputs are read, done while the command line's
+    read-ahead (:mod:`~engagement_report.loading.early`) still reads a large input and
+    this thread would only wait for it: the report's templates compiled, the holiday
+    calendars loaded. A library call reads nothing ahead, so it does not come here."""
+    lang = lang or config.lang
+    for kind in ("md", "html"):  # render_reports renders both, whatever the formats
+        compile_templates(kind, lang, templates)
+    load_country(figure_rules(config).calendar)
+
+
 def build(
     inputs: Sequence[str | Path],
     config: Config,
@@ -327,6 +347,8 @@ def build(
     if "pdf" in config.formats:
         check_pdf()  # before any input is read: a missing WeasyPrint is a usage error
     reports = {"md", "html", "pdf"} & set(config.formats)
+    if early.reading():
+        prepare_while_reading(config, lang, templates)
     months = archive_months(inputs, period, config, today, as_of, report=True)
     checked = check(inputs, config, cache, templates, months=months)
     data = plausible(checked.data, config, today, as_of)

@@ -136,6 +136,18 @@ def environment_for(kind: Kind, lang: str = "en", user_dir: Path | None = None) 
         return _prepared[key]
 
 
+def compile_templates(kind: Kind, lang: str = "en", user_dir: Path | None = None) -> None:
+    """Compile every template of ``kind`` that :func:`render` may fetch, into the
+    process's environment of these settings (:func:`environment_for`), where rendering
+    then finds them compiled. A template that does not compile is left for
+    :func:`render` to report, with its file and line."""
+    env = environment_for(kind, lang, user_dir)
+    suffixes = (".md.j2",) if kind == "md" else (".html.j2", ".css.j2")
+    for name in env.list_templates(filter_func=lambda n: ":" not in n and n.endswith(suffixes)):
+        with contextlib.suppress(Exception):
+            env.get_template(name)
+
+
 def render(
     template: str,
     kind: Kind,
