@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from datetime import date
 from pathlib import Path
 
@@ -157,3 +158,51 @@ def test_a_workbook_whose_check_is_kept_is_not_read_ahead(
     early.start([path])
     assert early.take(path) is not None
     assert len(reads) == 1
+
+
+def test_templates_and_holidays_are_prepared_while_a_read_ahead_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engagement_report.pipeline import building
+
+    path = registry(tmp_path / "registry.xlsx")
+    today = date(2021, 4, 1)
+    plain = pipeline.build([path], Config(), out=tmp_path / "plain", today=today, cache=False)
+    prepared: list[Config] = []
+    released = threading.Event()
+    real_prepare, real_read = building.prepare_while_reading, xlsx.read_batches
+
+    def prepare(config: Config, lang: str | None, templates: Path | None) -> None:
+        prepared.append(config)
+        real_prepare(config, lang, templates)
+        released.set()
+
+    def held_read(file: Path) -> object:
+        released.wait(30)  # the read is still running while the build starts
+        return real_read(file)
+
+    monkeypatch.setattr(building, "prepare_while_reading", prepare)
+    monkeypatch.setattr(xlsx, "read_batches", held_read)
+    # A library call reads nothing ahead: nothing is prepared, no thread is started.
+    pipeline.build([path], Config(), out=tmp_path / "library", today=today, cache=False)
+    assert prepared == [] and not early.reading()
+    early.start([path], cache=False)
+    assert early.reading()
+    ahead = pipeline.build([path], Config(), out=tmp_path / "ahead", today=today, cache=False)
+    assert len(prepared) == 1 and not early.reading()
+    names = ("report.md", "report.html", "summary.csv", "summary.json")
+    for name in names:
+        assert (tmp_path / "ahead" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes()
+    assert ahead.figures == plain.figures
+
+
+def test_a_user_template_that_does_not_compile_ahead_is_reported_when_rendered(
+    tmp_path: Path,
+) -> None:
+    from engagement_report.errors import TemplateError
+    from engagement_report.render.environment import compile_templates, render
+
+    (tmp_path / "report.md.j2").write_text("fine\n{% if %}\n", encoding="utf-8")
+    compile_templates("md", "en", tmp_path)  # left for the render to report
+    with pytest.raises(TemplateError, match=r"report\.md\.j2, line 2"):
+        render("report.md.j2", "md", object(), "en", tmp_path)
