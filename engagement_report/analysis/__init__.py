@@ -9,9 +9,9 @@ headline cards compare with (``baselines``), the agenda (``agenda_table``) and c
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from engagement_report.aggregates import Combined, Request, Rules
+from engagement_report.aggregates import Combined, Request, Rules, with_deadline_inputs
 from engagement_report.analysis.agenda_table import AgendaRow, agenda
 from engagement_report.analysis.baselines import (
     _Bases,
@@ -86,6 +86,9 @@ def analyse(
     trend, comparisons, ages of open queries, year to date) gets that one value.
     """
     rules = figure_rules(config)
+    if combined is None:
+        # Each query's deadline, worked out once for every window the report computes.
+        data = replace(data, queries=with_deadline_inputs(data.queries, rules))
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The trend, coverage and the totals compared with need no figures: worked out
         # beside them, on the second core while NumPy and Arrow let go of the GIL.

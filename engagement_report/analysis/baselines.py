@@ -9,7 +9,13 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from engagement_report.aggregates import Combined, Rules, finish, window_partial
+from engagement_report.aggregates import (
+    DEADLINE_COLUMNS,
+    Combined,
+    Rules,
+    finish,
+    window_partial,
+)
 from engagement_report.analysis.covered import dates_of
 from engagement_report.analysis.period import figure_rules, restrict
 from engagement_report.comparisons import (
@@ -152,6 +158,7 @@ _TOTALS_COLUMNS = (
     "deadline",
     "deadline_timed",
     "extended_until",
+    *DEADLINE_COLUMNS,
 )
 
 

@@ -14,7 +14,14 @@ from engagement_report.accountability import (
     per_resident,
     with_accountability,
 )
-from engagement_report.aggregates import DIMENSIONS, Combined, Rules, finish, partial
+from engagement_report.aggregates import (
+    DIMENSIONS,
+    Combined,
+    Rules,
+    finish,
+    partial,
+    queries_deadline_inputs,
+)
 from engagement_report.config import Config
 from engagement_report.deadlines import (
     DeadlineInputs,
@@ -22,7 +29,6 @@ from engagement_report.deadlines import (
     WorkingCalendar,
     classes_at,
     compare_marks,
-    deadline_inputs,
     longest_open,
 )
 from engagement_report.figures import at_cutoff, within
@@ -95,7 +101,7 @@ def compute(
     classes and the export's own overdue marks alike."""
     rules = figure_rules(config) if rules is None else rules
     inside = restrict(data, window.period)
-    inputs = deadline_inputs(inside.queries, rules.deadlines, rules.calendar)
+    inputs = queries_deadline_inputs(inside.queries, rules)
     if combined is None:
         part, classes = partial(
             inside.queries,
@@ -160,7 +166,7 @@ def accountable_figures(
     if export_date is not None and figures.deadlines is not None and "overdue_mark" in queries:
         if inputs is None:
             rules = figure_rules(config) if rules is None else rules
-            inputs = deadline_inputs(queries, rules.deadlines, rules.calendar)
+            inputs = queries_deadline_inputs(queries, rules)
         status, deadline, answered_at = inputs
         marks = compare_marks(queries, status, deadline, answered_at, export_date)
     return {
