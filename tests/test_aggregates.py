@@ -98,21 +98,3 @@ def test_figures_from_monthly_pieces_equal_the_figures_of_the_whole(text: str) -
     for field in dataclasses.fields(expected):
         if field.name not in skip:
             assert getattr(got, field.name) == getattr(expected, field.name), field.name
-
-
-def test_each_querys_deadline_is_worked_out_once_per_report(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    from helpers import calls_to
-
-    from engagement_report.analysis import analyse
-
-    config = load_config(None)
-    data = load_and_validate([SAMPLE], config, cache=False, today=TODAY)
-    report_window = window(parse_period("2021-01"), config, TODAY)
-    plain = analyse(data, report_window, config)
-    # The period, its previous and year-earlier periods and the twelve trend months: the
-    # deadlines of all their rows in one pass, over the whole data, giving the same analysis.
-    frames = calls_to(monkeypatch, aggregates, "deadline_inputs")
-    assert analyse(data, report_window, config) == plain
-    assert [len(frame) for frame in frames] == [len(data.queries)]

@@ -42,15 +42,16 @@ def test_a_report_resolves_its_rules_once_and_each_deadline_once(
         return inputs_of(frame, *args, **kwargs)
 
     monkeypatch.setattr(period_stage, "deadline_rules", counted_rules)
-    for module in (aggregates, period_stage):
-        monkeypatch.setattr(module, "deadline_inputs", counted_inputs)
+    monkeypatch.setattr(aggregates, "deadline_inputs", counted_inputs)
     figures = pipeline.compute(data, parse_period("2022-10"), config, date(2022, 11, 30))
     assert figures.overdue_marks is not None
     # The period's rows: their deadlines once, for the classes and the marks.
     assert calls == {"rules": 1, f"deadlines of {len(data.queries)} rows": 1}
     calls.clear()
     analyse(data, report_window, config)
-    assert calls["rules"] == 1  # figures, trend, comparisons, ages, year to date
+    # Figures, trend, comparisons, ages, year to date: one value of the rules, and each
+    # query's deadline once (all the rows at once; the windows take theirs from them).
+    assert calls == {"rules": 1, f"deadlines of {len(data.queries)} rows": 1}
 
 
 # --- a query in progress with an answer date ----------------------------------------------
