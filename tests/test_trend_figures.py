@@ -233,3 +233,38 @@ def test_the_trend_from_partials_worked_out_elsewhere_reads_no_rows(monkeypatch)
 
     monkeypatch.setattr(aggregates, "partial", no_rows)
     assert trend(data, report, config, combined=combined) == expected
+
+
+def test_the_trend_takes_a_monthly_reports_own_month_from_its_figures(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from engagement_report.analysis import months
+
+    config = load_config(None)
+    data = pipeline.load_and_validate([SAMPLE], config, cache=False, today=TODAY)
+    asked: list[Window] = []
+    real = months.window_partial
+
+    def recorded(frames, piece, *args, **kwargs):  # type: ignore[no-untyped-def]
+        asked.append(piece)
+        return real(frames, piece, *args, **kwargs)
+
+    monkeypatch.setattr(months, "window_partial", recorded)
+    month = pipeline.window(parse_period("2021-01"), config, TODAY)
+    shared = analyse(data, month, config)
+    # The last month of the trend is the report's window (its rows, its cut-off): its
+    # partial aggregates are the figures' own, not worked out again.
+    assert (month.at(month.period).period, month.at(month.period).cutoff) == (
+        month.period,
+        month.cutoff,
+    )
+    assert len(asked) == 11 and all(piece.period != month.period for piece in asked)
+    alone = trend(data, month, config)  # nothing handed over: all twelve worked out
+    assert len(asked) == 23 and asked[-1].period == month.period
+    assert shared.months == alone
+    assert shared.months[-1].received == shared.figures.queries.received
+    # A quarter's window is no month's: each of its trend's months is worked out.
+    asked.clear()
+    quarter = pipeline.window(parse_period("2021-Q1"), config, TODAY)
+    analyse(data, quarter, config)
+    assert len(asked) == 12

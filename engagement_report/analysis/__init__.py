@@ -8,10 +8,16 @@ headline cards compare with (``baselines``), the agenda (``agenda_table``) and c
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 
-from engagement_report.aggregates import Combined, Request, Rules, with_deadline_inputs
+from engagement_report.aggregates import (
+    Combined,
+    Partial,
+    Request,
+    Rules,
+    with_deadline_inputs,
+)
 from engagement_report.analysis.agenda_table import AgendaRow, agenda
 from engagement_report.analysis.baselines import (
     _Bases,
@@ -89,11 +95,17 @@ def analyse(
     if combined is None:
         # Each query's deadline, worked out once for every window the report computes.
         data = replace(data, queries=with_deadline_inputs(data.queries, rules))
+    # The period's partial aggregates, handed to the trend when its last month is the
+    # period itself (a monthly report): worked out once, not once per thread.
+    own: Future[Partial] = Future()
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The trend, coverage and the totals compared with need no figures: worked out
         # beside them, on the second core while NumPy and Arrow let go of the GIL.
-        beside = pool.submit(_beside_figures, data, window, config, combined, rules)
-        figures = compute(data, window, config, combined, rules)
+        beside = pool.submit(_beside_figures, data, window, config, combined, rules, own)
+        try:
+            figures = compute(data, window, config, combined, rules, on_partial=own.set_result)
+        finally:
+            own.cancel()  # compute failed before its partial: the trend works it out
         return _assemble(data, figures, window, config, beside.result())
 
 
@@ -124,13 +136,15 @@ def _beside_figures(
     config: Config,
     combined: Combined | None = None,
     rules: Rules | None = None,
+    own: Future[Partial] | None = None,
 ) -> _Beside:
     """What needs no figures of the window: its trend, its coverage, and the totals of
     the same part of the previous period and of a year earlier (``rules``: the report's,
-    :func:`figure_rules` of ``config`` when not given)."""
+    :func:`figure_rules` of ``config`` when not given; ``own``: the window's partial
+    aggregates as the figures work them out, for the trend's last month)."""
     rules = figure_rules(config) if rules is None else rules
     return (
-        trend(data, window, config, rules, combined),
+        trend(data, window, config, rules, combined, own),
         coverage(data, window.period),
         _bases(data, window, config, combined, rules),
     )

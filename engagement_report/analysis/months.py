@@ -3,8 +3,11 @@ every figure of a period is (:mod:`engagement_report.aggregates`)."""
 
 from __future__ import annotations
 
+from concurrent.futures import CancelledError, Future
+
 from engagement_report.aggregates import (
     Combined,
+    Partial,
     Request,
     Rules,
     broadcast_result,
@@ -45,6 +48,7 @@ def trend(
     config: Config,
     rules: Rules | None = None,
     combined: Combined | None = None,
+    own: Future[Partial] | None = None,
 ) -> tuple[TrendPoint, ...]:
     """The 12 calendar months up to the window's end, month by month.
 
@@ -54,6 +58,8 @@ def trend(
     by construction. ``combined``: the months' partial aggregates already worked out
     (the Dask engine's, on the cluster), else they are worked out here on ``data``.
     ``rules``: the report's (:func:`figure_rules` of ``config`` when not given).
+    ``own``: the window's own partial aggregates, as its figures work them out: the
+    last month's when that month is the window (the same rows, the same cut-off).
     The backlog (queries whenever received) and each month's coverage are no
     aggregates of the month's rows: worked out on ``data``.
     """
@@ -69,7 +75,9 @@ def trend(
     covered = month_coverage(data, [piece.period for piece in windows])
     points = []
     for i, piece in enumerate(windows):
-        part = window_partial(frames or {}, piece, rules, combined=combined)
+        part = _own(own, window, piece) or window_partial(
+            frames or {}, piece, rules, combined=combined
+        )
         queries, deadlines = query_result(part), deadline_result(part, piece, rules)
         on_air, press = broadcast_result(part), press_result(part)
         # A month a dataset holds no data for gets no figures of it: a gap, not zeros.
@@ -94,3 +102,15 @@ def trend(
             )
         )
     return tuple(points)
+
+
+def _own(own: Future[Partial] | None, window: Window, piece: Window) -> Partial | None:
+    """The window's own partial aggregates for ``piece`` when ``piece`` has the window's
+    rows and cut-off (a monthly report's own month), waiting for them; None otherwise,
+    or when the figures failed before working them out."""
+    if own is None or (piece.period, piece.cutoff) != (window.period, window.cutoff):
+        return None
+    try:
+        return own.result()
+    except CancelledError:
+        return None

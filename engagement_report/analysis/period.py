@@ -3,6 +3,7 @@ longest-open queries."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -17,6 +18,7 @@ from engagement_report.accountability import (
 from engagement_report.aggregates import (
     DIMENSIONS,
     Combined,
+    Partial,
     Rules,
     finish,
     partial,
@@ -90,6 +92,8 @@ def compute(
     config: Config,
     combined: Combined | None = None,
     rules: Rules | None = None,
+    *,
+    on_partial: Callable[[Partial], object] | None = None,
 ) -> Figures:
     """Every figure of the window's period, as of its cut-off: the period's rows as one
     piece of :mod:`engagement_report.aggregates` (or the pieces ``combined`` already, as
@@ -98,7 +102,8 @@ def compute(
 
     ``rules``: :func:`figure_rules` of ``config``, when the caller works them out once for
     a whole report. Each query's deadline is worked out once, here, and serves the deadline
-    classes and the export's own overdue marks alike."""
+    classes and the export's own overdue marks alike. ``on_partial`` is handed the
+    period's partial aggregates as soon as they are known (the trend's own month)."""
     rules = figure_rules(config) if rules is None else rules
     inside = restrict(data, window.period)
     inputs = queries_deadline_inputs(inside.queries, rules)
@@ -116,6 +121,8 @@ def compute(
     else:
         part = combined[window, True]
         classes = classes_at(*inputs, window.cutoff)
+    if on_partial is not None:
+        on_partial(part)
     figures = finish(
         part,
         window,
