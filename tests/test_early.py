@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 import threading
+import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -177,7 +179,9 @@ def test_templates_and_holidays_are_prepared_while_a_read_ahead_runs(
         real_prepare(config, lang, templates)
         released.set()
 
-    def held_read(file: Path) -> object:
+    def held_read(file: Path, checked: Callable[[], object] | None = None) -> object:
+        if checked is not None:
+            checked()
         released.wait(30)  # the read is still running while the build starts
         return real_read(file)
 
@@ -206,3 +210,45 @@ def test_a_user_template_that_does_not_compile_ahead_is_reported_when_rendered(
     compile_templates("md", "en", tmp_path)  # left for the render to report
     with pytest.raises(TemplateError, match=r"report\.md\.j2, line 2"):
         render("report.md.j2", "md", object(), "en", tmp_path)
+
+
+def test_the_command_goes_on_once_the_workbook_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The zip check holds Python's lock: the command's imports wait for it to end, and
+    # calamine's read (which lets go of the lock) goes on beside them.
+    path = registry(tmp_path / "registry.xlsx")
+    checked: list[Path] = []
+    real = xlsx.check_workbook
+
+    def slow_check(file: Path) -> None:
+        time.sleep(0.3)
+        real(file)
+        checked.append(file)
+
+    monkeypatch.setattr(xlsx, "check_workbook", slow_check)
+    early.start([path], cache=False)
+    assert checked == [path]
+    assert early.take(path) is not None
+
+
+def test_a_read_waiting_for_another_does_not_hold_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = registry(tmp_path / "first.xlsx"), registry(tmp_path / "second.xlsx")
+    monkeypatch.setattr(early, "_running", threading.BoundedSemaphore(1))  # one at a time
+    release = threading.Event()
+    real = xlsx.read_batches
+
+    def held(path: Path, checked: object = None) -> object:
+        result = real(path, checked)  # type: ignore[arg-type]
+        release.wait(30)
+        return result
+
+    monkeypatch.setattr(xlsx, "read_batches", held)
+    started = time.perf_counter()
+    early.start([first, second], cache=False)
+    # The first read is checked; the second waits for it to end, and so does not the command.
+    assert time.perf_counter() - started < 20
+    release.set()
+    assert early.take(first) is not None and early.take(second) is not None

@@ -37,6 +37,7 @@ class _Slot:
 
     def __init__(self) -> None:
         self.done = threading.Event()
+        self.checked = threading.Event()  # past the workbook's zip check (or done)
         self.result: Any = None
 
     def put(self, result: Any) -> None:
@@ -61,6 +62,7 @@ def start(inputs: Iterable[str | Path], *, cache: bool = True) -> None:
     those a kept check lists as they are now: the checked-data cache will serve them)."""
     kept: set[tuple[object, ...]] | None = None
     files: list[Path] = []
+    started: list[_Slot] = []
     for item in inputs:  # one by one: a word that is no input does not stop the others
         with contextlib.suppress(InputError, OSError):  # reported by the command itself
             files += discover_inputs([item])
@@ -83,6 +85,12 @@ def start(inputs: Iterable[str | Path], *, cache: bool = True) -> None:
                 continue
             _reads[key] = (identity(stat), slot)
         threading.Thread(target=_read, args=(path, slot), name="early-read", daemon=True).start()
+        started.append(slot)
+    # The zip check that comes before calamine holds Python's lock while it inflates, as
+    # the imports that follow this call do: sharing the lock would hold up calamine's
+    # start, so they wait for the check (calamine then reads without the lock).
+    for slot in started:
+        slot.checked.wait()
 
 
 def _kept_inputs() -> set[tuple[object, ...]]:
@@ -127,18 +135,22 @@ def take(path: Path) -> Any:
 
 def _read(path: Path, slot: _Slot) -> None:
     result = None
-    _running.acquire()
+    if not _running.acquire(blocking=False):
+        slot.checked.set()  # it waits for another read to end: the command does not
+        _running.acquire()
     try:
         if path.suffix.lower() in CSV_SUFFIXES:
             from engagement_report.loading.csvfile import read_ahead
 
+            slot.checked.set()
             result = read_ahead(path)
             return
         from engagement_report.loading.xlsx import read_batches
 
-        result = read_batches(path)
+        result = read_batches(path, checked=slot.checked.set)
     except Exception:  # the normal path reads it again and reports the problem
         result = None
     finally:
         _running.release()
+        slot.checked.set()
         slot.put(result)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import zipfile
 import zlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,12 +117,17 @@ def read_workbook(path: Path) -> list[RawSheet]:
     return sheets
 
 
-def read_batches(path: Path) -> tuple[list[tuple[str, Any]], dict[str, int]]:
+def read_batches(
+    path: Path, checked: Callable[[], object] | None = None
+) -> tuple[list[tuple[str, Any]], dict[str, int]]:
     """Each sheet's cells as one Arrow record batch of text (None: an empty sheet), and the
-    spreadsheet number of each sheet's first used row. Needs no pandas."""
+    spreadsheet number of each sheet's first used row. Needs no pandas. ``checked`` is
+    called once the workbook has passed :func:`check_workbook`, before calamine reads it."""
     import fastexcel
 
     check_workbook(path)
+    if checked is not None:
+        checked()
     try:
         reader = fastexcel.read_excel(path)
         names = list(reader.sheet_names)
