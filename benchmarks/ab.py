@@ -90,6 +90,17 @@ VARIANTS: dict[str, Callable[[Path], None]] = {
     "no-cache": lambda package: None,
     # The interpreter's own exit, with its teardown.
     "no-os-exit": _replace("    os._exit(code)", "    sys.exit(code)", "cli/__init__.py"),
+    # Nothing prepared while a large input is read ahead (templates compiled and the
+    # holiday calendars loaded after the read instead).
+    "no-prepare": _replace(
+        "    if early.reading():\n        prepare_while_reading(config, lang, templates)\n",
+        "",
+        "pipeline/building.py",
+    ),
+    # The command's imports run beside the workbook's zip check instead of after it.
+    "no-check-first": _replace(
+        "        slot.checked.wait()\n", "        pass\n", "loading/early.py"
+    ),
     # The C library's and the kernel's own ways with memory (large blocks unmapped when
     # freed, huge pages where numpy asks for them).
     "no-keep-memory": _replace("    keep_freed_memory()\n", "", "cli/__init__.py"),
