@@ -22,6 +22,7 @@ from engagement_report.analysis import AgendaRow, Analysis
 from engagement_report.cache import Entry, Store
 from engagement_report.comparisons import Change, HeadlineFigure, Held
 from engagement_report.deadlines import DeadlineFigures, MarkDisagreement, OverdueMarks
+from engagement_report.models import CleanData
 from engagement_report.periods import Period, Window
 from engagement_report.results import (
     AccountabilityFigures,
@@ -73,12 +74,23 @@ _TYPES: dict[str, type] = {
 }
 
 
-def figures_extra(window: Window) -> str:
-    """What the figures depend on beyond the checked data's key: the report window."""
+def figures_extra(window: Window, data: CleanData | None = None) -> str:
+    """What the figures depend on beyond the checked data's key: the report window, and
+    for an archive read in part what its manifest says of the data as a whole (the
+    export's date, each dataset's first day, the datasets held, the columns each
+    partition's inputs mapped), which a month imported outside those read changes
+    without changing a file read."""
     whole, period = window.whole, window.period
-    return (
+    text = (
         f"{whole.start}|{whole.end}|{whole.label}|{whole.kind}|"
         f"{period.start}|{period.end}|{window.cutoff}"
+    )
+    if data is None or data.extent is None:
+        return text
+    extent = data.extent
+    mapped = sorted((s.file, s.sheet, *sorted(s.mapping)) for s in data.report.sources)
+    return f"{text}|{sorted(extent.first.items())}|{extent.last}|{extent.latest}|" + repr(
+        (sorted(data.present), mapped)
     )
 
 

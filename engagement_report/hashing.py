@@ -51,11 +51,19 @@ def file_digest(path: Path) -> str:
 
 @dataclass(frozen=True)
 class SeenFile:
-    """An input as given, its identity when it was hashed, and its SHA-256."""
+    """An input as given, its identity when it was hashed, and its SHA-256; ``origin``
+    names where a local copy came from (an archive's partition file at a URL), the
+    place a run names it by."""
 
     path: Path
     identity: Identity
     sha256: str
+    origin: str | None = None
+
+    @property
+    def where(self) -> str:
+        """The file as a run names it: its URL for a copy of one, else its path."""
+        return self.origin if self.origin is not None else str(self.path)
 
     @property
     def size(self) -> int:

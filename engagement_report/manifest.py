@@ -62,8 +62,9 @@ def file_sha256(path: Path) -> str:
 
 def _input_entry(item: Path | SeenFile) -> dict[str, object]:
     if isinstance(item, SeenFile):  # as it was read: the figures come from this content
+        # A copy of a file at a URL is named by its URL: the copy is gone after the run.
         path = item.path
-        return {"path": str(path), "name": path.name, "size": item.size, "sha256": item.sha256}
+        return {"path": item.where, "name": path.name, "size": item.size, "sha256": item.sha256}
     path = Path(item)
     try:
         size = path.stat().st_size

@@ -429,3 +429,29 @@ def test_an_import_with_another_salt_is_refused(tmp_path: Path, config) -> None:
         pipeline.archive([rows], other, root, cache=False, today=TODAY)
     with pytest.raises(UsageError, match="configured \\[repeats\\] salt"):
         pipeline.archive([rows], config, root, cache=False, today=TODAY)
+
+
+def test_a_month_imported_after_a_build_is_not_served_from_the_figures_cache(
+    tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """The export's date and the datasets' first days come from the archive's manifest,
+    not from the partitions read: a later month imported changes them, and the figures
+    cache must not serve the report of before."""
+    monkeypatch.setenv("ENGAGEMENT_REPORT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "archive"
+    march = _queries(
+        tmp_path / "in" / "march.csv",
+        "Q1,2021-03-01,2021-03-02,answered,Roads,web,A",
+        "Q2,2021-03-05,,in_progress,Roads,web,A",
+    )
+    pipeline.archive([march], config, root, cache=False, today=TODAY)
+    pipeline.build([root], config, period="2021-03", out=tmp_path / "a", today=TODAY)
+    june = _queries(tmp_path / "in" / "june.csv", "Q3,2021-06-20,2021-06-21,answered,Roads,web,A")
+    pipeline.archive([june], config, root, cache=False, today=TODAY)
+    cached = pipeline.build([root], config, period="2021-03", out=tmp_path / "b", today=TODAY)
+    fresh = pipeline.build(
+        [root], config, period="2021-03", out=tmp_path / "c", today=TODAY, cache=False
+    )
+    assert cached.figures == fresh.figures
+    for name in ("summary.csv", "report.md"):
+        assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()

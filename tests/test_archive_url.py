@@ -146,3 +146,60 @@ def test_a_protocol_without_its_package_says_so(tmp_path: Path) -> None:
         )
         assert done.returncode == 2, done.stderr
         assert said in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_the_run_manifest_names_the_urls_read_with_their_sha256(  # type: ignore[no-untyped-def]
+    archive: Path, tmp_path: Path, config
+) -> None:
+    import json
+
+    from engagement_report.archive import read_manifest
+
+    url = archive.as_uri()
+    pipeline.build([url], config, period="2021-01", out=tmp_path / "o", cache=False, today=TODAY)
+    inputs = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))["inputs"]
+    recorded = {f"{url}/{p.key}/{p.file}": p.sha256 for p in read_manifest(archive).partitions}
+    assert inputs and {i["path"]: i["sha256"] for i in inputs}.items() <= recorded.items()
+    assert all(i["name"] == i["path"].rsplit("/", 1)[1] for i in inputs)
+
+
+def test_the_figures_cache_serves_a_url_archive_only_its_own_content(  # type: ignore[no-untyped-def]
+    tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run reads a URL through a temporary copy, another one each process: the cache
+    keys on the URLs and the SHA-256 checked on arrival, so an unchanged archive is served
+    from the cache and an archive imported again is not."""
+    from engagement_report import analysis, cache
+    from engagement_report.archive import remote
+
+    monkeypatch.setenv("ENGAGEMENT_REPORT_CACHE_DIR", str(tmp_path / "cache"))
+    calls: list[object] = []
+    real = analysis.compute
+
+    def compute(*args: object, **kwargs: object) -> object:
+        calls.append(args[1])
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analysis, "compute", compute)
+    header = "query_id,received_at,answered_at,status,topic,channel,district\n"
+    export = tmp_path / "in" / "queries.csv"
+    export.parent.mkdir()
+    export.write_text(header + "Q1,2021-03-01,,in_progress,Roads,web,A\n", encoding="utf-8")
+    root = tmp_path / "archive"
+    pipeline.archive([export], config, root, cache=False, today=TODAY)
+
+    def build(out: str) -> pipeline.BuildResult:
+        monkeypatch.setattr(remote, "_copies", {})  # a new process: a new temporary copy
+        result = pipeline.build(
+            [root.as_uri()], config, period="2021-03", out=tmp_path / out, today=TODAY
+        )
+        cache.wait()
+        return result
+
+    assert build("a").figures.queries.answered == 0
+    assert build("b").figures.queries.answered == 0
+    assert len(calls) == 1  # the second run was served its figures from the cache
+    export.write_text(header + "Q1,2021-03-01,2021-03-02,answered,Roads,web,A\n", encoding="utf-8")
+    pipeline.archive([export], config, root, cache=False, today=TODAY)
+    assert build("c").figures.queries.answered == 1
+    assert len(calls) == 2

@@ -288,3 +288,23 @@ def test_a_summary_of_an_archive_records_the_partitions_it_read(
     rows = _rows(database)
     assert _figure(rows, "2021-03-01", "received") == 3
     assert {r[8] for r in rows} == {expected}
+
+
+def test_a_summary_of_an_archive_at_a_url_records_the_partitions_it_read(
+    write_inputs, database, tmp_path: Path
+) -> None:
+    from engagement_report.archive import read_manifest
+
+    root = tmp_path / "archive"
+    inputs = write_inputs(queries=QUERIES)
+    done = invoke("archive", inputs, "--to", root, "--today", "2026-01-01", "--quiet")
+    assert done.exit_code == 0, done.output
+    written = invoke(
+        "summary", root.as_uri(), "--period", "2021-03", "--today", "2026-01-01", "--to", database
+    )
+    assert written.exit_code == 0, written.output
+    (march,) = [p for p in read_manifest(root).partitions if p.month <= "2021-03"]
+    expected = hashlib.sha256(f"{march.sha256}  {march.file}\n".encode()).hexdigest()
+    rows = _rows(database)
+    assert _figure(rows, "2021-03-01", "received") == 3
+    assert {r[8] for r in rows} == {expected}

@@ -114,7 +114,14 @@ def cache_key(
         "salt": _salt_digest(config),
         "templates": templates_fingerprint(templates),
         # As given too: provenance in frames and messages names a file as it was given.
-        "inputs": [[str(f.path), str(f.path.resolve()), f.sha256] for f in inputs],
+        # A copy of a file at a URL by its URL: the copy's temporary folder changes with
+        # every process, the URL and the content (checked on arrival) are what was read.
+        "inputs": [
+            [f.origin, f.origin, f.sha256]
+            if f.origin is not None
+            else [str(f.path), str(f.path.resolve()), f.sha256]
+            for f in inputs
+        ],
         "extra": extra,
     }
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False)

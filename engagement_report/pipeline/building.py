@@ -288,7 +288,7 @@ def period_analysis(
         config=config,
         templates=checked.templates,
         inputs=checked.inputs,
-        extra=figures_extra(report_window),
+        extra=figures_extra(report_window, checked.data),
     )
     if (kept := load_analysis(store, name)) is not None:
         return kept

@@ -70,6 +70,15 @@ def _named(data: CleanData, root: Path) -> CleanData:
     return replace(data, report=replace(data.report, sources=sources))
 
 
+def _origins(files: Sequence[SeenFile], root: Path) -> tuple[SeenFile, ...]:
+    """The files read of an archive at a URL with the URL each is a copy of (checked
+    against the archive manifest's SHA-256 as it arrived): the manifest, the caches and a
+    database name what was read, never a temporary copy."""
+    if remote.origin(root) is None:
+        return tuple(files)
+    return tuple(replace(f, origin=remote.source_name(root, str(f.path))) for f in files)
+
+
 def _unchanged(inputs: Sequence[SeenFile]) -> None:
     """Refuse inputs that changed since they were hashed: the figures, the manifest and
     the cache must all speak of the content that was read."""
@@ -247,7 +256,7 @@ def check(
     root = archive_root(inputs)
     if root is not None:
         read = read_archive_months(root, months, skip)
-        return Checked(_named(read.data, root), read.files, store, folders)
+        return Checked(_named(read.data, root), _origins(read.files, root), store, folders)
     files = _seen_inputs(inputs)
     name = None
     if store is not None:
