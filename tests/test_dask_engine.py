@@ -156,3 +156,35 @@ def test_build_engine_dask_from_the_command_line_without_dask(
         assert result.exit_code == 2, result.output
         assert "pip install 'engagement-report[dask]'" in result.output
         assert "Traceback" not in result.output
+
+
+def test_two_local_clusters_at_once_start_no_dashboard_and_warn_nothing() -> None:
+    """Each run's LocalCluster starts no dashboard and takes no fixed port: a second
+    cluster beside a first (another run, another user's notebook) finds port 8787 taken
+    and must not say so on the user's stderr."""
+    import socket
+    import warnings
+
+    pytest.importorskip("distributed")
+    from engagement_report.engines.dask import Cluster, client
+
+    holder = socket.socket()
+    try:
+        holder.bind(("", 8787))  # another cluster's dashboard (when 8787 is free here)
+        holder.listen()
+    except OSError:
+        pass  # taken already: the same condition
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with (
+                client(Cluster(workers=1, processes=False)) as first,
+                client(Cluster(workers=1, processes=False)) as second,
+            ):
+                assert first.submit(abs, -1).result() == second.submit(abs, -2).result() - 1
+                for dask in (first, second):
+                    assert dask.cluster.scheduler.http_server.port != 8787
+    finally:
+        holder.close()
+    said = [str(w.message) for w in caught if "in use" in str(w.message)]
+    assert not said, said

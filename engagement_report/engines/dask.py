@@ -77,7 +77,11 @@ def client(cluster: Cluster) -> Iterator[Any]:
             n_workers=cluster.workers,
             threads_per_worker=1,
             processes=cluster.processes,
-            dashboard_address=None,
+            dashboard_address=None,  # no dashboard
+            # The scheduler's HTTP server (health, metrics) starts even without one, on
+            # port 8787 unless told: beside another cluster Dask then warns on the
+            # user's stderr that the port is in use. Any free loopback port serves.
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
         ) as local,
         Client(local) as connected,
     ):
