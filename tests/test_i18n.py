@@ -402,3 +402,23 @@ def test_reports_quote_and_dash_as_their_language_does(reports: dict, lang: str)
         assert not re.search(r"\d\s?—\s?\d", text)
         # Working hours too: 09:00–18:00.
         assert not re.search(r"\d\d:\d\d-\d\d:\d\d", text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "on a Friday at 18:00 or later, is registered on Monday"),
+        ("ru", "в пятницу в 18:00 или позже, регистрируется в понедельник"),
+        ("kk", "жұмада сағат 18:00-та немесе одан кейін түскен өтініш дүйсенбіде тіркеледі"),
+    ],
+)
+def test_the_methodology_registers_a_query_at_closing_time_the_next_day(
+    sample_data: Path, tmp_path: Path, lang: str, said: str
+) -> None:
+    # The code registers a query arriving at 18:00 exactly the next working day
+    # (deadlines.calendar: at or after the end of working hours), and so must the text.
+    pipeline.build(
+        [sample_data], Config(), period="2021-01", out=tmp_path, lang=lang, today=date(2021, 3, 1)
+    )
+    text = " ".join((tmp_path / "report.md").read_text(encoding="utf-8").split())
+    assert said in text
