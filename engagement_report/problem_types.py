@@ -127,6 +127,14 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
             "file, on the first such row, with how many there are",
         ),
         ProblemType(
+            "closed_without_answer_date",
+            "warning",
+            "the status closes the query (answered, rejected, redirected) but the answer "
+            "date is empty: it counts as answered (or rejected, redirected) and in deadline "
+            "class `closed_undated`, neither on time, late nor open, and has no response "
+            "time; add the date it was answered or forwarded",
+        ),
+        ProblemType(
             "ambiguous_date_order",
             "warning",
             "slashed dates such as 01/02/2021 read both day-first and month-first and nothing "

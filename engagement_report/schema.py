@@ -11,6 +11,9 @@ from dataclasses import dataclass
 DATASETS = ("queries", "broadcasts", "press_events", "press_questions")
 
 STATUS_CLASSES = ("answered", "in_progress", "rejected", "redirected")
+#: The statuses that close a query: the one list the status figures, the backlog, the
+#: deadline classes and the check for a closing status without an answer date share.
+CLOSING_STATUSES = ("answered", "rejected", "redirected")
 
 
 @dataclass(frozen=True)

@@ -315,3 +315,40 @@ def test_an_answer_without_a_date_is_closed_everywhere_and_never_overdue(
     assert "as closed without an answer date: neither on time, late nor open" in md
     page = built.files["report.html"].read_text(encoding="utf-8")
     assert 'class="key closed-undated"' in page
+
+
+# --- a closing status without an answer date ---------------------------------------------
+
+CLOSED_UNDATED = """\
+query_id,received_at,Дата ответа,status,topic
+Q1,2021-03-01 09:00,2021-03-02 10:00,answered,Roads
+Q2,2021-03-01 10:00,,отвечено,Roads
+Q3,2021-03-03 10:00,,rejected,Roads
+Q4,2021-03-04 10:00,,in progress,Roads
+"""
+
+
+def test_a_closing_status_without_an_answer_date_is_named_row_by_row(write_inputs) -> None:
+    # Q2 and Q3 are closed by their status but carry no answer date: deadline class
+    # closed_undated, and validate names each row and the empty answer date column.
+    inputs = write_inputs(queries=CLOSED_UNDATED)
+    config = load_config(None)
+    data = pipeline.load_and_validate([inputs], config, cache=False, today=date(2021, 6, 1))
+    found = [p for p in data.report.problems if p.code == "closed_without_answer_date"]
+    assert [(p.severity, p.row, p.column, p.value) for p in found] == [
+        ("warning", 3, "Дата ответа", "answered"),
+        ("warning", 4, "Дата ответа", "rejected"),
+    ]
+    assert found[0].file.endswith("queries.csv")
+    assert found[0].message.startswith("status says answered but Дата ответа is empty")
+    assert data.report.sources[0].problem_counts["closed_without_answer_date"] == 2
+    figures = pipeline.compute(data, parse_period("2021-03"), config, date(2021, 6, 1))
+    assert figures.deadlines is not None and figures.deadlines.closed_undated == 2
+
+
+def test_no_answer_date_column_is_no_warning_on_every_row(write_inputs) -> None:
+    inputs = write_inputs(queries="query_id,received_at,status\nQ1,2021-03-01,answered\n")
+    data = pipeline.load_and_validate(
+        [inputs], load_config(None), cache=False, today=date(2021, 6, 1)
+    )
+    assert not [p for p in data.report.problems if p.code == "closed_without_answer_date"]

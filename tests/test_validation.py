@@ -604,6 +604,7 @@ def test_config_column_mapping_statuses_and_relabels(tmp_path: Path) -> None:
     assert problems(data) == [
         ("unknown_status", "warning", 6, "Думаем"),
         ("blank_category", "warning", 4, None),
+        ("closed_without_answer_date", "warning", 4, "redirected"),  # forwarded, no date
     ]
     # without the config the file is not recognised at all: named, it is an error
     with pytest.raises(InputError, match=r"журнал\.csv: not recognised as any dataset"):

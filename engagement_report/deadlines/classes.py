@@ -15,16 +15,12 @@ from engagement_report.deadlines.calendar import (
 from engagement_report.deadlines.terms import (
     _LAST_MOMENT,
 )
+from engagement_report.schema import CLOSING_STATUSES as CLOSING_STATUSES
 
 #: ``closed_undated``: a closing status with no answer date at all. It was closed (the
 #: status figures and the backlog count it closed), but nothing says when, so whether on
 #: time is unknown: it is neither on time, late nor open.
 DEADLINE_CLASSES = ("on_time", "late", "open_not_due", "open_overdue", "closed_undated")
-
-
-#: The statuses that close a query: the one list the status figures, the backlog and the
-#: deadline classes share.
-CLOSING_STATUSES = ("answered", "rejected", "redirected")
 
 
 def closed_undated(status: pd.Series, answered: pd.Series) -> np.ndarray:

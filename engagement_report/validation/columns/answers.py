@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from engagement_report.schema import CLOSING_STATUSES
 from engagement_report.validation.columns.shared import missing_text
 from engagement_report.validation.problems import ProblemCollector
 
@@ -38,6 +39,7 @@ def query_rules(
         f"{header} is empty and there is no answer date: counted as received, not answered",
     )
     open_dated(frame, mapping, usable, problems)
+    closed_undated(frame, mapping, usable, problems)
     days = response_days(
         frame["received_at"].to_numpy(dtype="datetime64[ns]"),
         answered_at.to_numpy(dtype="datetime64[ns]"),
@@ -91,6 +93,31 @@ def open_dated(
         "here, {value}): they count as open, and the date is not taken as an answer (not "
         "answered, no response time, not closed on time or late); if they were answered, "
         "correct the status (said once per file)",
+    )
+
+
+def closed_undated(
+    frame: pd.DataFrame, mapping: dict[str, str], usable: pd.Series, problems: ProblemCollector
+) -> None:
+    """Name each row whose status closes the query but whose answer date is empty: it
+    counts in deadline class ``closed_undated`` (whether on time is unknown), so the
+    office can add the dates. Not where the input has no answer date column at all: then
+    no query has one, and a warning on every closed row would single out none."""
+    if "answered_at" not in mapping:
+        return
+    undated = frame["status"].isin(CLOSING_STATUSES).fillna(False) & frame["answered_at"].isna()
+    undated &= usable
+    header = mapping["answered_at"]
+    status = mapping.get("status", "status")
+    problems.add(
+        undated,
+        "closed_without_answer_date",
+        "warning",
+        header,
+        frame["status"].astype("string"),
+        f"{status} says {{value}} but {header} is empty: counted as closed, in deadline "
+        "class closed_undated (neither on time, late nor open), without a response time; "
+        "add the date it was answered or forwarded",
     )
 
 
