@@ -56,15 +56,22 @@ def test_dates_after_today_or_before_the_floor_are_warnings_outside_the_default_
     assert figures(stdout)[("received", "")] == "3"
     code, stdout, _ = run("validate", inputs, "--format", "json")
     assert code == 0
+    # Rows 3 and 5 are answered without an answer date: named too (closed_undated).
     assert sorted(problems(stdout)) == [
+        ("closed_without_answer_date", 3, "answered_at", "answered"),
+        ("closed_without_answer_date", 5, "answered_at", "answered"),
         ("date_before_floor", 5, "received_at", "1899-01-01"),
         ("date_in_future", 3, "received_at", "2201-01-07"),
         ("date_in_future", 4, "answered_at", "2099-01-07"),
     ]
     report = json.loads(stdout)
-    assert report["warnings"] == 3
+    assert report["warnings"] == 5
     assert report["sources"][0]["rows"]["used"] == 5  # kept: a person must look
-    assert report["sources"][0]["problem_counts"] == {"date_before_floor": 1, "date_in_future": 2}
+    assert report["sources"][0]["problem_counts"] == {
+        "closed_without_answer_date": 2,
+        "date_before_floor": 1,
+        "date_in_future": 2,
+    }
 
 
 def test_an_explicit_period_still_counts_an_implausible_row(
