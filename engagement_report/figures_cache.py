@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from engagement_report.analysis import AgendaRow, Analysis
 from engagement_report.cache import Entry, Store
 from engagement_report.comparisons import Change, HeadlineFigure, Held
@@ -41,6 +43,7 @@ from engagement_report.results import (
     YearToDate,
     YearToDateRow,
 )
+from engagement_report.schema import DATASETS
 
 _FILE = "analysis.json"
 _TYPES: dict[str, type] = {
@@ -89,8 +92,17 @@ def figures_extra(window: Window, data: CleanData | None = None) -> str:
         return text
     extent = data.extent
     mapped = sorted((s.file, s.sheet, *sorted(s.mapping)) for s in data.report.sources)
+    # The spelling of each label is the whole archive's (archive.labels): another month
+    # imported can change it.
+    labels = sorted(
+        (dataset, column, *sorted(map(str, frame[column].cat.categories)))
+        for dataset in DATASETS
+        for frame in (data.frame(dataset),)
+        for column in frame.columns
+        if isinstance(frame[column].dtype, pd.CategoricalDtype) and not column.startswith("_")
+    )
     return f"{text}|{sorted(extent.first.items())}|{extent.last}|{extent.latest}|" + repr(
-        (sorted(data.present), mapped)
+        (sorted(data.present), mapped, labels)
     )
 
 

@@ -455,3 +455,80 @@ def test_a_month_imported_after_a_build_is_not_served_from_the_figures_cache(
     assert cached.figures == fresh.figures
     for name in ("summary.csv", "report.md"):
         assert (tmp_path / "b" / name).read_bytes() == (tmp_path / "c" / name).read_bytes()
+
+
+def test_letter_case_variants_imported_apart_are_merged_as_files_read_together(
+    tmp_path: Path, config
+) -> None:  # type: ignore[no-untyped-def]
+    """Two monthly exports spell a topic and a district differently ("Жильё" in one,
+    "жильё" in the other): `build` over both files counts one category, in its most
+    frequent spelling over all rows; an archive imported in two runs gives the same."""
+    january = _queries(
+        tmp_path / "in" / "january.csv",
+        "Q1,2021-01-05,2021-01-06,answered,Жильё,web,Medeu",
+        "Q2,2021-01-06,2021-01-07,answered,Жильё,web,medeu",
+        "Q3,2021-01-07,,in_progress,Roads,web,Medeu",
+    )
+    february = _queries(
+        tmp_path / "in" / "february.csv",
+        "Q4,2021-02-01,2021-02-02,answered,жильё,web,MEDEU",
+        "Q5,2021-02-02,2021-02-03,answered,жильё,web,MEDEU",
+        "Q6,2021-02-03,2021-02-04,answered,жильё,web,MEDEU",
+        "Q7,2021-02-04,,in_progress,roads,web,Almaly",
+    )
+    root = tmp_path / "archive"
+    pipeline.archive([january], config, root, cache=False, today=TODAY)
+    pipeline.archive([february], config, root, cache=False, today=TODAY)
+    for period in ("2021-01", "2021-02", "2021-01-01..2021-02-28", None):
+        direct = pipeline.summary([january, february], config, period, cache=False, today=TODAY)
+        archived = pipeline.summary([root], config, period, cache=False, today=TODAY)
+        assert archived == direct, period
+    topics = [r for r in "".join(direct).splitlines() if ",topic," in r and ",received," in r]
+    assert len(topics) == 2 and any(",жильё," in r for r in topics), topics
+    for period in ("2021-01", "2021-02"):
+        outs = {}
+        for name, inputs in (("files", [january, february]), ("archive", [root])):
+            out = tmp_path / name / period
+            pipeline.build(inputs, config, period=period, out=out, cache=False, today=TODAY)
+            outs[name] = (out / "summary.csv").read_bytes()
+        assert outs["archive"] == outs["files"], period
+    pytest.importorskip("distributed")
+    from engagement_report.engines.dask import Cluster
+
+    on_dask = pipeline.summary(
+        [root],
+        config,
+        "2021-01",
+        today=TODAY,
+        cache=False,
+        engine="dask",
+        cluster=Cluster(workers=2, processes=False),
+    )
+    assert on_dask == pipeline.summary(
+        [january, february], config, "2021-01", cache=False, today=TODAY
+    )
+
+
+def test_a_spelling_that_another_import_changes_is_not_served_from_the_figures_cache(
+    tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("ENGAGEMENT_REPORT_CACHE_DIR", str(tmp_path / "cache"))
+    root = tmp_path / "archive"
+    # The first import spans January to March; February, imported next, changes no
+    # date of the archive, only which spelling most rows have.
+    first = _queries(
+        tmp_path / "in" / "first.csv",
+        "Q1,2021-01-05,,in_progress,Жильё,web,A",
+        "Q9,2021-03-05,,in_progress,Roads,web,A",
+    )
+    pipeline.archive([first], config, root, cache=False, today=TODAY)
+    before = pipeline.build([root], config, period="2021-01", out=tmp_path / "a", today=TODAY)
+    assert [c.category for c in before.figures.by_topic] == ["Жильё"]
+    february = _queries(
+        tmp_path / "in" / "february.csv",
+        "Q2,2021-02-01,,in_progress,жильё,web,A",
+        "Q3,2021-02-02,,in_progress,жильё,web,A",
+    )
+    pipeline.archive([february], config, root, cache=False, today=TODAY)
+    cached = pipeline.build([root], config, period="2021-01", out=tmp_path / "b", today=TODAY)
+    assert [c.category for c in cached.figures.by_topic] == ["жильё"]

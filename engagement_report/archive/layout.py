@@ -88,6 +88,10 @@ class Partition:
     # month without a query id.
     history: OpenHistory | None = None
     ids: tuple[str, ...] | None = None
+    # Each category column's labels as written with how many rows hold each, so that a
+    # read merges letter-case variants of imports made apart into the spelling the whole
+    # archive uses most (labels.py). None: not known (written before they were kept).
+    labels: dict[str, dict[str, int]] | None = None
 
     @property
     def key(self) -> str:
@@ -110,6 +114,7 @@ class Partition:
             "latest": self.latest,
             **({} if self.history is None else {"history": self.history.as_dict()}),
             **({} if self.ids is None else {"ids": list(self.ids)}),
+            **({} if self.labels is None else {"labels": self.labels}),
         }
 
     @classmethod
@@ -129,6 +134,14 @@ class Partition:
             latest=str(raw["latest"]),
             history=OpenHistory.from_dict(raw["history"]) if "history" in raw else None,
             ids=tuple(str(i) for i in raw["ids"]) if "ids" in raw else None,
+            labels=(
+                {
+                    str(column): {str(label): int(n) for label, n in counts.items()}
+                    for column, counts in raw["labels"].items()
+                }
+                if "labels" in raw
+                else None
+            ),
         )
 
 

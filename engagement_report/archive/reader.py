@@ -21,6 +21,7 @@ import pyarrow.parquet as pq
 
 from engagement_report.archive.answers import keyed, may_answer
 from engagement_report.archive.history import open_before, usable
+from engagement_report.archive.labels import respell, spellings
 from engagement_report.archive.layout import (
     MANIFEST_NAME,
     Manifest,
@@ -143,7 +144,8 @@ def read_archive(
             else:
                 tables.append(_read(path, skipped))
             accounts.append(_account(path, partition))
-        frames[dataset] = _frame(tables, manifest.dtypes.get(dataset, {}), skipped, dataset)
+        frame = _frame(tables, manifest.dtypes.get(dataset, {}), skipped, dataset)
+        frames[dataset] = respell(frame, dataset, spellings(manifest, dataset))
     if histories and manifest_file is not None:
         files.insert(0, manifest_file)  # it vouches for the counts
     data = CleanData(
@@ -349,7 +351,8 @@ def read_month(root: Path, manifest: Manifest, dataset: str, month: str) -> pd.D
         path = root / partition.key / partition.file
         _check_digest(seen(path), partition)
         tables.append(_read(path, set()))
-    return _frame(tables, manifest.dtypes.get(dataset, {}), set(), dataset)
+    frame = _frame(tables, manifest.dtypes.get(dataset, {}), set(), dataset)
+    return respell(frame, dataset, spellings(manifest, dataset))
 
 
 def _check_digest(file: SeenFile, partition: Partition) -> None:

@@ -23,6 +23,7 @@ import pyarrow.parquet as pq
 
 from engagement_report import __version__
 from engagement_report.archive.history import month_history
+from engagement_report.archive.labels import label_counts
 from engagement_report.archive.layout import (
     JOURNAL,
     STAGING,
@@ -228,6 +229,7 @@ def _write(
         latest=_latest(rows, dataset).isoformat(),
         history=month_history(rows, month) if dataset == "queries" else None,
         ids=_id_range(rows) if dataset == "queries" else None,
+        labels=label_counts(rows, dataset),
     )
 
 
