@@ -203,3 +203,23 @@ def test_the_figures_cache_serves_a_url_archive_only_its_own_content(  # type: i
     pipeline.archive([export], config, root, cache=False, today=TODAY)
     assert build("c").figures.queries.answered == 1
     assert len(calls) == 2
+
+
+@pytest.mark.parametrize("url", ["s3://bucket/archive", "file:///srv/archive"])
+def test_an_archive_is_not_written_to_a_url(
+    url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Refused by name (exit 2) before anything is read or written: an object store
+    can neither swap an import in whole nor lock out a second import; and the URL is
+    never folded into a local folder named ``s3:``."""
+    from typer.testing import CliRunner
+
+    from engagement_report.cli import app
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ENGAGEMENT_REPORT_CONFIG", raising=False)
+    done = CliRunner().invoke(app, ["archive", str(SAMPLE), "--to", url, "--today", "2026-01-01"])
+    assert done.exit_code == 2, done.output
+    assert f"--to {url}: an archive is written to a folder, not to a URL" in done.output
+    assert "Traceback" not in done.output
+    assert list(tmp_path.iterdir()) == []

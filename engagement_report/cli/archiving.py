@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -29,11 +28,12 @@ from engagement_report.errors import ExitCode
 def archive_command(
     inputs: InputsArg = None,
     to: Annotated[
-        Path,
+        str,  # text: a URL given here is refused by name, not folded into a path
         typer.Option(
             "--to",
             help="The archive folder (created if need be): DIR/queries/month=2021-03/… "
-            "and its manifest DIR/archive.json.",
+            "and its manifest DIR/archive.json. A folder, not a URL (an archive is read "
+            "at a URL, written to a folder).",
         ),
     ] = ...,  # type: ignore[assignment]
     fmt: Annotated[

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from engagement_report import console
-from engagement_report.archive import is_archive
+from engagement_report.archive import is_archive, remote
 from engagement_report.cache import wait
 from engagement_report.config import Config
 from engagement_report.errors import UsageError
@@ -32,7 +32,7 @@ class ArchiveImport:
 def archive(
     inputs: Sequence[str | Path],
     config: Config,
-    to: Path,
+    to: Path | str,
     *,
     cache: bool = True,
     today: date | None = None,
@@ -40,7 +40,18 @@ def archive(
 ) -> ArchiveImport:
     """Check the inputs as ``build`` does and import their clean rows into the archive
     ``to``: each month they hold rows of is replaced, and a query id they hold is taken
-    out of every other month (kept once, in this version)."""
+    out of every other month (kept once, in this version).
+
+    ``to`` is a folder: an archive at a URL (``s3://…``) is refused (README, "An archive
+    at a URL"): an import's all-or-nothing swap and its lock need a file system."""
+    if remote.is_url(str(to)):
+        raise UsageError(
+            f"--to {to}: an archive is written to a folder, not to a URL (an object store "
+            "has no rename to swap an import in whole, nor a lock to keep two imports from "
+            "losing each other's months); import into a folder, then copy it there with "
+            "its archive.json last (see README, 'An archive at a URL')"
+        )
+    to = Path(to)
     if any(is_archive(Path(item)) for item in inputs):
         raise UsageError("an archive cannot be imported into an archive: give the source files")
     if to.exists() and not to.is_dir():
