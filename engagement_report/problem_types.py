@@ -129,8 +129,8 @@ PROBLEM_TYPES: dict[str, ProblemType] = {
         ProblemType(
             "closed_without_answer_date",
             "warning",
-            "the status closes the query (answered, rejected, redirected) but the answer "
-            "date is empty: it counts as answered (or rejected, redirected) and in deadline "
+            "the status closes the query (answered, rejected, redirected) but there is no "
+            "answer date (an empty cell, or one that is no date): it counts as answered (or rejected, redirected) and in deadline "
             "class `closed_undated`, neither on time, late nor open, and has no response "
             "time; add the date it was answered or forwarded",
         ),

@@ -340,7 +340,7 @@ def test_a_closing_status_without_an_answer_date_is_named_row_by_row(write_input
         ("warning", 4, "Дата ответа", "rejected"),
     ]
     assert found[0].file.endswith("queries.csv")
-    assert found[0].message.startswith("status says answered but Дата ответа is empty")
+    assert found[0].message.startswith("status says answered but Дата ответа holds no answer")
     assert data.report.sources[0].problem_counts["closed_without_answer_date"] == 2
     figures = pipeline.compute(data, parse_period("2021-03"), config, date(2021, 6, 1))
     assert figures.deadlines is not None and figures.deadlines.closed_undated == 2

@@ -82,6 +82,9 @@ def test_a_date_after_a_listed_word_is_read_and_the_word_alone_is_no_date(tmp_pa
     assert warned == [
         ("invalid_date", 5, "Выполнено 32.10.2022"),  # the cell as written
         ("invalid_date", 6, "Сделано 13.10.2022"),
+        # closed, and so without a date in no deadline class but closed_undated
+        ("closed_without_answer_date", 5, "answered"),
+        ("closed_without_answer_date", 6, "answered"),
     ]
 
 
@@ -89,7 +92,7 @@ def test_without_the_rule_the_worded_cells_are_not_dates(tmp_path: Path) -> None
     path = write(tmp_path, ["1,03.10.2022 10:00,Заявка закрыта,Выполнено 11.10.2022"])
     data = pipeline.load_and_validate([path], config(dates={}), cache=False)
     assert data.queries["answered_at"].isna().all()
-    assert [p.code for p in data.report.problems] == ["invalid_date"]
+    assert [p.code for p in data.report.problems] == ["invalid_date", "closed_without_answer_date"]
 
 
 @pytest.mark.parametrize(

@@ -382,8 +382,12 @@ def test_filled_kit_gives_exact_figures(tmp_path: Path, lang: str) -> None:
 
     report = pipeline.check_inputs([data], config)
     assert report.rejected == 0
-    # only the categories deliberately left empty are warned about
-    assert {p.code for p in report.problems} == {"blank_category"}, report.problems
+    # only the categories deliberately left empty are warned about, and Q-4, rejected
+    # without an answer date
+    assert {p.code for p in report.problems} == {
+        "blank_category",
+        "closed_without_answer_date",
+    }, report.problems
     assert {s.dataset: s.used for s in report.sources} == {
         "queries": 5,
         "broadcasts": 2,

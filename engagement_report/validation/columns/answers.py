@@ -99,7 +99,8 @@ def open_dated(
 def closed_undated(
     frame: pd.DataFrame, mapping: dict[str, str], usable: pd.Series, problems: ProblemCollector
 ) -> None:
-    """Name each row whose status closes the query but whose answer date is empty: it
+    """Name each row whose status closes the query but that has no answer date (an empty
+    cell, or one that is no date, warned as such too): it
     counts in deadline class ``closed_undated`` (whether on time is unknown), so the
     office can add the dates. Not where the input has no answer date column at all: then
     no query has one, and a warning on every closed row would single out none."""
@@ -115,9 +116,9 @@ def closed_undated(
         "warning",
         header,
         frame["status"].astype("string"),
-        f"{status} says {{value}} but {header} is empty: counted as closed, in deadline "
-        "class closed_undated (neither on time, late nor open), without a response time; "
-        "add the date it was answered or forwarded",
+        f"{status} says {{value}} but {header} holds no answer date: counted as closed, in "
+        "deadline class closed_undated (neither on time, late nor open), without a response "
+        "time; add the date it was answered or forwarded",
     )
 
 
