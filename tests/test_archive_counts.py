@@ -279,3 +279,29 @@ def test_an_archive_written_before_the_question_log_is_read(tmp_path: Path, conf
     assert _build_files(root, config, "2021-06", tmp_path / "b") == direct
     summary = pipeline.summary([root], config, "2021-06", cache=False, today=TODAY)
     assert summary == pipeline.summary([export], config, "2021-06", cache=False, today=TODAY)
+
+
+def test_a_month_whose_ids_lie_outside_the_imports_is_passed_over_without_comparing_each(
+    tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A cron import's ids (greater than every earlier month's) are compared with an
+    earlier month's range by their least and greatest alone, not one by one."""
+    import pyarrow.compute as pc
+
+    from engagement_report.archive import writer
+
+    _, root = _archive(tmp_path, config, *EARLY, *LATER)
+    compared: list[object] = []
+    real = pc.greater_equal
+
+    def greater_equal(*args: object, **kwargs: object) -> object:
+        compared.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(writer.pc, "greater_equal", greater_equal)
+    new = _queries(tmp_path / "new" / "queries.csv", "Q2022,2022-01-03,,in_progress,Roads,web,A")
+    pipeline.archive([new], config, root, cache=False, today=TODAY)
+    assert compared == []
+    moved = _queries(tmp_path / "moved" / "queries.csv", "Q03,2022-01-04,,in_progress,Roads,web,A")
+    pipeline.archive([moved], config, root, cache=False, today=TODAY)
+    assert compared  # a range that may hold Q03 is still compared id by id

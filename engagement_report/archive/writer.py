@@ -144,9 +144,11 @@ def _move_out(
     # Arrow's hash lookup: pandas' isin against Arrow-backed strings takes minutes at a
     # million ids.
     wanted = pc.unique(pa.array(ids.astype("string"), type=pa.large_string()))
+    bounds = pc.min_max(wanted)
+    span = (bounds["min"].as_py(), bounds["max"].as_py())
     changes = []
     for partition in manifest.of("queries"):
-        if partition.month in incoming or not _may_hold(partition, wanted):
+        if partition.month in incoming or not _may_hold(partition, wanted, span):
             continue
         held = read_partition(root, partition, ["query_id"]).column("query_id")
         moved = pc.is_in(held, value_set=wanted.cast(held.type)).to_numpy(zero_copy_only=False)
@@ -169,14 +171,18 @@ def _move_out(
     return changes
 
 
-def _may_hold(partition: Partition, wanted: pa.Array) -> bool:
+def _may_hold(partition: Partition, wanted: pa.Array, span: tuple[str, str]) -> bool:
     """Whether the partition may hold one of the ``wanted`` ids: its manifest's least and
-    greatest id (code point order, as Arrow compares strings) bound every id it holds, so
-    a month whose range holds none of them is not opened (the offices' ids mostly grow
-    with time, so a new month's fall in no earlier month's range)."""
+    greatest id (code point order, as Arrow and Python compare strings) bound every id it
+    holds, so a month whose range holds none of them is not opened (the offices' ids
+    mostly grow with time, so a new month's fall in no earlier month's range). ``span``:
+    the least and the greatest wanted id; a range outside it (every earlier month's, for
+    a cron import) is decided without comparing each wanted id with it."""
     if partition.ids is None:  # not recorded: look
         return True
     if not partition.ids:
+        return False
+    if partition.ids[1] < span[0] or partition.ids[0] > span[1]:
         return False
     low, high = (pa.scalar(i, type=wanted.type) for i in partition.ids)
     inside = pc.and_(pc.greater_equal(wanted, low), pc.less_equal(wanted, high))
