@@ -43,6 +43,7 @@ from engagement_report.figures import (
     share,
     within,
 )
+from engagement_report.open_list import OpenList
 from engagement_report.periods import Window
 from engagement_report.questions import (
     QUESTION_DIMENSIONS,
@@ -185,6 +186,7 @@ class Partial:
     asked: Mapping[str, Mapping[str, Asked]] = field(default_factory=dict)
     # Repeat appeals, worked out with the earlier answers a piece needs (repeats.py).
     repeats: RepeatCounts = field(default_factory=RepeatCounts)
+    open_list: OpenList = field(default_factory=OpenList)  # the longest-open queries
 
 
 def _add(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
@@ -234,6 +236,7 @@ def combine(parts: Iterable[Partial]) -> Partial:
                 for d in QUESTION_DIMENSIONS
             },
             repeats=total.repeats + p.repeats,
+            open_list=total.open_list + p.open_list,
         )
     return total
 
@@ -262,7 +265,7 @@ def partial(
 ) -> tuple[Partial, pd.Series | None]:
     """The partial aggregates of a piece of one period's rows (each frame holds only rows
     dated in the period), as of the end of ``cutoff``; and each query's deadline class
-    (for the longest-open list, which is not an aggregate).
+    (for the export's overdue marks compared).
 
     ``press_questions``: the question log's rows of the piece, if any. A piece holds whole
     days of the press events and of the log (the two are combined day by day: an archive's
@@ -317,6 +320,7 @@ def partial(
             working_days=Tally.of(working.to_numpy(dtype=float)),
             deadlines_known=int(deadline.notna().sum()),
             programs=_programs(broadcasts),
+            open_list=OpenList.of(queries, classes, cutoff),
         ),
         classes,
     )

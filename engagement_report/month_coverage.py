@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
+from engagement_report.dated import Dated, dated, first_day, last_day, months_of, record_days
 from engagement_report.models import CleanData
 from engagement_report.periods import Period
 from engagement_report.questions import reported_datasets
@@ -26,6 +26,8 @@ from engagement_report.results import Covered
 
 #: The column that places each dataset's records in a month.
 DATED_BY = {"queries": "received_at", "broadcasts": "date", "press_events": "date"}
+#: Every dataset with dated records (the question log's dates are press events').
+DATASETS = ("queries", "broadcasts", "press_events", "press_questions")
 
 
 def dates_of(data: CleanData, dataset: str) -> pd.Series:
@@ -44,14 +46,11 @@ def _present(data: CleanData) -> tuple[str, ...]:
     return tuple(d for d in DATED_BY if not present or d in present)
 
 
-def _days(values: pd.Series) -> np.ndarray:
-    return values.dropna().to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
-
-
-def data_span(data: CleanData) -> tuple[date, date] | None:
+def data_span(data: CleanData, days: Dated | None = None) -> tuple[date, date] | None:
     """The first day of any dated record and the last date of any kind in the data
     (answers included), or None when the data holds no dated record: of the whole data
-    when only part of it was read (an archive's months: ``data.extent``)."""
+    when only part of it was read (an archive's months: ``data.extent``). ``days``: the
+    days the data holds records on, when already worked out."""
     extent = data.extent
     if extent is not None:
         # A question log's dates are press events' (dates_of).
@@ -65,32 +64,36 @@ def data_span(data: CleanData) -> tuple[date, date] | None:
         if not known or extent.latest is None:
             return None
         return min(known), extent.latest
+    piece = data_days(data) if days is None else days
     firsts, lasts = [], []
     for dataset in _present(data):
-        frame = data.frame(dataset)
-        days = _days(dates_of(data, dataset))
-        if len(days):
-            firsts.append(days.min())
-            lasts.append(days.max())
-        if dataset == "queries" and "answered_at" in frame:
-            answered = _days(frame["answered_at"])
-            if len(answered):
-                lasts.append(answered.max())
+        held = record_days(piece, dataset)
+        first, last = first_day(held), last_day(held)
+        if first is not None and last is not None:
+            firsts.append(first)
+            lasts.append(last)
+        if dataset == "queries" and piece.answered is not None:
+            lasts.append(piece.answered)
     if not firsts:
         return None
-    return _as_date(min(firsts)), _as_date(max(lasts))
+    return min(firsts), max(lasts)
 
 
-def _as_date(day: np.datetime64) -> date:
-    return date.fromisoformat(str(day))
+def data_days(data: CleanData) -> Dated:
+    """The days the data holds records on (:func:`~engagement_report.dated.dated`)."""
+    return dated({d: data.frame(d) for d in DATASETS})
 
 
-def month_coverage(data: CleanData, months: Sequence[Period]) -> list[dict[str, Covered]]:
+def month_coverage(
+    data: CleanData, months: Sequence[Period], days: Dated | None = None
+) -> list[dict[str, Covered]]:
     """Per month (a trend point's period, possibly cut short "to date"), per dataset
-    present: how many of its days the data covers (:class:`Covered`)."""
-    span = data_span(data)
+    present: how many of its days the data covers (:class:`Covered`). ``days``: the days
+    the data holds records on, when already worked out (the Dask engine's)."""
+    piece = data_days(data) if days is None else days
+    span = data_span(data, piece)
     held = {
-        dataset: {str(m) for m in np.unique(_days(dates_of(data, dataset)).astype("datetime64[M]"))}
+        dataset: months_of(record_days(piece, dataset))
         for dataset in DATED_BY
         if dataset in _present(data)
     }
@@ -99,10 +102,10 @@ def month_coverage(data: CleanData, months: Sequence[Period]) -> list[dict[str, 
         key = month.start.strftime("%Y-%m")
         row = {}
         for dataset, with_records in held.items():
-            days = 0
+            covered = 0
             if span is not None and key in with_records:
                 first, last = span
-                days = max(0, (min(month.end, last) - max(month.start, first)).days + 1)
-            row[dataset] = Covered(days, month.days)
+                covered = max(0, (min(month.end, last) - max(month.start, first)).days + 1)
+            row[dataset] = Covered(covered, month.days)
         out.append(row)
     return out

@@ -1,7 +1,7 @@
 """Views readers of 311 and statistics bulletins expect, computed from clean frames:
-the backlog of open queries at a moment, the age of the queries open at the cut-off,
-the spread of response times, the topics that rose or fell beyond noise, and the year
-to date against the same part of last year.
+when each query was open (the backlog and the ages of open queries are counted from it,
+:mod:`engagement_report.standing`), the topics that rose or fell beyond noise, and the
+year to date against the same part of last year.
 
 Every view is as of the report's one cut-off: a query answered after it is open.
 """
@@ -15,11 +15,10 @@ import numpy as np
 import pandas as pd
 
 from engagement_report.aggregates import Combined, Rules, part_figures, window_partial
+from engagement_report.dated import Dated, dated, distinct_days, every_month_held, record_days
 from engagement_report.deadlines import WorkingCalendar, working_days_between
 from engagement_report.deadlines.classes import CLOSING_STATUSES
-from engagement_report.errors import ConfigError
-from engagement_report.figures import bin_counts, within
-from engagement_report.models import OpenBefore
+from engagement_report.figures import within
 from engagement_report.periods import Period, Window, period_for_span
 from engagement_report.results import (
     Against,
@@ -74,7 +73,7 @@ def closing_moments(queries: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     return received[dated], closed[dated]
 
 
-def _day_ends(days: list[date]) -> np.ndarray:
+def day_ends(days: list[date]) -> np.ndarray:
     """The first moment after each day (nanosecond integers): a day's figures run to its end."""
     return np.array(
         [np.datetime64((day + timedelta(days=1)).isoformat(), "ns") for day in days],
@@ -85,30 +84,6 @@ def _day_ends(days: list[date]) -> np.ndarray:
 Moments = tuple[np.ndarray, np.ndarray]  # closing_moments()'s
 
 
-def backlog_at(
-    queries: pd.DataFrame,
-    days: list[date],
-    moments: Moments | None = None,
-    before: OpenBefore | None = None,
-) -> tuple[int | None, ...]:
-    """Open queries at the end of each of ``days``: received by then and not yet closed
-    (whenever received; a query closed after the day was open on it). None for a day
-    before the first query received: the registry had not begun, nothing is known.
-    ``moments``: :func:`closing_moments` of ``queries``, if already known; ``before``: the
-    queries received before the rows, as counts (all received before any of ``days``)."""
-    received, closed = closing_moments(queries) if moments is None else moments
-    out: list[int | None] = []
-    # A dozen moments: one pass over the rows each, no sort of a registry's million rows.
-    for day, end in zip(days, _day_ends(days), strict=True):
-        came = int(np.count_nonzero(received < end))
-        open_then = came - int(np.count_nonzero(closed < end))
-        if before is not None:
-            came += before.received
-            open_then += before.open_at(day + timedelta(days=1))
-        out.append(open_then if came else None)
-    return tuple(out)
-
-
 def older_than_every_age_bin(received: datetime, cutoff: date, calendar: WorkingCalendar) -> bool:
     """Whether a query received at ``received`` and open at the end of ``cutoff`` falls in
     the last of :data:`AGE_BINS` (so does every query received before it: registration
@@ -117,39 +92,6 @@ def older_than_every_age_bin(received: datetime, cutoff: date, calendar: Working
     registered = calendar.registered_on(moment)
     age = working_days_between(registered, pd.Series([pd.Timestamp(cutoff)]), calendar)
     return bool(age.iloc[0] >= AGE_BINS[-1][0])
-
-
-def open_ages(
-    queries: pd.DataFrame,
-    cutoff: date,
-    calendar: WorkingCalendar,
-    moments: Moments | None = None,
-    before: OpenBefore | None = None,
-) -> tuple[int, ...] | None:
-    """The queries open at the end of ``cutoff`` per :data:`AGE_BINS`: working days from
-    registration (as the answer term counts them) to the cut-off. None when the
-    calendar's working days are unknown. ``moments``: :func:`closing_moments`, if known;
-    ``before``: the queries received before the rows, as counts (their ages are known only
-    when even the latest of them is in the last bin: :func:`older_than_every_age_bin`)."""
-    received, closed = closing_moments(queries) if moments is None else moments
-    end = _day_ends([cutoff])[0]
-    is_open = (received < end) & (closed >= end)
-    dated = np.flatnonzero(queries["received_at"].notna().to_numpy(dtype=bool))
-    open_received = queries["received_at"].iloc[dated[is_open]]
-    earlier = before.open_at(cutoff + timedelta(days=1)) if before is not None else 0
-    try:
-        registered = calendar.registered_on(open_received)
-        ages = working_days_between(
-            registered, pd.Series(pd.Timestamp(cutoff), index=open_received.index), calendar
-        )
-        # The calendar is asked of them as of the rows (an unknown one gives None).
-        latest = before.latest_received if before is not None and earlier else None
-        if latest is not None and not older_than_every_age_bin(latest, cutoff, calendar):
-            raise ValueError("queries counted before the rows are too young to bin by age")
-    except ConfigError:
-        return None
-    counts = bin_counts(np.maximum(ages.to_numpy(dtype=float), 0), AGE_BINS)
-    return (*counts[:-1], counts[-1] + earlier)
 
 
 # --- topics that rose and fell -------------------------------------------------------
@@ -246,16 +188,7 @@ def year_to_date_window(window: Window) -> Window | None:
 
 def months_held(frame: pd.DataFrame, column: str, period: Period) -> bool:
     """Whether every month of ``period`` holds a record of ``frame`` dated in it."""
-    dates = frame[column]
-    inside = dates[
-        (dates >= pd.Timestamp(period.start))
-        & (dates < pd.Timestamp(period.end) + pd.Timedelta(days=1))
-    ]
-    seen = {
-        str(m)
-        for m in np.unique(inside.dropna().to_numpy(dtype="datetime64[ns]").astype("datetime64[M]"))
-    }
-    return all(m.start.strftime("%Y-%m") in seen for m in period.months())
+    return every_month_held(distinct_days(frame[column]), period)
 
 
 YEAR_TO_DATE_ROWS: tuple[tuple[str, str], ...] = (
@@ -285,10 +218,13 @@ def year_to_date(
     present: frozenset[str],
     rules: Rules,
     combined: Combined | None = None,
+    days: Dated | None = None,
 ) -> YearToDate | None:
     """The year to date of ``window`` beside the same part of last year (None when the
     year to date is the period itself). ``frames``: each dataset's clean frame, whole;
-    ``combined``: the two windows' totals already worked out (the Dask engine's)."""
+    ``combined``: the two windows' totals already worked out (the Dask engine's);
+    ``days``: the days the frames hold records on (:func:`~engagement_report.dated.dated`
+    of them when not given)."""
     windows = year_to_date_windows(window)
     if windows is None:
         return None
@@ -317,17 +253,11 @@ def year_to_date(
             ("press_events", "press_events"): p.press_events,
         }
 
-    dated = dict(frames)
-    log = frames.get("press_questions")  # the question log, if the caller has one
-    if log is not None and len(log):
-        # The question log's events are press events: its dates count as theirs.
-        dated["press_events"] = pd.concat(
-            [frames["press_events"][["date"]], log[["date"]]],
-            ignore_index=True,
-        )
+    days = dated(frames) if days is None else days
+    # The question log's events are press events: its dates count as theirs (record_days).
     covered = {
-        dataset: months_held(dated[dataset], _DATE_COLUMNS[dataset], ytd.period)
-        and months_held(dated[dataset], _DATE_COLUMNS[dataset], earlier.period)
+        dataset: every_month_held(record_days(days, dataset), ytd.period)
+        and every_month_held(record_days(days, dataset), earlier.period)
         for dataset in sorted(present or _DATE_COLUMNS)
         if dataset in _DATE_COLUMNS
     }

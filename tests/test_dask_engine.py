@@ -30,8 +30,10 @@ def config():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory, config) -> Path:  # type: ignore[no-untyped-def]
     """The sample data with issue 14's columns (ratings, outcomes, applicants and
-    addresses that write again within weeks, across month ends) and some answers without
-    a date (the ``closed_undated`` deadline class), imported into an archive."""
+    addresses that write again within weeks, across month ends), some answers without a
+    date (the ``closed_undated`` deadline class), no query in June 2020 (a gap in the
+    trend) and a year before it (2019: the months a 2021 report takes from the manifest's
+    counts, some of their queries open for good), imported into an archive."""
     folder = tmp_path_factory.mktemp("inputs")
     for name in ("broadcasts.csv", "press_events.csv"):
         shutil.copy(SAMPLE / name, folder / name)
@@ -45,6 +47,18 @@ def archive(tmp_path_factory: pytest.TempPathFactory, config) -> Path:  # type: 
         row["address"] = f"ул. Абая, {number % 613}" if number % 4 else ""
         if answered and number % 89 == 0:
             row["answered_at"] = ""
+    earlier = [
+        {
+            **row,
+            "query_id": row["query_id"].replace("2020", "2019"),
+            "received_at": row["received_at"].replace("2020-", "2019-", 1),
+            "answered_at": row["answered_at"].replace("2020-", "2019-", 1) if number % 23 else "",
+            "status": row["status"] if number % 23 else "in_progress",
+        }
+        for number, row in enumerate(rows)
+        if row["received_at"][:7] in ("2020-02", "2020-09", "2020-10")
+    ]
+    rows = earlier + [row for row in rows if not row["received_at"].startswith("2020-06")]
     with (folder / "queries.csv").open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()

@@ -29,6 +29,7 @@ from engagement_report.repeats import (
     window_repeats,
     with_earlier,
 )
+from engagement_report.standing import Ask
 
 TODAY = date(2026, 1, 1)
 HEADER = "query_id,received_at,answered_at,status,topic,applicant\n"
@@ -123,7 +124,9 @@ def test_the_month_tasks_give_the_repeats_by_hand(archive: Path, config) -> None
     manifest = read_manifest(archive)
     rules = figure_rules(config)
     march = pipeline.window(parse_period("2021-03"), config, TODAY)
-    parts = month_partials(str(archive), manifest, "2021-03", [(march, True)], rules)
+    parts, _, _ = month_partials(
+        str(archive), manifest, "2021-03", [(march, True)], rules, Ask.of([(march, True)])
+    )
     counts = combine(parts).repeats
     assert counts.total == REPEATS["total"]
     assert counts.categories["topic"] == {"Roads": 6, "Parks": 1}

@@ -16,10 +16,9 @@ from engagement_report.config import Config
 from engagement_report.deadlines import WorkingCalendar
 from engagement_report.figures import bin_label, response_spread
 from engagement_report.periods import parse_period, window_for
+from engagement_report.standing import backlog_at, open_ages
 from engagement_report.views import (
-    backlog_at,
     holm,
-    open_ages,
     rate_test,
     topic_shifts,
     year_to_date_window,

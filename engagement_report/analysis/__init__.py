@@ -43,6 +43,7 @@ from engagement_report.config import Config
 from engagement_report.models import CleanData
 from engagement_report.periods import Window
 from engagement_report.results import Figures, TopicShifts, TrendPoint
+from engagement_report.standing import given_dated
 from engagement_report.views import topic_changes, year_to_date_windows
 
 __all__ = [
@@ -145,7 +146,7 @@ def _beside_figures(
     rules = figure_rules(config) if rules is None else rules
     return (
         trend(data, window, config, rules, combined, own),
-        coverage(data, window.period),
+        coverage(data, window.period, given_dated(combined)),
         _bases(data, window, config, combined, rules),
     )
 

@@ -16,7 +16,6 @@ from engagement_report.aggregates import (
     finish,
     window_partial,
 )
-from engagement_report.analysis.covered import dates_of
 from engagement_report.analysis.period import figure_rules, restrict
 from engagement_report.comparisons import (
     HeadlineFigure,
@@ -26,11 +25,14 @@ from engagement_report.comparisons import (
     headline_figures,
 )
 from engagement_report.config import Config
+from engagement_report.dated import Dated, first_day, last_day, months_of, record_days
 from engagement_report.figures import at_cutoff, response_days, within
 from engagement_report.models import CleanData
+from engagement_report.month_coverage import data_days
 from engagement_report.periods import Period, Window
 from engagement_report.questions import press_events_with_log, reported_datasets
 from engagement_report.results import Figures
+from engagement_report.standing import given_dated
 
 
 def comparisons(
@@ -52,20 +54,22 @@ def held_unit(period: Period) -> HeldUnit:
 _Records = dict[str, tuple[frozenset[str], date | None, date | None]]
 
 
-def _records(data: CleanData) -> _Records:
+def _records(data: CleanData, days: Dated | None = None) -> _Records:
     """Which months each dataset present holds records in, its first day and the last
     day of all the data (worked out once for the three periods a report's coverage is
     judged on). The last day is the data's, not the dataset's: a weekly broadcast last
-    aired three days before the export leaves no gap in those three days."""
+    aired three days before the export leaves no gap in those three days. ``days``: the
+    days the data holds records on, when already worked out (the Dask engine's)."""
+    piece = data_days(data) if days is None else days
     found: dict[str, tuple[frozenset[str], date | None]] = {}
     lasts = []
     for dataset in reported_datasets(data.present):
-        values = dates_of(data, dataset).dropna().to_numpy(dtype="datetime64[ns]")
-        months = frozenset(str(m) for m in np.unique(values.astype("datetime64[M]")))
-        first = pd.Timestamp(values.min()).date() if len(values) else None
-        if len(values):
-            lasts.append(pd.Timestamp(values.max()).date())
-        found[dataset] = (months, first)
+        held = record_days(piece, dataset)
+        months = frozenset(months_of(held))
+        last = last_day(held)
+        if last is not None:
+            lasts.append(last)
+        found[dataset] = (months, first_day(held))
     last = max(lasts) if lasts else None
     if data.extent is not None:  # part of the data was read: its ends are the whole's
         first_days = data.extent.first
@@ -112,7 +116,7 @@ def _bases(
     of the same part of the previous period and of a year earlier (their partial
     aggregates from ``combined`` when given), and the three periods' values per unit
     (for the tests of medians and ratios)."""
-    unit, records = held_unit(window.period), _records(data)
+    unit, records = held_unit(window.period), _records(data, given_dated(combined))
     previous, year_ago = window.previous(), window.year_ago()
     now = _per_unit(data, window)
     previous_totals, before = _totals(data, previous, config, combined, rules)

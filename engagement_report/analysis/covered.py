@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
-from engagement_report.figures import (
-    in_period,
-)
+from engagement_report.dated import Dated, months_of, record_days
 from engagement_report.models import CleanData
-from engagement_report.month_coverage import dates_of
+from engagement_report.month_coverage import data_days
 from engagement_report.periods import Period
 
 #: Per dataset: the months of a period that hold data, and those that do not.
@@ -19,16 +15,15 @@ Coverage = dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
 DATES = ("queries", "broadcasts", "press_events", "press_questions")
 
 
-def coverage(data: CleanData, period: Period) -> Coverage:
-    """Per dataset: the months of the period that hold data, and those that do not."""
+def coverage(data: CleanData, period: Period, days: Dated | None = None) -> Coverage:
+    """Per dataset: the months of the period that hold data, and those that do not.
+    ``days``: the days the data holds records on, when already worked out (the Dask
+    engine's)."""
+    piece = data_days(data) if days is None else days
     months = [m.start.strftime("%Y-%m") for m in period.months()]
     result = {}
     for dataset in DATES:
-        dates = dates_of(data, dataset)
-        inside = dates[in_period(dates, period)].dropna().to_numpy(dtype="datetime64[ns]")
-        # Distinct months first, then text: a million dates are never formatted one by one.
-        distinct = np.unique(inside.astype("datetime64[M]"))
-        seen = {str(month) for month in distinct}
+        seen = months_of(record_days(piece, dataset), period)
         result[dataset] = (
             tuple(m for m in months if m in seen),
             tuple(m for m in months if m not in seen),

@@ -22,7 +22,14 @@ from engagement_report.models import CleanData
 from engagement_report.month_coverage import month_coverage
 from engagement_report.periods import Window, period_for_span
 from engagement_report.results import TrendPoint
-from engagement_report.views import backlog_at
+from engagement_report.standing import (
+    Ask,
+    backlog,
+    counted_before,
+    given_dated,
+    given_standing,
+    standing,
+)
 
 #: The datasets whose rows a month's partial aggregates are of.
 _DATASETS = ("queries", "broadcasts", "press_events", "press_questions")
@@ -60,8 +67,9 @@ def trend(
     ``rules``: the report's (:func:`figure_rules` of ``config`` when not given).
     ``own``: the window's own partial aggregates, as its figures work them out: the
     last month's when that month is the window (the same rows, the same cut-off).
-    The backlog (queries whenever received) and each month's coverage are no
-    aggregates of the month's rows: worked out on ``data``.
+    The backlog (queries whenever received) and each month's coverage are of the whole
+    data: its :class:`~engagement_report.standing.Standing` and days, from ``combined``
+    when it has them, else worked out on ``data``.
     """
     windows = trend_windows(window)
     rules = figure_rules(config) if rules is None else rules
@@ -71,8 +79,12 @@ def trend(
         year = restrict(data, period_for_span(windows[0].period.start, windows[-1].period.end))
         frames = {dataset: year.frame(dataset) for dataset in _DATASETS}
     # Open at each month's last day counted: every query, whenever received.
-    backlog = backlog_at(data.queries, [w.period.end for w in windows], before=data.open_before)
-    covered = month_coverage(data, [piece.period for piece in windows])
+    ask = Ask(tuple(w.period.end for w in windows))
+    rows = given_standing(combined)
+    if rows is None:
+        rows = standing(data.queries, ask, rules.calendar)
+    counts = backlog(rows + counted_before(data.open_before, ask, rules.calendar), ask.days)
+    covered = month_coverage(data, [piece.period for piece in windows], given_dated(combined))
     points = []
     for i, piece in enumerate(windows):
         part = _own(own, window, piece) or window_partial(
@@ -96,7 +108,7 @@ def trend(
                 questions_answered=on_air.questions_answered if aired else None,
                 press_events=press.press_events if pressed else None,
                 publications=press.publications if pressed else None,
-                backlog=backlog[i],
+                backlog=counts[i],
                 covered=covered[i],
                 still_due=deadlines.open_not_due if asked and deadlines else 0,
             )

@@ -25,21 +25,29 @@ from engagement_report.aggregates import (
     queries_deadline_inputs,
 )
 from engagement_report.config import Config
+from engagement_report.dated import Dated, dated, latest
 from engagement_report.deadlines import (
     DeadlineInputs,
     DeadlineRules,
     WorkingCalendar,
-    classes_at,
     compare_marks,
-    longest_open,
 )
 from engagement_report.figures import at_cutoff, within
 from engagement_report.models import CleanData
 from engagement_report.periods import Period, Window
 from engagement_report.questions import reported_datasets
 from engagement_report.repeats import ADDRESS, APPLICANT, RepeatCounts, window_repeats
-from engagement_report.results import CategoryFigures, Figures, OpenQuery
-from engagement_report.views import backlog_at, closing_moments, open_ages, year_to_date
+from engagement_report.results import CategoryFigures, Figures
+from engagement_report.standing import (
+    Ask,
+    ages,
+    backlog,
+    counted_before,
+    given_dated,
+    given_standing,
+    standing,
+)
+from engagement_report.views import year_to_date
 
 
 def deadline_rules(config: Config) -> tuple[DeadlineRules, WorkingCalendar]:
@@ -108,7 +116,7 @@ def compute(
     inside = restrict(data, window.period)
     inputs = queries_deadline_inputs(inside.queries, rules)
     if combined is None:
-        part, classes = partial(
+        part = partial(
             inside.queries,
             inside.broadcasts,
             inside.press_events,
@@ -116,11 +124,9 @@ def compute(
             rules,
             press_questions=inside.press_questions,
             inputs=inputs,
-        )
-        assert classes is not None  # a detailed partial classifies every query
+        )[0]
     else:
         part = combined[window, True]
-        classes = classes_at(*inputs, window.cutoff)
     if on_partial is not None:
         on_partial(part)
     figures = finish(
@@ -133,8 +139,8 @@ def compute(
     )
     return replace(
         figures,
-        export_date=_export_date(data),
-        open_queries=_longest_open(inside.queries, classes, window.cutoff),
+        export_date=_export_date(data, given_dated(combined)),
+        open_queries=part.open_list.shown(),
         **history_figures(data, window, config, combined, rules),
         **accountable_figures(
             data, inside.queries, figures, window, config, rules, inputs, combined=combined
@@ -211,17 +217,20 @@ def history_figures(
     rules: Rules | None = None,
 ) -> dict[str, Any]:
     """What a period's figures say of the queries whenever received (the backlog at its
-    end, the ages of those open at the cut-off) and of the year to date: worked out on
-    the whole data (an archive's months up to the period's end, the earliest of them as
-    counts: ``data.open_before``), the year to date's totals from ``combined`` when given.
+    end, the ages of those open at the cut-off) and of the year to date: of the whole
+    data (an archive's months up to the period's end, the earliest of them as counts:
+    ``data.open_before``), from ``combined`` when given (the Dask engine's: the rows'
+    :class:`~engagement_report.standing.Standing` and days, the year to date's totals).
     ``rules``: the figures' rules (:func:`figure_rules` of ``config`` when not given)."""
     rules = figure_rules(config) if rules is None else rules
-    moments = closing_moments(data.queries)  # the backlog's and the ages' one pass
+    ask = Ask((window.period.end,), (window.cutoff,))
+    rows = given_standing(combined)
+    if rows is None:
+        rows = standing(data.queries, ask, rules.calendar)
+    piece = rows + counted_before(data.open_before, ask, rules.calendar)
     return {
-        "backlog": backlog_at(data.queries, [window.period.end], moments, data.open_before)[0],
-        "open_ages": open_ages(
-            data.queries, window.cutoff, rules.calendar, moments, data.open_before
-        ),
+        "backlog": backlog(piece, ask.days)[0],
+        "open_ages": ages(piece, window.cutoff),
         "year_to_date": year_to_date(
             {
                 d: data.frame(d)
@@ -231,6 +240,7 @@ def history_figures(
             reported_datasets(data.present),
             rules,
             combined,
+            given_dated(combined),
         ),
     }
 
@@ -244,37 +254,14 @@ def mapped_columns(data: CleanData, dataset: str = "queries") -> frozenset[str] 
     return frozenset(c for s in data.report.sources if s.dataset == dataset for c in s.mapping)
 
 
-def _export_date(data: CleanData) -> date | None:
+def _export_date(data: CleanData, days: Dated | None = None) -> date | None:
     """The latest date in the data: the day the export was taken, as near as it tells
-    (of the whole data when only part of it was read)."""
+    (of the whole data when only part of it was read). ``days``: the days the data
+    holds records on, when already worked out (:func:`~engagement_report.dated.dated`)."""
     if data.extent is not None:
         return data.extent.latest
-    latest = [
-        data.queries["received_at"].max(),
-        data.queries["answered_at"].max(),
-        data.broadcasts["date"].max(),
-        data.press_events["date"].max(),
-        data.press_questions["date"].max(),
-    ]
-    known = [pd.Timestamp(value) for value in latest if pd.notna(value)]
-    return max(known).date() if known else None
+    return latest(dated(_frames(data)) if days is None else days)
 
 
-def _longest_open(
-    queries: pd.DataFrame, classes: pd.Series, cutoff: date, limit: int = 10
-) -> tuple[OpenQuery, ...]:
-    """The longest-open queries at the cut-off, by id and age (never their text)."""
-    if queries.empty:
-        return ()
-    table = longest_open(
-        queries.reset_index(drop=True), classes.reset_index(drop=True), cutoff, limit
-    )
-    return tuple(
-        OpenQuery(
-            query_id="" if pd.isna(row.query_id) else str(row.query_id),
-            received_on=pd.Timestamp(row.received_at).date().isoformat(),
-            age_days=int(row.age_days),
-            deadline_class=str(row.deadline_class),
-        )
-        for row in table.itertuples(index=False)
-    )
+def _frames(data: CleanData) -> dict[str, pd.DataFrame]:
+    return {d: data.frame(d) for d in ("queries", "broadcasts", "press_events", "press_questions")}

@@ -109,8 +109,7 @@ def read_archive(
     if manifest_file is not None and not manifest_file.unchanged():
         raise changed_error(manifest_file.path)
     light = set(light)
-    # The first moment a figure of the other months can count a query open at.
-    since = _month_after(max(light)) if light else None
+    since = light_since(light)
     end = _month_after(max({*(months or ()), *light})) if months or light else None
     frames: dict[str, pd.DataFrame] = {}
     files: list[SeenFile] = []
@@ -137,10 +136,11 @@ def read_archive(
             _check_digest(file, partition)
             files.append(file)
             if partition.month in light:
-                kept = {*_LIGHT, *REPEAT_COLUMNS} if answering else set(_LIGHT)
-                heavy = {c for c in manifest.dtypes.get(dataset, {}) if c not in kept}
-                after = min(since, answers_from) if answering and since and answers_from else since
-                tables.append(_still_open(_read(path, skipped | heavy), after))
+                assert since is not None
+                read = Light(since, answers_from, end)
+                tables.append(
+                    _light(path, partition, manifest.dtypes.get(dataset, {}), read, skipped)
+                )
             else:
                 tables.append(_read(path, skipped))
             accounts.append(_account(path, partition))
@@ -244,6 +244,12 @@ def _footer_rows(path: Path) -> int:
         raise _damaged(path, exc) from None
 
 
+def light_since(light: Collection[str]) -> date | None:
+    """The first moment a figure of the months after the ``light`` ones can count a query
+    open at: the first day after them (None: no month is read light)."""
+    return _month_after(max(light)) if light else None
+
+
 def _month_after(month: str) -> date:
     """The first day of the month after ``month`` (``YYYY-MM``)."""
     year, number = (int(part) for part in month.split("-"))
@@ -342,16 +348,68 @@ def extent(manifest: Manifest) -> Extent:
     return Extent(first, max(lasts, default=None), max(latest, default=None))
 
 
-def read_month(root: Path, manifest: Manifest, dataset: str, month: str) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Light:
+    """How :func:`read_archive` reads a month before the others: its queries still open
+    at ``since`` or later, and (``answers_from``: the repeats') those answered from then
+    on when the month can hold such an answer before ``end``."""
+
+    since: date
+    answers_from: date | None = None
+    end: date | None = None
+
+
+def light_read(
+    months: Collection[str] | None, light: Collection[str], answers_from: date | None
+) -> Light | None:
+    """How :func:`read_archive` reads the ``light`` months of a read of ``months`` (None:
+    no month is read light)."""
+    since = light_since(light)
+    if since is None:
+        return None
+    end = _month_after(max({*(months or ()), *light}))
+    return Light(since, answers_from, end)
+
+
+def _light(
+    path: Path, partition: Partition, dtypes: Mapping[str, str], read: Light, skipped: set[str]
+) -> pa.Table:
+    """A light month's queries (:class:`Light`), with the columns that say when they
+    were open (and what the repeat rule reads of them, when they can answer)."""
+    answering = _answering(partition, read.answers_from, read.end)
+    kept = {*_LIGHT, *REPEAT_COLUMNS} if answering else set(_LIGHT)
+    heavy = {c for c in dtypes if c not in kept}
+    after = read.since
+    if answering and read.answers_from is not None:
+        after = min(read.since, read.answers_from)
+    return _still_open(_read(path, skipped | heavy), after)
+
+
+def read_month(
+    root: Path,
+    manifest: Manifest,
+    dataset: str,
+    month: str,
+    light: Light | None = None,
+    columns: Collection[str] | None = None,
+) -> pd.DataFrame:
     """The rows of one dataset and month, with the column types they were imported with
-    (empty when the archive holds none)."""
+    (empty when the archive holds none); ``columns`` of them (None: all). ``light``: the
+    month's queries as :func:`read_archive` reads a month before the others."""
     partition = next((p for p in manifest.of(dataset) if p.month == month), None)
+    dtypes = manifest.dtypes.get(dataset, {})
+    skipped = (
+        set() if columns is None or light is not None else {c for c in dtypes if c not in columns}
+    )
     tables = []
     if partition is not None:
         path = root / partition.key / partition.file
         _check_digest(seen(path), partition)
-        tables.append(_read(path, set()))
-    frame = _frame(tables, manifest.dtypes.get(dataset, {}), set(), dataset)
+        if light is None:
+            tables.append(_read(path, skipped))
+        else:
+            tables.append(_light(path, partition, dtypes, light, skipped))
+    frame = _frame(tables, dtypes, skipped, dataset)
     return respell(frame, dataset, spellings(manifest, dataset))
 
 

@@ -115,5 +115,11 @@ def longest_open(
             "deadline_class": classes[is_open].astype("string").to_numpy(),
         }
     )
+    return rank_open(table, limit)
+
+
+def rank_open(table: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The ``limit`` first rows of a :func:`longest_open` table (or of several put one
+    after the other), oldest first, ties by id, then as they came."""
     table = table.sort_values(["age_days", "query_id"], ascending=[False, True], kind="stable")
     return table.head(limit).reset_index(drop=True)

@@ -2,9 +2,14 @@
 
 A task reads one month's partitions (queries, broadcasts, press events, the press
 question log) from the archive and returns the partial aggregates of its rows in each
-window the figures need (:func:`~engagement_report.aggregates.window_partial`); the
-command combines the months and finishes the figures with the same code as the pandas engine
-(:func:`engagement_report.analysis.compute` given the combined partial aggregates). The
+window the figures need (:func:`~engagement_report.aggregates.window_partial`), and those
+of all its rows that the figures of queries whenever received and of coverage need
+(:mod:`engagement_report.standing`, :mod:`engagement_report.dated`). There is a task for
+every month the pandas engine reads, each read as pandas reads it (a month long before the
+period light: its queries still open later), and none for a month pandas takes from the
+manifest's counts. The command combines the months and finishes the figures with the same
+code as the pandas engine (:func:`engagement_report.analysis.compute` given the combined
+partial aggregates, :class:`~engagement_report.standing.Gathered`). The
 archive must be readable by every worker: a folder at the same path (a shared file
 system), or an fsspec URL (``s3://bucket/archive``) the workers can reach. The cluster is
 the one at ``scheduler`` (``tcp://host:8786``), else
@@ -15,9 +20,10 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +37,12 @@ from engagement_report.aggregates import (
 )
 from engagement_report.archive import DATE_COLUMN, Manifest, remote
 from engagement_report.archive.answers import answer_months, earlier_answers
-from engagement_report.archive.reader import read_month
+from engagement_report.archive.reader import Light, light_read, months_opened, read_month
+from engagement_report.dated import Dated, dated
 from engagement_report.engines import INSTALL_HINT, SCHEDULER_ENV
 from engagement_report.errors import UsageError
 from engagement_report.repeats import window_repeats, with_earlier
+from engagement_report.standing import Ask, Gathered, Standing, standing
 
 
 @dataclass(frozen=True)
@@ -88,64 +96,117 @@ def client(cluster: Cluster) -> Iterator[Any]:
         yield connected
 
 
+#: What a month's task returns: the partial aggregates of its rows in each window asked,
+#: and of all its rows (their standing at the moments asked, and their days).
+MonthParts = tuple[list[Partial], Standing, Dated]
+
+
 def month_partials(
-    root: str, manifest: Manifest, month: str, requests: Sequence[Request], rules: Rules
-) -> list[Partial]:
+    root: str,
+    manifest: Manifest,
+    month: str,
+    requests: Sequence[Request],
+    rules: Rules,
+    ask: Ask,
+    light: Light | None = None,
+) -> MonthParts:
     """A task: one month of the archive, read once, as the partial aggregates of its rows
     within each requested window (:func:`~engagement_report.aggregates.window_partial`),
     with the repeat appeals of each detailed one (its queries after the earlier answers
-    they can repeat: :mod:`engagement_report.repeats`)."""
+    they can repeat: :mod:`engagement_report.repeats`), and of all its rows (their
+    :class:`~engagement_report.standing.Standing` at ``ask``, their
+    :class:`~engagement_report.dated.Dated`). ``light``: the month is read light, as the
+    pandas engine reads it (its queries still open later; no window covers it)."""
     if remote.is_url(root):
         # A worker reads an archive at a URL through a copy of the month's partitions
         # (and of the earlier months its repeats read answers of).
         with tempfile.TemporaryDirectory(prefix="engagement-report-month-") as folder:
-            for needed in (month, *_answer_months(manifest, month, rules)):
+            for needed in (month, *_answer_months(manifest, month, rules, requests)):
                 remote.fetch_month(root, manifest, needed, Path(folder))
-            return month_partials(folder, manifest, month, requests, rules)
-    frames = {dataset: read_month(Path(root), manifest, dataset, month) for dataset in DATE_COLUMN}
+            return month_partials(folder, manifest, month, requests, rules, ask, light)
+    if light is not None:
+        frames = {"queries": read_month(Path(root), manifest, "queries", month, light)}
+    else:
+        frames = {d: read_month(Path(root), manifest, d, month) for d in DATE_COLUMN}
     parts = [window_partial(frames, piece, rules, detail=detail) for piece, detail in requests]
+    whole = standing(frames["queries"], ask, rules.calendar), dated(frames)
     if rules.repeat_window_days is None or not any(detail for _, detail in requests):
-        return parts
+        return parts, *whole
     days = rules.repeat_window_days
     earlier = earlier_answers(Path(root), manifest, month, days)
     rows = with_earlier(earlier, frames["queries"], DIMENSIONS)
-    return [
+    repeated = [
         replace(part, repeats=window_repeats(rows, piece, days, DIMENSIONS, len(earlier)))
         if detail
         else part
         for part, (piece, detail) in zip(parts, requests, strict=True)
     ]
+    return repeated, *whole
 
 
-def _answer_months(manifest: Manifest, month: str, rules: Rules) -> list[str]:
-    if rules.repeat_window_days is None:
+def _answer_months(
+    manifest: Manifest, month: str, rules: Rules, requests: Sequence[Request]
+) -> list[str]:
+    if rules.repeat_window_days is None or not any(detail for _, detail in requests):
         return []
     return [p.month for p in answer_months(manifest, month, rules.repeat_window_days)]
 
 
 def combined_on_dask(
-    root: Path, requests: Sequence[Request], rules: Rules, cluster: Cluster
-) -> dict[Request, Partial]:
-    """The partial aggregates of each requested window over the archive at ``root``: one
-    task per month any window covers (on the cluster's workers), combined here."""
+    root: Path,
+    requests: Sequence[Request],
+    rules: Rules,
+    cluster: Cluster,
+    months: Collection[str] | None = None,
+    light: Collection[str] = (),
+    counted: bool = False,
+    answers_from: date | None = None,
+) -> Gathered:
+    """The partial aggregates of each requested window over the archive at ``root``, and
+    those of all the rows the pandas engine reads of it: one task per month read (on the
+    cluster's workers), combined here. ``months``, ``light``, ``counted`` and
+    ``answers_from``: the months read, as
+    :func:`~engagement_report.archive.reader.read_archive` takes them (None: every
+    month)."""
     manifest = remote.manifest_of(root)
     where = remote.origin(root) or str(root)  # the workers read an archive at a URL there
     held = {p.month for p in manifest.partitions}
+    wanted = held if months is None else held & set(months)
+    # A light month whose queries the manifest counts is not read (CleanData.open_before).
+    read = sorted(months_opened(manifest, wanted, light, counted, answers_from))
+    how = light_read(months, light, answers_from)
     covers = {
-        request: [m.start.strftime("%Y-%m") for m in request[0].period.months()]
+        request: {m.start.strftime("%Y-%m") for m in request[0].period.months()}
         for request in requests
     }
-    months = sorted({month for wanted in covers.values() for month in wanted if month in held})
-    asked = {month: [r for r in requests if month in covers[r]] for month in months}
+    asked = {
+        month: [] if month in light else [r for r in requests if month in covers[r]]
+        for month in read
+    }
+    ask = Ask.of(requests)
     with client(cluster) as dask:
         shared = dask.scatter(manifest, broadcast=True)
         jobs = [
-            dask.submit(month_partials, where, shared, month, asked[month], rules, pure=False)
-            for month in months
+            dask.submit(
+                month_partials,
+                where,
+                shared,
+                month,
+                asked[month],
+                rules,
+                ask,
+                how if month in light else None,
+                pure=False,
+            )
+            for month in read
         ]
-        results = dict(zip(months, dask.gather(jobs), strict=True))
+        results = dict(zip(read, dask.gather(jobs), strict=True))
     pieces: dict[Request, list[Partial]] = {request: [] for request in requests}
-    for month in months:
-        for request, part in zip(asked[month], results[month], strict=True):
+    rows, days = Standing(), Dated()
+    for month in read:  # in order: a later month's pieces come after an earlier's
+        parts, piece, month_days = results[month]
+        for request, part in zip(asked[month], parts, strict=True):
             pieces[request].append(part)
-    return {request: combine(parts) for request, parts in pieces.items()}
+        rows, days = rows + piece, days + month_days
+    windows = {request: combine(parts) for request, parts in pieces.items()}
+    return Gathered(windows, rows, days)

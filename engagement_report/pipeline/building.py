@@ -15,6 +15,7 @@ from engagement_report import __version__, console
 from engagement_report.accountability import absent_metrics
 from engagement_report.analysis import (
     Analysis,
+    Coverage,
     analyse,
     complete,
     coverage,
@@ -208,9 +209,12 @@ def rejected_csv(data: CleanData) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
 
 
-def check_values(data: CleanData, figures: Figures) -> dict[str, float | None]:
-    """The measures ``--fail-on`` checks read."""
-    covered = coverage(data, figures.period)
+def check_values(
+    data: CleanData, figures: Figures, covered: Coverage | None = None
+) -> dict[str, float | None]:
+    """The measures ``--fail-on`` checks read (``covered``: the period's coverage, when
+    the analysis has it)."""
+    covered = coverage(data, figures.period) if covered is None else covered
     months = len(figures.period.months())
     shares = [
         len(have) / months for dataset, (have, _) in covered.items() if dataset in data.present
@@ -277,7 +281,7 @@ def period_analysis(
     def worked_out() -> Analysis:
         console.note("Computing figures…")
         requests = partial_requests(report_window, report=True)
-        combined = engine.combined(requests, config)
+        combined = engine.combined(requests, config, checked.months)
         return analyse(checked.data, report_window, config, combined)
 
     store = checked.store
@@ -425,7 +429,7 @@ def build(
         # files beside it, and a run that fails or is killed leaves the old folder.
         files = replace_folder(target, texts, owned) if texts or target.exists() else {}
     written = to_database(config.database, records, checked.inputs) if config.database else None
-    results = evaluate(checks, check_values(data, figures)) if checks else []
+    results = evaluate(checks, check_values(data, figures, analysis.covered)) if checks else []
     failed = tuple(r for r in results if r.failed)
     wait()  # the cache entries are on disk when the call returns (a bounded wait)
     return BuildResult(figures, data, context, files, failed, database=written)

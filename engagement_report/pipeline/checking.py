@@ -51,6 +51,7 @@ class Checked:
     inputs: tuple[SeenFile, ...]
     store: Store | None = None
     templates: tuple[Path, ...] = ()
+    months: ArchiveMonths | None = None  # of an archive: the months read, as read
 
 
 def _seen_inputs(inputs: Sequence[str | Path]) -> tuple[SeenFile, ...]:
@@ -256,7 +257,7 @@ def check(
     root = archive_root(inputs)
     if root is not None:
         read = read_archive_months(root, months, skip)
-        return Checked(_named(read.data, root), _origins(read.files, root), store, folders)
+        return Checked(_named(read.data, root), _origins(read.files, root), store, folders, months)
     files = _seen_inputs(inputs)
     name = None
     if store is not None:

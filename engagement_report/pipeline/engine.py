@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from engagement_report.aggregates import Combined, Request
 from engagement_report.config import ENGINES, Config
 from engagement_report.errors import UsageError
-from engagement_report.pipeline.checking import archive_root, engine_rules
+from engagement_report.pipeline.checking import ArchiveMonths, archive_root, engine_rules
 
 if TYPE_CHECKING:
     from engagement_report.engines.dask import Cluster
@@ -29,15 +29,25 @@ class Engine:
     root: Path | None = None
     cluster: Cluster | None = None
 
-    def combined(self, requests: Sequence[Request], config: Config) -> Combined | None:
-        """The requested windows' partial aggregates from the cluster (None on pandas:
-        the figures work them out on the rows read)."""
+    def combined(
+        self, requests: Sequence[Request], config: Config, months: ArchiveMonths | None = None
+    ) -> Combined | None:
+        """The requested windows' partial aggregates from the cluster, with those of all
+        the rows the pandas engine reads of the archive's ``months`` (None: all of it);
+        None on pandas: the figures work them out on the rows read."""
         if self.root is None or self.cluster is None:
             return None
         from engagement_report.engines.dask import combined_on_dask
 
         return combined_on_dask(
-            self.root, list(dict.fromkeys(requests)), engine_rules(config), self.cluster
+            self.root,
+            list(dict.fromkeys(requests)),
+            engine_rules(config),
+            self.cluster,
+            None if months is None else months.months,
+            () if months is None else months.light,
+            months is not None and months.counted,
+            None if months is None else months.answers_from,
         )
 
 

@@ -120,7 +120,9 @@ def summarize_read(
         if piece.start <= whole.cutoff
     ]
     combined = engine_used.combined(
-        [request for one in windows for request in partial_requests(one, report=False)], config
+        [request for one in windows for request in partial_requests(one, report=False)],
+        config,
+        checked.months,
     )
     records = [
         record
