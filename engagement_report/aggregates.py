@@ -52,6 +52,7 @@ from engagement_report.questions import (
     asked_rows,
     press_events_with_log,
 )
+from engagement_report.raised import topics_raised
 from engagement_report.repeats import RepeatCounts
 from engagement_report.results import (
     BroadcastFigures,
@@ -68,6 +69,8 @@ DIMENSIONS = ("topic", "channel", "district", "body")
 PRESS_COUNTS = ("speakers", "journalist_questions", "publications", "outlets")
 _STATUSES = ("answered", "in_progress", "rejected", "redirected")
 _OPEN = ("open_not_due", "open_overdue")
+#: The datasets whose topics officials raised (the agenda's), the events sheet's alone.
+RAISED = ("broadcasts", "press_events")
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,8 @@ class Partial:
     # Repeat appeals, worked out with the earlier answers a piece needs (repeats.py).
     repeats: RepeatCounts = field(default_factory=RepeatCounts)
     open_list: OpenList = field(default_factory=OpenList)  # the longest-open queries
+    # Per RAISED dataset: its rows on each topic (lower case), for the agenda.
+    raised: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
 
 
 def _add(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
@@ -237,6 +242,10 @@ def combine(parts: Iterable[Partial]) -> Partial:
             },
             repeats=total.repeats + p.repeats,
             open_list=total.open_list + p.open_list,
+            raised={
+                d: _merge(total.raised.get(d, {}), p.raised.get(d, {}))  # type: ignore[misc]
+                for d in RAISED
+            },
         )
     return total
 
@@ -321,6 +330,10 @@ def partial(
             deadlines_known=int(deadline.notna().sum()),
             programs=_programs(broadcasts),
             open_list=OpenList.of(queries, classes, cutoff),
+            raised={
+                "broadcasts": topics_raised(broadcasts),
+                "press_events": topics_raised(press_events),
+            },
         ),
         classes,
     )

@@ -121,5 +121,24 @@ def latest(piece: Dated) -> date | None:
     return max(dates) if dates else None
 
 
+def span(piece: Dated, within: tuple[date, date] | None = None) -> tuple[date, date] | None:
+    """The first and last day any dataset holds a record on (of those ``within`` the two
+    days, when given); None when there is none."""
+    days = np.concatenate(
+        [np.empty(0, dtype="datetime64[D]"), *(piece.days.get(d, ()) for d in DATED_BY)]
+    ).astype("datetime64[D]")
+    if within is not None:
+        first, last = (np.datetime64(day, "D") for day in within)
+        days = days[(days >= first) & (days <= last)]
+    if not len(days):
+        return None
+    return _as_date(days.min()), _as_date(days.max())
+
+
+def holds_records(piece: Dated, period: Period) -> bool:
+    """Whether any dataset holds a record dated in ``period``."""
+    return span(piece, (period.start, period.end)) is not None
+
+
 def _as_date(day: np.datetime64) -> date:
     return date.fromisoformat(str(day))

@@ -108,6 +108,35 @@ def test_build_on_dask_writes_the_pandas_folder_byte_for_byte(
         assert result.figures.deadlines.closed_undated, period  # the undated class is met
 
 
+def test_months_before_the_period_are_read_light_as_pandas_reads_them(
+    archive: Path, tmp_path: Path, config, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Counts kept by other code are not used: the 2019 months of a 2021 report are read,
+    their queries still open later kept, on the workers as by pandas."""
+    pytest.importorskip("distributed")
+    from engagement_report.archive import history
+    from engagement_report.engines.dask import Cluster
+
+    monkeypatch.setattr(history, "DEFINITION", "counted otherwise")
+    runs = {}
+    for engine in ("pandas", "dask"):
+        out = tmp_path / engine
+        result = pipeline.build(
+            [archive],
+            config,
+            period="2021-01",
+            out=out,
+            today=TODAY,
+            cache=False,
+            generated_at=WHEN,
+            engine=engine,
+            cluster=Cluster(workers=2, processes=False),
+        )
+        runs[engine] = _folder(out)
+        assert result.data.open_before is None  # nothing taken from the manifest's counts
+    assert runs["dask"] == runs["pandas"]
+
+
 def test_build_honours_the_configs_engine(archive: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("distributed")
     from engagement_report.engines import dask as dask_engine

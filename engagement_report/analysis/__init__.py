@@ -107,7 +107,7 @@ def analyse(
             figures = compute(data, window, config, combined, rules, on_partial=own.set_result)
         finally:
             own.cancel()  # compute failed before its partial: the trend works it out
-        return _assemble(data, figures, window, config, beside.result())
+        return _assemble(data, figures, window, config, beside.result(), combined)
 
 
 def partial_requests(window: Window, *, report: bool) -> list[Request]:
@@ -152,7 +152,12 @@ def _beside_figures(
 
 
 def _assemble(
-    data: CleanData, figures: Figures, window: Window, config: Config, beside: _Beside
+    data: CleanData,
+    figures: Figures,
+    window: Window,
+    config: Config,
+    beside: _Beside,
+    combined: Combined | None = None,
 ) -> Analysis:
     months, covered, bases = beside
     headlines = _headlines(data, figures, window, config, bases)
@@ -160,4 +165,5 @@ def _assemble(
     shifts = (
         topic_changes(data.queries, window, config.min_category_size) if figures.by_topic else ()
     )
-    return Analysis(figures, months, covered, headlines, agenda(data, figures), shifts)
+    raised = None if combined is None else combined[window, True].raised
+    return Analysis(figures, months, covered, headlines, agenda(data, figures, raised), shifts)

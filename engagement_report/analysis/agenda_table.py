@@ -3,12 +3,13 @@ question log's topics) and what officials talk about (broadcasts and press event
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-import pandas as pd
-
-from engagement_report.figures import in_period
+from engagement_report.aggregates import RAISED
+from engagement_report.figures import within
 from engagement_report.models import CleanData
+from engagement_report.raised import topics_raised
 from engagement_report.results import Figures
 from engagement_report.validation.rows import NOT_STATED
 
@@ -32,23 +33,19 @@ class AgendaRow:
         return self.queries > 0 and self.broadcasts == 0 and self.press_events == 0
 
 
-def agenda(data: CleanData, figures: Figures) -> tuple[AgendaRow, ...]:
+def agenda(
+    data: CleanData, figures: Figures, raised: Mapping[str, Mapping[str, int]] | None = None
+) -> tuple[AgendaRow, ...]:
     """Three agendas side by side: the query topics, then the topics only journalists
     asked about, each with the questions journalists asked on it and the broadcasts and
     press events on it (topics matched by name, case ignored). Empty unless two of the
-    three (citizens, journalists, officials) have topics.
+    three (citizens, journalists, officials) have topics. ``raised``: the period's
+    broadcasts and press events per topic (the partial aggregates' ``raised``, the Dask
+    engine's), else counted on ``data``'s rows of the period.
     """
-    period = figures.period
-
-    def topic_counts(frame: pd.DataFrame) -> dict[str, int]:
-        if "topic" not in frame or frame["topic"].isna().all():
-            return {}
-        inside = frame[in_period(frame["date"], period)]
-        counts = inside["topic"].dropna().astype("string").str.casefold().value_counts()
-        return {str(k): int(v) for k, v in counts.items()}
-
-    on_air = topic_counts(data.broadcasts)
-    at_press = topic_counts(data.press_events)
+    if raised is None:
+        raised = {d: topics_raised(within(data.frame(d), "date", figures.period)) for d in RAISED}
+    on_air, at_press = raised.get("broadcasts", {}), raised.get("press_events", {})
     # The log's "(not stated)" questions are on no topic anyone could match.
     asked = [row for row in figures.by_question_topic if row.category != NOT_STATED]
     by_journalists = {row.category.casefold(): row for row in asked}

@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from engagement_report.archive import remote
 from engagement_report.archive.answers import keyed, may_answer
 from engagement_report.archive.history import open_before, usable
 from engagement_report.archive.labels import respell, spellings
@@ -32,7 +33,7 @@ from engagement_report.archive.layout import (
     recover,
 )
 from engagement_report.errors import InputError
-from engagement_report.hashing import SeenFile, changed_error, seen
+from engagement_report.hashing import SeenFile, changed_error, identity, seen
 from engagement_report.models import CleanData, Extent, SourceAccount, ValidationReport
 from engagement_report.repeats import COLUMNS as REPEAT_COLUMNS
 from engagement_report.schema import DATASETS
@@ -83,10 +84,16 @@ def read_archive(
     light: Collection[str] = (),
     counted: bool = False,
     answers_from: date | None = None,
+    rows: bool = True,
 ) -> ArchiveRead:
     """The rows of the archive at ``root`` in ``months`` (``YYYY-MM``; None: all), without
     the columns in ``skip`` (or with ``only`` the columns it names per dataset), as clean
     data with one source per partition read.
+
+    ``rows=False``: no partition file is opened (the Dask engine's workers read them, each
+    checked against the manifest's SHA-256 as it is read): the data has every column and
+    no row, and everything else as read (sources, files as the manifest records them,
+    datasets present, extent, the counts of months not read).
 
     ``light``: months before the others, wanted only for their queries still open after
     them (all a backlog or the ages of open queries at a later moment count of them).
@@ -132,6 +139,10 @@ def read_archive(
                     histories.append(partition.history)
                     accounts.append(_account(path, partition))
                     continue
+            if not rows:
+                files.append(_unread(root, path, partition))
+                accounts.append(_account(path, partition))
+                continue
             file = seen_partition(path)
             _check_digest(file, partition)
             files.append(file)
@@ -254,6 +265,21 @@ def _month_after(month: str) -> date:
     """The first day of the month after ``month`` (``YYYY-MM``)."""
     year, number = (int(part) for part in month.split("-"))
     return date(year + number // 12, number % 12 + 1, 1)
+
+
+def _unread(root: Path, path: Path, partition: Partition) -> SeenFile:
+    """A partition file the command does not open, as the manifest records it (its
+    SHA-256), its identity from the file system (its size from the store, for an archive
+    at a URL: the local copy's path names it, as when the pandas engine copies it)."""
+    url = remote.origin(root)
+    if url is not None:
+        return SeenFile(path, (0, remote.size(url, partition), 0, 0), partition.sha256)
+    try:
+        return SeenFile(path, identity(path.stat()), partition.sha256)
+    except FileNotFoundError:
+        return seen_partition(path)  # says the file is missing
+    except OSError as exc:
+        raise _damaged(path, exc) from None
 
 
 def seen_partition(path: Path) -> SeenFile:

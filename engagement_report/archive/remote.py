@@ -20,7 +20,13 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from engagement_report.archive.layout import JOURNAL, MANIFEST_NAME, Manifest, read_manifest
+from engagement_report.archive.layout import (
+    JOURNAL,
+    MANIFEST_NAME,
+    Manifest,
+    Partition,
+    read_manifest,
+)
 from engagement_report.errors import InputError, UsageError
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
@@ -146,6 +152,21 @@ def _fetch(url: str, manifest: Manifest, months: Collection[str] | None, into: P
                 "import that month again from its source files"
             )
         partial.rename(target)
+
+
+def size(url: str, partition: Partition) -> int:
+    """The size in bytes of a partition file of the archive at ``url`` (its metadata only)."""
+    fs, root = filesystem(url)
+    source = f"{root}/{partition.key}/{partition.file}"
+    try:
+        return int(fs.size(source))
+    except FileNotFoundError:
+        raise InputError(
+            f"{url}/{partition.key}/{partition.file}: this archive partition file is missing; "
+            "the archive is damaged: import that month again from its source files"
+        ) from None
+    except OSError as exc:
+        raise _unreadable(f"{url}/{partition.key}/{partition.file}", exc) from None
 
 
 def source_name(root: Path, file: str) -> str:

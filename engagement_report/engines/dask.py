@@ -22,6 +22,7 @@ import os
 import tempfile
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -38,7 +39,7 @@ from engagement_report.aggregates import (
 from engagement_report.archive import DATE_COLUMN, Manifest, remote
 from engagement_report.archive.answers import answer_months, earlier_answers
 from engagement_report.archive.reader import Light, light_read, months_opened, read_month
-from engagement_report.dated import Dated, dated
+from engagement_report.dated import DATED_BY, Dated, dated
 from engagement_report.engines import INSTALL_HINT, SCHEDULER_ENV
 from engagement_report.errors import UsageError
 from engagement_report.repeats import window_repeats, with_earlier
@@ -62,6 +63,33 @@ def require_dask() -> None:
         import distributed  # noqa: F401
     except ImportError:
         raise UsageError(f"--engine dask needs dask and distributed: {INSTALL_HINT}") from None
+
+
+#: The client of the run under way (:func:`session`), which every task is sent through.
+_running: ContextVar[Any] = ContextVar("engagement_report_dask_client", default=None)
+
+
+@contextmanager
+def session(cluster: Cluster) -> Iterator[None]:
+    """One client for a whole run: its rounds of tasks (the days the rows are dated on,
+    then the figures' partial aggregates) share it, and a LocalCluster is started once."""
+    with client(cluster) as dask:
+        token = _running.set(dask)
+        try:
+            yield
+        finally:
+            _running.reset(token)
+
+
+@contextmanager
+def _client(cluster: Cluster) -> Iterator[Any]:
+    """The run's client (:func:`session`), else one for this round of tasks alone."""
+    running = _running.get()
+    if running is not None:
+        yield running
+        return
+    with client(cluster) as dask:
+        yield dask
 
 
 @contextmanager
@@ -152,6 +180,67 @@ def _answer_months(
     return [p.month for p in answer_months(manifest, month, rules.repeat_window_days)]
 
 
+def month_days(root: str, manifest: Manifest, month: str, light: Light | None) -> Dated:
+    """A task: the days one month's rows are dated on (:func:`~engagement_report.dated.dated`),
+    read as the pandas engine reads the month (``light``), their dates alone."""
+    if remote.is_url(root):
+        with tempfile.TemporaryDirectory(prefix="engagement-report-month-") as folder:
+            remote.fetch_month(root, manifest, month, Path(folder))
+            return month_days(folder, manifest, month, light)
+    if light is not None:
+        return dated({"queries": read_month(Path(root), manifest, "queries", month, light)})
+    return dated(
+        {
+            dataset: read_month(Path(root), manifest, dataset, month, columns=_DATES[column])
+            for dataset, column in DATED_BY.items()
+        }
+    )
+
+
+#: The columns a dataset's days are read from, by the column that dates its records.
+_DATES = {"received_at": ("received_at", "answered_at"), "date": ("date",)}
+
+
+def days_on_dask(
+    root: Path,
+    cluster: Cluster,
+    months: Collection[str] | None = None,
+    light: Collection[str] = (),
+    counted: bool = False,
+    answers_from: date | None = None,
+) -> Dated:
+    """The days the rows the pandas engine reads of the archive at ``root`` are dated on
+    (``months``, ``light``, ``counted`` and ``answers_from`` as :func:`combined_on_dask`
+    takes them): one task per month read, their dates alone."""
+    manifest = remote.manifest_of(root)
+    where = remote.origin(root) or str(root)
+    read = _months_read(manifest, months, light, counted, answers_from)
+    how = light_read(months, light, answers_from)
+    with _client(cluster) as dask:
+        shared = dask.scatter(manifest, broadcast=True, hash=False)
+        jobs = [
+            dask.submit(
+                month_days, where, shared, month, how if month in light else None, pure=False
+            )
+            for month in read
+        ]
+        return sum(dask.gather(jobs), Dated())
+
+
+def _months_read(
+    manifest: Manifest,
+    months: Collection[str] | None,
+    light: Collection[str],
+    counted: bool,
+    answers_from: date | None,
+) -> list[str]:
+    """The months the pandas engine opens of an archive, in order: a light month whose
+    queries the manifest counts is not opened (``CleanData.open_before``)."""
+    held = {p.month for p in manifest.partitions}
+    wanted = held if months is None else held & set(months)
+    return sorted(months_opened(manifest, wanted, light, counted, answers_from))
+
+
 def combined_on_dask(
     root: Path,
     requests: Sequence[Request],
@@ -170,10 +259,7 @@ def combined_on_dask(
     month)."""
     manifest = remote.manifest_of(root)
     where = remote.origin(root) or str(root)  # the workers read an archive at a URL there
-    held = {p.month for p in manifest.partitions}
-    wanted = held if months is None else held & set(months)
-    # A light month whose queries the manifest counts is not read (CleanData.open_before).
-    read = sorted(months_opened(manifest, wanted, light, counted, answers_from))
+    read = _months_read(manifest, months, light, counted, answers_from)
     how = light_read(months, light, answers_from)
     covers = {
         request: {m.start.strftime("%Y-%m") for m in request[0].period.months()}
@@ -184,8 +270,8 @@ def combined_on_dask(
         for month in read
     }
     ask = Ask.of(requests)
-    with client(cluster) as dask:
-        shared = dask.scatter(manifest, broadcast=True)
+    with _client(cluster) as dask:
+        shared = dask.scatter(manifest, broadcast=True, hash=False)
         jobs = [
             dask.submit(
                 month_partials,

@@ -353,83 +353,87 @@ def build(
     reports = {"md", "html", "pdf"} & set(config.formats)
     if early.reading():
         prepare_while_reading(config, lang, templates)
-    months = archive_months(inputs, period, config, today, as_of, report=True)
-    checked = check(inputs, config, cache, templates, months=months)
-    data = plausible(checked.data, config, today, as_of)
-    checked = replace(checked, data=data)
-    if strict and data.report.rejected:
-        raise DataQualityError(
-            f"{data.report.rejected} row(s) rejected and --strict is set; no report written "
-            "(run 'engagement-report validate' to see them)"
+    with engine_used.session():  # one cluster for the run's rounds of tasks
+        months = archive_months(inputs, period, config, today, as_of, report=True)
+        checked = check(
+            inputs, config, cache, templates, months=months, rows=engine_used.reads_rows
         )
-    resolved = resolve_period(period, data, config, today, as_of)
-    report_window = window(resolved, config, today, as_of)
-    if not allow_empty:
-        require_rows(data, report_window.period)
-    analysis = period_analysis(checked, report_window, config, engine_used)
-    figures = analysis.figures
-    generated_at = generated_at or datetime.now(ZoneInfo(config.timezone))
-    context = report_context(
-        data,
-        figures,
-        config,
-        lang,
-        analysis=analysis,
-        report_window=report_window,
-        made_on=made_on(generated_at, config),
-        inputs=checked.inputs,
-        summaries=[SUMMARY_FILES[f] for f in SUMMARY_FILES if f in config.formats],
-    )
-    if reports:
-        console.note("Drawing charts…")
-        context = attach_charts(context)
-    records = summary_records(figures)
-    texts: dict[str, str | bytes] = dict(render_reports(context, templates))
-    if "md" in config.formats:
-        texts.update(chart_files(context))
-    if "pdf" in config.formats:
-        console.note("Laying out the PDF…")
-        texts[PDF_NAME] = pdf_bytes(str(texts["report.html"]))
-    texts["summary.csv"] = csv_text(records)
-    texts["summary.json"] = json_text(records)
-    wanted = {
-        "md": "report.md",
-        "html": "report.html",
-        "csv": "summary.csv",
-        "json": "summary.json",
-        "pdf": PDF_NAME,
-    }
-    texts = {
-        name: text
-        for name, text in texts.items()
-        if name not in wanted.values() or any(wanted[f] == name for f in config.formats)
-    }
-    if "summary.csv" in texts:
-        texts[PACKAGE_NAME] = open_data_text(
-            records, str(texts["summary.csv"]), config, resolved.label
-        )
-    if len(data.rejected_rows):
-        texts["rejected.csv"] = rejected_csv(data)
-    target = output_folder(config, resolved, out)
-    if target.is_symlink():  # replace the folder it points to, not the link
-        target = target.resolve()
-    if texts:  # formats = [] and no row rejected: nothing written, so no manifest
-        texts[MANIFEST_NAME] = run_manifest(
-            texts,
-            checked,
-            resolved,
-            records,
+        days = engine_used.record_days(checked.months)
+        data = plausible(checked.data, config, today, as_of)
+        checked = replace(checked, data=data)
+        if strict and data.report.rejected:
+            raise DataQualityError(
+                f"{data.report.rejected} row(s) rejected and --strict is set; no report written "
+                "(run 'engagement-report validate' to see them)"
+            )
+        resolved = resolve_period(period, data, config, today, as_of, days)
+        report_window = window(resolved, config, today, as_of)
+        if not allow_empty:
+            require_rows(data, report_window.period, days)
+        analysis = period_analysis(checked, report_window, config, engine_used)
+        figures = analysis.figures
+        generated_at = generated_at or datetime.now(ZoneInfo(config.timezone))
+        context = report_context(
+            data,
+            figures,
             config,
-            ["pipeline.build"] if command is None else command,
-            generated_at,
+            lang,
+            analysis=analysis,
+            report_window=report_window,
+            made_on=made_on(generated_at, config),
+            inputs=checked.inputs,
+            summaries=[SUMMARY_FILES[f] for f in SUMMARY_FILES if f in config.formats],
         )
-    owned = ("rejected.csv", PACKAGE_NAME, *wanted.values(), *CHART_FILES, MANIFEST_NAME)
-    with folder_lock(target, lock_timeout):
-        # The whole folder is staged and swapped in: the manifest always vouches for the
-        # files beside it, and a run that fails or is killed leaves the old folder.
-        files = replace_folder(target, texts, owned) if texts or target.exists() else {}
-    written = to_database(config.database, records, checked.inputs) if config.database else None
-    results = evaluate(checks, check_values(data, figures, analysis.covered)) if checks else []
-    failed = tuple(r for r in results if r.failed)
-    wait()  # the cache entries are on disk when the call returns (a bounded wait)
-    return BuildResult(figures, data, context, files, failed, database=written)
+        if reports:
+            console.note("Drawing charts…")
+            context = attach_charts(context)
+        records = summary_records(figures)
+        texts: dict[str, str | bytes] = dict(render_reports(context, templates))
+        if "md" in config.formats:
+            texts.update(chart_files(context))
+        if "pdf" in config.formats:
+            console.note("Laying out the PDF…")
+            texts[PDF_NAME] = pdf_bytes(str(texts["report.html"]))
+        texts["summary.csv"] = csv_text(records)
+        texts["summary.json"] = json_text(records)
+        wanted = {
+            "md": "report.md",
+            "html": "report.html",
+            "csv": "summary.csv",
+            "json": "summary.json",
+            "pdf": PDF_NAME,
+        }
+        texts = {
+            name: text
+            for name, text in texts.items()
+            if name not in wanted.values() or any(wanted[f] == name for f in config.formats)
+        }
+        if "summary.csv" in texts:
+            texts[PACKAGE_NAME] = open_data_text(
+                records, str(texts["summary.csv"]), config, resolved.label
+            )
+        if len(data.rejected_rows):
+            texts["rejected.csv"] = rejected_csv(data)
+        target = output_folder(config, resolved, out)
+        if target.is_symlink():  # replace the folder it points to, not the link
+            target = target.resolve()
+        if texts:  # formats = [] and no row rejected: nothing written, so no manifest
+            texts[MANIFEST_NAME] = run_manifest(
+                texts,
+                checked,
+                resolved,
+                records,
+                config,
+                ["pipeline.build"] if command is None else command,
+                generated_at,
+            )
+        owned = ("rejected.csv", PACKAGE_NAME, *wanted.values(), *CHART_FILES, MANIFEST_NAME)
+        with folder_lock(target, lock_timeout):
+            # The whole folder is staged and swapped in: the manifest always vouches for the
+            # files beside it, and a run that fails or is killed leaves the old folder.
+            files = replace_folder(target, texts, owned) if texts or target.exists() else {}
+        written = to_database(config.database, records, checked.inputs) if config.database else None
+        results = evaluate(checks, check_values(data, figures, analysis.covered)) if checks else []
+        failed = tuple(r for r in results if r.failed)
+        wait()  # the cache entries are on disk when the call returns (a bounded wait)
+        return BuildResult(figures, data, context, files, failed, database=written)

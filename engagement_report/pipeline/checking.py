@@ -16,6 +16,7 @@ from engagement_report.aggregates import Rules
 from engagement_report.archive import MANIFEST_NAME, is_archive, months_present, remote
 from engagement_report.cache import Store, cache_key, in_background, wait
 from engagement_report.config import Config
+from engagement_report.dated import Dated, holds_records, span
 from engagement_report.errors import ConfigError, DataQualityError, InputError, UsageError
 from engagement_report.figures import in_period
 from engagement_report.hashing import SeenFile, changed_error, seen
@@ -216,14 +217,16 @@ def _fetch(root: Path, months: ArchiveMonths | None) -> None:
 
 
 def read_archive_months(
-    root: Path, months: ArchiveMonths | None, skip: Sequence[str] = ()
+    root: Path, months: ArchiveMonths | None, skip: Sequence[str] = (), rows: bool = True
 ) -> ArchiveRead:
-    """The archive at ``root`` read as ``months`` say (None: every month, in full)."""
+    """The archive at ``root`` read as ``months`` say (None: every month, in full);
+    without its rows when not ``rows`` (nothing is copied of an archive at a URL then)."""
     from engagement_report.archive.reader import read_archive
 
-    _fetch(root, months)
+    if rows:
+        _fetch(root, months)
     if months is None:
-        return read_archive(root, None, skip)
+        return read_archive(root, None, skip, rows=rows)
     return read_archive(
         root,
         months.months,
@@ -231,6 +234,7 @@ def read_archive_months(
         light=months.light,
         counted=months.counted,
         answers_from=months.answers_from,
+        rows=rows,
     )
 
 
@@ -246,17 +250,20 @@ def check(
     *,
     months: ArchiveMonths | None = None,
     skip: Sequence[str] = (),
+    rows: bool = True,
 ) -> Checked:
     """Read and check the inputs, through the checked-data cache when ``cache``.
 
     An archive folder (:func:`archive_root`) is read in part: only ``months`` (None: all),
     without the columns in ``skip``; its partition files, hashed as read, are the inputs.
+    Not ``rows`` (the Dask engine): an archive's partition files are not opened, the data
+    has no rows (:func:`~engagement_report.archive.reader.read_archive`).
     """
     store = Store() if cache else None
     folders = tuple(template_dirs(templates))
     root = archive_root(inputs)
     if root is not None:
-        read = read_archive_months(root, months, skip)
+        read = read_archive_months(root, months, skip, rows)
         return Checked(_named(read.data, root), _origins(read.files, root), store, folders, months)
     files = _seen_inputs(inputs)
     name = None
@@ -351,12 +358,17 @@ def check_inputs(
     return replace(report, sources=sources)
 
 
-def data_span(data: CleanData, window: tuple[date, date] | None = None) -> tuple[date, date] | None:
+def data_span(
+    data: CleanData, window: tuple[date, date] | None = None, days: Dated | None = None
+) -> tuple[date, date] | None:
     """First and last date found in any dataset, or None when there are no rows.
 
     ``window``: only dates inside it count (the plausible dates: a year typed as 2201
-    must not stretch the default period to the year 2201).
+    must not stretch the default period to the year 2201). ``days``: the days the data
+    holds records on, when the rows were not read (the Dask engine's).
     """
+    if days is not None:
+        return span(days, window)
     dates = [
         data.queries["received_at"],
         data.broadcasts["date"],
@@ -383,18 +395,21 @@ def resolve_period(
     config: Config,
     today: date | None = None,
     as_of: date | None = None,
+    days: Dated | None = None,
 ) -> Period:
     """``--period`` read, or the whole span of the data's plausible dates when it is not
-    given (between the config's ``earliest_year`` and the run's today)."""
+    given (between the config's ``earliest_year`` and the run's today). ``days``: the days
+    the data holds records on, when the rows were not read."""
     if text:
         return _parse(text, config, today)
-    span = data_span(data, plausible_window(config.earliest_year, run_today(config, today, as_of)))
-    if span is None:
+    plausible_days = plausible_window(config.earliest_year, run_today(config, today, as_of))
+    found = data_span(data, plausible_days, days)
+    if found is None:
         raise UsageError(
             "the inputs hold no dated rows between "
             f"{config.earliest_year} and today, so there is no period to report; give --period"
         )
-    return period_for_span(*span)
+    return period_for_span(*found)
 
 
 def _parse(text: str, config: Config, today: date | None) -> Period:
@@ -404,19 +419,22 @@ def _parse(text: str, config: Config, today: date | None) -> Period:
         raise UsageError(str(exc)) from None
 
 
-def require_rows(data: CleanData, period: Period) -> None:
+def require_rows(data: CleanData, period: Period, days: Dated | None = None) -> None:
     """Refuse a period that holds no row of any dataset: an unattended monthly job would
-    otherwise publish a report of zeros (``--allow-empty`` writes one on purpose)."""
+    otherwise publish a report of zeros (``--allow-empty`` writes one on purpose).
+    ``days``: the days the data holds records on, when the rows were not read."""
     frames = (
         (data.queries, "received_at"),
         (data.broadcasts, "date"),
         (data.press_events, "date"),
         (data.press_questions, "date"),
     )
-    if any(in_period(frame[column], period).any() for frame, column in frames):
+    if days is not None and holds_records(days, period):
         return
-    span = data_span(data)
-    held = f"the data runs from {span[0]} to {span[1]}" if span else "the inputs hold no rows"
+    if days is None and any(in_period(frame[column], period).any() for frame, column in frames):
+        return
+    found = data_span(data, days=days)
+    held = f"the data runs from {found[0]} to {found[1]}" if found else "the inputs hold no rows"
     raise DataQualityError(
         f"the period {period.label} holds no rows of any dataset ({held}); nothing written. "
         "Check --period and the inputs, or give --allow-empty to report an empty period"

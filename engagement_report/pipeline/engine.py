@@ -8,7 +8,9 @@ worked out month by month on the cluster's workers (:mod:`engagement_report.engi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +20,18 @@ from engagement_report.errors import UsageError
 from engagement_report.pipeline.checking import ArchiveMonths, archive_root, engine_rules
 
 if TYPE_CHECKING:
+    from engagement_report.dated import Dated
     from engagement_report.engines.dask import Cluster
+
+#: The figures whose partial aggregates the Dask engine does not work out yet: with any,
+#: the command reads the archive's rows as the pandas engine does (and finishes these
+#: from them); with none, it reads no row.
+ROWS_STILL_READ: tuple[str, ...] = (
+    "ratings and outcomes per category and in total, rates per 10,000 residents",
+    "the export's overdue marks compared",
+    "topic shifts",
+    "the values per unit the headline verdicts test medians on",
+)
 
 
 @dataclass(frozen=True)
@@ -28,6 +41,31 @@ class Engine:
 
     root: Path | None = None
     cluster: Cluster | None = None
+
+    @property
+    def reads_rows(self) -> bool:
+        """Whether the command reads the archive's rows: on pandas; never on Dask, whose
+        workers work out every figure's partial aggregates (:data:`ROWS_STILL_READ`)."""
+        return self.root is None or self.cluster is None or bool(ROWS_STILL_READ)
+
+    def session(self) -> AbstractContextManager[None]:
+        """The run's connection to the cluster, shared by its rounds of tasks (nothing
+        on pandas)."""
+        if self.root is None or self.cluster is None:
+            return nullcontext()
+        from engagement_report.engines.dask import session
+
+        return session(self.cluster)
+
+    def record_days(self, months: ArchiveMonths | None) -> Dated | None:
+        """The days the rows of the archive's ``months`` are dated on, from the cluster,
+        when the command reads no rows (None: the rows say it)."""
+        if self.reads_rows:
+            return None
+        assert self.root is not None and self.cluster is not None
+        from engagement_report.engines.dask import days_on_dask
+
+        return days_on_dask(self.root, self.cluster, *_read(months))
 
     def combined(
         self, requests: Sequence[Request], config: Config, months: ArchiveMonths | None = None
@@ -44,11 +82,17 @@ class Engine:
             list(dict.fromkeys(requests)),
             engine_rules(config),
             self.cluster,
-            None if months is None else months.months,
-            () if months is None else months.light,
-            months is not None and months.counted,
-            None if months is None else months.answers_from,
+            *_read(months),
         )
+
+
+def _read(
+    months: ArchiveMonths | None,
+) -> tuple[frozenset[str] | None, frozenset[str], bool, date | None]:
+    """The months an archive is read in, as the Dask engine takes them (None: all)."""
+    if months is None:
+        return None, frozenset(), False, None
+    return months.months, months.light, months.counted, months.answers_from
 
 
 def resolve_engine(

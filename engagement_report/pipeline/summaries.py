@@ -104,32 +104,36 @@ def summarize_read(
 ) -> Summarized:
     """:func:`summarize`'s records with the files they were computed from."""
     engine_used = resolve_engine(inputs, config, engine, scheduler, cluster)
-    months = archive_months(inputs, period, config, today, as_of, report=False)
-    checked = check(inputs, config, cache, months=months, skip=FREE_TEXT)
-    wait()  # the checked-data cache's entry is on disk when the call returns
-    data = plausible(checked.data, config, today, as_of)
-    resolved = resolve_period(period, data, config, today, as_of)
-    whole = window(resolved, config, today, as_of)
-    if not allow_empty:
-        require_rows(data, whole.period)
-    # --as-of applies to the whole range; each piece is otherwise cut at its own end. A
-    # piece not begun by the cut-off is left out: nothing of it is known.
-    windows = [
-        window(piece, config, today, as_of)
-        for piece in (resolved.split(by) if by else [resolved])
-        if piece.start <= whole.cutoff
-    ]
-    combined = engine_used.combined(
-        [request for one in windows for request in partial_requests(one, report=False)],
-        config,
-        checked.months,
-    )
-    records = [
-        record
-        for one in windows
-        for record in summary_records(compute_window(data, one, config, combined))
-    ]
-    return Summarized(records, checked.inputs)
+    with engine_used.session():  # one cluster for the run's rounds of tasks
+        months = archive_months(inputs, period, config, today, as_of, report=False)
+        checked = check(
+            inputs, config, cache, months=months, skip=FREE_TEXT, rows=engine_used.reads_rows
+        )
+        wait()  # the checked-data cache's entry is on disk when the call returns
+        days = engine_used.record_days(checked.months)
+        data = plausible(checked.data, config, today, as_of)
+        resolved = resolve_period(period, data, config, today, as_of, days)
+        whole = window(resolved, config, today, as_of)
+        if not allow_empty:
+            require_rows(data, whole.period, days)
+        # --as-of applies to the whole range; each piece is otherwise cut at its own end. A
+        # piece not begun by the cut-off is left out: nothing of it is known.
+        windows = [
+            window(piece, config, today, as_of)
+            for piece in (resolved.split(by) if by else [resolved])
+            if piece.start <= whole.cutoff
+        ]
+        combined = engine_used.combined(
+            [request for one in windows for request in partial_requests(one, report=False)],
+            config,
+            checked.months,
+        )
+        records = [
+            record
+            for one in windows
+            for record in summary_records(compute_window(data, one, config, combined))
+        ]
+        return Summarized(records, checked.inputs)
 
 
 @dataclass(frozen=True)
