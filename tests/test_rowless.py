@@ -65,9 +65,11 @@ def test_the_command_reads_no_row_and_writes_the_pandas_folder(
             [archive], config, period=period, out=out, today=TODAY, cache=False, generated_at=WHEN
         )
         expected[period] = _folder(out)
+    # A year by quarter, and the whole archive (no --period: its span from the workers).
+    asked = {"quarter": ("2020", "quarter"), "whole": (None, None)}
     summaries = {
-        by: "".join(pipeline.summary([archive], config, "2020", by=by, today=TODAY, cache=False))
-        for by in (None, "quarter")
+        name: "".join(pipeline.summary([archive], config, period, by=by, today=TODAY, cache=False))
+        for name, (period, by) in asked.items()
     }
     _no_rows(monkeypatch)
     for period in periods:
@@ -87,15 +89,15 @@ def test_the_command_reads_no_row_and_writes_the_pandas_folder(
         assert set(got) == set(expected[period])
         for name, content in expected[period].items():
             assert got[name] == content, (period, name)
-    for by, text in summaries.items():
+    for name, (period, by) in asked.items():
         on_dask = pipeline.summary(
             [archive],
             config,
-            "2020",
+            period,
             by=by,
             today=TODAY,
             cache=False,
             engine="dask",
             cluster=cluster,
         )
-        assert "".join(on_dask) == text, by
+        assert "".join(on_dask) == summaries[name], name
