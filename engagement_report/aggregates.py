@@ -22,6 +22,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from engagement_report.accountable_parts import AccountablePart, accountable_part, unit_part
 from engagement_report.deadlines import (
     DEADLINE_CLASSES,
     DeadlineFigures,
@@ -62,6 +63,7 @@ from engagement_report.results import (
     ProgramFigures,
     QueryFigures,
 )
+from engagement_report.tally import Tally
 from engagement_report.validation.rows import NOT_STATED
 
 DIMENSIONS = ("topic", "channel", "district", "body")
@@ -71,72 +73,6 @@ _STATUSES = ("answered", "in_progress", "rejected", "redirected")
 _OPEN = ("open_not_due", "open_overdue")
 #: The datasets whose topics officials raised (the agenda's), the events sheet's alone.
 RAISED = ("broadcasts", "press_events")
-
-
-@dataclass(frozen=True)
-class Tally:
-    """A multiset of numbers: its distinct values, ascending, and how often each occurs."""
-
-    values: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=float))
-    counts: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
-
-    @classmethod
-    def of(cls, values: Iterable[float] | np.ndarray) -> Tally:
-        """The tally of ``values`` (missing values left out)."""
-        array = np.asarray(values, dtype=float)
-        array = array[~np.isnan(array)]
-        distinct, counts = np.unique(array, return_counts=True)
-        return cls(distinct, counts.astype(np.int64))
-
-    def __add__(self, other: Tally) -> Tally:
-        if not len(other.values):
-            return self
-        if not len(self.values):
-            return other
-        values = np.concatenate([self.values, other.values])
-        distinct, where = np.unique(values, return_inverse=True)
-        counts = np.bincount(where, weights=np.concatenate([self.counts, other.counts]))
-        return Tally(distinct, counts.astype(np.int64))
-
-    def __eq__(self, other: object) -> bool:
-        return (
-            isinstance(other, Tally)
-            and np.array_equal(self.values, other.values)
-            and np.array_equal(self.counts, other.counts)
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
-    @property
-    def size(self) -> int:
-        """How many values the tally holds."""
-        return int(self.counts.sum())
-
-    def _at(self, rank: int) -> float:
-        """The value at ``rank`` (0-based) of the values sorted."""
-        return float(self.values[np.searchsorted(np.cumsum(self.counts), rank, side="right")])
-
-    def quantile(self, q: float) -> float | None:
-        """The ``q`` quantile with linear interpolation, as ``numpy.quantile`` (and pandas'
-        ``Series.quantile``) gives it on the values themselves; None when empty."""
-        n = self.size
-        if not n:
-            return None
-        virtual = np.float64(n - 1) * np.float64(q)
-        below = int(np.floor(virtual))
-        pair = np.array([self._at(below), self._at(min(below + 1, n - 1))])
-        # numpy.quantile on the two neighbours at the same weight is NumPy's own lerp.
-        return float(np.quantile(pair, virtual - below))
-
-    def median(self) -> float | None:
-        """The median as ``numpy.median`` (and pandas' ``median``) gives it: the middle
-        value, or the mean of the two middle values; None when empty."""
-        n = self.size
-        if not n:
-            return None
-        if n % 2:
-            return self._at(n // 2)
-        return float(np.mean(np.array([self._at(n // 2 - 1), self._at(n // 2)])))
 
 
 @dataclass(frozen=True)
@@ -192,6 +128,8 @@ class Partial:
     open_list: OpenList = field(default_factory=OpenList)  # the longest-open queries
     # Per RAISED dataset: its rows on each topic (lower case), for the agenda.
     raised: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    # Ratings, outcomes, overdue marks, months with queries, values per unit.
+    accountable: AccountablePart = field(default_factory=AccountablePart)
 
 
 def _add(a: tuple[int, ...], b: tuple[int, ...]) -> tuple[int, ...]:
@@ -246,6 +184,7 @@ def combine(parts: Iterable[Partial]) -> Partial:
                 d: _merge(total.raised.get(d, {}), p.raised.get(d, {}))  # type: ignore[misc]
                 for d in RAISED
             },
+            accountable=total.accountable + p.accountable,
         )
     return total
 
@@ -271,6 +210,7 @@ def partial(
     detail: bool = True,
     press_questions: pd.DataFrame | None = None,
     inputs: DeadlineInputs | None = None,
+    export_date: date | None = None,
 ) -> tuple[Partial, pd.Series | None]:
     """The partial aggregates of a piece of one period's rows (each frame holds only rows
     dated in the period), as of the end of ``cutoff``; and each query's deadline class
@@ -283,7 +223,8 @@ def partial(
     ``detail=False``: the totals alone (no breakdowns, no deadline classes), all a
     comparison with an earlier period needs. ``inputs``: ``queries``' deadline inputs
     (:func:`~engagement_report.deadlines.deadline_inputs` under ``rules``), when the caller
-    has worked them out for another use of the same rows too.
+    has worked them out for another use of the same rows too. ``export_date``: the day the
+    export was taken, which the export's own overdue marks are compared as of.
     """
     stood = at_cutoff(queries, cutoff)
     if not detail:
@@ -310,9 +251,10 @@ def partial(
         queries["answered_at"][closed_answered],
         rules.calendar,
     )
+    totals = _totals(queries, stood, broadcasts, press_events, press_questions, days)
     return (
         replace(
-            _totals(queries, stood, broadcasts, press_events, press_questions, days),
+            totals,
             categories=categories,
             asked={} if press_questions is None else asked_parts(press_questions),
             classes=tuple(  # type: ignore[arg-type]
@@ -334,6 +276,8 @@ def partial(
                 "broadcasts": topics_raised(broadcasts),
                 "press_events": topics_raised(press_events),
             },
+            accountable=totals.accountable
+            + accountable_part(queries, stood, DIMENSIONS, inputs, export_date),
         ),
         classes,
     )
@@ -377,11 +321,12 @@ def window_partial(
     *,
     detail: bool = True,
     combined: Combined | None = None,
+    export_date: date | None = None,
 ) -> Partial:
     """The partial aggregates of ``window``: from ``combined`` when it is given (a window
     it lacks is a bug: the requests were planned short), else of the rows of ``frames``
     (each dataset's rows, any of them: the question log's if it is there) dated in the
-    window's period."""
+    window's period. ``export_date``: as :func:`partial` has it."""
     if combined is not None:
         return combined[window, detail]
     inside = {
@@ -397,6 +342,7 @@ def window_partial(
         rules,
         detail=detail,
         press_questions=inside.get("press_questions"),
+        export_date=export_date,
     )[0]
 
 
@@ -457,6 +403,7 @@ def event_partial(
         press_sums=tuple(_sum(recorded[c].dropna()) for c in PRESS_COUNTS),  # type: ignore[arg-type]
         press_missing=tuple(int(recorded[c].isna().sum()) for c in PRESS_COUNTS),  # type: ignore[arg-type]
         questions_logged=logged,
+        accountable=unit_part(broadcasts["questions_answered"], recorded["publications"]),
     )
 
 

@@ -9,16 +9,16 @@ Every view is as of the report's one cut-off: a query answered after it is open.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
 
-from engagement_report.aggregates import Combined, Rules, part_figures, window_partial
+from engagement_report.aggregates import Combined, Partial, Rules, part_figures, window_partial
 from engagement_report.dated import Dated, dated, distinct_days, every_month_held, record_days
 from engagement_report.deadlines import WorkingCalendar, working_days_between
 from engagement_report.deadlines.classes import CLOSING_STATUSES
-from engagement_report.figures import within
 from engagement_report.periods import Period, Window, period_for_span
 from engagement_report.results import (
     Against,
@@ -130,28 +130,27 @@ def holm(p_values: list[float], level: float = NOISE_LEVEL) -> list[bool]:
     return passed
 
 
-def _topic_counts(queries: pd.DataFrame) -> dict[str, int]:
-    labels = queries["topic"].astype("string").dropna()
-    counts = labels[labels != NOT_STATED].value_counts()
-    return {str(k): int(v) for k, v in counts.items()}
+def _topic_counts(part: Partial) -> dict[str, int]:
+    """Each topic's queries received (``part``: the partial aggregates of a period's rows)."""
+    return {label: p.received for label, p in part.categories.get("topic", {}).items()}
 
 
 def topic_shifts(
-    now: pd.DataFrame,
-    then: pd.DataFrame,
+    counts_now: Mapping[str, int],
+    counts_then: Mapping[str, int],
     days: tuple[int, int],
     min_count: int,
     against: Against,
     period: Period,
 ) -> TopicShifts:
-    """The topics of ``now`` (queries received in the period) whose count moved beyond
-    noise against ``then`` (received in the earlier period); ``days``: the two periods'
-    lengths. A topic is tested when it has at least ``min_count`` queries in one of the
-    two; the changes are listed biggest first (the earlier count scaled to as many days)."""
-    counts_now, counts_then = _topic_counts(now), _topic_counts(then)
+    """The topics whose count in the period (``counts_now``: queries received per topic)
+    moved beyond noise against the earlier period's (``counts_then``); ``days``: the two
+    periods' lengths. A topic is tested when it has at least ``min_count`` queries in one
+    of the two ('(not stated)' is no topic); the changes are listed biggest first (the
+    earlier count scaled to as many days)."""
     topics = sorted(
         t
-        for t in set(counts_now) | set(counts_then)
+        for t in (set(counts_now) | set(counts_then)) - {NOT_STATED}
         if max(counts_now.get(t, 0), counts_then.get(t, 0)) >= min_count
     )
     pairs = [(counts_now.get(t, 0), counts_then.get(t, 0)) for t in topics]
@@ -275,22 +274,35 @@ def year_to_date(
     return YearToDate(ytd.period, earlier.period, ytd.cutoff, earlier.cutoff, rows, covered)
 
 
-def topic_changes(queries: pd.DataFrame, window: Window, min_count: int) -> tuple[TopicShifts, ...]:
+def topic_changes(
+    window: Window, parts: tuple[Partial, Partial, Partial], min_count: int
+) -> tuple[TopicShifts, ...]:
     """The topics that rose and fell against the same part of the previous period and of a
-    year earlier. A comparison is made only where the query data holds records in every
-    month of both periods (else it is listed as not comparable)."""
-    queries = queries[["received_at", "topic"]]  # all a topic count reads
-    now = within(queries, "received_at", window.period)
+    year earlier, from the partial aggregates of the three periods' rows (``parts``: the
+    window's, the previous period's, the year-ago one's): their topic counts and the
+    months holding query records. A comparison is made only where the query data holds
+    records in every month of both periods (else it is listed as not comparable)."""
+    now, *earlier = parts
     out = []
-    against: Against
-    for against, base in (("previous", window.previous()), ("year_ago", window.year_ago())):
-        if not (
-            months_held(queries, "received_at", window.period)
-            and months_held(queries, "received_at", base.period)
-        ):
+    bases: list[tuple[Against, Window]] = [
+        ("previous", window.previous()),
+        ("year_ago", window.year_ago()),
+    ]
+    for (against, base), then in zip(bases, earlier, strict=True):
+        if not (_months_held(now, window.period) and _months_held(then, base.period)):
             out.append(TopicShifts(against, base.period, False))
             continue
-        then = within(queries, "received_at", base.period)
         days = (window.period.days, base.period.days)
-        out.append(topic_shifts(now, then, days, min_count, against, base.period))
+        out.append(
+            topic_shifts(
+                _topic_counts(now), _topic_counts(then), days, min_count, against, base.period
+            )
+        )
     return tuple(out)
+
+
+def _months_held(part: Partial, period: Period) -> bool:
+    """Whether every month of ``period`` holds a query record (``part``: the partial
+    aggregates of the period's rows)."""
+    held = part.accountable.query_months
+    return all(m.start.strftime("%Y-%m") in held for m in period.months())

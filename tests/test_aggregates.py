@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from engagement_report import aggregates
 from engagement_report.aggregates import Tally
 from engagement_report.analysis import accountable_figures, deadline_rules, restrict
+from engagement_report.analysis.period import repeat_counts
 from engagement_report.config import load_config
 from engagement_report.periods import parse_period
 from engagement_report.pipeline import compute, load_and_validate, window
@@ -78,19 +79,22 @@ def test_figures_from_monthly_pieces_equal_the_figures_of_the_whole(text: str) -
                 piece.press_events,
                 report_window.cutoff,
                 aggregates.Rules(rules, calendar, config.min_category_size),
+                export_date=expected.export_date,
             )[0]
         )
     mapped = frozenset(c for s in data.report.sources if s.dataset == "queries" for c in s.mapping)
+    whole = aggregates.combine(parts[::-1])  # in any order
     got = aggregates.finish(
-        aggregates.combine(parts[::-1]),  # in any order
+        whole,
         report_window,
         aggregates.Rules(rules, calendar, config.min_category_size),
         datasets=data.present,
         mapped=mapped,
     )
     # Ratings, outcomes and repeats per category are added as compute adds them.
+    repeats = repeat_counts(data, report_window, config)
     got = dataclasses.replace(
-        got, **accountable_figures(data, inside.queries, got, report_window, config)
+        got, **accountable_figures(data, whole, got, config, expected.export_date, repeats)
     )
     # The longest-open list, the export's date and what counts queries whenever received
     # (history_figures) are no aggregates of the period.

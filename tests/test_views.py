@@ -101,11 +101,8 @@ def test_holm_steps_down_and_stops_at_the_first_failure() -> None:
 
 
 def test_topic_shifts_only_beyond_noise_and_above_the_minimum_count() -> None:
-    def topics(counts: dict[str, int]) -> pd.DataFrame:
-        return pd.DataFrame({"topic": [t for t, n in counts.items() for _ in range(n)]})
-
-    now = topics({"A": 30, "B": 10, "C": 2, "(not stated)": 50})
-    then = topics({"A": 10, "B": 10, "D": 8})
+    now = {"A": 30, "B": 10, "C": 2, "(not stated)": 50}
+    then = {"A": 10, "B": 10, "D": 8}
     period = parse_period("2021-02")
     shifts = topic_shifts(now, then, (30, 30), 5, "previous", period)
     # Tested: A, B, D (C never reaches 5; "(not stated)" is no topic).
@@ -116,15 +113,13 @@ def test_topic_shifts_only_beyond_noise_and_above_the_minimum_count() -> None:
     # D: 0 against 8, p = 2/2⁸, passes Holm's second step (0.0078 ≤ 0.025).
     assert [(c.topic, c.now, c.then, c.relative) for c in shifts.fell] == [("D", 0, 8, -1.0)]
     # No percentage on a base under the minimum count.
-    few = topic_shifts(topics({"E": 12}), topics({"E": 1}), (30, 30), 5, "previous", period)
+    few = topic_shifts({"E": 12}, {"E": 1}, (30, 30), 5, "previous", period)
     assert [(c.topic, c.relative) for c in few.rose] == [("E", None)]
 
 
 def test_topic_shifts_scale_by_days() -> None:
     # 28 against 31 queries over 28 and 31 days: the same daily rate, no change.
-    now = pd.DataFrame({"topic": ["A"] * 28})
-    then = pd.DataFrame({"topic": ["A"] * 31})
-    shifts = topic_shifts(now, then, (28, 31), 5, "previous", parse_period("2021-01"))
+    shifts = topic_shifts({"A": 28}, {"A": 31}, (28, 31), 5, "previous", parse_period("2021-01"))
     assert (shifts.rose, shifts.fell) == ((), ())
     assert rate_test(28, 31, 28, 31) == pytest.approx(1.0)
 

@@ -26,6 +26,7 @@ from engagement_report.analysis.baselines import (
     comparisons,
     held,
     held_unit,
+    window_part,
 )
 from engagement_report.analysis.covered import Coverage, coverage
 from engagement_report.analysis.months import trend, trend_requests
@@ -36,6 +37,7 @@ from engagement_report.analysis.period import (
     figure_rules,
     history_figures,
     mapped_columns,
+    period_figures,
     restrict,
 )
 from engagement_report.comparisons import HeadlineFigure
@@ -64,6 +66,7 @@ __all__ = [
     "history_figures",
     "mapped_columns",
     "partial_requests",
+    "period_figures",
     "restrict",
     "trend",
     "trend_requests",
@@ -104,10 +107,12 @@ def analyse(
         # beside them, on the second core while NumPy and Arrow let go of the GIL.
         beside = pool.submit(_beside_figures, data, window, config, combined, rules, own)
         try:
-            figures = compute(data, window, config, combined, rules, on_partial=own.set_result)
+            figures, part = period_figures(
+                data, window, config, combined, rules, on_partial=own.set_result
+            )
         finally:
-            own.cancel()  # compute failed before its partial: the trend works it out
-        return _assemble(data, figures, window, config, beside.result(), combined)
+            own.cancel()  # the figures failed before their partial: the trend works it out
+        return _assemble(data, figures, window, config, beside.result(), part, combined)
 
 
 def partial_requests(window: Window, *, report: bool) -> list[Request]:
@@ -125,7 +130,9 @@ def partial_requests(window: Window, *, report: bool) -> list[Request]:
 
 def complete(data: CleanData, figures: Figures, window: Window, config: Config) -> Analysis:
     """The analysis around figures already computed (what :func:`analyse` adds to them)."""
-    return _assemble(data, figures, window, config, _beside_figures(data, window, config))
+    rules = figure_rules(config)
+    beside = _beside_figures(data, window, config, rules=rules)
+    return _assemble(data, figures, window, config, beside, window_part(data, window, rules))
 
 
 _Beside = tuple[tuple[TrendPoint, ...], Coverage, _Bases]
@@ -157,13 +164,19 @@ def _assemble(
     window: Window,
     config: Config,
     beside: _Beside,
+    part: Partial,
     combined: Combined | None = None,
 ) -> Analysis:
+    """The analysis from the window's figures, what was worked out beside them and the
+    partial aggregates of the window's rows (``part``)."""
     months, covered, bases = beside
-    headlines = _headlines(data, figures, window, config, bases)
+    headlines = _headlines(data, figures, window, config, bases, part)
     # A topic column no input has gives no breakdown, and so no topics that moved.
+    _current, (*_previous, previous), (*_year_ago, year_ago) = bases
     shifts = (
-        topic_changes(data.queries, window, config.min_category_size) if figures.by_topic else ()
+        topic_changes(window, (part, previous, year_ago), config.min_category_size)
+        if figures.by_topic
+        else ()
     )
     raised = None if combined is None else combined[window, True].raised
     return Analysis(figures, months, covered, headlines, agenda(data, figures, raised), shifts)

@@ -7,11 +7,12 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import numpy as np
-import pandas as pd
 
 from engagement_report.aggregates import (
     DEADLINE_COLUMNS,
+    PRESS_COUNTS,
     Combined,
+    Partial,
     Rules,
     finish,
     window_partial,
@@ -21,16 +22,14 @@ from engagement_report.comparisons import (
     HeadlineFigure,
     Held,
     HeldUnit,
-    Samples,
     headline_figures,
 )
 from engagement_report.config import Config
 from engagement_report.dated import Dated, first_day, last_day, months_of, record_days
-from engagement_report.figures import at_cutoff, response_days, within
 from engagement_report.models import CleanData
 from engagement_report.month_coverage import data_days
 from engagement_report.periods import Period, Window
-from engagement_report.questions import press_events_with_log, reported_datasets
+from engagement_report.questions import reported_datasets
 from engagement_report.results import Figures
 from engagement_report.standing import given_dated
 
@@ -39,7 +38,14 @@ def comparisons(
     data: CleanData, figures: Figures, window: Window, config: Config
 ) -> tuple[HeadlineFigure, ...]:
     """Headline figures against the same part of the previous period and of a year earlier."""
-    return _headlines(data, figures, window, config, _bases(data, window, config))
+    return _headlines(
+        data,
+        figures,
+        window,
+        config,
+        _bases(data, window, config),
+        window_part(data, window, figure_rules(config)),
+    )
 
 
 def held_unit(period: Period) -> HeldUnit:
@@ -101,8 +107,10 @@ def held(
     return out
 
 
-_Base = tuple[Figures, dict[str, Held]]
-_Bases = tuple[dict[str, Held], _Base, _Base, Samples]
+#: A period compared with: its totals, its coverage and the partial aggregates of its
+#: rows (the values per unit and the topic counts come from them).
+_Base = tuple[Figures, dict[str, Held], Partial]
+_Bases = tuple[dict[str, Held], _Base, _Base]
 
 
 def _bases(
@@ -113,20 +121,16 @@ def _bases(
     rules: Rules | None = None,
 ) -> _Bases:
     """What the headline cards compare: this period's coverage, the totals and coverage
-    of the same part of the previous period and of a year earlier (their partial
-    aggregates from ``combined`` when given), and the three periods' values per unit
-    (for the tests of medians and ratios)."""
+    of the same part of the previous period and of a year earlier, with their partial
+    aggregates (from ``combined`` when given)."""
     unit, records = held_unit(window.period), _records(data, given_dated(combined))
     previous, year_ago = window.previous(), window.year_ago()
-    now = _per_unit(data, window)
-    previous_totals, before = _totals(data, previous, config, combined, rules)
-    year_ago_totals, earlier = _totals(data, year_ago, config, combined, rules)
-    samples = {key: (now[key], before[key], earlier[key]) for key in now}
+    previous_totals, previous_part = _totals(data, previous, config, combined, rules)
+    year_ago_totals, year_ago_part = _totals(data, year_ago, config, combined, rules)
     return (
         held(data, window.period, unit, records),
-        (previous_totals, held(data, previous.period, unit, records)),
-        (year_ago_totals, held(data, year_ago.period, unit, records)),
-        samples,
+        (previous_totals, held(data, previous.period, unit, records), previous_part),
+        (year_ago_totals, held(data, year_ago.period, unit, records), year_ago_part),
     )
 
 
@@ -136,8 +140,12 @@ def _headlines(
     window: Window,
     config: Config,
     bases: _Bases,
+    now: Partial,
 ) -> tuple[HeadlineFigure, ...]:
-    current, (previous, previous_held), (year_ago, year_ago_held), samples = bases
+    """The headline figures against the bases, their tests on the values per unit of the
+    three periods' partial aggregates (``now``: the window's)."""
+    current, (previous, previous_held, before), (year_ago, year_ago_held, earlier) = bases
+    samples = per_unit(now), per_unit(before), per_unit(earlier)
     return headline_figures(
         figures,
         previous,
@@ -147,14 +155,33 @@ def _headlines(
         min_count=config.report.min_count,
         better=config.report.better,
         still_due=figures.deadlines.open_not_due if figures.deadlines else 0,
-        samples=samples,
+        samples={key: tuple(s[key] for s in samples) for key in samples[0]},  # type: ignore[misc]
     )
 
 
+def per_unit(part: Partial) -> dict[str, np.ndarray | None]:
+    """A window's values per unit that medians and ratios are tested on, from the partial
+    aggregates of its rows: each answered query's response time (as of the cut-off), each
+    broadcast's questions, each press event's publications (None when an event of the
+    window has none recorded). Ascending, so the same whichever pieces they were added
+    up from."""
+    found = part.accountable
+    publications_unrecorded = part.press_missing[PRESS_COUNTS.index("publications")]
+    return {
+        "median_response_days": part.days.sorted_values(),
+        "questions_per_broadcast": found.per_broadcast.sorted_values(),
+        "publications_per_event": None
+        if publications_unrecorded
+        else found.per_event.sorted_values(),
+    }
+
+
 #: The columns the totals read: a million ids and labels are not copied for them (and
-#: without the category columns no breakdown is counted).
+#: without the other category columns no breakdown is counted; the topic's counts are
+#: what the topic shifts compare).
 _TOTALS_COLUMNS = (
     "received_at",
+    "topic",
     "answered_at",
     "status",
     "response_ok",
@@ -166,57 +193,18 @@ _TOTALS_COLUMNS = (
 )
 
 
-def _per_unit(
-    data: CleanData, window: Window, days: pd.Series | None = None
-) -> dict[str, np.ndarray | None]:
-    """The window's values per unit that medians and ratios are tested on: each answered
-    query's response time (as of the cut-off), each broadcast's questions, each press
-    event's publications (None when an event of the window has none recorded)."""
-    if days is None:
-        queries = data.queries[
-            ["received_at", "answered_at", "status", "response_ok", "response_days"]
-        ]
-        inside = within(queries, "received_at", window.period)
-        days = response_days(at_cutoff(inside, window.cutoff))
-    aired = within(data.broadcasts, "date", window.period)["questions_answered"]
-    events = within(data.press_events, "date", window.period)
-    logged = within(data.press_questions, "date", window.period)
-    if len(logged):  # the log's events are press events too (publications not recorded)
-        events = press_events_with_log(events, logged)
-    published = events["publications"]
-    return {
-        "median_response_days": days.to_numpy(dtype=float),
-        "questions_per_broadcast": aired.to_numpy(dtype=float),
-        "publications_per_event": None
-        if published.isna().any()
-        else published.to_numpy(dtype=float),
-    }
-
-
 def _totals(
     data: CleanData,
     window: Window,
     config: Config,
     combined: Combined | None = None,
     rules: Rules | None = None,
-) -> tuple[Figures, dict[str, np.ndarray | None]]:
+) -> tuple[Figures, Partial]:
     """The totals of a window as :func:`compute` gives them (as of its cut-off), with its
-    deadline classes but without breakdowns, and its values per unit (:func:`_per_unit`):
-    all a headline card compares with."""
-    columns = [c for c in _TOTALS_COLUMNS if c in data.queries]
-    inside = restrict(replace(data, queries=data.queries[columns]), window.period)
+    deadline classes but without breakdowns, and the partial aggregates they were
+    finished from (:func:`window_part`): all a headline card compares with."""
     rules = figure_rules(config) if rules is None else rules
-    part = window_partial(
-        {
-            "queries": inside.queries,
-            "broadcasts": inside.broadcasts,
-            "press_events": inside.press_events,
-            "press_questions": inside.press_questions,
-        },
-        window,
-        rules,
-        combined=combined,
-    )
+    part = window_part(data, window, rules, combined)
     figures = replace(
         finish(part, window, rules, datasets=reported_datasets(data.present)),
         by_topic=(),
@@ -230,5 +218,26 @@ def _totals(
         by_speaker=(),
         by_question_topic=(),
     )
-    days = response_days(at_cutoff(inside.queries, window.cutoff))
-    return figures, _per_unit(data, window, days)
+    return figures, part
+
+
+def window_part(
+    data: CleanData, window: Window, rules: Rules, combined: Combined | None = None
+) -> Partial:
+    """The partial aggregates of the window's rows under the figures' ``rules`` (its
+    totals, deadline classes, topic counts and values per unit), from ``combined`` when
+    given, else of ``data``'s rows."""
+    if combined is not None:
+        return combined[window, True]
+    columns = [c for c in _TOTALS_COLUMNS if c in data.queries]
+    inside = restrict(replace(data, queries=data.queries[columns]), window.period)
+    return window_partial(
+        {
+            "queries": inside.queries,
+            "broadcasts": inside.broadcasts,
+            "press_events": inside.press_events,
+            "press_questions": inside.press_questions,
+        },
+        window,
+        rules,
+    )

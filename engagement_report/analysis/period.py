@@ -27,12 +27,11 @@ from engagement_report.aggregates import (
 from engagement_report.config import Config
 from engagement_report.dated import Dated, dated, latest
 from engagement_report.deadlines import (
-    DeadlineInputs,
     DeadlineRules,
     WorkingCalendar,
-    compare_marks,
+    marks_of,
 )
-from engagement_report.figures import at_cutoff, within
+from engagement_report.figures import within
 from engagement_report.models import CleanData
 from engagement_report.periods import Period, Window
 from engagement_report.questions import reported_datasets
@@ -103,16 +102,30 @@ def compute(
     *,
     on_partial: Callable[[Partial], object] | None = None,
 ) -> Figures:
+    """Every figure of the window's period, as of its cut-off (:func:`period_figures`)."""
+    return period_figures(data, window, config, combined, rules, on_partial=on_partial)[0]
+
+
+def period_figures(
+    data: CleanData,
+    window: Window,
+    config: Config,
+    combined: Combined | None = None,
+    rules: Rules | None = None,
+    *,
+    on_partial: Callable[[Partial], object] | None = None,
+) -> tuple[Figures, Partial]:
     """Every figure of the window's period, as of its cut-off: the period's rows as one
     piece of :mod:`engagement_report.aggregates` (or the pieces ``combined`` already, as
     the Dask engine does month by month), with the export's date and the longest-open
-    queries, which are no aggregates.
+    queries, which are no aggregates; and the partial aggregates they were finished from.
 
     ``rules``: :func:`figure_rules` of ``config``, when the caller works them out once for
     a whole report. Each query's deadline is worked out once, here, and serves the deadline
     classes and the export's own overdue marks alike. ``on_partial`` is handed the
     period's partial aggregates as soon as they are known (the trend's own month)."""
     rules = figure_rules(config) if rules is None else rules
+    export_date = _export_date(data, given_dated(combined))
     inside = restrict(data, window.period)
     inputs = queries_deadline_inputs(inside.queries, rules)
     if combined is None:
@@ -124,6 +137,7 @@ def compute(
             rules,
             press_questions=inside.press_questions,
             inputs=inputs,
+            export_date=export_date,
         )[0]
     else:
         part = combined[window, True]
@@ -137,51 +151,41 @@ def compute(
         mapped=mapped_columns(data),
         asked=mapped_columns(data, "press_questions"),
     )
-    return replace(
+    figures = replace(
         figures,
-        export_date=_export_date(data, given_dated(combined)),
+        export_date=export_date,
         open_queries=part.open_list.shown(),
         **history_figures(data, window, config, combined, rules),
         **accountable_figures(
-            data, inside.queries, figures, window, config, rules, inputs, combined=combined
+            data, part, figures, config, export_date, repeat_counts(data, window, config, combined)
         ),
     )
+    return figures, part
 
 
 def accountable_figures(
     data: CleanData,
-    queries: pd.DataFrame,
+    part: Partial,
     figures: Figures,
-    window: Window,
     config: Config,
-    rules: Rules | None = None,
-    inputs: DeadlineInputs | None = None,
-    *,
-    combined: Combined | None = None,
+    export_date: date | None,
+    repeats: RepeatCounts | None = None,
 ) -> dict[str, Any]:
     """The breakdowns with each category's ratings, outcomes and repeats, districts per
     10,000 residents, the window's accountability totals (accountability.py) and the
-    export's overdue marks compared (deadlines), on the period's ``queries``; the repeats
-    from :func:`repeat_counts` (``combined``: the Dask engine's partial aggregates).
-
-    ``rules``: the figures' rules (:func:`figure_rules`); ``inputs``: ``queries``' deadline
-    inputs under them, when already worked out for the deadline classes."""
-    as_of = at_cutoff(queries, window.cutoff)
+    export's overdue marks compared as of ``export_date`` (deadlines), finished from the
+    partial aggregates of the window's rows (``part``: whichever engine added them up)
+    and its repeat counts (``repeats``: :func:`repeat_counts`); no row is read here."""
     mapped = frozenset(c for s in data.report.sources if s.dataset == "queries" for c in s.mapping)
-    repeats = repeat_counts(data, window, config, combined)
+    found = part.accountable
 
     def more(rows: tuple[CategoryFigures, ...], dimension: str) -> tuple[CategoryFigures, ...]:
-        return with_accountability(rows, as_of, dimension, mapped, config, repeats)
+        return with_accountability(rows, found, dimension, mapped, config, repeats)
 
     # The export's own overdue mark against the deadline classes as of the export's date.
-    export_date = _export_date(data)
     marks = None
-    if export_date is not None and figures.deadlines is not None and "overdue_mark" in queries:
-        if inputs is None:
-            rules = figure_rules(config) if rules is None else rules
-            inputs = queries_deadline_inputs(queries, rules)
-        status, deadline, answered_at = inputs
-        marks = compare_marks(queries, status, deadline, answered_at, export_date)
+    if export_date is not None and figures.deadlines is not None:
+        marks = marks_of(found.marks, export_date)
     return {
         "overdue_marks": marks,
         "by_topic": more(figures.by_topic, "topic"),
@@ -190,7 +194,7 @@ def accountable_figures(
             more(figures.by_district, "district"), config.population.districts
         ),
         "by_body": more(figures.by_body, "body"),
-        "accountability": accountability_figures(as_of, mapped, config, repeats),
+        "accountability": accountability_figures(found, figures.queries, mapped, config, repeats),
     }
 
 

@@ -33,7 +33,14 @@ from engagement_report.deadlines.classes import (
     closed_undated,
     longest_open,
 )
-from engagement_report.deadlines.marks import MarkDisagreement, OverdueMarks, compare_marks
+from engagement_report.deadlines.marks import (
+    MarkDisagreement,
+    MarkPart,
+    OverdueMarks,
+    compare_marks,
+    mark_part,
+    marks_of,
+)
 from engagement_report.deadlines.terms import (
     DeadlineInputs,
     DeadlineRules,
@@ -47,6 +54,7 @@ __all__ = [
     "DeadlineInputs",
     "DeadlineRules",
     "MarkDisagreement",
+    "MarkPart",
     "OverdueMarks",
     "WorkingCalendar",
     "classes_at",
@@ -55,5 +63,7 @@ __all__ = [
     "compute_deadlines",
     "deadline_inputs",
     "longest_open",
+    "mark_part",
+    "marks_of",
     "working_days_between",
 ]

@@ -50,22 +50,42 @@ class OverdueMarks:
         return len(self.disagreements)
 
 
-def compare_marks(
+@dataclass(frozen=True)
+class MarkPart:
+    """The marks of a piece of a period's queries against the classes as of the export's
+    date: counts, and the queries that disagree in the order of the piece's rows. Pieces
+    add up (``+``) in the order of their rows; :func:`marks_of` finishes the sum."""
+
+    carried: bool = False  # some query of the piece carries a mark (overdue or not)
+    marked: int = 0
+    compared: int = 0
+    disagreements: tuple[MarkDisagreement, ...] = ()
+
+    def __add__(self, other: MarkPart) -> MarkPart:
+        return MarkPart(
+            self.carried or other.carried,
+            self.marked + other.marked,
+            self.compared + other.compared,
+            self.disagreements + other.disagreements,
+        )
+
+
+def mark_part(
     queries: pd.DataFrame,
     status: pd.Series,
     deadline: pd.Series,
     answered: pd.Series,
     export_date: date,
-) -> OverdueMarks | None:
+) -> MarkPart:
     """The marks of ``queries`` (column ``overdue_mark``: True, False or NA) against the
-    deadline classes as of ``export_date`` (inputs from ``deadline_inputs``); None when no
-    query carries a mark."""
+    deadline classes as of ``export_date`` (inputs from ``deadline_inputs``), as a piece
+    of a period's (each query's class depends on its own row alone)."""
     if "overdue_mark" not in queries:
-        return None
+        return MarkPart()
     marks = queries["overdue_mark"]
     known = marks.notna().to_numpy(dtype=bool)
     if not known.any():
-        return None
+        return MarkPart()
     marked = marks.fillna(False).to_numpy(dtype=bool) & known
     classes = classes_at(status, deadline, answered, export_date)
     # A query closed without an answer date is neither overdue nor not: no mark disagrees.
@@ -74,16 +94,42 @@ def compare_marks(
     compared = known & classified
     differ = compared & (marked != overdue)
     ids = _ids(queries)
-    listed = np.flatnonzero(differ)
-    disagreements = tuple(
-        MarkDisagreement(str(ids[i]), bool(marked[i]), str(classes.iloc[i])) for i in listed
-    )
-    return OverdueMarks(
+    return MarkPart(
+        carried=True,
         marked=int(marked.sum()),
         compared=int(compared.sum()),
-        disagreements=tuple(sorted(disagreements, key=lambda d: d.query_id)),
+        disagreements=tuple(
+            MarkDisagreement(str(ids[i]), bool(marked[i]), str(classes.iloc[i]))
+            for i in np.flatnonzero(differ)
+        ),
+    )
+
+
+def marks_of(part: MarkPart, export_date: date) -> OverdueMarks | None:
+    """The marks compared, from the pieces' :class:`MarkPart` added up; None when no query
+    carries a mark. The disagreements are listed by id (a stable sort: pieces added up in
+    the order of their rows list ties as one piece of all the rows would)."""
+    if not part.carried:
+        return None
+    return OverdueMarks(
+        marked=part.marked,
+        compared=part.compared,
+        disagreements=tuple(sorted(part.disagreements, key=lambda d: d.query_id)),
         as_of=export_date,
     )
+
+
+def compare_marks(
+    queries: pd.DataFrame,
+    status: pd.Series,
+    deadline: pd.Series,
+    answered: pd.Series,
+    export_date: date,
+) -> OverdueMarks | None:
+    """The marks of ``queries`` against the deadline classes as of ``export_date``
+    (:func:`mark_part` of them as one piece, finished by :func:`marks_of`); None when no
+    query carries a mark."""
+    return marks_of(mark_part(queries, status, deadline, answered, export_date), export_date)
 
 
 def _ids(queries: pd.DataFrame) -> np.ndarray:

@@ -38,7 +38,7 @@ from engagement_report.aggregates import (
 )
 from engagement_report.archive import DATE_COLUMN, Manifest, remote
 from engagement_report.archive.answers import answer_months, earlier_answers
-from engagement_report.archive.reader import Light, light_read, months_opened, read_month
+from engagement_report.archive.reader import Light, extent, light_read, months_opened, read_month
 from engagement_report.dated import DATED_BY, Dated, dated
 from engagement_report.engines import INSTALL_HINT, SCHEDULER_ENV
 from engagement_report.errors import UsageError
@@ -137,6 +137,7 @@ def month_partials(
     rules: Rules,
     ask: Ask,
     light: Light | None = None,
+    export_date: date | None = None,
 ) -> MonthParts:
     """A task: one month of the archive, read once, as the partial aggregates of its rows
     within each requested window (:func:`~engagement_report.aggregates.window_partial`),
@@ -144,19 +145,23 @@ def month_partials(
     they can repeat: :mod:`engagement_report.repeats`), and of all its rows (their
     :class:`~engagement_report.standing.Standing` at ``ask``, their
     :class:`~engagement_report.dated.Dated`). ``light``: the month is read light, as the
-    pandas engine reads it (its queries still open later; no window covers it)."""
+    pandas engine reads it (its queries still open later; no window covers it).
+    ``export_date``: the archive's, which the export's overdue marks are compared as of."""
     if remote.is_url(root):
         # A worker reads an archive at a URL through a copy of the month's partitions
         # (and of the earlier months its repeats read answers of).
         with tempfile.TemporaryDirectory(prefix="engagement-report-month-") as folder:
             for needed in (month, *_answer_months(manifest, month, rules, requests)):
                 remote.fetch_month(root, manifest, needed, Path(folder))
-            return month_partials(folder, manifest, month, requests, rules, ask, light)
+            return month_partials(folder, manifest, month, requests, rules, ask, light, export_date)
     if light is not None:
         frames = {"queries": read_month(Path(root), manifest, "queries", month, light)}
     else:
         frames = {d: read_month(Path(root), manifest, d, month) for d in DATE_COLUMN}
-    parts = [window_partial(frames, piece, rules, detail=detail) for piece, detail in requests]
+    parts = [
+        window_partial(frames, piece, rules, detail=detail, export_date=export_date)
+        for piece, detail in requests
+    ]
     whole = standing(frames["queries"], ask, rules.calendar), dated(frames)
     if rules.repeat_window_days is None or not any(detail for _, detail in requests):
         return parts, *whole
@@ -261,6 +266,7 @@ def combined_on_dask(
     where = remote.origin(root) or str(root)  # the workers read an archive at a URL there
     read = _months_read(manifest, months, light, counted, answers_from)
     how = light_read(months, light, answers_from)
+    export_date = extent(manifest).latest  # the whole archive's, as the pandas engine has it
     covers = {
         request: {m.start.strftime("%Y-%m") for m in request[0].period.months()}
         for request in requests
@@ -282,6 +288,7 @@ def combined_on_dask(
                 rules,
                 ask,
                 how if month in light else None,
+                export_date,
                 pure=False,
             )
             for month in read
