@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import shutil
 import sys
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -23,17 +24,25 @@ OUTCOMES = ("resolved", "explained", "refused", "resolved on the spot", "")
 
 
 @pytest.fixture(scope="module")
-def config():  # type: ignore[no-untyped-def]
-    return load_config(None)
+def config(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The default config with residents per district (rates per 10,000 residents)."""
+    path = tmp_path_factory.mktemp("config") / "config.toml"
+    path.write_text(
+        '[population]\nyear = 2021\nsource = "test figures"\n'
+        "Alatau = 350000\nAlmaly = 220000\nAuezov = 300000\nBostandyk = 380000\n",
+        encoding="utf-8",
+    )
+    return load_config(path)
 
 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory, config) -> Path:  # type: ignore[no-untyped-def]
     """The sample data with issue 14's columns (ratings, outcomes, applicants and
-    addresses that write again within weeks, across month ends), some answers without a
-    date (the ``closed_undated`` deadline class), no query in June 2020 (a gap in the
-    trend) and a year before it (2019: the months a 2021 report takes from the manifest's
-    counts, some of their queries open for good), imported into an archive."""
+    addresses that write again within weeks, across month ends), the export's own overdue
+    marks (some disagreeing with the computed classes), some answers without a date (the
+    ``closed_undated`` deadline class), no query in June 2020 (a gap in the trend) and a
+    year before it (2019: the months a 2021 report takes from the manifest's counts, some
+    of their queries open for good), imported into an archive."""
     folder = tmp_path_factory.mktemp("inputs")
     for name in ("broadcasts.csv", "press_events.csv"):
         shutil.copy(SAMPLE / name, folder / name)
@@ -45,6 +54,7 @@ def archive(tmp_path_factory: pytest.TempPathFactory, config) -> Path:  # type: 
         row["outcome"] = OUTCOMES[number % len(OUTCOMES)] if answered else ""
         row["applicant"] = f"+7 701 {number % 997:07d}"
         row["address"] = f"ул. Абая, {number % 613}" if number % 4 else ""
+        row["overdue"] = ("yes", "no", "")[number % 3]
         if answered and number % 89 == 0:
             row["answered_at"] = ""
     earlier = [
@@ -106,6 +116,9 @@ def test_build_on_dask_writes_the_pandas_folder_byte_for_byte(
         assert result.figures.accountability.repeat_share, period
         assert result.figures.deadlines is not None
         assert result.figures.deadlines.closed_undated, period  # the undated class is met
+        marks = result.figures.overdue_marks
+        assert marks is not None and marks.marked and marks.disagreeing, period
+        assert any(row.received_per_10k for row in result.figures.by_district)
 
 
 def test_months_before_the_period_are_read_light_as_pandas_reads_them(
@@ -231,3 +244,50 @@ def test_two_local_clusters_at_once_start_no_dashboard_and_warn_nothing() -> Non
         holder.close()
     said = [str(w.message) for w in caught if "in use" in str(w.message)]
     assert not said, said
+
+
+def test_given_partial_aggregates_the_accountable_figures_read_no_rows(
+    archive: Path, config
+) -> None:  # type: ignore[no-untyped-def]
+    """With the partial aggregates given (as the Dask engine gives them), the ratings,
+    outcomes, overdue marks, rates per resident, topic shifts and the headline tests come
+    from them: blanking those columns of the rows changes nothing."""
+    import numpy as np
+    import pandas as pd
+
+    from engagement_report.aggregates import window_partial
+    from engagement_report.analysis import analyse, figure_rules, partial_requests
+    from engagement_report.archive import read_archive
+    from engagement_report.periods import Window, parse_period
+
+    data = read_archive(archive).data
+    assert data.extent is not None
+    period = parse_period("2020-11")
+    window = Window(period, period, date(2020, 12, 15))
+    rules = figure_rules(config)
+    frames = {
+        d: data.frame(d) for d in ("queries", "broadcasts", "press_events", "press_questions")
+    }
+    combined = {
+        (piece, detail): window_partial(
+            frames, piece, rules, detail=detail, export_date=data.extent.latest
+        )
+        for piece, detail in partial_requests(window, report=True)
+    }
+    blank = replace(
+        data,
+        queries=data.queries.assign(
+            rating=np.nan,
+            outcome=pd.array([pd.NA] * len(data.queries), dtype="string"),
+            overdue_mark=pd.array([pd.NA] * len(data.queries), dtype="boolean"),
+        ),
+    )
+    expected = analyse(data, window, config)
+    got = analyse(blank, window, config, combined)
+    assert got.figures == expected.figures
+    assert (got.headlines, got.topic_shifts) == (expected.headlines, expected.topic_shifts)
+    assert expected.figures.overdue_marks is not None
+    assert expected.figures.accountability is not None
+    assert expected.figures.accountability.rated
+    # The blanking matters: the same rows without the partial aggregates give other figures.
+    assert analyse(blank, window, config).figures.overdue_marks is None
