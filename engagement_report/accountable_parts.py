@@ -120,13 +120,16 @@ def accountable_part(
     ``dimensions`` and in total, the months holding a query, and the overdue marks
     against the classes as of ``export_date`` (none without one)."""
     answered = stood["status"].eq("answered").fillna(False).to_numpy(dtype=bool)
-    rating = rated = recorded = resolved = on_the_spot = None
+    scores = rated = recorded = resolved = on_the_spot = None
     if RATING in stood:
         rating = stood[RATING].to_numpy(dtype=float, na_value=np.nan)
         # A rating of a query not answered at the cut-off did not exist then.
         rated = answered & ~np.isnan(rating)
+        scores = np.unique(rating[rated], return_inverse=True)  # the few distinct ratings
     if OUTCOME in stood:
-        outcome = stood[OUTCOME].astype("string")
+        outcome = stood[OUTCOME]
+        if not isinstance(outcome.dtype, pd.CategoricalDtype):  # categories compare as text
+            outcome = outcome.astype("string")
         recorded = answered & outcome.notna().to_numpy(dtype=bool)
         resolved = answered & outcome.isin(RESOLVED).fillna(False).to_numpy(dtype=bool)
         on_the_spot = answered & outcome.eq("resolved_on_the_spot").fillna(False).to_numpy(
@@ -134,16 +137,18 @@ def accountable_part(
         )
     flags = (recorded, resolved, on_the_spot)
     counts = [0 if f is None else int(f.sum()) for f in flags]
-    total = Answers(
-        Tally() if rating is None or rated is None else Tally.of(rating[rated]), *counts
-    )
+    ratings = Tally() if scores is None else Tally(scores[0], np.bincount(scores[1]))
+    total = Answers(ratings, *counts)
     categories = {
-        d: _category_answers(stood[d], answered, rating, rated, flags)
+        d: _category_answers(stood[d], answered, scores, rated, flags)
         for d in dimensions
         if d in stood
     }
-    received = stood["received_at"].dropna().to_numpy(dtype="datetime64[ns]")
-    months = frozenset(str(m) for m in np.unique(received.astype("datetime64[M]")))
+    received = stood["received_at"].to_numpy(dtype="datetime64[ns]")
+    month = received[~np.isnat(received)].astype("datetime64[M]").astype(np.int64)
+    first = int(month.min()) if len(month) else 0
+    held = np.flatnonzero(np.bincount(month - first)) + first  # one pass, no sort
+    months = frozenset(str(np.datetime64(int(m), "M")) for m in held)
     marks = MarkPart() if export_date is None else mark_part(queries, *inputs, export_date)
     return AccountablePart(
         rating_column=RATING in stood,
@@ -158,11 +163,12 @@ def accountable_part(
 def _category_answers(
     labels: pd.Series,
     answered: np.ndarray,
-    rating: np.ndarray | None,
+    scores: tuple[np.ndarray, np.ndarray] | None,
     rated: np.ndarray | None,
     flags: tuple[np.ndarray | None, ...],
 ) -> dict[str, Answers]:
-    """Each category's answers (of the categories with a query answered)."""
+    """Each category's answers (of the categories with a query answered); ``scores``: the
+    distinct ratings given and, for each rated query, which it is."""
     if not len(labels):
         return {}
     codes, names = category_codes(labels)
@@ -171,18 +177,18 @@ def _category_answers(
         np.zeros(width, dtype=np.int64) if f is None else np.bincount(codes[f], minlength=width)
         for f in flags
     ]
-    scores = np.empty(0, dtype=float)
+    given = np.empty(0, dtype=float)
     by_score = np.zeros((width, 0), dtype=np.int64)
-    if rating is not None and rated is not None:
+    if scores is not None and rated is not None:
         # Few distinct ratings: one count per category and rating, in one pass.
-        scores, which = np.unique(rating[rated], return_inverse=True)
-        cells = codes[rated] * len(scores) + which.reshape(-1)
-        by_score = np.bincount(cells, minlength=width * len(scores)).reshape(width, len(scores))
+        given, which = scores
+        cells = codes[rated] * len(given) + which.reshape(-1)
+        by_score = np.bincount(cells, minlength=width * len(given)).reshape(width, len(given))
     out = {}
     for code in np.flatnonzero(np.bincount(codes[answered], minlength=width)):
-        given = by_score[code] > 0
+        some = by_score[code] > 0
         out[names[code]] = Answers(
-            Tally(scores[given], by_score[code][given].astype(np.int64)),
+            Tally(given[some], by_score[code][some].astype(np.int64)),
             *(int(c[code]) for c in counts),
         )
     return out
