@@ -25,13 +25,13 @@ def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def counting(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     calls: list[object] = []
-    real = analysis.compute
+    real = analysis.period_figures
 
-    def compute(*args: object, **kwargs: object) -> object:
+    def period_figures(*args: object, **kwargs: object) -> object:
         calls.append(args[1])
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(analysis, "compute", compute)
+    monkeypatch.setattr(analysis, "period_figures", period_figures)
     return calls
 
 
