@@ -140,18 +140,6 @@ def test_the_mean_rating_of_pieces_is_numpys_mean_to_the_last_bit(
     assert rating_mean(Tally()) is None
 
 
-def test_repeat_counts_add_up() -> None:
-    queries = _queries()
-    flags = np.array([False, True, False, True, True])
-    counts = RepeatCounts.of(queries, flags, DIMENSIONS)
-    assert counts.total == 3
-    assert counts.categories["topic"] == {"A": 2, "B": 1}
-    assert counts.categories["district"] == {"X": 1, "Y": 1, "(not stated)": 1}
-    head = RepeatCounts.of(queries.iloc[:2], flags[:2], DIMENSIONS)
-    tail = RepeatCounts.of(queries.iloc[2:], flags[2:], DIMENSIONS)
-    assert head + tail == counts
-
-
 def _marked() -> tuple[pd.DataFrame, tuple[pd.Series, pd.Series, pd.Series]]:
     """m1 marked overdue but answered on time; m2 marked not overdue but open past its
     deadline at the export's date; m3 marked overdue and late; m4 without a mark; m5

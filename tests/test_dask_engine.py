@@ -255,10 +255,11 @@ def test_given_partial_aggregates_the_accountable_figures_read_no_rows(
     import numpy as np
     import pandas as pd
 
-    from engagement_report.aggregates import window_partial
+    from engagement_report.aggregates import DIMENSIONS, window_partial
     from engagement_report.analysis import analyse, figure_rules, partial_requests
     from engagement_report.archive import read_archive
     from engagement_report.periods import Window, parse_period
+    from engagement_report.repeats import window_repeats
 
     data = read_archive(archive).data
     assert data.extent is not None
@@ -268,9 +269,12 @@ def test_given_partial_aggregates_the_accountable_figures_read_no_rows(
     frames = {
         d: data.frame(d) for d in ("queries", "broadcasts", "press_events", "press_questions")
     }
+    days = config.repeats.window_days
     combined = {
-        (piece, detail): window_partial(
-            frames, piece, rules, detail=detail, export_date=data.extent.latest
+        (piece, detail): replace(
+            window_partial(frames, piece, rules, detail=detail, export_date=data.extent.latest),
+            # The repeats as the Dask engine's tasks add them (repeats.py).
+            repeats=window_repeats(data.queries, piece, days, DIMENSIONS),
         )
         for piece, detail in partial_requests(window, report=True)
     }
