@@ -174,13 +174,13 @@ def test_the_figures_cache_serves_a_url_archive_only_its_own_content(  # type: i
 
     monkeypatch.setenv("ENGAGEMENT_REPORT_CACHE_DIR", str(tmp_path / "cache"))
     calls: list[object] = []
-    real = analysis.compute
+    real = analysis.period_figures
 
-    def compute(*args: object, **kwargs: object) -> object:
+    def period_figures(*args: object, **kwargs: object) -> object:
         calls.append(args[1])
         return real(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(analysis, "compute", compute)
+    monkeypatch.setattr(analysis, "period_figures", period_figures)
     header = "query_id,received_at,answered_at,status,topic,channel,district\n"
     export = tmp_path / "in" / "queries.csv"
     export.parent.mkdir()
