@@ -11,7 +11,6 @@ import pytest
 from test_dask_engine import TODAY, WHEN, _folder, archive, config  # noqa: F401
 
 from engagement_report import pipeline
-from engagement_report.pipeline import engine as engine_stage
 
 
 @pytest.fixture(scope="module")
@@ -46,10 +45,6 @@ def _no_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pyarrow.parquet, "read_table", refuse)
 
 
-@pytest.mark.skipif(
-    bool(engine_stage.ROWS_STILL_READ),
-    reason="the command still reads rows for: " + "; ".join(engine_stage.ROWS_STILL_READ),
-)
 def test_the_command_reads_no_row_and_writes_the_pandas_folder(
     archive: Path,  # noqa: F811
     config,  # noqa: F811

@@ -112,7 +112,7 @@ def analyse(
             )
         finally:
             own.cancel()  # the figures failed before their partial: the trend works it out
-        return _assemble(data, figures, window, config, beside.result(), part, combined)
+        return _assemble(data, figures, window, config, beside.result(), part)
 
 
 def partial_requests(window: Window, *, report: bool) -> list[Request]:
@@ -165,7 +165,6 @@ def _assemble(
     config: Config,
     beside: _Beside,
     part: Partial,
-    combined: Combined | None = None,
 ) -> Analysis:
     """The analysis from the window's figures, what was worked out beside them and the
     partial aggregates of the window's rows (``part``)."""
@@ -178,5 +177,4 @@ def _assemble(
         if figures.by_topic
         else ()
     )
-    raised = None if combined is None else combined[window, True].raised
-    return Analysis(figures, months, covered, headlines, agenda(data, figures, raised), shifts)
+    return Analysis(figures, months, covered, headlines, agenda(figures, part.raised), shifts)

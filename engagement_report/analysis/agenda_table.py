@@ -6,10 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from engagement_report.aggregates import RAISED
-from engagement_report.figures import within
-from engagement_report.models import CleanData
-from engagement_report.raised import topics_raised
 from engagement_report.results import Figures
 from engagement_report.validation.rows import NOT_STATED
 
@@ -33,18 +29,13 @@ class AgendaRow:
         return self.queries > 0 and self.broadcasts == 0 and self.press_events == 0
 
 
-def agenda(
-    data: CleanData, figures: Figures, raised: Mapping[str, Mapping[str, int]] | None = None
-) -> tuple[AgendaRow, ...]:
+def agenda(figures: Figures, raised: Mapping[str, Mapping[str, int]]) -> tuple[AgendaRow, ...]:
     """Three agendas side by side: the query topics, then the topics only journalists
     asked about, each with the questions journalists asked on it and the broadcasts and
     press events on it (topics matched by name, case ignored). Empty unless two of the
     three (citizens, journalists, officials) have topics. ``raised``: the period's
-    broadcasts and press events per topic (the partial aggregates' ``raised``, the Dask
-    engine's), else counted on ``data``'s rows of the period.
+    broadcasts and press events per topic (its partial aggregates' ``raised``).
     """
-    if raised is None:
-        raised = {d: topics_raised(within(data.frame(d), "date", figures.period)) for d in RAISED}
     on_air, at_press = raised.get("broadcasts", {}), raised.get("press_events", {})
     # The log's "(not stated)" questions are on no topic anyone could match.
     asked = [row for row in figures.by_question_topic if row.category != NOT_STATED]

@@ -23,16 +23,6 @@ if TYPE_CHECKING:
     from engagement_report.dated import Dated
     from engagement_report.engines.dask import Cluster
 
-#: The figures whose partial aggregates the Dask engine does not work out yet: with any,
-#: the command reads the archive's rows as the pandas engine does (and finishes these
-#: from them); with none, it reads no row.
-ROWS_STILL_READ: tuple[str, ...] = (
-    "ratings and outcomes per category and in total, rates per 10,000 residents",
-    "the export's overdue marks compared",
-    "topic shifts",
-    "the values per unit the headline verdicts test medians on",
-)
-
 
 @dataclass(frozen=True)
 class Engine:
@@ -45,8 +35,8 @@ class Engine:
     @property
     def reads_rows(self) -> bool:
         """Whether the command reads the archive's rows: on pandas; never on Dask, whose
-        workers work out every figure's partial aggregates (:data:`ROWS_STILL_READ`)."""
-        return self.root is None or self.cluster is None or bool(ROWS_STILL_READ)
+        workers work out every figure's partial aggregates."""
+        return self.root is None or self.cluster is None
 
     def session(self) -> AbstractContextManager[None]:
         """The run's connection to the cluster, shared by its rounds of tasks (nothing
