@@ -149,35 +149,6 @@ def ages(piece: Standing, cutoff: date) -> tuple[int, ...] | None:
     return piece.ages[cutoff]
 
 
-def backlog_at(
-    queries: pd.DataFrame,
-    days: list[date],
-    moments: Moments | None = None,
-    before: OpenBefore | None = None,
-    calendar: WorkingCalendar | None = None,
-) -> tuple[int | None, ...]:
-    """Open queries at the end of each of ``days`` among ``queries`` and those counted
-    ``before`` them: :func:`standing` as one piece, finished by :func:`backlog`."""
-    ask = Ask(tuple(days))
-    calendar = calendar or WorkingCalendar()
-    piece = standing(queries, ask, calendar, moments) + counted_before(before, ask, calendar)
-    return backlog(piece, days)
-
-
-def open_ages(
-    queries: pd.DataFrame,
-    cutoff: date,
-    calendar: WorkingCalendar,
-    moments: Moments | None = None,
-    before: OpenBefore | None = None,
-) -> tuple[int, ...] | None:
-    """The queries open at the end of ``cutoff`` per age bin, among ``queries`` and those
-    counted ``before`` them: :func:`standing` as one piece, finished by :func:`ages`."""
-    ask = Ask(cutoffs=(cutoff,))
-    piece = standing(queries, ask, calendar, moments) + counted_before(before, ask, calendar)
-    return ages(piece, cutoff)
-
-
 @dataclass(frozen=True, eq=False)
 class Gathered(Mapping[Request, Partial]):
     """What the Dask engine gathers from an archive's months: each requested window's

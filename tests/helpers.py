@@ -71,3 +71,21 @@ def page_fill(pdf: Path) -> list[float]:
         lowest = min((y for y in _text_heights(page) if y > bottom + 10), default=top)
         fills.append(round((top - lowest) / (top - bottom), 2))
     return fills
+
+
+def backlog_at(queries: pd.DataFrame, days: list[date]) -> tuple[int | None, ...]:
+    """Open queries at the end of each of ``days``: the rows as one piece of
+    :func:`engagement_report.standing.standing`, finished by ``backlog``."""
+    from engagement_report.standing import Ask, backlog, standing
+
+    return backlog(standing(queries, Ask(tuple(days)), WorkingCalendar()), days)
+
+
+def open_ages(
+    queries: pd.DataFrame, cutoff: date, calendar: WorkingCalendar
+) -> tuple[int, ...] | None:
+    """The queries open at the end of ``cutoff`` per age bin: the rows as one piece of
+    :func:`engagement_report.standing.standing`, finished by ``ages``."""
+    from engagement_report.standing import Ask, ages, standing
+
+    return ages(standing(queries, Ask(cutoffs=(cutoff,)), calendar), cutoff)

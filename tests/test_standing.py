@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import backlog_at, open_ages
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -32,9 +33,7 @@ from engagement_report.standing import (
     Standing,
     ages,
     backlog,
-    backlog_at,
     counted_before,
-    open_ages,
     standing,
 )
 

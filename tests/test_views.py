@@ -9,6 +9,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import backlog_at, open_ages
 
 from engagement_report import pipeline
 from engagement_report.analysis import analyse
@@ -16,7 +17,6 @@ from engagement_report.config import Config
 from engagement_report.deadlines import WorkingCalendar
 from engagement_report.figures import bin_label, response_spread
 from engagement_report.periods import parse_period, window_for
-from engagement_report.standing import backlog_at, open_ages
 from engagement_report.views import (
     holm,
     rate_test,
