@@ -4,6 +4,7 @@ LocalCluster of two workers; what it refuses before anything is read."""
 from __future__ import annotations
 
 import csv
+import os
 import shutil
 import sys
 from dataclasses import replace
@@ -295,3 +296,32 @@ def test_given_partial_aggregates_the_accountable_figures_read_no_rows(
     assert expected.figures.accountability.rated
     # The blanking matters: the same rows without the partial aggregates give other figures.
     assert analyse(blank, window, config).figures.overdue_marks is None
+
+
+def test_a_changed_partition_on_dask_is_one_error_line_without_a_traceback(
+    archive: Path, tmp_path: Path
+) -> None:
+    """A task that fails on a worker is the run's error, told once by the command: the
+    LocalCluster's workers do not log it (with a traceback) to the user's stderr."""
+    pytest.importorskip("distributed")
+    import subprocess  # the command line as a user runs it
+
+    copy = tmp_path / "archive"
+    shutil.copytree(archive, copy)
+    changed = sorted((copy / "queries" / "month=2020-11").glob("*.parquet"))[0]
+    changed.write_bytes(b"not the file the manifest records")
+    command = [sys.executable, "-m", "engagement_report", "summary", str(copy)]
+    options = ["--period", "2020-11", "--today", TODAY.isoformat(), "--engine", "dask"]
+    run = subprocess.run(
+        [*command, *options, "--no-cache"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert run.returncode == 2, run.stderr
+    assert run.stdout == ""
+    assert "Traceback" not in run.stderr and "distributed" not in run.stderr, run.stderr
+    said = [line for line in run.stderr.splitlines() if line.strip()]
+    assert len(said) == 1 and "changed since it was imported" in said[0], run.stderr
+    assert changed.name in said[0]

@@ -18,6 +18,7 @@ the one at ``scheduler`` (``tcp://host:8786``), else
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Collection, Iterator, Sequence
@@ -114,6 +115,9 @@ def client(cluster: Cluster) -> Iterator[Any]:
             threads_per_worker=1,
             processes=cluster.processes,
             dashboard_address=None,  # no dashboard
+            # A task that fails (a changed partition file) is the run's error, told once
+            # by the command: the workers' own log of it, a traceback, stays off stderr.
+            silence_logs=logging.CRITICAL,
             # The scheduler's HTTP server (health, metrics) starts even without one, on
             # port 8787 unless told: beside another cluster Dask then warns on the
             # user's stderr that the port is in use. Any free loopback port serves.
