@@ -17,7 +17,7 @@ from engagement_report import pipeline
 from engagement_report.cli import app
 from engagement_report.config import Config, parse_config
 from engagement_report.errors import InputError
-from engagement_report.loading import jsonfile
+from engagement_report.loading import json_columns, json_stream
 from engagement_report.loading.jsonfile import read_json_records
 
 RECORDS = [
@@ -182,7 +182,7 @@ def test_fields_first_seen_late_are_empty_in_the_records_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # pieces of two rows, so the new field arrives after two pieces are closed
-    monkeypatch.setattr(jsonfile, "PIECE_ROWS", 2)
+    monkeypatch.setattr(json_columns, "PIECE_ROWS", 2)
     records = [{"a": str(i)} for i in range(5)] + [{"a": "5", "b": "late"}, {"b": "only"}]
     records_read = read_json_records(write(tmp_path / "x.json", records))
     assert records_read.headers == ("a", "b")
@@ -253,7 +253,7 @@ def test_open311s_own_example_with_a_leading_zero_is_refused_at_its_place(tmp_pa
 def test_invalid_json_deep_in_a_large_file_names_its_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(jsonfile, "READ_BYTES", 1000)  # many blocks: positions carry over
+    monkeypatch.setattr(json_stream, "READ_BYTES", 1000)  # many blocks: positions carry over
     record = '{"received_at": "05.01.2021", "status": "answered"},\n'
     path = tmp_path / "queries.json"
     path.write_text("[\n" + record * 5000 + '{"received_at": "x", }\n]\n', encoding="utf-8")
@@ -264,7 +264,7 @@ def test_invalid_json_deep_in_a_large_file_names_its_line(
 def test_a_record_cut_by_the_reads_blocks_is_read_whole(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(jsonfile, "READ_BYTES", 7)
+    monkeypatch.setattr(json_stream, "READ_BYTES", 7)
     records = [{"id": str(n), "text": "слово " * n, "n": 10**n} for n in range(40)]
     read = read_json_records(write(tmp_path / "x.json", [records[:10], records[10:]]))
     assert read.cells[0].tolist() == [str(n) for n in range(40)]

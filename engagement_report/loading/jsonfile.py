@@ -23,41 +23,28 @@ pieces that become Arrow arrays every few thousand records, so neither the file'
 nor its records are ever held whole. An element of the records array that is not an
 object (a number, a string, a nested array) is kept as a row of its own with the reason
 (:attr:`JsonTable.not_records`), which validation rejects: no record goes unaccounted.
+
+This module walks the four shapes; :mod:`.json_stream` reads and decodes the text, and
+:mod:`.json_columns` turns records into text columns.
 """
 
 from __future__ import annotations
 
 import codecs
 import json
-import re
 from array import array
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from engagement_report.errors import InputError
+from engagement_report.loading.json_columns import Columns, kind_of
+from engagement_report.loading.json_stream import Fields, Stream
 
 if TYPE_CHECKING:
     import pandas as pd
 
 JSON_LINES_SUFFIXES = (".jsonl", ".ndjson")
-READ_BYTES = 1 << 22
-PIECE_ROWS = 1 << 16
-# A nested object deeper than this inside a record is kept as JSON text, not flattened.
-MAX_FLATTEN_DEPTH = 16
-# A mistake the decoder finds this far before the end of what has been read is no
-# artefact of a record cut in two by the read (those fail at the end, or as a string
-# without its closing quote).
-_CUT_MARGIN = 64
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
-_SEPARATOR = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
-# Marks a column's key when its field's name repeats in one object (a column of its own).
-_REPEAT = object()
-
-
-class _Fields(list[tuple[str, Any]]):
-    """A JSON object as its (name, value) pairs in file order: repeated names are kept,
-    and an empty object is told from an empty array."""
 
 
 @dataclass(frozen=True)
@@ -96,8 +83,8 @@ def read_json_records(path: Path, encoding: str | None = None) -> JsonTable:
         chosen = encoding or (
             "utf-16" if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else "utf-8-sig"
         )
-        stream = _Stream(path, handle, chosen, explicit=encoding is not None)
-        builder = _Columns()
+        stream = Stream(path, handle, chosen, explicit=encoding is not None)
+        builder = Columns()
         if path.suffix.lower() in JSON_LINES_SUFFIXES or stream.looks_like_lines():
             layout = "JSON Lines"
             _read_lines(stream, builder)
@@ -118,187 +105,10 @@ def read_json_records(path: Path, encoding: str | None = None) -> JsonTable:
     )
 
 
-class _Stream:
-    """The file's text, decoded a block at a time, with a cursor and its line and column."""
-
-    def __init__(self, path: Path, handle: Any, encoding: str, *, explicit: bool) -> None:
-        self.path = path
-        self.handle = handle
-        self.encoding = encoding
-        self.explicit = explicit
-        try:
-            self.decoder = codecs.getincrementaldecoder(encoding)(errors="strict")
-        except LookupError:
-            raise InputError(f"{path}: unknown encoding {encoding!r}") from None
-        self.text = ""
-        self.pos = 0
-        self.eof = False
-        self.bytes_read = 0
-        self.lines_before = 0  # line breaks in the text already let go of
-        self.column_before = 0  # column of self.text[0] within its line
-        self.json = json.JSONDecoder(
-            object_pairs_hook=_Fields,
-            parse_float=_Number,
-            parse_int=_Number,
-            parse_constant=_Number,
-        )
-
-    # -- reading ---------------------------------------------------------------------------
-
-    def fill(self) -> bool:
-        """Read one more block; False at the end of the file."""
-        if self.eof:
-            return False
-        block = self.handle.read(READ_BYTES)
-        self.eof = not block
-        try:
-            more = self.decoder.decode(block, final=self.eof)
-        except UnicodeDecodeError as exc:
-            raise self._not_text(block, exc) from None
-        self.bytes_read += len(block)
-        if self.pos > len(self.text) // 2:
-            self._let_go()
-        self.text += more
-        return True
-
-    def _let_go(self) -> None:
-        """Drop the text before the cursor, keeping count of its lines."""
-        gone = self.text[: self.pos]
-        breaks = gone.count("\n")
-        if breaks:
-            self.lines_before += breaks
-            self.column_before = len(gone) - gone.rfind("\n") - 1
-        else:
-            self.column_before += len(gone)
-        self.text = self.text[self.pos :]
-        self.pos = 0
-
-    def _not_text(self, block: bytes, exc: UnicodeDecodeError) -> InputError:
-        offset = self.bytes_read + exc.start
-        line = self.lines_before + self.text.count("\n") + block[: exc.start].count(b"\n") + 1
-        bad = block[exc.start : exc.start + 8]
-        if self.explicit:
-            return InputError(
-                f"{self.path}: line {line:,}: byte {offset:,} ({bad[:4]!r}) is not "
-                f"{self.encoding} text, the encoding the config names"
-            )
-        # the text around the byte, as Windows-1251 would read it: a hint, not a guess
-        start = max(block.rfind(b"\n", 0, exc.start) + 1, exc.start - 20)
-        end = block.find(b"\n", exc.start)
-        sample = block[start : min(end if end >= 0 else len(block), exc.start + 30)]
-        hint = sample.decode("cp1251", errors="replace").strip()
-        return InputError(
-            f"{self.path}: line {line:,}: byte {offset:,} ({bad[:4]!r}) is not UTF-8 text, "
-            "and JSON is UTF-8. If the file was saved in another encoding (in Windows-1251 "
-            f"the text there reads {hint!r}), name it in the config "
-            '(encoding = "cp1251"), or save the file again as UTF-8'
-        )
-
-    def where(self, pos: int) -> str:
-        """``line L, column C`` of a position in the current text (both 1-based)."""
-        line = self.lines_before + self.text.count("\n", 0, pos) + 1
-        start = self.text.rfind("\n", 0, pos) + 1
-        column = pos - start + 1 + (self.column_before if start == 0 else 0)
-        return f"line {line:,}, column {column:,}"
-
-    def error(self, message: str, pos: int | None = None) -> InputError:
-        """What is wrong at ``pos`` (default: the cursor), with its line and column."""
-        at = self.pos if pos is None else pos
-        return InputError(f"{self.path}: {self.where(at)}: {message}")
-
-    def invalid(self, exc: json.JSONDecodeError, offset: int = 0) -> InputError:
-        """The decoder's complaint, at its place."""
-        return self.error(f"not valid JSON: {_plain(exc.msg)}", offset + exc.pos)
-
-    # -- tokens ----------------------------------------------------------------------------
-
-    def peek(self) -> str:
-        """The next character that is not white space ('' at the end of the file)."""
-        if self.pos < len(self.text) and self.text[self.pos] not in " \t\n\r":
-            return self.text[self.pos]  # the usual case, without a search
-        while True:
-            self.pos = _WHITESPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
-            if self.pos < len(self.text):
-                return self.text[self.pos]
-            if not self.fill():
-                return ""
-
-    def take(self, char: str, expected: str) -> None:
-        """Step over ``char``, or fail saying what was ``expected``."""
-        found = self.peek()
-        if found != char:
-            shown = repr(found) if found else "the end of the file"
-            raise self.error(f"not valid JSON: expected {expected}, found {shown}")
-        self.pos += 1
-
-    def more(self, expected: str) -> bool:
-        """After an element: step over the ``,`` before the next (True) or the ``]`` that
-        closes the array (False)."""
-        found = _SEPARATOR.match(self.text, self.pos)
-        if found is not None and found.end() < len(self.text):
-            self.pos = found.end()
-            return found[1] == ","
-        if self.peek() == "]":
-            self.pos += 1
-            return False
-        self.take(",", expected)
-        return True
-
-    def value(self) -> Any:
-        """Decode the value at the cursor (reading on when it runs past the text read)."""
-        if not self.peek():
-            raise self.error("not valid JSON: expected a value, found the end of the file")
-        while True:
-            try:
-                value, end = self.json.raw_decode(self.text, self.pos)
-            except json.JSONDecodeError as exc:
-                cut = exc.msg.startswith("Unterminated string") or exc.pos >= len(self.text) - (
-                    _CUT_MARGIN
-                )
-                if cut and self.fill():
-                    continue
-                raise self.invalid(exc) from None
-            except RecursionError:
-                raise self.error("nested too deeply to be records") from None
-            if end >= len(self.text) and not self.eof and self.fill():
-                continue  # a number or word at the end of the text read may go on
-            self.pos = end
-            return value
-
-    def looks_like_lines(self) -> bool:
-        """Whether a ``.json`` file is JSON Lines: its first line is a whole object and
-        something follows it."""
-        if self.peek() != "{":
-            return False  # an array (or a mistake) is read as a document
-        while self.text.find("\n", self.pos) < 0 and self.fill():
-            pass
-        first, _, rest = self.text[self.pos :].partition("\n")
-        if not first.strip().startswith("{") or not rest.strip():
-            return False
-        try:
-            return isinstance(json.loads(first), dict)
-        except (json.JSONDecodeError, RecursionError):
-            return False
-
-
-def _plain(message: str) -> str:
-    """The decoder's message in the words of a person fixing the file."""
-    if message.startswith("Unterminated string"):
-        return "a string without its closing quote (is the file cut short?)"
-    known = {
-        "Expecting value": "expected a value",
-        "Extra data": "more text after the end of the JSON value",
-    }
-    if message in known:
-        return known[message]
-    message = message.removesuffix(" at").replace("Expecting", "expected")
-    return message[:1].lower() + message[1:]
-
-
 # -- the shapes ------------------------------------------------------------------------------
 
 
-def _read_document(stream: _Stream, builder: _Columns) -> str:
+def _read_document(stream: Stream, builder: Columns) -> str:
     """One JSON value holding the records; returns how they were laid out."""
     first = stream.peek()
     if first == "[":
@@ -315,7 +125,7 @@ def _read_document(stream: _Stream, builder: _Columns) -> str:
     else:
         value = stream.value()
         raise InputError(
-            f"{stream.path}: the JSON holds {_kind(value)}, not records (an array of "
+            f"{stream.path}: the JSON holds {kind_of(value)}, not records (an array of "
             "objects, an object holding one, a list of pages, or JSON Lines)"
         )
     if stream.peek():
@@ -323,7 +133,7 @@ def _read_document(stream: _Stream, builder: _Columns) -> str:
     return layout
 
 
-def _read_container(stream: _Stream, builder: _Columns, path: tuple[str, ...]) -> str | None:
+def _read_container(stream: Stream, builder: Columns, path: tuple[str, ...]) -> str | None:
     """An object: its one array of records (at any depth) is read, other members passed
     over. Two arrays of records are refused: which one holds the data cannot be guessed."""
     stream.take("{", "'{'")
@@ -360,7 +170,7 @@ def _read_container(stream: _Stream, builder: _Columns, path: tuple[str, ...]) -
         stream.take(",", "',' or '}' after a member")
 
 
-def _holds_records(stream: _Stream) -> bool:
+def _holds_records(stream: Stream) -> bool:
     """Whether the array at the cursor starts with an object or an array (records or
     pages); an array of plain values is no records."""
     start = stream.pos
@@ -370,7 +180,7 @@ def _holds_records(stream: _Stream) -> bool:
     return nested in ("{", "[")
 
 
-def _read_array(stream: _Stream, builder: _Columns, layout: str) -> str:
+def _read_array(stream: Stream, builder: Columns, layout: str) -> str:
     """An array of records, or of pages of records."""
     stream.take("[", "'['")
     paged: bool | None = None
@@ -405,7 +215,7 @@ def _read_array(stream: _Stream, builder: _Columns, layout: str) -> str:
             )
 
 
-def _read_page(stream: _Stream, builder: _Columns, page: int) -> None:
+def _read_page(stream: Stream, builder: Columns, page: int) -> None:
     stream.take("[", "'['")
     number = 0
     if stream.peek() == "]":
@@ -418,7 +228,7 @@ def _read_page(stream: _Stream, builder: _Columns, page: int) -> None:
             return
 
 
-def _read_lines(stream: _Stream, builder: _Columns) -> None:
+def _read_lines(stream: Stream, builder: Columns) -> None:
     """JSON Lines: one record per line, numbered by its line; a blank line is a blank
     record (counted, as a blank spreadsheet row is)."""
     line = 0
@@ -440,157 +250,5 @@ def _read_lines(stream: _Stream, builder: _Columns) -> None:
                 raise stream.error("nested too deeply to be records") from None
             builder.add(value, line, None)
         else:
-            builder.add(_Fields(), line, None)
+            builder.add(Fields(), line, None)
         stream.pos = stop + 1
-
-
-# -- records into columns --------------------------------------------------------------------
-
-
-class _Columns:
-    """Records turned into text columns, a piece of :data:`PIECE_ROWS` rows at a time.
-
-    A column is known by its field's name (a nested field's by its path); a name that
-    repeats inside one object gets a column of its own under the same header, which
-    validation then warns about as any repeated header (``duplicate_column``).
-    """
-
-    def __init__(self) -> None:
-        self.index: dict[object, int] = {}  # a top-level name, or a nested field's path
-        self.names: list[str] = []
-        self.current: list[list[str | None]] = []
-        self.written: list[int] = []  # per column: the last record that wrote it
-        self.pieces: list[list[Any]] = []  # per column: Arrow arrays of finished pieces
-        self.piece_sizes: list[int] = []
-        self.rows = 0  # rows in the current piece
-        # 8 bytes a record, not a Python int each: a registry has millions
-        self.numbers: array[int] = array("q")
-        self.pages: array[int] = array("q")
-        self.paged = False
-        self.objects = 0
-        self.not_records: dict[int, str] = {}
-
-    def add(self, value: Any, number: int, page: int | None) -> None:
-        """One element of the records array (numbered ``number`` in ``page``)."""
-        position = len(self.numbers)
-        self.numbers.append(number)
-        if page is not None:
-            self.pages.append(page)
-        if type(value) is _Fields:
-            self.objects += 1
-            self._fields(value, (), position, 0)
-        else:
-            self.not_records[position] = _kind(value)
-        self.rows += 1
-        if self.rows == PIECE_ROWS:
-            self._close_piece()
-
-    def _fields(self, fields: _Fields, path: tuple[str, ...], record: int, depth: int) -> None:
-        """Each field of a record (or of an object nested in it) into its column."""
-        index, current, written, row = self.index, self.current, self.written, self.rows
-        for name, item in fields:
-            kind = type(item)
-            if kind is _Fields and depth < MAX_FLATTEN_DEPTH:
-                self._fields(item, (*path, name), record, depth + 1)
-                continue
-            text = item if kind is _Number or kind is str or item is None else _text(item)
-            key: object = (*path, name) if path else name
-            column = index.get(key)
-            if column is None:
-                column = self._column(key, (*path, name))
-            while written[column] == record:  # the name repeats in this object
-                key = (key, _REPEAT)
-                column = index.get(key)
-                if column is None:
-                    column = self._column(key, (*path, name))
-            written[column] = record
-            current[column][row] = text
-
-    def _column(self, key: object, path: tuple[str, ...]) -> int:
-        column = len(self.names)
-        self.index[key] = column
-        self.names.append(".".join(path))
-        self.current.append([None] * PIECE_ROWS)
-        self.written.append(-1)
-        self.pieces.append([None] * len(self.piece_sizes))  # earlier pieces: all empty
-        return column
-
-    def _close_piece(self) -> None:
-        import pyarrow as pa
-
-        for column, values in enumerate(self.current):
-            self.pieces[column].append(pa.array(values[: self.rows], pa.large_string()))
-            self.current[column] = [None] * PIECE_ROWS
-        self.piece_sizes.append(self.rows)
-        self.rows = 0
-
-    def finish(self) -> tuple[tuple[str, ...], pd.DataFrame]:
-        """The headers and the cells (one text column per header, named by position)."""
-        import pandas as pd
-        import pyarrow as pa
-
-        if self.rows or not self.piece_sizes:
-            self._close_piece()
-        columns = {}
-        for column in range(len(self.names)):
-            arrays = [
-                piece if piece is not None else pa.nulls(size, pa.large_string())
-                for piece, size in zip(self.pieces[column], self.piece_sizes, strict=True)
-            ]
-            self.pieces[column] = []
-            whole = pa.chunked_array(arrays, pa.large_string()).combine_chunks()
-            columns[column] = pd.Series(pd.arrays.ArrowStringArray(whole), copy=False)
-        total = sum(self.piece_sizes)
-        return tuple(self.names), pd.DataFrame(columns, index=pd.RangeIndex(total))
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return str(value)  # a number arrives as its own text (a _Number)
-    return _dump(value)
-
-
-def _dump(value: Any) -> str:
-    """A decoded value written back as compact JSON, numbers as the file wrote them."""
-    if isinstance(value, _Number):
-        return str(value)
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, _Fields):
-        members = (f"{json.dumps(name, ensure_ascii=False)}:{_dump(item)}" for name, item in value)
-        return "{" + ",".join(members) + "}"
-    return "[" + ",".join(_dump(item) for item in value) + "]"
-
-
-class _Number(str):
-    """A number as the file writes it (``1.50`` stays ``1.50``; never rounded by a float)."""
-
-
-def _kind(value: Any) -> str:
-    """What a JSON value is, in a few words, with a glimpse of it."""
-    if isinstance(value, _Fields):
-        return "an object"
-    if isinstance(value, list):
-        return f"an array ({_glimpse(value)})"
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return f"{str(value).lower()}, a truth value"
-    if isinstance(value, _Number):
-        return f"a number ({value[:40]})"
-    if isinstance(value, str):
-        return f"a string ({value[:40]!r})"
-    return type(value).__name__
-
-
-def _glimpse(value: Any) -> str:
-    text = _text(value) or "null"
-    return text if len(text) <= 40 else text[:39] + "…"
