@@ -32,14 +32,16 @@ def _no_rows(monkeypatch: pytest.MonkeyPatch) -> None:
     import pyarrow.dataset
     import pyarrow.parquet
 
-    from engagement_report.archive import reader
+    from engagement_report.archive import light, partitions, reader
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError(f"the command read an archive's rows: {args[:2]!r}")
 
-    for name in ("_read", "read_month", "read_partition", "seen_partition"):
-        monkeypatch.setattr(reader, name, refuse)
-    monkeypatch.setattr(reader.ds, "dataset", refuse)
+    # each module that holds one of the readers, so no call reaches the real one
+    for module in (reader, light, partitions):
+        for name in ("read_columns", "read_month", "read_partition", "seen_partition"):
+            if hasattr(module, name):
+                monkeypatch.setattr(module, name, refuse)
     monkeypatch.setattr(pyarrow.dataset, "dataset", refuse)
     monkeypatch.setattr(pyarrow.parquet, "ParquetFile", refuse)
     monkeypatch.setattr(pyarrow.parquet, "read_table", refuse)

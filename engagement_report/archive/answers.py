@@ -22,6 +22,7 @@ import pyarrow.dataset as ds
 
 from engagement_report.archive.history import usable
 from engagement_report.archive.layout import Manifest, Partition
+from engagement_report.archive.partitions import as_frame, check_digest, damaged
 from engagement_report.hashing import seen
 from engagement_report.repeats import ADDRESS, APPLICANT, COLUMNS, answers_from
 
@@ -67,9 +68,6 @@ def earlier_answers(root: Path, manifest: Manifest, month: str, window_days: int
     """The queries of earlier months answered from ``answers_from`` ``month``'s first day
     to its end (what the repeat rule reads of them), in the order the archive holds them;
     each partition file read checked against the manifest first."""
-    # The reader imports this module's tests of a month: its helpers are imported here.
-    from engagement_report.archive.reader import _check_digest, _damaged, _frame
-
     first, after = month_span(month)
     start = answers_from(first, window_days)
     dtypes = manifest.dtypes.get("queries", {})
@@ -80,11 +78,11 @@ def earlier_answers(root: Path, manifest: Manifest, month: str, window_days: int
     tables = []
     for partition in answer_months(manifest, month, window_days):
         path = root / partition.key / partition.file
-        _check_digest(seen(path), partition)
+        check_digest(seen(path), partition)
         try:
             fragment = ds.dataset(path, format="parquet")
             present = [c for c in columns if c in fragment.schema.names]
             tables.append(fragment.to_table(columns=present, filter=window))
         except (OSError, pa.ArrowException) as exc:
-            raise _damaged(path, exc) from None
-    return _frame(tables, {c: dtypes[c] for c in columns}, set(), None)
+            raise damaged(path, exc) from None
+    return as_frame(tables, {c: dtypes[c] for c in columns}, set(), None)

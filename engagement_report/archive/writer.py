@@ -34,7 +34,8 @@ from engagement_report.archive.layout import (
     read_manifest,
     roll_forward,
 )
-from engagement_report.archive.reader import DATE_COLUMN, read_partition
+from engagement_report.archive.partitions import read_partition
+from engagement_report.archive.reader import DATE_COLUMN
 from engagement_report.errors import OutputError
 from engagement_report.hashing import SeenFile
 from engagement_report.models import CleanData

@@ -39,7 +39,8 @@ from engagement_report.aggregates import (
 )
 from engagement_report.archive import DATE_COLUMN, Manifest, remote
 from engagement_report.archive.answers import answer_months, earlier_answers
-from engagement_report.archive.reader import Light, extent, light_read, months_opened, read_month
+from engagement_report.archive.light import Light, light_read, months_opened
+from engagement_report.archive.reader import extent, read_month
 from engagement_report.dated import DATED_BY, Dated, dated
 from engagement_report.engines import INSTALL_HINT, SCHEDULER_ENV
 from engagement_report.errors import UsageError

@@ -207,7 +207,7 @@ def _fetch(root: Path, months: ArchiveMonths | None) -> None:
     if months is None:
         remote.fetch(root, None)
         return
-    from engagement_report.archive.reader import months_opened
+    from engagement_report.archive.light import months_opened
 
     manifest = remote.manifest_of(root)
     remote.fetch(
