@@ -337,7 +337,7 @@ def test_validate_reads_every_partition_of_an_archive(tmp_path: Path, config) ->
 def test_months_long_before_the_period_are_read_light_with_the_same_figures(
     tmp_path: Path, config
 ) -> None:  # type: ignore[no-untyped-def]
-    from engagement_report.pipeline.checking import archive_months
+    from engagement_report.pipeline.archive_months import archive_months
 
     rows = [
         "Q01,2017-03-01,2017-03-05,answered,Roads,web,A",  # closed long before: dropped

@@ -17,7 +17,7 @@ from engagement_report.archive import history, layout, read_archive, read_manife
 from engagement_report.config import load_config, parse_config
 from engagement_report.errors import InputError, UsageError
 from engagement_report.models import OpenBefore
-from engagement_report.pipeline.checking import archive_months
+from engagement_report.pipeline.archive_months import archive_months
 
 TODAY = date(2026, 1, 1)
 HEADER = "query_id,received_at,answered_at,status,topic,channel,district\n"

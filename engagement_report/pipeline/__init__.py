@@ -7,8 +7,9 @@ Everything the command line does can be done from Python::
     print(result.figures.queries.answered_share)
 
 One module per job: :mod:`.archiving` imports checked rows into an archive,
-:mod:`.checking` reads and checks the inputs and resolves the report
-window, :mod:`.building` writes a period's report folder, :mod:`.summaries` serves
+:mod:`.checking` reads and checks the inputs (of an archive, the months
+:mod:`.archive_months` says), :mod:`.period` resolves the period and its report window,
+:mod:`.building` writes a period's report folder, :mod:`.summaries` serves
 ``summary``, ``validate``, ``init``, ``diff`` and the database, :mod:`.publishing` the
 static site. The CLI calls only the names below.
 """
@@ -27,11 +28,10 @@ from engagement_report.pipeline.building import (
     render_reports,
     report_context,
 )
-from engagement_report.pipeline.checking import (
-    check_inputs,
+from engagement_report.pipeline.checking import check_inputs, load_and_validate
+from engagement_report.pipeline.period import (
     compute,
     data_span,
-    load_and_validate,
     require_rows,
     resolve_period,
     window,

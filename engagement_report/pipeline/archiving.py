@@ -14,7 +14,8 @@ from engagement_report.cache import wait
 from engagement_report.config import Config
 from engagement_report.errors import UsageError
 from engagement_report.models import ValidationReport
-from engagement_report.pipeline.checking import check, plausible
+from engagement_report.pipeline.checking import check
+from engagement_report.pipeline.period import plausible
 
 if TYPE_CHECKING:
     from engagement_report.archive.writer import ImportResult

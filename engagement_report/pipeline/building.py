@@ -44,16 +44,10 @@ from engagement_report.periods import (
     Period,
     Window,
 )
-from engagement_report.pipeline.checking import (
-    Checked,
-    archive_months,
-    check,
-    plausible,
-    require_rows,
-    resolve_period,
-    window,
-)
+from engagement_report.pipeline.archive_months import archive_months
+from engagement_report.pipeline.checking import Checked, check
 from engagement_report.pipeline.engine import Engine, resolve_engine
+from engagement_report.pipeline.period import plausible, require_rows, resolve_period, window
 from engagement_report.pipeline.summaries import DatabaseWrite, to_database
 from engagement_report.publish.datapackage import PACKAGE_NAME, datapackage, datapackage_text
 from engagement_report.publish.pdf import PDF_NAME, pdf_bytes

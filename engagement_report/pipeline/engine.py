@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 from engagement_report.aggregates import Combined, Request
 from engagement_report.config import ENGINES, Config
 from engagement_report.errors import UsageError
-from engagement_report.pipeline.checking import ArchiveMonths, archive_root, engine_rules
+from engagement_report.pipeline.archive_months import ArchiveMonths, archive_root
+from engagement_report.pipeline.period import engine_rules
 
 if TYPE_CHECKING:
     from engagement_report.dated import Dated

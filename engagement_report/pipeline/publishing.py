@@ -41,7 +41,8 @@ from engagement_report.pipeline.building import (
     report_context,
     run_manifest,
 )
-from engagement_report.pipeline.checking import check, data_span, plausible, window
+from engagement_report.pipeline.checking import check
+from engagement_report.pipeline.period import data_span, plausible, window
 from engagement_report.publish.datapackage import PACKAGE_NAME
 from engagement_report.render.charts import attach_charts
 from engagement_report.render.environment import render

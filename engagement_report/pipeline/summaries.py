@@ -24,16 +24,10 @@ from engagement_report.export import (
 from engagement_report.hashing import SeenFile
 from engagement_report.loading import discover_inputs
 from engagement_report.models import ValidationReport
-from engagement_report.pipeline.checking import (
-    FREE_TEXT,
-    archive_months,
-    check,
-    plausible,
-    require_rows,
-    resolve_period,
-    window,
-)
+from engagement_report.pipeline.archive_months import FREE_TEXT, archive_months
+from engagement_report.pipeline.checking import check
 from engagement_report.pipeline.engine import resolve_engine
+from engagement_report.pipeline.period import plausible, require_rows, resolve_period, window
 from engagement_report.run_diff import diff_dict, diff_runs, diff_text
 from engagement_report.validation.report import report_as_dict, report_as_text
 
