@@ -9,25 +9,15 @@ Everything the command line does can be done from Python::
 One module per job: :mod:`.archiving` imports checked rows into an archive,
 :mod:`.checking` reads and checks the inputs (of an archive, the months
 :mod:`.archive_months` says), :mod:`.period` resolves the period and its report window,
-:mod:`.building` writes a period's report folder, :mod:`.summaries` serves
-``summary``, ``validate``, ``init``, ``diff`` and the database, :mod:`.publishing` the
-static site. The CLI calls only the names below.
+:mod:`.building` writes a period's report folder (its texts made by
+:mod:`.reporting`), :mod:`.summaries` serves ``summary``, ``validate``, ``init``,
+``diff`` and the database, :mod:`.publishing` the static site. The CLI calls only the names below.
 """
 
 from __future__ import annotations
 
 from engagement_report.pipeline.archiving import ArchiveImport, archive
-from engagement_report.pipeline.building import (
-    DEFAULT_TITLE,
-    BuildResult,
-    build,
-    check_values,
-    open_data_text,
-    output_folder,
-    rejected_csv,
-    render_reports,
-    report_context,
-)
+from engagement_report.pipeline.building import BuildResult, build, check_values, output_folder
 from engagement_report.pipeline.checking import check_inputs, load_and_validate
 from engagement_report.pipeline.period import (
     compute,
@@ -37,6 +27,13 @@ from engagement_report.pipeline.period import (
     window,
 )
 from engagement_report.pipeline.publishing import PublishResult, current_folder, publish
+from engagement_report.pipeline.reporting import (
+    DEFAULT_TITLE,
+    open_data_text,
+    rejected_csv,
+    render_reports,
+    report_context,
+)
 from engagement_report.pipeline.summaries import (
     DatabaseWrite,
     diff,

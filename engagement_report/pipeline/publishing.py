@@ -32,17 +32,17 @@ from engagement_report.periods import (
     period_for_span,
     today_in,
 )
-from engagement_report.pipeline.building import (
+from engagement_report.pipeline.building import period_analysis
+from engagement_report.pipeline.checking import check
+from engagement_report.pipeline.period import data_span, plausible, window
+from engagement_report.pipeline.reporting import (
     DEFAULT_TITLE,
     SUMMARY_FILES,
     made_on,
     open_data_text,
-    period_analysis,
     report_context,
     run_manifest,
 )
-from engagement_report.pipeline.checking import check
-from engagement_report.pipeline.period import data_span, plausible, window
 from engagement_report.publish.datapackage import PACKAGE_NAME
 from engagement_report.render.charts import attach_charts
 from engagement_report.render.environment import render
