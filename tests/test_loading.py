@@ -19,7 +19,8 @@ from engagement_report.errors import InputError
 from engagement_report.loading import discover_inputs, read_file
 from engagement_report.loading.headers import find_header_row
 from engagement_report.models import CleanData, SourceAccount
-from engagement_report.schema import dataset_for_name, header_key
+from engagement_report.schema import header_key
+from engagement_report.spellings import dataset_for_name
 from engagement_report.validation.report import report_as_text
 
 

@@ -18,12 +18,8 @@ from engagement_report import pipeline
 from engagement_report.config import DEFAULT_CONFIG_NAME, Config, load_config
 from engagement_report.errors import UsageError
 from engagement_report.models import ValidationReport
-from engagement_report.schema import (
-    DATASETS,
-    STATUS_CLASSES,
-    dataset_for_name,
-    header_key,
-)
+from engagement_report.schema import DATASETS, STATUS_CLASSES, header_key
+from engagement_report.spellings import dataset_for_name
 from engagement_report.starter import LAST_ROW, write_start_kit
 from engagement_report.starter.workbook import kit_columns
 from engagement_report.validation.rows import status_lookup

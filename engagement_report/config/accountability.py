@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from engagement_report.schema import OUTCOME_CLASSES, header_key
+from engagement_report.schema import header_key
+from engagement_report.spellings import OUTCOME_CLASSES
 
 RATING_SCALES = ("1-5", "yes-no")
 

@@ -38,7 +38,8 @@ from engagement_report.loading.parquet import read_parquet_cells
 from engagement_report.loading.sheets import CHART_REASON, drop_hidden_copies, mark_identical
 from engagement_report.loading.xlsx import RawSheet, read_workbook, sheet_states
 from engagement_report.models import LoadedInputs, SkippedSheet, SourceTable
-from engagement_report.schema import COLUMNS, DATASETS, dataset_for_name
+from engagement_report.schema import COLUMNS, DATASETS
+from engagement_report.spellings import dataset_for_name
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -46,7 +46,8 @@ from engagement_report.render.translations import (
     catalogue_path,
     meaning_context,
 )
-from engagement_report.schema import COLUMNS, DATASETS, dataset_for_name, header_key
+from engagement_report.schema import COLUMNS, DATASETS, header_key
+from engagement_report.spellings import dataset_for_name
 from engagement_report.validation.columns import status_lookup
 
 LANGUAGES = ("ru", "kk")
@@ -80,7 +81,7 @@ _VALUE_SOURCES: tuple[tuple[str, str, str], ...] = (
 _STARTER_NOTE = (
     "Notes for translators: keep every {name} placeholder. The context says where a text "
     "goes. The kit must be read back: a header (context '<dataset> header') must be one "
-    "schema.py accepts for that column, a data sheet's name one schema.DATASET_NAMES "
+    "schema.py accepts for that column, a data sheet's name one spellings.DATASET_NAMES "
     "gives its dataset, a status one schema.STATUS_SPELLINGS gives its class; --check "
     "verifies it."
 )

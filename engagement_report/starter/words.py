@@ -31,7 +31,7 @@ def word(context: str, english: str) -> Word:
     return Word(context, english)
 
 
-# The data sheets' names: each must stay a name schema.DATASET_NAMES gives its dataset.
+# The data sheets' names: each must stay a name spellings.DATASET_NAMES gives its dataset.
 SHEET_NAMES = {
     "queries": word("sheet name", "queries"),
     "broadcasts": word("sheet name", "broadcasts"),

@@ -19,7 +19,8 @@ from engagement_report.errors import UsageError
 from engagement_report.loading.headers import match_headers
 from engagement_report.render.translations import STARTER_DOMAIN, catalogue_path
 from engagement_report.safe_text import put_text
-from engagement_report.schema import COLUMNS, Column, dataset_for_name
+from engagement_report.schema import COLUMNS, Column
+from engagement_report.spellings import dataset_for_name
 from engagement_report.starter.lists import LIST_COLUMNS, choices, status_labels
 from engagement_report.starter.words import (
     HEADERS,

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from engagement_report.config import Config
-from engagement_report.schema import OUTCOME_CLASSES, OUTCOME_SPELLINGS, RATING_NO, RATING_YES
+from engagement_report.spellings import OUTCOME_CLASSES, OUTCOME_SPELLINGS, RATING_NO, RATING_YES
 from engagement_report.validation.cells import Cells
 from engagement_report.validation.columns.labelled import fold_key
 from engagement_report.validation.columns.shared import categorical, raw_cells
