@@ -16,8 +16,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-import pandas as pd
-
 from engagement_report.dated import Dated, dated, first_day, last_day, months_of, record_days
 from engagement_report.models import CleanData
 from engagement_report.periods import Period
@@ -28,16 +26,6 @@ from engagement_report.results import Covered
 DATED_BY = {"queries": "received_at", "broadcasts": "date", "press_events": "date"}
 #: Every dataset with dated records (the question log's dates are press events').
 DATASETS = ("queries", "broadcasts", "press_events", "press_questions")
-
-
-def dates_of(data: CleanData, dataset: str) -> pd.Series:
-    """The dates of ``dataset``'s records; press events' are the sheet's and the question
-    log's (its events are press events too)."""
-    column = "date" if dataset == "press_questions" else DATED_BY[dataset]
-    dates = data.frame(dataset)[column]
-    if dataset == "press_events" and len(data.press_questions):
-        dates = pd.concat([dates, data.press_questions["date"]], ignore_index=True)
-    return dates
 
 
 def _present(data: CleanData) -> tuple[str, ...]:
@@ -53,7 +41,7 @@ def data_span(data: CleanData, days: Dated | None = None) -> tuple[date, date] |
     days the data holds records on, when already worked out."""
     extent = data.extent
     if extent is not None:
-        # A question log's dates are press events' (dates_of).
+        # A question log's dates are press events' (its events are press events too).
         kinds = {"press_events": ("press_events", "press_questions")}
         known = [
             extent.first[kind]

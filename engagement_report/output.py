@@ -88,7 +88,6 @@ def write_files(
 
 # Left in report folders by earlier versions, which locked the folder from inside.
 LEGACY_LOCK_NAME = ".engagement-report.lock"
-LOCK_NAME = LEGACY_LOCK_NAME  # kept for callers that skip it when listing a folder
 STAGING_MARK = ".tmp-"
 ASIDE_MARK = ".old-"
 # Test-only: a path; the run creates that file and sleeps between moving the old folder

@@ -187,12 +187,6 @@ def asked_rows(parts: Mapping[str, Asked], total: int) -> tuple[QuestionFigures,
     )
 
 
-def question_breakdown(questions: pd.DataFrame, dimension: str) -> tuple[QuestionFigures, ...]:
-    """The log's questions by ``dimension`` (outlet, speaker or topic), most questions
-    first (ties by name); a blank is '(not stated)'."""
-    return asked_rows(asked_parts(questions).get(dimension, {}), len(questions))
-
-
 def reported_datasets(present: frozenset[str]) -> frozenset[str]:
     """The datasets figures are reported for, from those with an input: a question log
     gives press events."""

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from engagement_report import __version__, export, pipeline
 from engagement_report.cli import app
 from engagement_report.config import Config
-from engagement_report.output import LOCK_NAME
+from engagement_report.output import LEGACY_LOCK_NAME
 from engagement_report.periods import parse_period
 
 SCRIPT = Path(sys.executable).parent / "engagement-report"
@@ -78,7 +78,7 @@ def written(out: Path) -> set[str]:
     if "charts" in names:
         assert "report.md" in names
         assert {p.suffix for p in (out / "charts").iterdir()} <= {".svg"}
-    assert LOCK_NAME not in names  # the lock lives beside the folder, and goes
+    assert LEGACY_LOCK_NAME not in names  # the lock lives beside the folder, and goes
     if "manifest.json" in names:
         # The run manifest lists every other file written, with its hash.
         listed = {o["name"] for o in json.loads((out / "manifest.json").read_text())["outputs"]}

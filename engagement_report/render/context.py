@@ -115,7 +115,6 @@ class ReportContext:
     topic_shifts: tuple[TopicShifts, ...] = ()  # against the previous period, a year earlier
     min_category_size: int = 5
     min_count: int = 20  # [report] min_count: no percentage change or ratio verdict below it
-    extras: dict[str, object] = field(default_factory=dict)
     charts: dict[str, Chart] = field(default_factory=dict)  # name → chart, see render.charts
     office: str | None = None  # whose report: ``[report] office`` in the report's language
     # The "about this report" block. ``made_on``: the day of the run in the config's time
