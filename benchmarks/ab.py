@@ -97,9 +97,16 @@ VARIANTS: dict[str, Callable[[Path], None]] = {
         "",
         "pipeline/building.py",
     ),
-    # The command's imports run beside the workbook's zip check instead of after it.
-    "no-check-first": _replace(
-        "        slot.checked.wait()\n", "        pass\n", "loading/early.py"
+    # The workbook's inflating check runs before calamine's read instead of beside it.
+    "no-check-beside": _replace(
+        "        verify = threading.Thread(\n"
+        '            target=_verify, args=(path, slot), name="early-verify", daemon=True\n'
+        "        )\n"
+        "        verify.start()\n"
+        "        result = read_batches(path, inflate_check=False)\n"
+        "        verify.join()\n",
+        "        result = read_batches(path)\n",
+        "loading/early.py",
     ),
     # The C library's and the kernel's own ways with memory (large blocks unmapped when
     # freed, huge pages where numpy asks for them).

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -179,11 +178,9 @@ def test_templates_and_holidays_are_prepared_while_a_read_ahead_runs(
         real_prepare(config, lang, templates)
         released.set()
 
-    def held_read(file: Path, checked: Callable[[], object] | None = None) -> object:
-        if checked is not None:
-            checked()
+    def held_read(file: Path, *, inflate_check: bool = True) -> object:
         released.wait(30)  # the read is still running while the build starts
-        return real_read(file)
+        return real_read(file, inflate_check=inflate_check)
 
     monkeypatch.setattr(building, "prepare_while_reading", prepare)
     monkeypatch.setattr(xlsx, "read_batches", held_read)
@@ -212,24 +209,74 @@ def test_a_user_template_that_does_not_compile_ahead_is_reported_when_rendered(
         render("report.md.j2", "md", object(), "en", tmp_path)
 
 
-def test_the_command_goes_on_once_the_workbook_is_checked(
+def test_the_command_does_not_wait_for_the_zip_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The zip check holds Python's lock: the command's imports wait for it to end, and
-    # calamine's read (which lets go of the lock) goes on beside them.
+    # The inflating check runs beside calamine's read, not before it, and not in front of
+    # the command's imports; the read is handed over once both are done.
     path = registry(tmp_path / "registry.xlsx")
+    release = threading.Event()
     checked: list[Path] = []
-    real = xlsx.check_workbook
+    real = xlsx.verify_workbook
 
     def slow_check(file: Path) -> None:
-        time.sleep(0.3)
+        release.wait(30)
         real(file)
         checked.append(file)
 
-    monkeypatch.setattr(xlsx, "check_workbook", slow_check)
+    monkeypatch.setattr(xlsx, "verify_workbook", slow_check)
+    started = time.perf_counter()
     early.start([path], cache=False)
-    assert checked == [path]
+    assert time.perf_counter() - started < 20 and checked == []
+    assert early.reading()
+    release.set()
     assert early.take(path) is not None
+    assert checked == [path]
+
+
+def test_a_workbook_the_check_refuses_during_the_read_is_refused_without_waiting(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A part altered after it was written: its CRC-32 fails. calamine is held (a read
+    # that would take long, or a part that unpacks without end): the check's failure
+    # hands nothing over at once, and the normal path refuses the file with the reason.
+    path = registry(tmp_path / "registry.xlsx")
+    damaged = _with_a_sheet_byte_changed(path)
+    release = threading.Event()
+    real = xlsx.read_batches
+
+    def held_read(file: Path, *, inflate_check: bool = True) -> object:
+        if not inflate_check:
+            release.wait(30)  # still reading when the check fails
+        return real(file, inflate_check=inflate_check)
+
+    monkeypatch.setattr(xlsx, "read_batches", held_read)
+    early.start([damaged], cache=False)
+    started = time.perf_counter()
+    assert early.take(damaged) is None
+    assert time.perf_counter() - started < 20
+    with pytest.raises(InputError, match=r"fails its checksum"):
+        pipeline.load_and_validate([damaged], Config(), cache=False)
+    release.set()
+
+
+def _with_a_sheet_byte_changed(path: Path) -> Path:
+    """A copy of the workbook whose sheet part holds one byte other than it was written
+    with, its declared CRC-32 and sizes unchanged (the part stored, so the byte is
+    plain)."""
+    import zipfile
+
+    damaged = path.with_name("damaged.xlsx")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(damaged, "w") as target:
+        for info in source.infolist():
+            data = source.read(info)
+            info.compress_type = zipfile.ZIP_STORED
+            target.writestr(info, data)
+    raw = bytearray(damaged.read_bytes())
+    at = raw.index("Дороги".encode())  # a cell text's bytes
+    raw[at + 1] ^= 0x01
+    damaged.write_bytes(bytes(raw))
+    return damaged
 
 
 def test_a_read_waiting_for_another_does_not_hold_the_command(
@@ -240,15 +287,15 @@ def test_a_read_waiting_for_another_does_not_hold_the_command(
     release = threading.Event()
     real = xlsx.read_batches
 
-    def held(path: Path, checked: object = None) -> object:
-        result = real(path, checked)  # type: ignore[arg-type]
+    def held(path: Path, *, inflate_check: bool = True) -> object:
+        result = real(path, inflate_check=inflate_check)
         release.wait(30)
         return result
 
     monkeypatch.setattr(xlsx, "read_batches", held)
     started = time.perf_counter()
     early.start([first, second], cache=False)
-    # The first read is checked; the second waits for it to end, and so does not the command.
+    # The second read waits for the first to end, and so does not the command.
     assert time.perf_counter() - started < 20
     release.set()
     assert early.take(first) is not None and early.take(second) is not None

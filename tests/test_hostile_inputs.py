@@ -103,6 +103,45 @@ def test_a_bomb_with_falsified_sizes_is_refused_while_inflating(
     assert f"unpacks to more than the {len(sheet):,} bytes it declares" in line
 
 
+def test_a_bomb_is_refused_the_same_way_when_the_command_reads_it_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The command line's read-ahead runs the inflating check beside calamine's read: the
+    # file is refused with the same line, and no figure is made from it.
+    from engagement_report.loading import early
+
+    monkeypatch.setattr(early, "EARLY_MIN_BYTES", 0)
+    path = broadcasts_workbook(tmp_path / "эфиры.xlsx")
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read(SHEET_PART)
+    padded = sheet.replace(b"<sheetData>", b"<sheetData>" + b" " * (64 << 20), 1)
+    patch_part(path, SHEET_PART, padded)
+    falsify_declared_size(path, SHEET_PART, len(sheet))
+    line = refused("build", path, "--out", tmp_path / "out")
+    assert line.startswith(f"error: {path}: the part '{SHEET_PART}' is refused")
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_parts_are_checked_from_the_smallest_declared_size_up(tmp_path: Path) -> None:
+    # A part that declares little is checked first, whatever its place in the archive: a
+    # small part that lies is found before a large honest one has been inflated.
+    path = broadcasts_workbook(tmp_path / "эфиры.xlsx", compression=zipfile.ZIP_STORED)
+    with zipfile.ZipFile(path) as archive:
+        sizes = {info.filename: info.file_size for info in archive.infolist()}
+        order = [info.filename for info in archive.infolist()]
+    later = order[order.index(SHEET_PART) + 1 :]  # written after the sheet
+    smaller = next(part for part in later if sizes[part] < sizes[SHEET_PART])
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        for part in (SHEET_PART, smaller):
+            info = archive.getinfo(part)
+            at = info.header_offset + 30 + len(part) + info.file_size // 2
+            raw[at] ^= 0x01  # one byte of each, CRC left as it was
+    path.write_bytes(bytes(raw))
+    line = refused("validate", path)
+    assert line.startswith(f"error: {path}: the part '{smaller}' is damaged")
+
+
 def test_a_stored_part_altered_without_its_crc_is_refused(tmp_path: Path) -> None:
     path = broadcasts_workbook(tmp_path / "эфиры.xlsx", compression=zipfile.ZIP_STORED)
     raw = path.read_bytes()

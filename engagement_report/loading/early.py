@@ -11,7 +11,11 @@ for it if need be) instead of reading the file again. Standard library only at i
 
 Nothing here is needed for a correct result: a file that changed since it was read
 ahead, or whose read failed, is read again by the normal path, which reports any
-problem with the file's name.
+problem with the file's name. A workbook's inflating check (every part unpacked, sizes
+and CRC-32 checked: :func:`~engagement_report.loading.xlsx.verify_workbook`) runs on a
+thread of its own beside calamine's read instead of before it; the read is handed over
+only when the check has passed, and a check that fails hands over nothing at once (the
+normal path then refuses the file, without waiting for calamine to finish).
 """
 
 from __future__ import annotations
@@ -37,12 +41,14 @@ class _Slot:
 
     def __init__(self) -> None:
         self.done = threading.Event()
-        self.checked = threading.Event()  # past the workbook's zip check (or done)
         self.result: Any = None
 
     def put(self, result: Any) -> None:
-        self.result = result
-        self.done.set()
+        """Hand ``result`` over (only the first result put counts: a failed check's None
+        is not replaced by the read that ends after it)."""
+        if not self.done.is_set():
+            self.result = result
+            self.done.set()
 
     def hand_over(self) -> Any:
         self.done.wait()
@@ -62,7 +68,6 @@ def start(inputs: Iterable[str | Path], *, cache: bool = True) -> None:
     those a kept check lists as they are now: the checked-data cache will serve them)."""
     kept: set[tuple[object, ...]] | None = None
     files: list[Path] = []
-    started: list[_Slot] = []
     for item in inputs:  # one by one: a word that is no input does not stop the others
         with contextlib.suppress(InputError, OSError):  # reported by the command itself
             files += discover_inputs([item])
@@ -85,12 +90,6 @@ def start(inputs: Iterable[str | Path], *, cache: bool = True) -> None:
                 continue
             _reads[key] = (identity(stat), slot)
         threading.Thread(target=_read, args=(path, slot), name="early-read", daemon=True).start()
-        started.append(slot)
-    # The zip check that comes before calamine holds Python's lock while it inflates, as
-    # the imports that follow this call do: sharing the lock would hold up calamine's
-    # start, so they wait for the check (calamine then reads without the lock).
-    for slot in started:
-        slot.checked.wait()
 
 
 def _kept_inputs() -> set[tuple[object, ...]]:
@@ -135,22 +134,34 @@ def take(path: Path) -> Any:
 
 def _read(path: Path, slot: _Slot) -> None:
     result = None
-    if not _running.acquire(blocking=False):
-        slot.checked.set()  # it waits for another read to end: the command does not
-        _running.acquire()
+    _running.acquire()
     try:
         if path.suffix.lower() in CSV_SUFFIXES:
             from engagement_report.loading.csvfile import read_ahead
 
-            slot.checked.set()
             result = read_ahead(path)
             return
         from engagement_report.loading.xlsx import read_batches
 
-        result = read_batches(path, checked=slot.checked.set)
+        verify = threading.Thread(
+            target=_verify, args=(path, slot), name="early-verify", daemon=True
+        )
+        verify.start()
+        result = read_batches(path, inflate_check=False)
+        verify.join()
     except Exception:  # the normal path reads it again and reports the problem
         result = None
     finally:
         _running.release()
-        slot.checked.set()
         slot.put(result)
+
+
+def _verify(path: Path, slot: _Slot) -> None:
+    """The workbook's inflating check, beside its read: a failure hands nothing over,
+    at once, so the command refuses the file by the normal path without waiting."""
+    from engagement_report.loading.xlsx import verify_workbook
+
+    try:
+        verify_workbook(path)
+    except Exception:
+        slot.put(None)

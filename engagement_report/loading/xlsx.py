@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import zipfile
 import zlib
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +28,14 @@ from engagement_report.loading.discover import WORKBOOK_SUFFIXES
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["WORKBOOK_SUFFIXES", "RawSheet", "check_workbook", "frame_from_arrow", "read_workbook"]
+__all__ = [
+    "WORKBOOK_SUFFIXES",
+    "RawSheet",
+    "check_workbook",
+    "frame_from_arrow",
+    "read_workbook",
+    "verify_workbook",
+]
 
 # A 1,000,000-row queries sheet unpacks to about 300 MB of XML; far beyond that
 # is either a mistake or a decompression bomb, and is refused before parsing, whether
@@ -49,9 +55,13 @@ class RawSheet:
     first_row: int
 
 
-def check_workbook(path: Path) -> None:
+def check_workbook(path: Path, *, inflate: bool = True) -> None:
     """Refuse files that are not workbooks, are encrypted, damaged, or unpack to absurd
-    sizes (every part of a zip workbook is inflated and checked, :mod:`.archive`)."""
+    sizes (every part of a zip workbook is inflated and checked, :mod:`.archive`).
+
+    ``inflate=False``: every check but the inflating one (:func:`verify_workbook`), which
+    the command line's read-ahead runs beside calamine's read (:mod:`.early`).
+    """
     try:
         with path.open("rb") as handle:
             head = handle.read(8)
@@ -76,9 +86,23 @@ def check_workbook(path: Path) -> None:
                 _refuse_declared_bomb(path, archive.infolist())
                 if suffix != ".ods":
                     _refuse_declarations(path, archive)
-                verify_archive(path, archive)
+                if inflate:
+                    verify_archive(path, archive)
         except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise InputError(f"{path}: cannot read as a workbook: {_short(exc)}") from None
+
+
+def verify_workbook(path: Path) -> None:
+    """The inflating check of :func:`check_workbook` alone (for a file that has passed
+    the others): every part inflated, counted against its declared size and its CRC-32
+    checked."""
+    if path.suffix.lower() not in (".xlsx", ".xlsm", ".ods"):
+        return
+    try:
+        with zipfile.ZipFile(path) as archive:
+            verify_archive(path, archive)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InputError(f"{path}: cannot read as a workbook: {_short(exc)}") from None
 
 
 def _refuse_declared_bomb(path: Path, infos: list[zipfile.ZipInfo]) -> None:
@@ -118,16 +142,16 @@ def read_workbook(path: Path) -> list[RawSheet]:
 
 
 def read_batches(
-    path: Path, checked: Callable[[], object] | None = None
+    path: Path, *, inflate_check: bool = True
 ) -> tuple[list[tuple[str, Any]], dict[str, int]]:
     """Each sheet's cells as one Arrow record batch of text (None: an empty sheet), and the
-    spreadsheet number of each sheet's first used row. Needs no pandas. ``checked`` is
-    called once the workbook has passed :func:`check_workbook`, before calamine reads it."""
+    spreadsheet number of each sheet's first used row. Needs no pandas. The workbook is
+    checked first (:func:`check_workbook`); ``inflate_check=False`` leaves out the
+    inflating check, for a caller that runs :func:`verify_workbook` beside the read and
+    drops the read if it fails."""
     import fastexcel
 
-    check_workbook(path)
-    if checked is not None:
-        checked()
+    check_workbook(path, inflate=inflate_check)
     try:
         reader = fastexcel.read_excel(path)
         names = list(reader.sheet_names)
