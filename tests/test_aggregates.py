@@ -15,12 +15,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engagement_report import aggregates
-from engagement_report.aggregates import Tally
 from engagement_report.analysis import accountable_figures, deadline_rules, restrict
 from engagement_report.analysis.period import repeat_counts
 from engagement_report.config import load_config
 from engagement_report.periods import parse_period
 from engagement_report.pipeline import compute, load_and_validate, window
+from engagement_report.tally import Tally
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
 TODAY = date(2026, 1, 1)

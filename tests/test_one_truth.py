@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from engagement_report import aggregates, pipeline
+from engagement_report import pipeline
+from engagement_report.aggregates import deadline_columns
 from engagement_report.analysis import analyse
 from engagement_report.analysis import period as period_stage
 from engagement_report.config import load_config
@@ -35,14 +36,14 @@ def test_a_report_resolves_its_rules_once_and_each_deadline_once(
         calls["rules"] += 1
         return rules_of(*args, **kwargs)
 
-    inputs_of = aggregates.deadline_inputs
+    inputs_of = deadline_columns.deadline_inputs
 
     def counted_inputs(frame, *args, **kwargs):  # type: ignore[no-untyped-def]
         calls[f"deadlines of {len(frame)} rows"] += 1
         return inputs_of(frame, *args, **kwargs)
 
     monkeypatch.setattr(period_stage, "deadline_rules", counted_rules)
-    monkeypatch.setattr(aggregates, "deadline_inputs", counted_inputs)
+    monkeypatch.setattr(deadline_columns, "deadline_inputs", counted_inputs)
     figures = pipeline.compute(data, parse_period("2022-10"), config, date(2022, 11, 30))
     assert figures.overdue_marks is not None
     # The period's rows: their deadlines once, for the classes and the marks.

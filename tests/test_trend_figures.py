@@ -19,8 +19,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engagement_report import aggregates, pipeline
-from engagement_report.aggregates import combine, window_partial
+from engagement_report import pipeline
+from engagement_report.aggregates import combine, pieces, window_partial
 from engagement_report.analysis import (
     analyse,
     compute,
@@ -231,7 +231,7 @@ def test_the_trend_from_partials_worked_out_elsewhere_reads_no_rows(monkeypatch)
     def no_rows(*args: object, **kwargs: object) -> None:
         raise AssertionError("the trend counted rows though its partials were given")
 
-    monkeypatch.setattr(aggregates, "partial", no_rows)
+    monkeypatch.setattr(pieces, "partial", no_rows)
     assert trend(data, report, config, combined=combined) == expected
 
 
