@@ -66,8 +66,9 @@ def partial(
     days = response_days(stood)
     answered = stood["status"].eq("answered").fillna(False).to_numpy(dtype=bool)
     measured = measurable(stood)  # the rows of ``days``, by position
+    times = days.to_numpy(dtype=float)
     categories = {
-        d: category_parts(stood[d], answered, measured, stood["response_days"], class_codes)
+        d: category_parts(stood[d], answered, measured, times, class_codes)
         for d in DIMENSIONS
         if d in stood
     }
