@@ -26,11 +26,20 @@ DEADLINE_CLASSES = ("on_time", "late", "open_not_due", "open_overdue", "closed_u
 def closed_undated(status: pd.Series, answered: pd.Series) -> np.ndarray:
     """Which queries have a closing status (answered, rejected, redirected) and no answer
     date: the one rule behind ``queries.closed_undated`` and the ``closed_undated`` class."""
-    closing = status.isin(CLOSING_STATUSES).to_numpy(dtype=bool)
-    return closing & pd.isna(answered).to_numpy(dtype=bool)
+    return _closing(status) & pd.isna(answered).to_numpy(dtype=bool)
+
+
+def _closing(status: pd.Series) -> np.ndarray:
+    """Which queries have a closing status (answered, rejected, redirected)."""
+    if isinstance(status.dtype, pd.CategoricalDtype):
+        # Each status spelling looked up once, the rows follow by their codes.
+        known = np.append(status.cat.categories.isin(CLOSING_STATUSES), False)
+        return known[np.asarray(status.cat.codes, dtype=np.int64)]  # code -1 (blank): False
+    return status.isin(CLOSING_STATUSES).to_numpy(dtype=bool)
 
 
 _OPEN_CLASSES = ("open_not_due", "open_overdue")
+_NAT = np.iinfo(np.int64).min  # NaT as datetime64 integers
 
 
 def classes_at(
@@ -41,16 +50,23 @@ def classes_at(
     ``as_of`` is one date for all, or each query's own cut-off (``datetime64[ns]``, one
     per row: the trend classifies each month's queries at that month's cut-off in one pass).
     """
-    cutoff = pd.Timestamp(as_of) if isinstance(as_of, date) else as_of
-    end = cutoff + _LAST_MOMENT  # the cut-off is the end of its day
-    closed = status.isin(CLOSING_STATUSES).to_numpy(dtype=bool) & (answered <= end)
-    undated = closed_undated(status, answered)
-    known = deadline.notna()
+    # The cut-off is the end of its day. Moments compared as nanosecond integers (NaT is
+    # the smallest, so each comparison first asks whether the date is known).
+    if isinstance(as_of, date):
+        end: np.ndarray | np.int64 = np.int64((pd.Timestamp(as_of) + _LAST_MOMENT).value)
+    else:
+        end = (as_of.astype("datetime64[ns]") + _LAST_MOMENT).view(np.int64)
+    answer = answered.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    due = deadline.to_numpy(dtype="datetime64[ns]").view(np.int64)
+    closing, dated, known = _closing(status), answer != _NAT, due != _NAT
+    closed = closing & dated & (answer <= end)
+    undated = closing & ~dated
+    still_open = known & ~closed & ~undated & (end != _NAT)  # a NaT cut-off: none open
     conditions = [
-        known & closed & (answered <= deadline),
-        known & closed & (answered > deadline),
-        known & ~closed & ~undated & (deadline >= end),
-        known & ~closed & ~undated & (deadline < end),
+        known & closed & (answer <= due),
+        known & closed & (answer > due),
+        still_open & (due >= end),
+        still_open & (due < end),
         known & undated,
     ]
     # Code -1 is NaN in a Categorical: rows without a deadline stay unclassified.
