@@ -152,7 +152,10 @@ def _wall_clock(values: pd.Series) -> np.ndarray:
 
 def _to_days(values: pd.Series) -> np.ndarray:
     """Dates (``datetime64[D]``) of a datetime-like Series; wall-clock date if tz-aware."""
-    return _wall_clock(values).astype("datetime64[D]")
+    moments = _wall_clock(values).view(np.int64)
+    # Floor division, as NumPy's cast to days has it (a moment before 1970 keeps its own
+    # day), without the cast's unit and NaT checks on every value.
+    return np.where(moments == _NAT, _NAT, moments // _DAY_NS).view("datetime64[D]")
 
 
 def _dates(values: pd.Series | None, index: pd.Index) -> pd.Series:
@@ -173,8 +176,14 @@ def working_days_between(start: pd.Series, end: pd.Series, calendar: WorkingCale
     out = np.full(s.shape, np.nan)
     if valid.any():
         both = np.concatenate([s[valid], e[valid]])
-        arr = _working_day_array(calendar, _year(both.min()), _year(both.max()))
-        after_end = np.searchsorted(arr, e[valid], side="right")
-        after_start = np.searchsorted(arr, s[valid], side="right")
-        out[valid] = after_end - after_start
+        first, last = _year(both.min()), _year(both.max())
+        working = _working_day_array(calendar, first, last).view(np.int64)
+        # How many working days fall on or before each day of those years, looked up by
+        # the day's number: what a binary search of ``working`` gives, in one step.
+        origin = np.datetime64(f"{first}-01-01", "D").astype(np.int64)
+        days = np.datetime64(f"{last + 1}-01-01", "D").astype(np.int64) - origin
+        up_to = np.cumsum(np.bincount(working - origin, minlength=days))
+        out[valid] = (
+            up_to[e[valid].view(np.int64) - origin] - up_to[s[valid].view(np.int64) - origin]
+        )
     return pd.Series(out, index=start.index, name="working_days")
