@@ -300,14 +300,22 @@ def share(part: float, whole: float) -> float | None:
 
 def in_period(dates: pd.Series, period: Period) -> pd.Series:
     """Rows whose date (the day, time ignored) falls inside the period."""
+    return pd.Series(_inside(dates, period), index=dates.index, name=dates.name)
+
+
+def _inside(dates: pd.Series, period: Period) -> np.ndarray:
     start = pd.Timestamp(period.start)
     end = pd.Timestamp(period.end) + pd.Timedelta(days=1)
-    return (dates >= start) & (dates < end)
+    if dates.dtype == "datetime64[ns]":
+        # As nanosecond integers: NaT, the smallest, falls before every period.
+        moments = dates.to_numpy().view(np.int64)
+        return (moments >= start.value) & (moments < end.value)
+    return ((dates >= start) & (dates < end)).to_numpy(dtype=bool)
 
 
 def within(frame: pd.DataFrame, column: str, period: Period) -> pd.DataFrame:
     """The rows of ``frame`` whose ``column`` falls in the period (the frame itself if all do)."""
-    inside = in_period(frame[column], period).to_numpy()
+    inside = _inside(frame[column], period)
     return frame if inside.all() else frame[inside]
 
 
