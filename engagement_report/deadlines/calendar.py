@@ -49,8 +49,8 @@ class WorkingCalendar:
         valid = ~np.isnat(d)
         if valid.any():
             arr = _working_days_through(self, _year(d[valid].min()), d[valid].max(), n)
-            # side="right": a working day of receipt itself does not count.
-            idx = np.searchsorted(arr, d[valid], side="right") + (n - 1)
+            # Working days on or before the day: a working day of receipt itself does not count.
+            idx = _counted_up_to(arr, d[valid]) + (n - 1)
             out[valid] = arr[idx]
         return pd.Series(out.astype("datetime64[ns]"), index=days.index, name=days.name)
 
@@ -76,9 +76,9 @@ class WorkingCalendar:
             arr = _working_days_through(self, first, np.datetime64(int(days.max()), "D"), 1).view(
                 np.int64
             )
-            # A working day itself on time ("left"), else the working day after it.
-            at = np.searchsorted(arr, days, side="left")
-            after = np.searchsorted(arr, days, side="right")
+            # A working day itself on time (those before it), else the working day after it.
+            at = _counted_up_to(arr, days - 1)
+            after = _counted_up_to(arr, days)
             out[valid] = arr[np.where(after_hours, after, at)] * _DAY_NS
         return pd.Series(out.view("datetime64[ns]"), index=received.index, name=received.name)
 
@@ -134,6 +134,20 @@ def _working_days_through(
     return arr
 
 
+def _counted_up_to(working: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """How many of ``working`` (ascending days) fall on or before each of ``days``: what
+    ``np.searchsorted(working, days, side="right")`` gives, looked up by day number in a
+    running count over the days between the earliest and the latest of both, instead of
+    a binary search per day (a million queries' days over a few years' calendar)."""
+    ours, theirs = np.asarray(working).view(np.int64), np.asarray(days).view(np.int64)
+    if not len(ours) or not len(theirs):
+        return np.searchsorted(ours, theirs, side="right")
+    origin = min(int(ours[0]), int(theirs.min()))
+    top = max(int(ours[-1]), int(theirs.max()))
+    running = np.cumsum(np.bincount(ours - origin, minlength=top - origin + 1))
+    return running[theirs - origin]
+
+
 def _as_days(values: object) -> np.ndarray:
     return np.array(sorted(values), dtype="datetime64[D]")  # type: ignore[call-overload]
 
@@ -176,14 +190,6 @@ def working_days_between(start: pd.Series, end: pd.Series, calendar: WorkingCale
     out = np.full(s.shape, np.nan)
     if valid.any():
         both = np.concatenate([s[valid], e[valid]])
-        first, last = _year(both.min()), _year(both.max())
-        working = _working_day_array(calendar, first, last).view(np.int64)
-        # How many working days fall on or before each day of those years, looked up by
-        # the day's number: what a binary search of ``working`` gives, in one step.
-        origin = np.datetime64(f"{first}-01-01", "D").astype(np.int64)
-        days = np.datetime64(f"{last + 1}-01-01", "D").astype(np.int64) - origin
-        up_to = np.cumsum(np.bincount(working - origin, minlength=days))
-        out[valid] = (
-            up_to[e[valid].view(np.int64) - origin] - up_to[s[valid].view(np.int64) - origin]
-        )
+        arr = _working_day_array(calendar, _year(both.min()), _year(both.max()))
+        out[valid] = _counted_up_to(arr, e[valid]) - _counted_up_to(arr, s[valid])
     return pd.Series(out, index=start.index, name="working_days")
