@@ -22,6 +22,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 import pandas as pd
 
+from engagement_report.dated import distinct_days, months_of
 from engagement_report.deadlines import DeadlineInputs, MarkPart, mark_part
 from engagement_report.figures import category_codes
 from engagement_report.tally import Tally
@@ -144,11 +145,8 @@ def accountable_part(
         for d in dimensions
         if d in stood
     }
-    received = stood["received_at"].to_numpy(dtype="datetime64[ns]")
-    month = received[~np.isnat(received)].astype("datetime64[M]").astype(np.int64)
-    first = int(month.min()) if len(month) else 0
-    held = np.flatnonzero(np.bincount(month - first)) + first  # one pass, no sort
-    months = frozenset(str(np.datetime64(int(m), "M")) for m in held)
+    # The months of the distinct days (a few hundred), not of a million dates.
+    months = frozenset(months_of(distinct_days(stood["received_at"])))
     marks = MarkPart() if export_date is None else mark_part(queries, *inputs, export_date)
     return AccountablePart(
         rating_column=RATING in stood,
