@@ -42,7 +42,9 @@ from engagement_report.analysis.period import (
 )
 from engagement_report.comparisons import HeadlineFigure
 from engagement_report.config import Config
+from engagement_report.dated import Dated
 from engagement_report.models import CleanData
+from engagement_report.month_coverage import data_days
 from engagement_report.periods import Window
 from engagement_report.results import Figures, TopicShifts, TrendPoint
 from engagement_report.standing import given_dated
@@ -96,19 +98,23 @@ def analyse(
     trend, comparisons, ages of open queries, year to date) gets that one value.
     """
     rules = figure_rules(config)
+    days = given_dated(combined)
     if combined is None:
         # Each query's deadline, worked out once for every window the report computes.
         data = replace(data, queries=with_deadline_inputs(data.queries, rules))
+        # The days the data holds records on, once for the coverage, the export's date
+        # and the year to date.
+        days = data_days(data)
     # The period's partial aggregates, handed to the trend when its last month is the
     # period itself (a monthly report): worked out once, not once per thread.
     own: Future[Partial] = Future()
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The trend, coverage and the totals compared with need no figures: worked out
         # beside them, on the second core while NumPy and Arrow let go of the GIL.
-        beside = pool.submit(_beside_figures, data, window, config, combined, rules, own)
+        beside = pool.submit(_beside_figures, data, window, config, combined, rules, own, days)
         try:
             figures, part = period_figures(
-                data, window, config, combined, rules, on_partial=own.set_result
+                data, window, config, combined, rules, on_partial=own.set_result, days=days
             )
         finally:
             own.cancel()  # the figures failed before their partial: the trend works it out
@@ -145,16 +151,19 @@ def _beside_figures(
     combined: Combined | None = None,
     rules: Rules | None = None,
     own: Future[Partial] | None = None,
+    days: Dated | None = None,
 ) -> _Beside:
     """What needs no figures of the window: its trend, its coverage, and the totals of
     the same part of the previous period and of a year earlier (``rules``: the report's,
     :func:`figure_rules` of ``config`` when not given; ``own``: the window's partial
-    aggregates as the figures work them out, for the trend's last month)."""
+    aggregates as the figures work them out, for the trend's last month; ``days``: the
+    days the data holds records on, when already worked out)."""
     rules = figure_rules(config) if rules is None else rules
+    days = given_dated(combined) if days is None else days
     return (
-        trend(data, window, config, rules, combined, own),
-        coverage(data, window.period, given_dated(combined)),
-        _bases(data, window, config, combined, rules),
+        trend(data, window, config, rules, combined, own, days),
+        coverage(data, window.period, days),
+        _bases(data, window, config, combined, rules, days),
     )
 
 

@@ -119,11 +119,14 @@ def _bases(
     config: Config,
     combined: Combined | None = None,
     rules: Rules | None = None,
+    days: Dated | None = None,
 ) -> _Bases:
     """What the headline cards compare: this period's coverage, the totals and coverage
     of the same part of the previous period and of a year earlier, with their partial
-    aggregates (from ``combined`` when given)."""
-    unit, records = held_unit(window.period), _records(data, given_dated(combined))
+    aggregates (from ``combined`` when given; ``days``: the days the data holds records
+    on, when already worked out)."""
+    days = given_dated(combined) if days is None else days
+    unit, records = held_unit(window.period), _records(data, days)
     previous, year_ago = window.previous(), window.year_ago()
     previous_totals, previous_part = _totals(data, previous, config, combined, rules)
     year_ago_totals, year_ago_part = _totals(data, year_ago, config, combined, rules)

@@ -18,6 +18,7 @@ from engagement_report.aggregates import (
 )
 from engagement_report.analysis.period import figure_rules, restrict
 from engagement_report.config import Config
+from engagement_report.dated import Dated
 from engagement_report.models import CleanData
 from engagement_report.month_coverage import month_coverage
 from engagement_report.periods import Window, period_for_span
@@ -56,6 +57,7 @@ def trend(
     rules: Rules | None = None,
     combined: Combined | None = None,
     own: Future[Partial] | None = None,
+    days: Dated | None = None,
 ) -> tuple[TrendPoint, ...]:
     """The 12 calendar months up to the window's end, month by month.
 
@@ -69,7 +71,8 @@ def trend(
     last month's when that month is the window (the same rows, the same cut-off).
     The backlog (queries whenever received) and each month's coverage are of the whole
     data: its :class:`~engagement_report.standing.Standing` and days, from ``combined``
-    when it has them, else worked out on ``data``.
+    when it has them (the days: ``days``, when already worked out), else worked out on
+    ``data``.
     """
     windows = trend_windows(window)
     rules = figure_rules(config) if rules is None else rules
@@ -84,7 +87,8 @@ def trend(
     if rows is None:
         rows = standing(data.queries, ask, rules.calendar)
     counts = backlog(rows + counted_before(data.open_before, ask, rules.calendar), ask.days)
-    covered = month_coverage(data, [piece.period for piece in windows], given_dated(combined))
+    days = given_dated(combined) if days is None else days
+    covered = month_coverage(data, [piece.period for piece in windows], days)
     points = []
     for i, piece in enumerate(windows):
         part = _own(own, window, piece) or window_partial(

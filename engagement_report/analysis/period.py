@@ -114,6 +114,7 @@ def period_figures(
     rules: Rules | None = None,
     *,
     on_partial: Callable[[Partial], object] | None = None,
+    days: Dated | None = None,
 ) -> tuple[Figures, Partial]:
     """Every figure of the window's period, as of its cut-off: the period's rows as one
     piece of :mod:`engagement_report.aggregates` (or the pieces ``combined`` already, as
@@ -123,9 +124,11 @@ def period_figures(
     ``rules``: :func:`figure_rules` of ``config``, when the caller works them out once for
     a whole report. Each query's deadline is worked out once, here, and serves the deadline
     classes and the export's own overdue marks alike. ``on_partial`` is handed the
-    period's partial aggregates as soon as they are known (the trend's own month)."""
+    period's partial aggregates as soon as they are known (the trend's own month);
+    ``days``: the days the data holds records on, when already worked out."""
     rules = figure_rules(config) if rules is None else rules
-    export_date = _export_date(data, given_dated(combined))
+    days = given_dated(combined) if days is None else days
+    export_date = _export_date(data, days)
     inside = restrict(data, window.period)
     inputs = queries_deadline_inputs(inside.queries, rules)
     if combined is None:
@@ -155,7 +158,7 @@ def period_figures(
         figures,
         export_date=export_date,
         open_queries=part.open_list.shown(),
-        **history_figures(data, window, config, combined, rules),
+        **history_figures(data, window, config, combined, rules, days),
         **accountable_figures(
             data, part, figures, config, export_date, repeat_counts(data, window, config, combined)
         ),
@@ -219,13 +222,15 @@ def history_figures(
     config: Config,
     combined: Combined | None = None,
     rules: Rules | None = None,
+    days: Dated | None = None,
 ) -> dict[str, Any]:
     """What a period's figures say of the queries whenever received (the backlog at its
     end, the ages of those open at the cut-off) and of the year to date: of the whole
     data (an archive's months up to the period's end, the earliest of them as counts:
     ``data.open_before``), from ``combined`` when given (the Dask engine's: the rows'
     :class:`~engagement_report.standing.Standing` and days, the year to date's totals).
-    ``rules``: the figures' rules (:func:`figure_rules` of ``config`` when not given)."""
+    ``rules``: the figures' rules (:func:`figure_rules` of ``config`` when not given);
+    ``days``: the days the data holds records on, when already worked out."""
     rules = figure_rules(config) if rules is None else rules
     ask = Ask((window.period.end,), (window.cutoff,))
     rows = given_standing(combined)
@@ -244,7 +249,7 @@ def history_figures(
             reported_datasets(data.present),
             rules,
             combined,
-            given_dated(combined),
+            given_dated(combined) if days is None else days,
         ),
     }
 
