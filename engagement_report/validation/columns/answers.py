@@ -110,12 +110,14 @@ def closed_undated(
     undated &= usable
     header = mapping["answered_at"]
     status = mapping.get("status", "status")
+    # The status categorical itself: a warning reads the text of its first rows alone, so
+    # the million rows are not written out as strings.
     problems.add(
         undated,
         "closed_without_answer_date",
         "warning",
         header,
-        frame["status"].astype("string"),
+        frame["status"],
         f"{status} says {{value}} but {header} holds no answer date: counted as closed, in "
         "deadline class closed_undated (neither on time, late nor open), without a response "
         "time; add the date it was answered or forwarded",
