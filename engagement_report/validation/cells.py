@@ -39,6 +39,7 @@ class Cells:
         self._encoded: dict[int, tuple[np.ndarray, pa.Array]] = {}
         self._filled: dict[int, np.ndarray] = {}
         self._dated: dict[int, pa.Array] = {}
+        self._totals: dict[int, np.ndarray] = {}
 
     def series(self, position: int) -> pd.Series:
         """The column at ``position`` as read."""
@@ -92,6 +93,12 @@ class Cells:
             else:
                 self._text[position] = strip_text(arrow_strings(self.series(position)))
         return self._text[position]
+
+    def total_cells(self, position: int) -> np.ndarray:
+        """Where the column's stripped text is a total word (:func:`total_words`)."""
+        if position not in self._totals:
+            self._totals[position] = total_words(self.text(position))
+        return self._totals[position]
 
     def date_text(self, position: int, words: tuple[str, ...]) -> pa.Array:
         """The column's stripped text with the words the config lets stand before a date
@@ -147,7 +154,7 @@ class Cells:
                     words = np.append(total_words(strip_text(uniques)), False)
                     result[rows] = words[codes[rows]]
                 else:
-                    result[rows] = total_words(self.text(position))[rows]
+                    result[rows] = self.total_cells(position)[rows]
             remaining = remaining[~filled]
         return result
 

@@ -31,7 +31,7 @@ from engagement_report.schema import (
     COLUMNS,
 )
 from engagement_report.validation import accountable
-from engagement_report.validation.cells import Cells, total_words
+from engagement_report.validation.cells import Cells
 from engagement_report.validation.columns import (
     NOT_STATED,
     ParsedDates,
@@ -379,7 +379,7 @@ def _prepare(
         # Daily "Итого:" rows sit among the ids; they are no query's id, so the order is
         # judged without them. 0.05 s at a million rows, against 0.25-0.45 s for the
         # encoding it spares.
-        totals = total_words(ids)
+        totals = table.total_cells(id_position)  # kept: total_rows reads them too
         in_order = ascending(ids.filter(pa.array(~totals)) if totals.any() else ids)
         return ASCENDING if in_order else pc.dictionary_encode(ids)
 
