@@ -14,7 +14,13 @@ import pyarrow.compute as pc
 NAT = np.datetime64("NaT", "ns")
 _DIGITS_ISO = (0, 1, 2, 3, 5, 6, 8, 9)  # yyyy-mm-dd
 _DIGITS_DOTTED = (0, 1, 3, 4, 6, 7, 8, 9)  # dd.mm.yyyy
-_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+# Indexed by the two digits of a month, 00..99: the last day of each month (29 for
+# February, whose 29th is then checked against the year) and its first day's place in a
+# year counted from March, as H. Hinnant's days_from_civil has it. No month: day 0.
+_LAST_DAY = np.zeros(100, dtype=np.int32)
+_LAST_DAY[1:13] = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_MARCH_DAYS = np.zeros(100, dtype=np.int32)
+_MARCH_DAYS[1:13] = [(153 * ((month + 9) % 12) + 2) // 5 for month in range(1, 13)]
 # _to_ns keeps what nanoseconds can hold, 1678-01-01 .. 2261-12-31 (midnight), in seconds:
 _LOW_S = int(np.datetime64("1678-01-01", "s").astype(np.int64))
 _HIGH_S = int(np.datetime64("2261-12-31", "s").astype(np.int64))
@@ -91,8 +97,10 @@ def _read_layout(strings: pa.Array, length: int) -> tuple[np.ndarray, np.ndarray
     if length == 19:
         time_ok &= char(16, ":") & digits(17, 18)
     iso = char(4, "-") & char(7, "-") & digits(*_DIGITS_ISO) & time_ok
-    dotted = char(2, ".") & char(5, ".") & digits(*_DIGITS_DOTTED) & time_ok
-    good = iso | dotted
+    if iso.all():  # the usual column of one layout: no need to look for the other
+        good = iso
+    else:
+        good = iso | (char(2, ".") & char(5, ".") & digits(*_DIGITS_DOTTED) & time_ok)
     if not good.any():
         return good, np.array([], dtype="datetime64[ns]")
     if good.all():
@@ -119,18 +127,19 @@ def _from_parts(
 ) -> np.ndarray:
     """Date-times from their parts; NaT where a part is out of range (day 31 of February).
 
-    The parts are small integers (int32: a million dates need a few MB per step)."""
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    month_ok = (month >= 1) & (month <= 12)
-    last_day = _DAYS_IN_MONTH.astype(np.int32)[np.where(month_ok, month, 0)]
-    last_day += leap & (month == 2)
-    ok = month_ok & (day >= 1) & (day <= last_day) & (hour < 24) & (minute < 60) & (second < 60)
-    del leap, month_ok, last_day
+    The parts are small integers read from two or four digits (int32: a million dates
+    need a few MB per step)."""
+    ok = (day >= 1) & (day <= _LAST_DAY[month]) & (hour < 24) & (minute < 60) & (second < 60)
+    # 29 February is a day only in a leap year: the few rows that hold it are checked.
+    feb29 = np.flatnonzero(ok & (month == 2) & (day == 29))
+    if len(feb29):
+        leap_year = year[feb29]
+        ok[feb29] = (leap_year % 4 == 0) & ((leap_year % 100 != 0) | (leap_year % 400 == 0))
     # Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
     y = year - (month <= 2)
     era = np.floor_divide(y, 400)
     y -= era * 400  # the year of the era
-    days = (153 * ((month + 9) % 12) + 2) // 5 + day - 1  # the day of the year
+    days = _MARCH_DAYS[month] + day - 1  # the day of the year
     days += y * 365 + y // 4 - y // 100  # the day of the era
     days += era * 146_097 - 719_468
     del y, era
