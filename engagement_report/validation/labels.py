@@ -30,25 +30,45 @@ def label_categories(cells: pd.Series | pa.Array | pa.ChunkedArray) -> pd.Catego
         uniques = encoded.dictionary
         codes = np.asarray(pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False))
         codes = codes.astype(np.int64)
+    return tidy_labels(codes, uniques)
+
+
+def tidy_labels(codes: np.ndarray, uniques: pa.Array) -> pd.Categorical:
+    """:func:`label_categories` of cells already encoded: each row's code (int64, -1
+    where missing) into ``uniques``, the distinct raw values.
+
+    The labels are tidied in Arrow, and their letter-case variants merged in plain
+    Python: there are a few dozen of them, where a frame and a group-by cost more than
+    the work."""
     labels = pd.Series(pd.arrays.ArrowStringArray(uniques), dtype=pd.StringDtype("pyarrow"))
     labels = labels.str.replace(INVISIBLE, "", regex=True)
     labels = labels.str.replace(SPACES, " ", regex=True).str.strip()
     labels = labels.str.replace(r"^([+-]?[0-9]+)\.0+$", r"\1", regex=True)
-    labels = labels.mask((labels == "").fillna(False))
-    counts = np.bincount(codes[codes >= 0], minlength=len(labels))
-    spellings = (
-        pd.DataFrame({"label": labels, "count": counts})
-        .dropna()
-        .groupby("label", sort=False)["count"]
-        .sum()
-        .reset_index()
-    )
-    spellings["key"] = spellings["label"].str.casefold()
-    best = spellings.sort_values(["count", "label"], ascending=[False, True]).drop_duplicates("key")
-    canonical = labels.str.casefold().map(best.set_index("key")["label"])
-    categories, unique_codes = _categories_of(canonical)
+    tidied: list[str | None] = [
+        label if label else None for label in labels.to_numpy(dtype=object, na_value=None)
+    ]
+    # Rows per raw value (a missing row's -1 lands in the first count, dropped).
+    counts = np.bincount(codes + 1, minlength=len(tidied) + 1)[1:].tolist()
+    rows: dict[str, int] = {}  # rows per tidied label
+    for label, count in zip(tidied, counts, strict=True):
+        if label is not None:
+            rows[label] = rows.get(label, 0) + count
+    # Each letter-case family is shown in its most frequent spelling (ties: the first in
+    # sorted order).
+    shown: dict[str, str] = {}
+    for label in sorted(rows, key=lambda label: (-rows[label], label)):
+        shown.setdefault(label.casefold(), label)
+    # Categories in order of first appearance among the raw values.
+    numbers: dict[str, int] = {}
+    unique_codes = [
+        -1 if label is None else numbers.setdefault(shown[label.casefold()], len(numbers))
+        for label in tidied
+    ]
+    categories = pd.Index(list(numbers), dtype=object)
     # A sentinel -1 after the last value: code -1 (missing) stays missing.
-    return pd.Categorical.from_codes(np.append(unique_codes, -1)[codes], categories=categories)
+    return pd.Categorical.from_codes(
+        np.append(np.array(unique_codes, dtype=np.int64), -1)[codes], categories=categories
+    )
 
 
 def merge_letter_case(values: pd.Series) -> pd.Series:
@@ -61,9 +81,3 @@ def merge_letter_case(values: pd.Series) -> pd.Series:
     if not keys.has_duplicates:
         return values
     return pd.Series(label_categories(values), index=values.index, name=values.name)
-
-
-def _categories_of(labels: pd.Series) -> tuple[pd.Index, np.ndarray]:
-    """Distinct non-missing labels, and each label's position among them (-1 if missing)."""
-    codes, categories = pd.factorize(labels.astype(object).where(labels.notna(), None))
-    return pd.Index(categories.astype(object), dtype=object), codes.astype(np.int64)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 from engagement_report.config import Config
 from engagement_report.schema import (
@@ -16,7 +15,7 @@ from engagement_report.schema import (
 )
 from engagement_report.validation.cells import Cells
 from engagement_report.validation.columns.shared import categorical, raw_cells
-from engagement_report.validation.labels import label_categories
+from engagement_report.validation.labels import tidy_labels
 from engagement_report.validation.lookalike import lookalikes
 from engagement_report.validation.problems import ProblemCollector
 
@@ -111,10 +110,7 @@ def category_column(
     if position is None:
         return categorical(None, index)
     # The distinct raw values (a dictionary's are distinct) are tidied, not the rows.
-    codes, uniques = table.encoded(position)
-    labels = label_categories(
-        pd.Series(pd.Categorical.from_codes(codes, categories=unique_index(uniques)))
-    )
+    labels = tidy_labels(*table.encoded(position))
     relabel = getattr(config, _RELABELS[name], {}) if name in _RELABELS else {}
     if relabel:
         # folded as header_key folds the config's keys (underscores too)
@@ -165,8 +161,3 @@ def _warn_lookalikes(
             f"alphabet (such as Cyrillic 'с' for Latin 'c'): the {len(rows)} row(s) with it "
             f"are counted as a category of their own; retype it or relabel it in the config",
         )
-
-
-def unique_index(uniques: pa.Array) -> pd.Index:
-    """Arrow text values as an object Index (categories as pandas keeps them)."""
-    return pd.Index(uniques.to_pylist(), dtype=object)
