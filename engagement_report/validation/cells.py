@@ -171,15 +171,20 @@ _TOTAL_LONGEST = max(len(word) for word in TOTAL_ROW_WORDS)
 
 def total_words(strings: pa.Array) -> np.ndarray:
     """Whether each stripped string, case-folded, less trailing colons, is a total word."""
-    # Cheap Arrow filters first (a total word is short, or ends in a colon, and starts with
-    # one of a few letters); the exact Python rule then runs on the distinct candidates only.
+    # Cheap Arrow filters first (a total word is short, or ends in a colon; of those, one
+    # starting with one of a few letters); the exact Python rule then runs on the distinct
+    # candidates only. The first letters are cut from the short strings alone: a column
+    # of ids or names has next to none.
     short = pc.or_kleene(
         pc.less_equal(pc.utf8_length(strings), _TOTAL_LONGEST), pc.ends_with(strings, ":")
     )
-    first = pc.utf8_lower(pc.utf8_slice_codeunits(strings, 0, 1))
-    candidate = pc.and_kleene(short, pc.is_in(first, pa.array(_TOTAL_FIRST_LETTERS)))
-    where = np.flatnonzero(pc.fill_null(candidate, False).to_numpy(zero_copy_only=False))
+    where = np.flatnonzero(pc.fill_null(short, False).to_numpy(zero_copy_only=False))
     result = np.zeros(len(strings), dtype=bool)
+    if len(where):
+        kept = strings if len(where) == len(strings) else strings.take(pa.array(where))
+        first = pc.utf8_lower(pc.utf8_slice_codeunits(kept, 0, 1))
+        letter = pc.fill_null(pc.is_in(first, pa.array(_TOTAL_FIRST_LETTERS)), False)
+        where = where[np.asarray(letter.to_numpy(zero_copy_only=False), dtype=bool)]
     if len(where):
         encoded = pc.dictionary_encode(strings.take(pa.array(where)))
         words = np.array(
