@@ -13,7 +13,7 @@ import pytest
 from engagement_report import hashing
 from engagement_report.config import Config
 from engagement_report.loading import load_inputs, xlsx
-from engagement_report.validation import rows, validate
+from engagement_report.validation import prepare, validate
 from engagement_report.validation.cache import FRAMES
 
 MESSY = """\
@@ -38,9 +38,9 @@ def test_columns_checked_two_at_a_time_give_the_same_result(
 ) -> None:
     inputs = sample_data if which == "sample" else write_csvs(tmp_path / "in", queries=MESSY)
     loaded = load_inputs([inputs], Config())
-    monkeypatch.setattr(rows, "PARALLEL_ROWS", 10**9)
+    monkeypatch.setattr(prepare, "PARALLEL_ROWS", 10**9)
     alone = validate(loaded, Config())
-    monkeypatch.setattr(rows, "PARALLEL_ROWS", 0)
+    monkeypatch.setattr(prepare, "PARALLEL_ROWS", 0)
     paired = validate(loaded, Config())
     for name in FRAMES:
         pd.testing.assert_frame_equal(alone.frame(name), paired.frame(name))
@@ -201,6 +201,6 @@ def test_ids_that_grow_a_digit_find_their_repeats_as_neighbours(
 def test_ascending_in_either_order(ids: list[str], expected: bool) -> None:
     import pyarrow as pa
 
-    from engagement_report.validation.rows import ascending
+    from engagement_report.validation.prepare import ascending
 
     assert ascending(pa.array(ids)) is expected

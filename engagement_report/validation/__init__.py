@@ -25,8 +25,9 @@ from engagement_report.models import (
 from engagement_report.schema import COLUMNS, DATASETS
 from engagement_report.validation.accountable import HIDDEN
 from engagement_report.validation.labels import merge_letter_case
+from engagement_report.validation.prepare import ascending
 from engagement_report.validation.press_log import check_question_counts
-from engagement_report.validation.rows import NOT_STATED, CheckedTable, ascending, check_table
+from engagement_report.validation.rows import NOT_STATED, CheckedTable, check_table
 from engagement_report.validation.text import arrow_strings
 
 __all__ = ["NOT_STATED", "validate"]

@@ -10,18 +10,17 @@ whatever needs Python — folding a status, tidying a label — runs on the dist
 only. Columns that arrive typed (dates, numbers and dictionaries from Parquet) are taken
 as they are; text goes through the parsers of :mod:`.values`.
 
-The columns are read through :mod:`.cells` and checked by :mod:`.columns`.
+The columns are prepared by :mod:`.prepare` (stripped or encoded, dates parsed, ids
+encoded), read through :mod:`.cells` and checked by :mod:`.columns`.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from engagement_report.config import Config
 from engagement_report.loading.discover import CSV_SUFFIXES
@@ -34,7 +33,6 @@ from engagement_report.validation import accountable
 from engagement_report.validation.cells import Cells
 from engagement_report.validation.columns import (
     NOT_STATED,
-    ParsedDates,
     ambiguous_order,
     category_column,
     count_column,
@@ -45,15 +43,12 @@ from engagement_report.validation.columns import (
     status_column,
     status_lookup,
 )
-from engagement_report.validation.dates import AMBIGUOUS, parse_date_text
+from engagement_report.validation.dates import AMBIGUOUS
 from engagement_report.validation.marks import mark_column
+from engagement_report.validation.prepare import ASCENDING, prepare
 from engagement_report.validation.problems import ProblemCollector
 
-__all__ = ["NOT_STATED", "PARALLEL_ROWS", "CheckedTable", "check_table", "status_lookup"]
-
-
-# Below this many rows a second thread costs more than it saves.
-PARALLEL_ROWS = 100_000
+__all__ = ["NOT_STATED", "CheckedTable", "check_table", "status_lookup"]
 
 
 @dataclass
@@ -112,23 +107,12 @@ def check_table(source: SourceTable, config: Config) -> CheckedTable:
         problems.add_header_warning(header_row, code, None, None, message)
     _warn_second_headers(source, cells, match.also, match.mapping, problems)
     _warn_extra_cells(source, cells, problems)
-    # Each column is stripped or encoded once, before anything reads it, and the date
-    # columns' text is parsed: Arrow and NumPy let go of the GIL, so on a large table
-    # the columns are worked on two at a time.
+    # Each column is stripped or encoded once, before anything reads it, the date
+    # columns' text parsed and the ids encoded (two columns at a time on a large table).
     id_position = match.mapping.get("query_id")
     if source.dataset != "queries" or id_position is None or id_position >= cells.shape[1]:
         id_position = None
-    orders = {
-        position: config.dates.order_for(spec.name)
-        for spec in COLUMNS[source.dataset]
-        if spec.kind == "date" and (position := match.mapping.get(spec.name)) is not None
-    }
-    words = {
-        position: config.dates.words.get(spec.name, ())
-        for spec in COLUMNS[source.dataset]
-        if spec.kind == "date" and (position := match.mapping.get(spec.name)) is not None
-    }
-    parsed_dates, encoded_ids = _prepare(table, orders, words, config.timezone, id_position)
+    parsed_dates, encoded_ids = prepare(table, source.dataset, match.mapping, config, id_position)
     query_ids = encoded_ids if isinstance(encoded_ids, pa.DictionaryArray) else None
     blank_rows = table.blank()
     total = table.total_rows() & ~blank_rows
@@ -345,75 +329,3 @@ def _warn_extra_cells(source: SourceTable, cells: pd.DataFrame, problems: Proble
 
 def _text(value: object) -> str:
     return "" if value is None or value is pd.NA or value != value else str(value)
-
-
-# What _prepare gives for ids that never decrease down the table (no codes are needed).
-ASCENDING = object()
-
-
-def _prepare(
-    table: Cells,
-    orders: dict[int, str | None],
-    words: dict[int, tuple[str, ...]],
-    timezone: str,
-    id_position: int | None,
-) -> tuple[dict[int, ParsedDates], pa.DictionaryArray | object | None]:
-    """Prime every column, parse the text date columns and encode the ids.
-
-    On a large table the work goes two columns at a time (Arrow and NumPy let go of
-    the GIL); the ids are encoded while the dates are still being parsed, so finding
-    repeated ids later costs no more than a pass over integer codes. Ids that never
-    decrease (a registry numbered as it grows, the usual case) are not encoded at all
-    (``ASCENDING``): their repeats are neighbours, found in one comparison.
-    """
-
-    def parse(position: int) -> ParsedDates:
-        return parse_date_text(
-            table.date_text(position, words[position]), timezone, orders[position]
-        )
-
-    def encode_ids() -> pa.DictionaryArray | object | None:
-        if id_position is None:
-            return None
-        ids = table.text(id_position)
-        # Daily "Итого:" rows sit among the ids; they are no query's id, so the order is
-        # judged without them. 0.05 s at a million rows, against 0.25-0.45 s for the
-        # encoding it spares.
-        totals = table.total_cells(id_position)  # kept: total_rows reads them too
-        in_order = ascending(ids.filter(pa.array(~totals)) if totals.any() else ids)
-        return ASCENDING if in_order else pc.dictionary_encode(ids)
-
-    text_dates = [p for p in orders if p < table.width and table.kind(p) != "datetime"]
-    if table.rows < PARALLEL_ROWS:
-        for position in range(table.width):
-            table.prime(position)
-        return {position: parse(position) for position in text_dates}, encode_ids()
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        # Dates first: they are the longest work, and their text is primed on the way.
-        futures = {position: pool.submit(parse, position) for position in text_dates}
-        list(pool.map(table.prime, [p for p in range(table.width) if p not in futures]))
-        ids = pool.submit(encode_ids)  # its text was primed just above
-        parsed = {position: future.result() for position, future in futures.items()}
-        query_ids = ids.result()
-    for position in text_dates:
-        table.prime(position)  # their filled mask, from the text made above
-    return parsed, query_ids
-
-
-def ascending(strings: pa.Array) -> bool:
-    """Whether the strings that are there never decrease down the column, in byte order
-    or in order of length first (``9, 10, 11``: numbers written without leading zeros,
-    or a registry whose numbers grew a digit). In either order equal strings can only be
-    neighbours, which is all that finding repeats by neighbours needs."""
-    values = strings if strings.null_count == 0 else strings.drop_null()
-    if len(values) < 2:
-        return True
-    before, after = values[:-1], values[1:]
-    in_order = pc.less_equal(before, after)
-    if pc.all(in_order).as_py():
-        return True
-    lengths = pc.binary_length(values)
-    shorter, longer = lengths[:-1], lengths[1:]
-    if not pc.all(pc.less_equal(shorter, longer)).as_py():
-        return False
-    return bool(pc.all(pc.or_(pc.less(shorter, longer), in_order)).as_py())
