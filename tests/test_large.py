@@ -30,7 +30,7 @@ from engagement_report.export import csv_text, summary_records
 from engagement_report.loading import csvfile
 from engagement_report.models import CleanData
 from engagement_report.pipeline import compute
-from engagement_report.validation import dates
+from engagement_report.validation import date_layouts, dates
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -243,6 +243,45 @@ def _random_dates(count: int) -> list[str]:
             )
         )
     return out
+
+
+@pytest.mark.parametrize("clock", ["", " 10:05", "T10:05", " 10:05:30", "T10:05:30"])
+def test_a_column_of_real_iso_dates_is_read_whole_as_from_its_digits(
+    clock: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every value a real date of one layout: Arrow's cast reads them all at once. Its
+    # values are those the digits give, NaT outside 1678-01-01 .. 2261-12-31 midnight
+    # included (nanoseconds hold a little more, which the digits path does not keep).
+    rng = random.Random(3)
+    days = [date(1678, 1, 1).toordinal() + rng.randrange(213_000) for _ in range(2000)]
+    texts = [date.fromordinal(day).isoformat() + clock for day in days]
+    edges = ["1677-12-31", "1678-01-01", "2261-12-31", "2000-02-29", "2100-02-28"]
+    texts += [day + clock for day in edges]
+    cast = date_layouts._cast_iso
+    used: list[bool] = []
+
+    def watched(strings: object) -> object:
+        stamps = cast(strings)  # type: ignore[arg-type]
+        used.append(stamps is not None)
+        return stamps
+
+    monkeypatch.setattr(date_layouts, "_cast_iso", watched)
+    got = parse_dates(pd.Series(texts))
+    assert used == [True]  # read whole, by the cast
+    monkeypatch.setattr(date_layouts, "_cast_iso", lambda strings: None)
+    digits = parse_dates(pd.Series(texts))
+    assert np.array_equal(got.values.to_numpy(), digits.values.to_numpy(), equal_nan=True)
+    assert got.invalid.tolist() == digits.invalid.tolist()
+    tail = got.values.tail(5).tolist()
+    assert pd.isna(tail[0]) and got.invalid.iloc[-5]  # 1677: held by nanoseconds, not kept
+    clock_time = clock.strip(" T") or "00:00"
+    assert tail[1] == pd.Timestamp(f"1678-01-01 {clock_time}")
+    if clock:  # 2261-12-31 is kept at midnight only (the last moment kept)
+        assert pd.isna(tail[2]) and got.invalid.iloc[-3]
+    else:
+        assert tail[2] == pd.Timestamp("2261-12-31")
+    assert tail[3] == pd.Timestamp(f"2000-02-29 {clock_time}")
+    assert tail[4] == pd.Timestamp(f"2100-02-28 {clock_time}")
 
 
 def test_fixed_layout_dates_read_as_the_general_parser_reads_them(

@@ -98,6 +98,9 @@ def _read_layout(strings: pa.Array, length: int) -> tuple[np.ndarray, np.ndarray
         time_ok &= char(16, ":") & digits(17, 18)
     iso = char(4, "-") & char(7, "-") & digits(*_DIGITS_ISO) & time_ok
     if iso.all():  # the usual column of one layout: no need to look for the other
+        stamps = _cast_iso(strings)
+        if stamps is not None:
+            return iso, stamps
         good = iso
     else:
         good = iso | (char(2, ".") & char(5, ".") & digits(*_DIGITS_DOTTED) & time_ok)
@@ -115,6 +118,23 @@ def _read_layout(strings: pa.Array, length: int) -> tuple[np.ndarray, np.ndarray
     minute = number(14, 2) if length >= 16 else zeros
     second = number(17, 2) if length == 19 else zeros
     return good, _from_parts(year, month, day, hour, minute, second)
+
+
+def _cast_iso(strings: pa.Array) -> np.ndarray | None:
+    """Strings all of one ISO layout (checked above) read by Arrow's cast in one go; None
+    when one of them is no real date or time (31 February, 24:00), as Arrow then refuses
+    the whole batch and the digits are read instead. Arrow refuses what nanoseconds
+    cannot hold too; what they can but :func:`_from_parts` does not keep is NaT here as
+    there."""
+    try:
+        stamps = pc.cast(strings, pa.timestamp("ns")).to_numpy(zero_copy_only=False)
+    except pa.ArrowInvalid:
+        return None
+    ns = stamps.view(np.int64)
+    outside = (ns < _LOW_S * 1_000_000_000) | (ns > _HIGH_S * 1_000_000_000)
+    if outside.any():
+        stamps = np.where(outside, NAT, stamps)
+    return stamps
 
 
 def _from_parts(
