@@ -49,7 +49,7 @@ def validate(loaded: LoadedInputs, config: Config) -> CleanData:
     for item, duplicate in zip(checked, duplicates, strict=True):
         used = item.usable & ~duplicate
         keep = used.to_numpy()
-        frames[item.source.dataset].append(item.frame if keep.all() else item.frame[keep])
+        frames[item.source.dataset].append(item.frame if keep.all() else _rows(item.frame, keep))
         collector = item.problems
         problems.extend(collector.problems)
         rejected = item.rejected
@@ -97,6 +97,13 @@ def validate(loaded: LoadedInputs, config: Config) -> CleanData:
         report=report,
         present=frozenset(t.source.dataset for t in checked),
     )
+
+
+def _rows(frame: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """The rows of ``frame`` where ``keep`` is set, on a new index (``_concat`` gives one
+    anyway): each column's own array filtered by the mask, cheaper than the frame's
+    row-by-row take, as pandas' ``frame[keep]`` does it."""
+    return pd.DataFrame({name: frame[name].array[keep] for name in frame.columns}, copy=False)
 
 
 def _duplicate_masks(checked: Sequence[CheckedTable]) -> list[pd.Series]:
@@ -224,7 +231,9 @@ def _drop_unused(values: pd.Series) -> pd.Series:
     """The categorical without categories no row holds (rows of rejected and blank rows)."""
     codes = np.asarray(values.cat.codes)
     categories = values.cat.categories
-    used = np.bincount(codes[codes >= 0], minlength=len(categories)) > 0
+    seen = np.zeros(len(categories) + 1, dtype=bool)
+    seen[codes] = True  # a missing row's code, -1, marks the extra last place
+    used = seen[:-1]
     if used.all():
         return values
     recode = np.append(np.cumsum(used) - 1, -1)  # old code -> new code; -1 stays -1
