@@ -19,7 +19,7 @@ from engagement_report.config import Config
 from engagement_report.spellings import OUTCOME_CLASSES, OUTCOME_SPELLINGS, RATING_NO, RATING_YES
 from engagement_report.validation.cells import Cells
 from engagement_report.validation.columns.labelled import fold_key
-from engagement_report.validation.columns.shared import categorical, raw_cells
+from engagement_report.validation.columns.shared import categorical, missing_text, raw_cells
 from engagement_report.validation.numbers import parse_number_text
 from engagement_report.validation.problems import ProblemCollector
 
@@ -99,7 +99,7 @@ def private_column(
 ) -> pd.Series:
     """An applicant key or address column as salted hashes (NA where blank)."""
     if position is None:
-        return pd.Series(pd.NA, index=index, dtype="string")
+        return missing_text(index)
     normal = applicant_key if name == "applicant" else address_key
     key = salt(config)
 
