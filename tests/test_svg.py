@@ -5,6 +5,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engagement_report.render import theme
 from engagement_report.render.svg import (
@@ -227,3 +229,24 @@ def test_every_theme_hatch_has_a_pattern() -> None:
     assert "M0,3.5L7,3.5" in hatch_pattern("x", "--", fill="#000", ink="#fff", line_width=1)
     with pytest.raises(ValueError):
         hatch_pattern("x", "+", fill="#000", ink="#fff", line_width=1)
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab &<>\"'\n\r\té;#"))))
+def test_escaping_is_the_standard_librarys(text: str) -> None:
+    # The charts' bytes must not move when the escaping is done here rather than by
+    # xml.sax.saxutils (which imports urllib.request and http.client on every build).
+    from xml.sax import saxutils
+
+    from engagement_report.render import svg
+
+    assert svg.escape(text) == saxutils.escape(text)
+    assert svg.quoteattr(text) == saxutils.quoteattr(text)
+
+
+def test_the_chart_writer_does_not_import_urllib() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, engagement_report.render.svg; print('urllib.request' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
