@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from engagement_report.aggregates import Combined, Partial, Rules, part_figures, window_partial
-from engagement_report.dated import Dated, dated, distinct_days, every_month_held, record_days
+from engagement_report.dated import Dated, dated, every_month_held, record_days
 from engagement_report.deadlines import WorkingCalendar, working_days_between
 from engagement_report.deadlines.classes import CLOSING_STATUSES
 from engagement_report.periods import Period, Window, period_for_span
@@ -183,11 +183,6 @@ def year_to_date_window(window: Window) -> Window | None:
         return None
     whole = period_for_span(start, date(end.year, 12, 31))
     return Window(whole, period_for_span(start, end), window.cutoff)
-
-
-def months_held(frame: pd.DataFrame, column: str, period: Period) -> bool:
-    """Whether every month of ``period`` holds a record of ``frame`` dated in it."""
-    return every_month_held(distinct_days(frame[column]), period)
 
 
 YEAR_TO_DATE_ROWS: tuple[tuple[str, str], ...] = (

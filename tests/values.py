@@ -12,7 +12,7 @@ import pandas as pd
 from engagement_report.validation.dates import AMBIGUOUS, MDY, parse_date_text
 from engagement_report.validation.labels import label_categories
 from engagement_report.validation.numbers import parse_number_text
-from engagement_report.validation.text import filled_cells, text_array
+from engagement_report.validation.text import arrow_strings, filled_cells, strip_text
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,12 @@ class ParsedNumbers:
 
     values: pd.Series  # float64; NaN where missing or invalid
     invalid: pd.Series  # bool: the cell had text that is not a number
+
+
+def text_array(cells: pd.Series) -> object:
+    """The cells as one Arrow string array, stripped, with null for every blank cell (as
+    the checks hand text columns to the parsers)."""
+    return strip_text(arrow_strings(cells))
 
 
 def parse_dates(

@@ -37,7 +37,6 @@ from engagement_report.deadlines.marks import (
     MarkDisagreement,
     MarkPart,
     OverdueMarks,
-    compare_marks,
     mark_part,
     marks_of,
 )
@@ -59,7 +58,6 @@ __all__ = [
     "WorkingCalendar",
     "classes_at",
     "closed_undated",
-    "compare_marks",
     "compute_deadlines",
     "deadline_inputs",
     "longest_open",

@@ -119,19 +119,6 @@ def marks_of(part: MarkPart, export_date: date) -> OverdueMarks | None:
     )
 
 
-def compare_marks(
-    queries: pd.DataFrame,
-    status: pd.Series,
-    deadline: pd.Series,
-    answered: pd.Series,
-    export_date: date,
-) -> OverdueMarks | None:
-    """The marks of ``queries`` against the deadline classes as of ``export_date``
-    (:func:`mark_part` of them as one piece, finished by :func:`marks_of`); None when no
-    query carries a mark."""
-    return marks_of(mark_part(queries, status, deadline, answered, export_date), export_date)
-
-
 def _ids(queries: pd.DataFrame) -> np.ndarray:
     """Each query's id, or where it has none its place ("file row N")."""
     places = (

@@ -233,7 +233,7 @@ _FAMILIES: tuple[tuple[str, _DateParser], ...] = (
 def parse_date_text(
     text: pa.Array, timezone: str = "Asia/Almaty", order: str | None = None
 ) -> tuple[np.ndarray, np.ndarray, str]:
-    """Read a column of date cells (stripped Arrow text, see :func:`text_array`) in any of
+    """Read a column of date cells (stripped Arrow text, see :func:`~engagement_report.validation.text.strip_text`) in any of
     the forms offices use.
 
     Accepted: ISO dates and date-times, optionally with fractional seconds and

@@ -63,11 +63,6 @@ def _text_bytes(strings: pa.Array) -> int:
     return int(offsets[strings.offset + len(strings)] - offsets[strings.offset])
 
 
-def text_array(cells: pd.Series | pa.Array | pa.ChunkedArray) -> pa.Array:
-    """The cells as one Arrow string array, stripped, with null for every blank cell."""
-    return strip_text(arrow_strings(cells))
-
-
 def filled_cells(cells: pd.Series) -> np.ndarray:
     """True where a cell holds more than whitespace (typed cells: where they are not missing)."""
     dtype = cells.dtype
