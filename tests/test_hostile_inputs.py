@@ -76,6 +76,19 @@ def falsify_declared_size(path: Path, part: str, size: int) -> None:
     path.write_bytes(bytes(raw))
 
 
+def whitespace_bomb(path: Path) -> tuple[Path, int]:
+    """A broadcasts workbook whose sheet part holds 64 MB of whitespace inside
+    ``<sheetData>`` (legal XML, packed into about 64 KB) while the archive declares the
+    real sheet's size; and that declared size."""
+    path = broadcasts_workbook(path)
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.read(SHEET_PART)
+    padded = sheet.replace(b"<sheetData>", b"<sheetData>" + b" " * (64 << 20), 1)
+    patch_part(path, SHEET_PART, padded)
+    falsify_declared_size(path, SHEET_PART, len(sheet))
+    return path, len(sheet)
+
+
 # --- zip archives that lie ----------------------------------------------------------------
 
 
@@ -84,14 +97,7 @@ def test_a_bomb_with_falsified_sizes_is_refused_while_inflating(
 ) -> None:
     import fastexcel
 
-    path = broadcasts_workbook(tmp_path / "эфиры.xlsx")
-    with zipfile.ZipFile(path) as archive:
-        sheet = archive.read(SHEET_PART)
-    # 64 MB of whitespace inside <sheetData> (legal XML) packs into about 64 KB, and the
-    # archive says the part is as small as the real sheet
-    padded = sheet.replace(b"<sheetData>", b"<sheetData>" + b" " * (64 << 20), 1)
-    patch_part(path, SHEET_PART, padded)
-    falsify_declared_size(path, SHEET_PART, len(sheet))
+    path, declared = whitespace_bomb(tmp_path / "эфиры.xlsx")
     assert path.stat().st_size < 1 << 20
 
     def must_not_read(*args: object, **kwargs: object) -> None:
@@ -100,7 +106,7 @@ def test_a_bomb_with_falsified_sizes_is_refused_while_inflating(
     monkeypatch.setattr(fastexcel, "read_excel", must_not_read)
     line = refused("validate", path)
     assert line.startswith(f"error: {path}: the part '{SHEET_PART}' is refused")
-    assert f"unpacks to more than the {len(sheet):,} bytes it declares" in line
+    assert f"unpacks to more than the {declared:,} bytes it declares" in line
 
 
 def test_a_bomb_is_refused_the_same_way_when_the_command_reads_it_ahead(
@@ -111,12 +117,7 @@ def test_a_bomb_is_refused_the_same_way_when_the_command_reads_it_ahead(
     from engagement_report.loading import early
 
     monkeypatch.setattr(early, "EARLY_MIN_BYTES", 0)
-    path = broadcasts_workbook(tmp_path / "эфиры.xlsx")
-    with zipfile.ZipFile(path) as archive:
-        sheet = archive.read(SHEET_PART)
-    padded = sheet.replace(b"<sheetData>", b"<sheetData>" + b" " * (64 << 20), 1)
-    patch_part(path, SHEET_PART, padded)
-    falsify_declared_size(path, SHEET_PART, len(sheet))
+    path, _ = whitespace_bomb(tmp_path / "эфиры.xlsx")
     line = refused("build", path, "--out", tmp_path / "out")
     assert line.startswith(f"error: {path}: the part '{SHEET_PART}' is refused")
     assert not (tmp_path / "out").exists()
