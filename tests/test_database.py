@@ -266,8 +266,9 @@ def test_the_inputs_hash_is_of_the_content_as_it_was_read(tmp_path: Path) -> Non
     assert inputs_hash([path]) != expected  # a path is hashed as it is now
 
 
+@pytest.mark.parametrize("at_url", [False, True], ids=["folder", "url"])
 def test_a_summary_of_an_archive_records_the_partitions_it_read(
-    write_inputs, database, tmp_path: Path
+    write_inputs, database, tmp_path: Path, at_url: bool
 ) -> None:
     from engagement_report.archive import read_manifest
 
@@ -275,35 +276,16 @@ def test_a_summary_of_an_archive_records_the_partitions_it_read(
     inputs = write_inputs(queries=QUERIES)
     done = invoke("archive", inputs, "--to", root, "--today", "2026-01-01", "--quiet")
     assert done.exit_code == 0, done.output
+    address = root.as_uri() if at_url else str(root)
     written = invoke(
-        "summary", root, "--period", "2021-03", "--today", "2026-01-01", "--to", database
+        "summary", address, "--period", "2021-03", "--today", "2026-01-01", "--to", database
     )
     assert written.exit_code == 0, written.output
     # A summary of March reads the months up to March: the March partition, whose
-    # SHA-256 the archive's manifest records (and the read checked).
+    # SHA-256 the archive's manifest records (and the read checked), at a folder or a URL.
     (march,) = [p for p in read_manifest(root).partitions if p.month <= "2021-03"]
     part = root / march.key / march.file
     assert hashlib.sha256(part.read_bytes()).hexdigest() == march.sha256
-    expected = hashlib.sha256(f"{march.sha256}  {march.file}\n".encode()).hexdigest()
-    rows = _rows(database)
-    assert _figure(rows, "2021-03-01", "received") == 3
-    assert {r[8] for r in rows} == {expected}
-
-
-def test_a_summary_of_an_archive_at_a_url_records_the_partitions_it_read(
-    write_inputs, database, tmp_path: Path
-) -> None:
-    from engagement_report.archive import read_manifest
-
-    root = tmp_path / "archive"
-    inputs = write_inputs(queries=QUERIES)
-    done = invoke("archive", inputs, "--to", root, "--today", "2026-01-01", "--quiet")
-    assert done.exit_code == 0, done.output
-    written = invoke(
-        "summary", root.as_uri(), "--period", "2021-03", "--today", "2026-01-01", "--to", database
-    )
-    assert written.exit_code == 0, written.output
-    (march,) = [p for p in read_manifest(root).partitions if p.month <= "2021-03"]
     expected = hashlib.sha256(f"{march.sha256}  {march.file}\n".encode()).hexdigest()
     rows = _rows(database)
     assert _figure(rows, "2021-03-01", "received") == 3
