@@ -15,10 +15,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from engagement_report.moments import DAY_NS, NAT
 from engagement_report.periods import Period
-
-_NAT = np.iinfo(np.int64).min  # NaT as datetime64 integers
-_DAY_NS = 86_400 * 10**9
 
 #: The date that places a record of each dataset on a day.
 DATED_BY = {
@@ -74,12 +72,12 @@ def distinct_days(values: pd.Series) -> np.ndarray:
     """The distinct days of ``values`` (dates or date-times; blanks left out), ascending:
     counted on the days' range, one pass over a registry's million rows, no sort."""
     moments = values.to_numpy(dtype="datetime64[ns]").view(np.int64)
-    moments = moments[moments != _NAT]
+    moments = moments[moments != NAT]
     if not len(moments):
         return np.empty(0, dtype="datetime64[D]")
     # Each moment's day number: floor division, as NumPy's cast to days (and a moment
     # before 1970 keeps its own day), without the cast's unit and NaT checks per value.
-    numbers = moments // _DAY_NS
+    numbers = moments // DAY_NS
     first = numbers.min()
     held = np.flatnonzero(np.bincount(numbers - first)) + first
     return held.astype("datetime64[D]")

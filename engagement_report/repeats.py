@@ -30,13 +30,13 @@ import numpy as np
 import pandas as pd
 
 from engagement_report.figures import category_codes, in_period
+from engagement_report.moments import LAST_MOMENT
 from engagement_report.periods import Window
 
 #: The columns behind the repeats (a column no input has gives no figures).
 APPLICANT, ADDRESS = "applicant", "address"
 #: What the rule reads of a query.
 COLUMNS = ("received_at", "answered_at", "answered_timed", "status", "topic", APPLICANT, ADDRESS)
-_LAST_MOMENT = np.timedelta64(86_400 * 10**9 - 1, "ns")  # a day's last moment after its midnight
 
 
 @dataclass(frozen=True)
@@ -139,7 +139,7 @@ def repeat_flags(queries: pd.DataFrame, window_days: int, cutoff: date | None = 
         answered &= answered_at < end
     if "answered_timed" in queries:
         bare = ~queries["answered_timed"].to_numpy(dtype=bool)
-        day_end = answered_at.astype("datetime64[D]").astype("datetime64[ns]") + _LAST_MOMENT
+        day_end = answered_at.astype("datetime64[D]").astype("datetime64[ns]") + LAST_MOMENT
         answered_at = np.where(bare, day_end, answered_at)
     with np.errstate(invalid="ignore"):
         answered &= answered_at >= received

@@ -19,6 +19,7 @@ from engagement_report.aggregates import Combined, Partial, Rules, part_figures,
 from engagement_report.dated import Dated, dated, every_month_held, record_days
 from engagement_report.deadlines import WorkingCalendar, working_days_between
 from engagement_report.deadlines.classes import CLOSING_STATUSES
+from engagement_report.moments import NAT
 from engagement_report.periods import Period, Window, period_for_span
 from engagement_report.results import (
     Against,
@@ -41,7 +42,6 @@ NOISE_LEVEL = 0.05
 SHIFTS_SHOWN = 5
 
 
-_NAT = np.iinfo(np.int64).min  # NaT as datetime64[ns] integers
 _NEVER = np.iinfo(np.int64).max  # the closing moment of a query never closed
 
 
@@ -64,12 +64,12 @@ def closing_moments(queries: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         closing = known[codes]  # code -1 (blank) picks the appended False
     else:
         closing = status.isin(CLOSING_STATUSES).to_numpy(dtype=bool, copy=True)
-    undated = answered == _NAT
+    undated = answered == NAT
     # A blank status with an answer date reads as answered (figures.METRICS, answered).
     closing = closing | (status.isna().to_numpy(dtype=bool) & ~undated)
     # Closed on receipt: without an answer date, or with one before receipt.
     closed = np.where(closing, np.maximum(np.where(undated, received, answered), received), _NEVER)
-    dated = received != _NAT
+    dated = received != NAT
     return received[dated], closed[dated]
 
 

@@ -13,12 +13,11 @@ import numpy as np
 import pandas as pd
 
 from engagement_report.errors import ConfigError
+from engagement_report.moments import DAY_NS, NAT
 
 # A generous bound on working days per year, used to size the padding of the
 # working-day array so that "n working days later" is inside it in an ordinary year.
 _MIN_WORKING_DAYS_PER_YEAR = 200
-_DAY_NS = 86_400 * 10**9
-_NAT = np.iinfo(np.int64).min  # NaT's integer value in datetime64
 
 
 @dataclass(frozen=True)
@@ -64,14 +63,14 @@ class WorkingCalendar:
         # On integer nanoseconds and day numbers: the same values as datetime64
         # arithmetic, without its unit conversions and NaT checks on every step.
         stamps = _wall_clock(received).view(np.int64)
-        valid = stamps != _NAT
-        out = np.full(stamps.shape, _NAT, dtype=np.int64)
+        valid = stamps != NAT
+        out = np.full(stamps.shape, NAT, dtype=np.int64)
         if valid.any():
             moments = stamps[valid]
-            days = moments // _DAY_NS  # floor: a moment before 1970 keeps its own day
+            days = moments // DAY_NS  # floor: a moment before 1970 keeps its own day
             closes = self.working_hours[1]
             closing = (closes.hour * 60 + closes.minute) * 60 * 10**9
-            after_hours = moments - days * _DAY_NS >= closing
+            after_hours = moments - days * DAY_NS >= closing
             first = _year(np.datetime64(int(days.min()), "D"))
             arr = _working_days_through(self, first, np.datetime64(int(days.max()), "D"), 1).view(
                 np.int64
@@ -79,7 +78,7 @@ class WorkingCalendar:
             # A working day itself on time (those before it), else the working day after it.
             at = _counted_up_to(arr, days - 1)
             after = _counted_up_to(arr, days)
-            out[valid] = arr[np.where(after_hours, after, at)] * _DAY_NS
+            out[valid] = arr[np.where(after_hours, after, at)] * DAY_NS
         return pd.Series(out.view("datetime64[ns]"), index=received.index, name=received.name)
 
 
@@ -169,7 +168,7 @@ def _to_days(values: pd.Series) -> np.ndarray:
     moments = _wall_clock(values).view(np.int64)
     # Floor division, as NumPy's cast to days has it (a moment before 1970 keeps its own
     # day), without the cast's unit and NaT checks on every value.
-    return np.where(moments == _NAT, _NAT, moments // _DAY_NS).view("datetime64[D]")
+    return np.where(moments == NAT, NAT, moments // DAY_NS).view("datetime64[D]")
 
 
 def _dates(values: pd.Series | None, index: pd.Index) -> pd.Series:

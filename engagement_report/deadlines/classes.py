@@ -12,9 +12,7 @@ from engagement_report.deadlines.calendar import (
     _dates,
     _to_days,
 )
-from engagement_report.deadlines.terms import (
-    _LAST_MOMENT,
-)
+from engagement_report.moments import LAST_MOMENT, NAT
 from engagement_report.schema import CLOSING_STATUSES as CLOSING_STATUSES
 
 #: ``closed_undated``: a closing status with no answer date at all. It was closed (the
@@ -39,7 +37,6 @@ def _closing(status: pd.Series) -> np.ndarray:
 
 
 _OPEN_CLASSES = ("open_not_due", "open_overdue")
-_NAT = np.iinfo(np.int64).min  # NaT as datetime64 integers
 
 
 def classes_at(
@@ -53,15 +50,15 @@ def classes_at(
     # The cut-off is the end of its day. Moments compared as nanosecond integers (NaT is
     # the smallest, so each comparison first asks whether the date is known).
     if isinstance(as_of, date):
-        end: np.ndarray | np.int64 = np.int64((pd.Timestamp(as_of) + _LAST_MOMENT).value)
+        end: np.ndarray | np.int64 = np.int64((pd.Timestamp(as_of) + LAST_MOMENT).value)
     else:
-        end = (as_of.astype("datetime64[ns]") + _LAST_MOMENT).view(np.int64)
+        end = (as_of.astype("datetime64[ns]") + LAST_MOMENT).view(np.int64)
     answer = answered.to_numpy(dtype="datetime64[ns]").view(np.int64)
     due = deadline.to_numpy(dtype="datetime64[ns]").view(np.int64)
-    closing, dated, known = _closing(status), answer != _NAT, due != _NAT
+    closing, dated, known = _closing(status), answer != NAT, due != NAT
     closed = closing & dated & (answer <= end)
     undated = closing & ~dated
-    still_open = known & ~closed & ~undated & (end != _NAT)  # a NaT cut-off: none open
+    still_open = known & ~closed & ~undated & (end != NAT)  # a NaT cut-off: none open
     conditions = [
         known & closed & (answer <= due),
         known & closed & (answer > due),

@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from engagement_report.deadlines.calendar import WorkingCalendar, _dates
+from engagement_report.moments import LAST_MOMENT
 
 # A day's last moment after its midnight: a deadline or cut-off day runs to its end.
-_LAST_MOMENT = np.timedelta64(86_400 * 10**9 - 1, "ns")
 
 
 @dataclass(frozen=True)
@@ -115,7 +115,7 @@ def deadline_inputs(
         rules,
         calendar,
     )
-    due = deadline + _LAST_MOMENT
+    due = deadline + LAST_MOMENT
     if override is not None and "deadline_timed" in frame:
         given = pd.Series(pd.to_datetime(override).to_numpy(), index=frame.index)
         # The given deadline's own moment, unless a later extension replaced it.

@@ -18,6 +18,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from engagement_report.moments import DAY_NS
 from engagement_report.validation.date_layouts import NAT, fixed_layout
 from engagement_report.validation.text import (
     SPACES,
@@ -283,9 +284,6 @@ def parse_date_text(
     return out, present & np.isnat(out), reading
 
 
-_DAY = 86_400 * 1_000_000_000  # nanoseconds
-
-
 def with_time(text: pa.Array | None, values: np.ndarray) -> np.ndarray:
     """Which dates carry a time of day (``text``: the cells, None for typed date-times).
 
@@ -299,7 +297,7 @@ def with_time(text: pa.Array | None, values: np.ndarray) -> np.ndarray:
     # At midnight: a whole number of days since 1970, found in integer nanoseconds (far
     # cheaper than a cast to days; NaT, the smallest int64, is set aside by ``known``).
     ns = values.astype("datetime64[ns]", copy=False).view(np.int64)
-    midnight = known & (ns // _DAY * _DAY == ns)
+    midnight = known & (ns // DAY_NS * DAY_NS == ns)
     timed = known & ~midnight
     if not timed.any():
         return timed
