@@ -86,6 +86,10 @@ VARIANTS: dict[str, Callable[[Path], None]] = {
     "no-figures-cache": _replace(
         "if (kept := load_analysis(store, name)) is not None:", "if False:", "pipeline/building.py"
     ),
+    # The report's templates are always rendered.
+    "no-reports-cache": _replace(
+        "if (kept := load_reports(store, name)) is not None:", "if False:", "pipeline/reporting.py"
+    ),
     # The tree as it is, run with --no-cache (against --tree: what its caches save).
     "no-cache": lambda package: None,
     # The interpreter's own exit, with its teardown.

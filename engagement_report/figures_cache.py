@@ -7,7 +7,8 @@ comparisons and agenda are kept as an entry of their own, whose key
 (:func:`~engagement_report.cache.cache_key`) covers what the checked data's does plus
 the report window (the period, the part of it counted and the cut-off). The JSON is
 written and read by a small codec that knows the result dataclasses; any damage is a
-miss (and the entry is deleted). Reports are always rendered anew.
+miss (and the entry is deleted). The reports rendered from the figures are kept by
+:mod:`engagement_report.render.kept`, keyed by the whole report context.
 """
 
 from __future__ import annotations

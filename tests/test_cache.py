@@ -363,7 +363,7 @@ def test_the_command_waits_for_its_cache_writers(
     done, _ = run_slow(inputs, tmp_path, cache_folder, wait=30, sleep=1)
     assert done.returncode == 0, done.stderr
     names = sorted(p.name.split("-")[0] for p in cache_folder.iterdir())
-    assert names == ["checked", "figures"]
+    assert names == ["checked", "figures", "reports"]
     assert all((p / "meta.json").is_file() for p in cache_folder.iterdir())
 
 

@@ -224,7 +224,9 @@ def build(
             console.note("Drawing charts…")
             context = attach_charts(context)
         records = summary_records(figures)
-        texts: dict[str, str | bytes] = dict(render_reports(context, templates))
+        texts: dict[str, str | bytes] = dict(
+            render_reports(context, templates, checked=checked, config=config)
+        )
         if "md" in config.formats:
             texts.update(chart_files(context))
         if "pdf" in config.formats:

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from engagement_report import __version__
 from engagement_report.accountability import absent_metrics
 from engagement_report.analysis import Analysis, complete
+from engagement_report.cache import cache_key, in_background
 from engagement_report.config import Config
 from engagement_report.export import SummaryRecord
 from engagement_report.figures import MARK_METRICS, METRICS
@@ -25,6 +26,7 @@ from engagement_report.pipeline.period import window
 from engagement_report.publish.datapackage import datapackage, datapackage_text
 from engagement_report.render.context import DeadlinePolicy, ReportContext, SourceFile
 from engagement_report.render.environment import render
+from engagement_report.render.kept import context_digest, load_reports, store_reports
 from engagement_report.render.labels import labels_for, shown_agenda, shown_figures, shown_shifts
 from engagement_report.results import Figures
 from engagement_report.safe_text import spreadsheet_cell
@@ -120,8 +122,38 @@ def made_on(generated_at: datetime, config: Config) -> date:
     return generated_at.astimezone(ZoneInfo(config.timezone)).date()
 
 
-def render_reports(context: ReportContext, templates: Path | None = None) -> dict[str, str]:
-    """Markdown and HTML text of the report."""
+def render_reports(
+    context: ReportContext,
+    templates: Path | None = None,
+    *,
+    checked: Checked | None = None,
+    config: Config | None = None,
+) -> dict[str, str]:
+    """Markdown and HTML text of the report.
+
+    With the ``checked`` inputs' cache (and the ``config`` they were checked under), the
+    texts rendered from this very context by an earlier run are used again
+    (:mod:`~engagement_report.render.kept`), and texts rendered here are kept.
+    """
+    store = checked.store if checked is not None else None
+    digest = context_digest(context) if store is not None else None
+    if store is None or checked is None or config is None or digest is None:
+        return _render_reports(context, templates)
+    name = cache_key(
+        "reports",
+        config=config,
+        templates=checked.templates,
+        inputs=checked.inputs,
+        extra=digest,
+    )
+    if (kept := load_reports(store, name)) is not None:
+        return kept
+    texts = _render_reports(context, templates)
+    in_background(store_reports, store, name, texts, name="reports-store")
+    return texts
+
+
+def _render_reports(context: ReportContext, templates: Path | None) -> dict[str, str]:
     return {
         "report.md": render("report.md.j2", "md", context, context.lang, templates),
         "report.html": render("report.html.j2", "html", context, context.lang, templates),
