@@ -29,6 +29,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from engagement_report.aggregates import (
     DIMENSIONS,
     Partial,
@@ -46,6 +48,12 @@ from engagement_report.engines import INSTALL_HINT, SCHEDULER_ENV
 from engagement_report.errors import UsageError
 from engagement_report.repeats import window_repeats, with_earlier
 from engagement_report.standing import Ask, Gathered, Standing, standing
+from engagement_report.validation.plausible import (
+    PLAUSIBLE_DATES,
+    PROVENANCE,
+    implausible_hits,
+    in_listing_order,
+)
 
 
 @dataclass(frozen=True)
@@ -190,21 +198,36 @@ def _answer_months(
     return [p.month for p in answer_months(manifest, month, rules.repeat_window_days)]
 
 
-def month_days(root: str, manifest: Manifest, month: str, light: Light | None) -> Dated:
-    """A task: the days one month's rows are dated on (:func:`~engagement_report.dated.dated`),
-    read as the pandas engine reads the month (``light``), their dates alone."""
+def month_days(
+    root: str, manifest: Manifest, month: str, light: Light | None, plausible: Plausible
+) -> tuple[Dated, pd.DataFrame]:
+    """A task: the days one month's rows are dated on (:func:`~engagement_report.dated.dated`)
+    and their implausible dates (:func:`~engagement_report.validation.plausible.implausible_hits`
+    in ``plausible``'s window: floor year, today), read as the pandas engine reads the month
+    (``light``), their dates and where each row came from alone."""
     if remote.is_url(root):
         with tempfile.TemporaryDirectory(prefix="engagement-report-month-") as folder:
             remote.fetch_month(root, manifest, month, Path(folder))
-            return month_days(folder, manifest, month, light)
+            return month_days(folder, manifest, month, light, plausible)
     if light is not None:
-        return dated({"queries": read_month(Path(root), manifest, "queries", month, light)})
-    return dated(
-        {
-            dataset: read_month(Path(root), manifest, dataset, month, columns=_DATES[column])
-            for dataset, column in DATED_BY.items()
+        frames = {"queries": read_month(Path(root), manifest, "queries", month, light)}
+    else:
+        frames = {
+            dataset: read_month(Path(root), manifest, dataset, month, columns=_read_for(dataset))
+            for dataset in DATED_BY
         }
-    )
+    hits = implausible_hits(frames, *plausible, partitioned_by=DATE_COLUMN)
+    return dated(frames), hits
+
+
+#: The floor year and the run's today, between which a date is plausible.
+Plausible = tuple[int, date]
+
+
+def _read_for(dataset: str) -> tuple[str, ...]:
+    """The columns a month's days and implausible dates are read from."""
+    dates = _DATES[DATED_BY[dataset]]
+    return (*dates, *PLAUSIBLE_DATES.get(dataset, ()), *PROVENANCE)
 
 
 #: The columns a dataset's days are read from, by the column that dates its records.
@@ -214,14 +237,17 @@ _DATES = {"received_at": ("received_at", "answered_at"), "date": ("date",)}
 def days_on_dask(
     root: Path,
     cluster: Cluster,
+    plausible: Plausible,
     months: Collection[str] | None = None,
     light: Collection[str] = (),
     counted: bool = False,
     answers_from: date | None = None,
-) -> Dated:
+) -> tuple[Dated, pd.DataFrame]:
     """The days the rows the pandas engine reads of the archive at ``root`` are dated on
     (``months``, ``light``, ``counted`` and ``answers_from`` as :func:`combined_on_dask`
-    takes them): one task per month read, their dates alone."""
+    takes them), and their implausible dates in the order the pandas engine finds them
+    (``plausible``: the floor year and the run's today): one task per month read, their
+    dates alone."""
     manifest = remote.manifest_of(root)
     where = remote.origin(root) or str(root)
     read = _months_read(manifest, months, light, counted, answers_from)
@@ -230,11 +256,19 @@ def days_on_dask(
         shared = dask.scatter(manifest, broadcast=True, hash=False)
         jobs = [
             dask.submit(
-                month_days, where, shared, month, how if month in light else None, pure=False
+                month_days,
+                where,
+                shared,
+                month,
+                how if month in light else None,
+                plausible,
+                pure=False,
             )
             for month in read
         ]
-        return sum(dask.gather(jobs), Dated())
+        results = dask.gather(jobs)  # in month order, as the pandas engine reads them
+    days = sum((days for days, _ in results), Dated())
+    return days, in_listing_order([hits for _, hits in results])
 
 
 def _months_read(

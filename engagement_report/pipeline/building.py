@@ -34,7 +34,13 @@ from engagement_report.periods import Period, Window
 from engagement_report.pipeline.archive_months import archive_months
 from engagement_report.pipeline.checking import Checked, check
 from engagement_report.pipeline.engine import Engine, resolve_engine
-from engagement_report.pipeline.period import plausible, require_rows, resolve_period, window
+from engagement_report.pipeline.period import (
+    plausible,
+    require_rows,
+    resolve_period,
+    run_today,
+    window,
+)
 from engagement_report.pipeline.reporting import (
     SUMMARY_FILES,
     made_on,
@@ -194,8 +200,10 @@ def build(
         checked = check(
             inputs, config, cache, templates, months=months, rows=engine_used.reads_rows
         )
-        days = engine_used.record_days(checked.months)
-        data = plausible(checked.data, config, today, as_of)
+        days, found = engine_used.record_days(
+            checked.months, config.earliest_year, run_today(config, today, as_of)
+        )
+        data = plausible(checked.data, config, today, as_of, found)
         checked = replace(checked, data=data)
         if strict and data.report.rejected:
             raise DataQualityError(

@@ -21,6 +21,8 @@ from engagement_report.pipeline.archive_months import ArchiveMonths, archive_roo
 from engagement_report.pipeline.period import engine_rules
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from engagement_report.dated import Dated
     from engagement_report.engines.dask import Cluster
 
@@ -48,15 +50,19 @@ class Engine:
 
         return session(self.cluster)
 
-    def record_days(self, months: ArchiveMonths | None) -> Dated | None:
-        """The days the rows of the archive's ``months`` are dated on, from the cluster,
-        when the command reads no rows (None: the rows say it)."""
+    def record_days(
+        self, months: ArchiveMonths | None, floor_year: int, today: date
+    ) -> tuple[Dated | None, pd.DataFrame | None]:
+        """The days the rows of the archive's ``months`` are dated on, and their dates
+        before ``floor_year`` or after ``today`` (the hits
+        :func:`~engagement_report.validation.plausible.flag_implausible_dates` lists), from
+        the cluster, when the command reads no rows (None, None: the rows say it)."""
         if self.reads_rows:
-            return None
+            return None, None
         assert self.root is not None and self.cluster is not None
         from engagement_report.engines.dask import days_on_dask
 
-        return days_on_dask(self.root, self.cluster, *_read(months))
+        return days_on_dask(self.root, self.cluster, (floor_year, today), *_read(months))
 
     def combined(
         self, requests: Sequence[Request], config: Config, months: ArchiveMonths | None = None

@@ -36,10 +36,28 @@ def run_today(config: Config, today: date | None, as_of: date | None = None) -> 
 
 
 def plausible(
-    data: CleanData, config: Config, today: date | None, as_of: date | None = None
+    data: CleanData,
+    config: Config,
+    today: date | None,
+    as_of: date | None = None,
+    found: pd.DataFrame | None = None,
 ) -> CleanData:
-    """``data`` with warnings for dates after the run's today or before ``earliest_year``."""
-    return flag_implausible_dates(data, config.earliest_year, run_today(config, today, as_of))
+    """``data`` with warnings for dates after the run's today or before ``earliest_year``:
+    of its rows, and ``found`` (those of rows read elsewhere: the Dask engine's). Rows
+    read from an archive are counted in the source of their partition."""
+    partitioned_by = None
+    if any(s.recognised_by == "archive" for s in data.report.sources):
+        # here, not at the top: a run that reads no archive does not load its reader
+        from engagement_report.archive import DATE_COLUMN
+
+        partitioned_by = DATE_COLUMN
+    return flag_implausible_dates(
+        data,
+        config.earliest_year,
+        run_today(config, today, as_of),
+        partitioned_by=partitioned_by,
+        found=found,
+    )
 
 
 def data_span(

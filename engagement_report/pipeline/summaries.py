@@ -27,7 +27,13 @@ from engagement_report.models import ValidationReport
 from engagement_report.pipeline.archive_months import FREE_TEXT, archive_months
 from engagement_report.pipeline.checking import check
 from engagement_report.pipeline.engine import resolve_engine
-from engagement_report.pipeline.period import plausible, require_rows, resolve_period, window
+from engagement_report.pipeline.period import (
+    plausible,
+    require_rows,
+    resolve_period,
+    run_today,
+    window,
+)
 from engagement_report.run_diff import diff_dict, diff_runs, diff_text
 from engagement_report.validation.report import report_as_dict, report_as_text
 
@@ -104,8 +110,10 @@ def summarize_read(
             inputs, config, cache, months=months, skip=FREE_TEXT, rows=engine_used.reads_rows
         )
         wait()  # the checked-data cache's entry is on disk when the call returns
-        days = engine_used.record_days(checked.months)
-        data = plausible(checked.data, config, today, as_of)
+        days, found = engine_used.record_days(
+            checked.months, config.earliest_year, run_today(config, today, as_of)
+        )
+        data = plausible(checked.data, config, today, as_of, found)
         resolved = resolve_period(period, data, config, today, as_of, days)
         whole = window(resolved, config, today, as_of)
         if not allow_empty:
