@@ -61,26 +61,28 @@ def _read_layout(strings: pa.Array, length: int) -> tuple[np.ndarray, np.ndarray
         strings.offset : strings.offset + len(strings) + 1
     ]
     data = np.frombuffer(strings.buffers()[2], dtype=np.uint8)
-    matrix = data[offsets[0] : offsets[-1]].reshape(len(strings), length)
+    # One row per character position: each step below reads whole positions, which are
+    # then contiguous in memory (a string's row is as long as the string, 10 to 19 bytes).
+    matrix = np.ascontiguousarray(data[offsets[0] : offsets[-1]].reshape(len(strings), length).T)
 
     def digits(*columns: int) -> np.ndarray:
-        ok = np.ones(len(matrix), dtype=bool)
+        ok = np.ones(matrix.shape[1], dtype=bool)
         for column in columns:
-            ok &= (matrix[:, column] - np.uint8(48)) <= 9  # below "0" wraps around: not <= 9
+            ok &= (matrix[column] - np.uint8(48)) <= 9  # below "0" wraps around: not <= 9
         return ok
 
     def char(column: int, allowed: str) -> np.ndarray:
-        ok = matrix[:, column] == ord(allowed[0])
+        ok = matrix[column] == ord(allowed[0])
         for other in allowed[1:]:
-            ok |= matrix[:, column] == ord(other)
+            ok |= matrix[column] == ord(other)
         return ok
 
     def number(start: int, width: int) -> np.ndarray:
-        result = matrix[:, start].astype(np.int32)
+        result = matrix[start].astype(np.int32)
         result -= 48
         for column in range(start + 1, start + width):
             result *= 10
-            result += matrix[:, column]
+            result += matrix[column]
             result -= 48
         return result
 
@@ -91,12 +93,14 @@ def _read_layout(strings: pa.Array, length: int) -> tuple[np.ndarray, np.ndarray
             return number(dotted_at, width)
         return np.where(iso, number(iso_at, width), number(dotted_at, width))
 
-    time_ok = np.ones(len(matrix), dtype=bool)
+    time_ok = np.ones(matrix.shape[1], dtype=bool)
     if length >= 16:
         time_ok = char(10, " T") & char(13, ":") & digits(11, 12, 14, 15)
     if length == 19:
         time_ok &= char(16, ":") & digits(17, 18)
-    iso = char(4, "-") & char(7, "-") & digits(*_DIGITS_ISO) & time_ok
+    iso = char(4, "-") & char(7, "-")
+    if iso.any():  # not in a dotted column, whose digits are then read once, not twice
+        iso &= digits(*_DIGITS_ISO) & time_ok
     if iso.all():  # the usual column of one layout: no need to look for the other
         stamps = _cast_iso(strings)
         if stamps is not None:
@@ -109,10 +113,10 @@ def _read_layout(strings: pa.Array, length: int) -> tuple[np.ndarray, np.ndarray
     if good.all():
         pick = slice(None)
     else:
-        matrix = matrix[good]
+        matrix = matrix[:, good]
         pick = good
     iso = iso[pick]
-    zeros = np.zeros(len(matrix), dtype=np.int32)
+    zeros = np.zeros(matrix.shape[1], dtype=np.int32)
     year, month, day = field(0, 6, 4), field(5, 3, 2), field(8, 0, 2)
     hour = number(11, 2) if length >= 16 else zeros
     minute = number(14, 2) if length >= 16 else zeros
