@@ -19,7 +19,7 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from engagement_report.aggregates import Combined, Partial, Request
+from engagement_report.aggregates import Combined, Detail, Partial, Request
 from engagement_report.dated import Dated
 from engagement_report.deadlines import WorkingCalendar, working_days_between
 from engagement_report.errors import ConfigError
@@ -44,10 +44,10 @@ class Ask:
 
     @classmethod
     def of(cls, requests: Iterable[Request]) -> Ask:
-        """What the figures of ``requests`` ask: the backlog at the end of each detailed
-        window's period and the ages at its cut-off (a report's, its trend months', each
-        summary piece's)."""
-        detailed = [window for window, detail in requests if detail]
+        """What the figures of ``requests`` ask: the backlog at the end of each window's
+        period whose deadline classes are asked (``Detail.CLASSES`` or more) and the ages
+        at its cut-off (a report's, its trend months', each summary piece's)."""
+        detailed = [window for window, detail in requests if detail is not Detail.TOTALS]
         return cls(
             tuple(sorted({w.period.end for w in detailed})),
             tuple(sorted({w.cutoff for w in detailed})),

@@ -15,7 +15,14 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from engagement_report.aggregates import Combined, Partial, Rules, part_figures, window_partial
+from engagement_report.aggregates import (
+    Combined,
+    Detail,
+    Partial,
+    Rules,
+    part_figures,
+    window_partial,
+)
 from engagement_report.dated import Dated, dated, every_month_held, record_days
 from engagement_report.deadlines import WorkingCalendar, working_days_between
 from engagement_report.deadlines.classes import CLOSING_STATUSES
@@ -234,7 +241,7 @@ def year_to_date(
             {**frames, "queries": all_queries},
             piece,
             rules,
-            detail=False,
+            detail=Detail.TOTALS,
             combined=combined,
         )
         q, b, p = part_figures(part)

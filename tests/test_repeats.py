@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engagement_report import pipeline
-from engagement_report.aggregates import combine
+from engagement_report.aggregates import Detail, combine
 from engagement_report.analysis import figure_rules
 from engagement_report.archive import read_manifest
 from engagement_report.archive.answers import answer_months
@@ -125,7 +125,12 @@ def test_the_month_tasks_give_the_repeats_by_hand(archive: Path, config) -> None
     rules = figure_rules(config)
     march = pipeline.window(parse_period("2021-03"), config, TODAY)
     parts, _, _ = month_partials(
-        str(archive), manifest, "2021-03", [(march, True)], rules, Ask.of([(march, True)])
+        str(archive),
+        manifest,
+        "2021-03",
+        [(march, Detail.FULL)],
+        rules,
+        Ask.of([(march, Detail.FULL)]),
     )
     counts = combine(parts).repeats
     assert counts.total == REPEATS["total"]

@@ -36,20 +36,29 @@ from engagement_report.aggregates.model import (
     PRESS_COUNTS,
     RAISED,
     CategoryPart,
+    Detail,
     Partial,
     Rules,
     combine,
 )
-from engagement_report.aggregates.pieces import Combined, Request, partial, window_partial
+from engagement_report.aggregates.pieces import (
+    CLASSES_COLUMNS,
+    Combined,
+    Request,
+    partial,
+    window_partial,
+)
 from engagement_report.aggregates.totals import event_partial
 
 __all__ = [
+    "CLASSES_COLUMNS",
     "DEADLINE_COLUMNS",
     "DIMENSIONS",
     "PRESS_COUNTS",
     "RAISED",
     "CategoryPart",
     "Combined",
+    "Detail",
     "Partial",
     "Request",
     "Rules",

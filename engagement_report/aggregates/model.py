@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 
 from engagement_report.accountable_parts import AccountablePart
 from engagement_report.deadlines import DeadlineRules, WorkingCalendar
@@ -22,6 +23,22 @@ _STATUSES = ("answered", "in_progress", "rejected", "redirected")
 _OPEN = ("open_not_due", "open_overdue")
 #: The datasets whose topics officials raised (the agenda's), the events sheet's alone.
 RAISED = ("broadcasts", "press_events")
+
+
+class Detail(Enum):
+    """How much of a window's partial aggregates a figure reads (:func:`partial` works
+    out that much and no more); each level holds all of the one before it.
+
+    ``TOTALS``: the totals (statuses, response times, broadcasts, press events), all a
+    comparison with the year to date needs. ``CLASSES``: the totals and each deadline
+    class counted (with the redirected queries' classes, the extensions and the queries
+    with a deadline), all a month of the 12-month trend reads; no working-day times, no
+    breakdowns. ``FULL``: every part of :class:`Partial`, all a period's figures read.
+    """
+
+    TOTALS = "totals"
+    CLASSES = "classes"
+    FULL = "full"
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,11 @@ import pandas as pd
 
 from engagement_report.accountable_parts import accountable_part
 from engagement_report.aggregates.categories import category_parts
-from engagement_report.aggregates.deadline_columns import queries_deadline_inputs
-from engagement_report.aggregates.model import _OPEN, DIMENSIONS, Partial, Rules
+from engagement_report.aggregates.deadline_columns import (
+    DEADLINE_COLUMNS,
+    queries_deadline_inputs,
+)
+from engagement_report.aggregates.model import _OPEN, DIMENSIONS, Detail, Partial, Rules
 from engagement_report.aggregates.totals import piece_totals, programs
 from engagement_report.deadlines import (
     DEADLINE_CLASSES,
@@ -36,27 +39,28 @@ def partial(
     cutoff: date,
     rules: Rules,
     *,
-    detail: bool = True,
+    detail: Detail = Detail.FULL,
     press_questions: pd.DataFrame | None = None,
     inputs: DeadlineInputs | None = None,
     export_date: date | None = None,
 ) -> tuple[Partial, pd.Series | None]:
     """The partial aggregates of a piece of one period's rows (each frame holds only rows
     dated in the period), as of the end of ``cutoff``; and each query's deadline class
-    (for the export's overdue marks compared).
+    (for the export's overdue marks compared; None at ``Detail.TOTALS``).
 
     ``press_questions``: the question log's rows of the piece, if any. A piece holds whole
     days of the press events and of the log (the two are combined day by day: an archive's
     month holds the month's days of both).
 
-    ``detail=False``: the totals alone (no breakdowns, no deadline classes), all a
-    comparison with an earlier period needs. ``inputs``: ``queries``' deadline inputs
-    (:func:`~engagement_report.deadlines.deadline_inputs` under ``rules``), when the caller
-    has worked them out for another use of the same rows too. ``export_date``: the day the
-    export was taken, which the export's own overdue marks are compared as of.
+    ``detail``: how much is worked out (:class:`~engagement_report.aggregates.model.Detail`):
+    the totals alone, all a comparison with an earlier period needs; with the deadline
+    classes, all a trend month needs; or everything. ``inputs``: ``queries``' deadline
+    inputs (:func:`~engagement_report.deadlines.deadline_inputs` under ``rules``), when the
+    caller has worked them out for another use of the same rows too. ``export_date``: the
+    day the export was taken, which the export's own overdue marks are compared as of.
     """
     stood = at_cutoff(queries, cutoff)
-    if not detail:
+    if detail is Detail.TOTALS:
         return piece_totals(queries, stood, broadcasts, press_events, press_questions), None
     if inputs is None:
         inputs = queries_deadline_inputs(queries, rules)
@@ -64,6 +68,25 @@ def partial(
     classes = classes_at(status, deadline, answered_at, cutoff)
     class_codes = np.asarray(classes.cat.codes, dtype=np.int64)
     days = response_days(stood)
+    totals = piece_totals(queries, stood, broadcasts, press_events, press_questions, days)
+    redirected = status.eq("redirected").to_numpy(dtype=bool)
+    on_time, late = (class_codes == DEADLINE_CLASSES.index(c) for c in ("on_time", "late"))
+    is_open = np.isin(class_codes, [DEADLINE_CLASSES.index(c) for c in _OPEN])
+    counted = replace(
+        totals,
+        classes=tuple(  # type: ignore[arg-type]
+            int(n) for n in np.bincount(class_codes + 1, minlength=len(DEADLINE_CLASSES) + 1)[1:]
+        ),
+        redirected_classes=(
+            int((redirected & on_time).sum()),
+            int((redirected & late).sum()),
+            int((redirected & is_open).sum()),
+        ),
+        extended=int(queries["extended_until"].notna().sum()) if "extended_until" in queries else 0,
+        deadlines_known=int(deadline.notna().sum()),
+    )
+    if detail is Detail.CLASSES:
+        return counted, classes
     answered = stood["status"].eq("answered").fillna(False).to_numpy(dtype=bool)
     measured = measurable(stood)  # the rows of ``days``, by position
     times = days.to_numpy(dtype=float)
@@ -72,34 +95,18 @@ def partial(
         for d in DIMENSIONS
         if d in stood
     }
-    redirected = status.eq("redirected").to_numpy(dtype=bool)
-    on_time, late = (class_codes == DEADLINE_CLASSES.index(c) for c in ("on_time", "late"))
-    is_open = np.isin(class_codes, [DEADLINE_CLASSES.index(c) for c in _OPEN])
     closed_answered = (on_time | late) & status.eq("answered").to_numpy(dtype=bool)
     working = working_days_between(
         queries["received_at"][closed_answered],
         queries["answered_at"][closed_answered],
         rules.calendar,
     )
-    totals = piece_totals(queries, stood, broadcasts, press_events, press_questions, days)
     return (
         replace(
-            totals,
+            counted,
             categories=categories,
             asked={} if press_questions is None else asked_parts(press_questions),
-            classes=tuple(  # type: ignore[arg-type]
-                int((class_codes == i).sum()) for i in range(len(DEADLINE_CLASSES))
-            ),
-            redirected_classes=(
-                int((redirected & on_time).sum()),
-                int((redirected & late).sum()),
-                int((redirected & is_open).sum()),
-            ),
-            extended=int(queries["extended_until"].notna().sum())
-            if "extended_until" in queries
-            else 0,
             working_days=Tally.of(working.to_numpy(dtype=float)),
-            deadlines_known=int(deadline.notna().sum()),
             programs=programs(broadcasts),
             open_list=OpenList.of(queries, classes, cutoff),
             raised={
@@ -113,9 +120,25 @@ def partial(
     )
 
 
-#: A window whose partial aggregates a figure is finished from, and whether with detail
-#: (breakdowns and deadline classes: :func:`partial`).
-Request = tuple[Window, bool]
+#: The query columns :func:`partial` reads at ``Detail.CLASSES`` (and so at ``TOTALS``),
+#: with the date :func:`window_partial` places a query by: a caller filtering a million
+#: rows for these levels copies them alone, not the ids and texts.
+CLASSES_COLUMNS = (
+    "received_at",
+    "answered_at",
+    "status",
+    "response_ok",
+    "response_days",
+    "deadline",
+    "deadline_timed",
+    "extended_until",
+    *DEADLINE_COLUMNS,
+)
+
+
+#: A window whose partial aggregates a figure is finished from, and how much of them it
+#: reads (:class:`~engagement_report.aggregates.model.Detail`).
+Request = tuple[Window, Detail]
 #: Partial aggregates already combined, by request (the Dask engine's, from the cluster).
 Combined = Mapping[Request, Partial]
 
@@ -125,7 +148,7 @@ def window_partial(
     window: Window,
     rules: Rules,
     *,
-    detail: bool = True,
+    detail: Detail = Detail.FULL,
     combined: Combined | None = None,
     export_date: date | None = None,
 ) -> Partial:

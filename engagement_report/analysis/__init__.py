@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 
 from engagement_report.aggregates import (
     Combined,
+    Detail,
     Partial,
     Request,
     Rules,
@@ -126,11 +127,11 @@ def partial_requests(window: Window, *, report: bool) -> list[Request]:
     the window itself and its year to date (with the same part of last year), and for a
     report (``report``) the previous period and the year-earlier one its headlines
     compare with, and the twelve months of its trend."""
-    wanted: list[Request] = [(window, True)]
+    wanted: list[Request] = [(window, Detail.FULL)]
     if report:
-        wanted += [(window.previous(), True), (window.year_ago(), True)]
+        wanted += [(window.previous(), Detail.FULL), (window.year_ago(), Detail.FULL)]
         wanted += trend_requests(window)
-    wanted += [(piece, False) for piece in year_to_date_windows(window) or ()]
+    wanted += [(piece, Detail.TOTALS) for piece in year_to_date_windows(window) or ()]
     return list(dict.fromkeys(wanted))
 
 

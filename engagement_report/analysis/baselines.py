@@ -12,6 +12,7 @@ from engagement_report.aggregates import (
     DEADLINE_COLUMNS,
     PRESS_COUNTS,
     Combined,
+    Detail,
     Partial,
     Rules,
     finish,
@@ -231,7 +232,7 @@ def window_part(
     totals, deadline classes, topic counts and values per unit), from ``combined`` when
     given, else of ``data``'s rows."""
     if combined is not None:
-        return combined[window, True]
+        return combined[window, Detail.FULL]
     columns = [c for c in _TOTALS_COLUMNS if c in data.queries]
     inside = restrict(replace(data, queries=data.queries[columns]), window.period)
     return window_partial(

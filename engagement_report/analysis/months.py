@@ -4,9 +4,12 @@ every figure of a period is (:mod:`engagement_report.aggregates`)."""
 from __future__ import annotations
 
 from concurrent.futures import CancelledError, Future
+from dataclasses import replace
 
 from engagement_report.aggregates import (
+    CLASSES_COLUMNS,
     Combined,
+    Detail,
     Partial,
     Request,
     Rules,
@@ -45,9 +48,10 @@ def trend_windows(window: Window) -> list[Window]:
 
 
 def trend_requests(window: Window) -> list[Request]:
-    """The partial aggregates the trend is finished from: each month's, with its deadline
-    classes (the on-time share and the queries still within their term)."""
-    return [(piece, True) for piece in trend_windows(window)]
+    """The partial aggregates the trend is finished from: each month's totals with its
+    deadline classes (the on-time share and the queries still within their term), no
+    breakdowns (:class:`~engagement_report.aggregates.Detail`)."""
+    return [(piece, Detail.CLASSES) for piece in trend_windows(window)]
 
 
 def trend(
@@ -78,8 +82,13 @@ def trend(
     rules = figure_rules(config) if rules is None else rules
     frames = None
     if combined is None:
-        # Each month's rows are found in the year's, not in the whole data's.
-        year = restrict(data, period_for_span(windows[0].period.start, windows[-1].period.end))
+        # Each month's rows are found in the year's, not in the whole data's, and only
+        # the columns its totals and deadline classes read are copied.
+        columns = [c for c in CLASSES_COLUMNS if c in data.queries]
+        year = restrict(
+            replace(data, queries=data.queries[columns]),
+            period_for_span(windows[0].period.start, windows[-1].period.end),
+        )
         frames = {dataset: year.frame(dataset) for dataset in _DATASETS}
     # Open at each month's last day counted: every query, whenever received.
     ask = Ask(tuple(w.period.end for w in windows))
@@ -92,7 +101,7 @@ def trend(
     points = []
     for i, piece in enumerate(windows):
         part = _own(own, window, piece) or window_partial(
-            frames or {}, piece, rules, combined=combined
+            frames or {}, piece, rules, detail=Detail.CLASSES, combined=combined
         )
         queries, deadlines = query_result(part), deadline_result(part, piece, rules)
         on_air, press = broadcast_result(part), press_result(part)

@@ -18,6 +18,7 @@ from engagement_report.accountability import (
 from engagement_report.aggregates import (
     DIMENSIONS,
     Combined,
+    Detail,
     Partial,
     Rules,
     finish,
@@ -143,7 +144,7 @@ def period_figures(
             export_date=export_date,
         )[0]
     else:
-        part = combined[window, True]
+        part = combined[window, Detail.FULL]
     if on_partial is not None:
         on_partial(part)
     figures = finish(
@@ -212,7 +213,7 @@ def repeat_counts(
     if not mapped & {APPLICANT, ADDRESS}:
         return None
     if combined is not None:
-        return combined[window, True].repeats
+        return combined[window, Detail.FULL].repeats
     return window_repeats(data.queries, window, config.repeats.window_days, DIMENSIONS)
 
 

@@ -33,6 +33,7 @@ import pandas as pd
 
 from engagement_report.aggregates import (
     DIMENSIONS,
+    Detail,
     Partial,
     Request,
     Rules,
@@ -154,7 +155,7 @@ def month_partials(
 ) -> MonthParts:
     """A task: one month of the archive, read once, as the partial aggregates of its rows
     within each requested window (:func:`~engagement_report.aggregates.window_partial`),
-    with the repeat appeals of each detailed one (its queries after the earlier answers
+    with the repeat appeals of each with full detail (its queries after the earlier answers
     they can repeat: :mod:`engagement_report.repeats`), and of all its rows (their
     :class:`~engagement_report.standing.Standing` at ``ask``, their
     :class:`~engagement_report.dated.Dated`). ``light``: the month is read light, as the
@@ -176,24 +177,30 @@ def month_partials(
         for piece, detail in requests
     ]
     whole = standing(frames["queries"], ask, rules.calendar), dated(frames)
-    if rules.repeat_window_days is None or not any(detail for _, detail in requests):
+    if rules.repeat_window_days is None or not _repeated(requests):
         return parts, *whole
     days = rules.repeat_window_days
     earlier = earlier_answers(Path(root), manifest, month, days)
     rows = with_earlier(earlier, frames["queries"], DIMENSIONS)
     repeated = [
         replace(part, repeats=window_repeats(rows, piece, days, DIMENSIONS, len(earlier)))
-        if detail
+        if detail is Detail.FULL
         else part
         for part, (piece, detail) in zip(parts, requests, strict=True)
     ]
     return repeated, *whole
 
 
+def _repeated(requests: Sequence[Request]) -> bool:
+    """Whether a request reads repeat appeals: a period's figures do (``Detail.FULL``),
+    the totals and a trend month's deadline classes do not."""
+    return any(detail is Detail.FULL for _, detail in requests)
+
+
 def _answer_months(
     manifest: Manifest, month: str, rules: Rules, requests: Sequence[Request]
 ) -> list[str]:
-    if rules.repeat_window_days is None or not any(detail for _, detail in requests):
+    if rules.repeat_window_days is None or not _repeated(requests):
         return []
     return [p.month for p in answer_months(manifest, month, rules.repeat_window_days)]
 
