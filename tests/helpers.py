@@ -89,3 +89,24 @@ def open_ages(
     from engagement_report.standing import Ask, ages, standing
 
     return ages(standing(queries, Ask(cutoffs=(cutoff,)), calendar), cutoff)
+
+
+#: The fields of a window's full partial aggregates (``Partial``) that ``Detail.TOTALS``
+#: holds too (its ``accountable``: the broadcasts' and press events' values per unit alone).
+TOTALS_FIELDS = (
+    "received",
+    "statuses",
+    "closed_undated",
+    "days",
+    "answered_by_export",
+    "broadcasts",
+    "questions_answered",
+    "tv_segments",
+    "tv_segments_recorded",
+    "press_events",
+    "press_sums",
+    "press_missing",
+    "questions_logged",
+)
+#: The fields ``Detail.CLASSES`` holds beside the totals'.
+CLASSES_FIELDS = ("classes", "redirected_classes", "extended", "deadlines_known")

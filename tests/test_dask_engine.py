@@ -151,6 +151,55 @@ def test_months_before_the_period_are_read_light_as_pandas_reads_them(
     assert runs["dask"] == runs["pandas"]
 
 
+def test_on_dask_a_trend_month_asked_for_its_classes_is_the_month_in_full(
+    archive: Path, config
+) -> None:  # type: ignore[no-untyped-def]
+    """The trend's months asked at ``Detail.CLASSES`` on the cluster: the same totals and
+    deadline classes as the months asked in full, the same trend, the same queries'
+    standing (the backlog at each month's end), no repeats worked out for them, and the
+    period's own requests (with their repeats) unchanged."""
+    pytest.importorskip("distributed")
+    from helpers import CLASSES_FIELDS, TOTALS_FIELDS
+
+    from engagement_report.aggregates import Detail
+    from engagement_report.analysis import partial_requests, trend
+    from engagement_report.analysis.months import trend_windows
+    from engagement_report.archive import read_archive
+    from engagement_report.engines.dask import Cluster, combined_on_dask
+    from engagement_report.periods import parse_period
+    from engagement_report.pipeline.period import engine_rules
+    from engagement_report.repeats import RepeatCounts
+    from engagement_report.standing import Gathered
+
+    cluster = Cluster(workers=2, processes=False)
+    rules = engine_rules(config)
+    report = pipeline.window(parse_period("2020-11"), config, TODAY)  # its own month too
+    requests = partial_requests(report, report=True)
+    months = trend_windows(report)
+    in_full = [(piece, Detail.FULL) for piece in months]
+    light = combined_on_dask(archive, requests, rules, cluster)
+    full = combined_on_dask(archive, list(dict.fromkeys([*requests, *in_full])), rules, cluster)
+    assert light.standing == full.standing and light.dated == full.dated
+    for piece in months:
+        counted, whole = light[piece, Detail.CLASSES], full[piece, Detail.FULL]
+        for name in (*TOTALS_FIELDS, *CLASSES_FIELDS):
+            assert getattr(counted, name) == getattr(whole, name), (piece.period, name)
+        assert counted.repeats == RepeatCounts()
+    assert sum(full[piece, Detail.FULL].repeats.total for piece in months)  # they were met
+    for request in requests:
+        if request[1] is not Detail.CLASSES:
+            assert light[request] == full[request], request
+    data = read_archive(archive).data
+    points = trend(data, report, config, combined=light)
+    assert any(point.on_time_share for point in points)
+    assert points == trend(data, report, config)  # the pandas engine's, of the rows
+    months_in_full = {(piece, Detail.CLASSES): full[piece, Detail.FULL] for piece in months}
+    assert (
+        trend(data, report, config, combined=Gathered(months_in_full, full.standing, full.dated))
+        == points
+    )
+
+
 def test_build_honours_the_configs_engine(archive: Path, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     pytest.importorskip("distributed")
     from engagement_report.engines import dask as dask_engine
