@@ -41,17 +41,23 @@ class WorkingCalendar:
         Only the date part of ``days`` is used; NaT stays NaT.  Returns normalised
         ``datetime64[ns]`` with the index of ``days``.
         """
+        out = self.working_days_after(_to_days(days), n)
+        return pd.Series(out.astype("datetime64[ns]"), index=days.index, name=days.name)
+
+    def working_days_after(self, days: np.ndarray, n: int) -> np.ndarray:
+        """:meth:`add_working_days` on ``datetime64[D]`` days (NaT stays NaT), giving
+        ``datetime64[D]`` days: for a caller that works on days throughout."""
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
-        d = _to_days(days)
-        out = np.full(d.shape, np.datetime64("NaT"), dtype="datetime64[D]")
-        valid = ~np.isnat(d)
+        out = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[D]")
+        valid = ~np.isnat(days)
         if valid.any():
-            arr = _working_days_through(self, _year(d[valid].min()), d[valid].max(), n)
+            known = days[valid]
+            arr = _working_days_through(self, _year(known.min()), known.max(), n)
             # Working days on or before the day: a working day of receipt itself does not count.
-            idx = _counted_up_to(arr, d[valid]) + (n - 1)
+            idx = _counted_up_to(arr, known) + (n - 1)
             out[valid] = arr[idx]
-        return pd.Series(out.astype("datetime64[ns]"), index=days.index, name=days.name)
+        return out
 
     def registered_on(self, received: pd.Series) -> pd.Series:
         """The day each query is registered (Administrative Procedural Code, art. 64).
@@ -60,6 +66,12 @@ class WorkingCalendar:
         of working hours (a bare date reads as midnight: within them); otherwise the next
         working day. NaT stays NaT; normalised ``datetime64[ns]`` with ``received``'s index.
         """
+        days = self.registered_days(received)
+        return pd.Series(days.astype("datetime64[ns]"), index=received.index, name=received.name)
+
+    def registered_days(self, received: pd.Series) -> np.ndarray:
+        """:meth:`registered_on` as ``datetime64[D]`` days (NaT stays NaT): for a caller
+        that works on days throughout."""
         # On integer nanoseconds and day numbers: the same values as datetime64
         # arithmetic, without its unit conversions and NaT checks on every step.
         stamps = _wall_clock(received).view(np.int64)
@@ -78,8 +90,8 @@ class WorkingCalendar:
             # A working day itself on time (those before it), else the working day after it.
             at = _counted_up_to(arr, days - 1)
             after = _counted_up_to(arr, days)
-            out[valid] = arr[np.where(after_hours, after, at)] * DAY_NS
-        return pd.Series(out.view("datetime64[ns]"), index=received.index, name=received.name)
+            out[valid] = arr[np.where(after_hours, after, at)]
+        return out.view("datetime64[D]")
 
 
 def load_country(calendar: WorkingCalendar) -> None:

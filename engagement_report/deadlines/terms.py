@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from engagement_report.deadlines.calendar import WorkingCalendar, _dates
+from engagement_report.deadlines.calendar import WorkingCalendar, _to_days
 from engagement_report.moments import LAST_MOMENT
 
 # A day's last moment after its midnight: a deadline or cut-off day runs to its end.
@@ -60,29 +60,35 @@ def compute_deadlines(
     replaces the computed date; a non-null ``extended_until`` later than the
     deadline then replaces it (a lawful extension).  All Series share one index.
     """
-    received = _dates(received_at, received_at.index)
+    # On datetime64[D] days throughout (NaT for none): the dates are whole days, and a
+    # million queries' terms need no pandas alignment on each step.
     is_redirect = _clean_status(status).eq("redirected").to_numpy(dtype=bool)
-    # The redirect term is worked out for the redirected queries alone.
     if rules.kind == "given":  # no term of our own: only the data's deadline column
-        answer = pd.Series(pd.NaT, index=received.index, dtype="datetime64[ns]")
-        redirect = answer[is_redirect]
+        deadline = np.full(len(received_at), np.datetime64("NaT"), dtype="datetime64[D]")
     elif rules.kind == "calendar":
-        answer = received + pd.Timedelta(days=rules.answer_days)
-        redirect = received[is_redirect] + pd.Timedelta(days=rules.redirect_days)
+        terms = np.where(is_redirect, rules.redirect_days, rules.answer_days)
+        deadline = _to_days(received_at) + terms.astype("timedelta64[D]")
     else:
-        registered = calendar.registered_on(received_at)
-        answer = calendar.add_working_days(registered, rules.answer_days)
-        redirect = calendar.add_working_days(registered[is_redirect], rules.redirect_days)
-    deadline = answer.copy()
-    deadline[is_redirect] = redirect.to_numpy()
-    override = _dates(deadline_override, received.index)
-    deadline = override.where(override.notna(), deadline)
-    extension = _dates(extended_until, received.index)
+        registered = calendar.registered_days(received_at)
+        deadline = calendar.working_days_after(registered, rules.answer_days)
+        # The redirect term is worked out for the redirected queries alone.
+        redirected = calendar.working_days_after(registered[is_redirect], rules.redirect_days)
+        deadline[is_redirect] = redirected
+    override = _days(deadline_override, len(received_at))
+    deadline = np.where(np.isnat(override), deadline, override)
+    extension = _days(extended_until, len(received_at))
     # An "extension" earlier than the term would shorten it; the law only lengthens.
     # Without any other deadline, the extension decision is the only term we know.
-    later = extension.notna() & (deadline.isna() | (extension > deadline))
-    deadline = extension.where(later, deadline)
-    return deadline.rename("deadline")
+    later = ~np.isnat(extension) & (np.isnat(deadline) | (extension > deadline))
+    deadline = np.where(later, extension, deadline)
+    return pd.Series(deadline.astype("datetime64[ns]"), index=received_at.index, name="deadline")
+
+
+def _days(values: pd.Series | None, size: int) -> np.ndarray:
+    """The days (``datetime64[D]``) of a date column, all NaT when there is none."""
+    if values is None:
+        return np.full(size, np.datetime64("NaT"), dtype="datetime64[D]")
+    return _to_days(values)
 
 
 def _effective_status(frame: pd.DataFrame) -> pd.Series:
