@@ -34,6 +34,7 @@ from engagement_report.analysis.months import trend, trend_requests
 from engagement_report.analysis.period import (
     accountable_figures,
     compute,
+    data_year_to_date,
     deadline_rules,
     figure_rules,
     history_figures,
@@ -47,7 +48,7 @@ from engagement_report.dated import Dated
 from engagement_report.models import CleanData
 from engagement_report.month_coverage import data_days
 from engagement_report.periods import Window
-from engagement_report.results import Figures, TopicShifts, TrendPoint
+from engagement_report.results import Figures, TopicShifts, TrendPoint, YearToDate
 from engagement_report.standing import given_dated
 from engagement_report.views import topic_changes, year_to_date_windows
 
@@ -109,13 +110,23 @@ def analyse(
     # The period's partial aggregates, handed to the trend when its last month is the
     # period itself (a monthly report): worked out once, not once per thread.
     own: Future[Partial] = Future()
+    # The year to date needs nothing of the period's figures: worked out first beside
+    # them, so the figures' thread (the longer) only picks it up.
+    ytd: Future[YearToDate | None] = Future()
     with ThreadPoolExecutor(max_workers=1) as pool:
         # The trend, coverage and the totals compared with need no figures: worked out
         # beside them, on the second core while NumPy and Arrow let go of the GIL.
-        beside = pool.submit(_beside_figures, data, window, config, combined, rules, own, days)
+        beside = pool.submit(_beside_figures, data, window, config, combined, rules, own, days, ytd)
         try:
             figures, part = period_figures(
-                data, window, config, combined, rules, on_partial=own.set_result, days=days
+                data,
+                window,
+                config,
+                combined,
+                rules,
+                on_partial=own.set_result,
+                days=days,
+                ytd=ytd,
             )
         finally:
             own.cancel()  # the figures failed before their partial: the trend works it out
@@ -153,14 +164,22 @@ def _beside_figures(
     rules: Rules | None = None,
     own: Future[Partial] | None = None,
     days: Dated | None = None,
+    ytd: Future[YearToDate | None] | None = None,
 ) -> _Beside:
     """What needs no figures of the window: its trend, its coverage, and the totals of
     the same part of the previous period and of a year earlier (``rules``: the report's,
     :func:`figure_rules` of ``config`` when not given; ``own``: the window's partial
     aggregates as the figures work them out, for the trend's last month; ``days``: the
-    days the data holds records on, when already worked out)."""
+    days the data holds records on, when already worked out). ``ytd``: set first to the
+    window's year to date, for the figures' thread waiting for it."""
     rules = figure_rules(config) if rules is None else rules
     days = given_dated(combined) if days is None else days
+    if ytd is not None:
+        try:
+            ytd.set_result(data_year_to_date(data, window, rules, combined, days))
+        except BaseException as error:  # the figures' thread raises it where it waits
+            ytd.set_exception(error)
+            raise
     return (
         trend(data, window, config, rules, combined, own, days),
         coverage(data, window.period, days),

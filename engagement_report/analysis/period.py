@@ -4,6 +4,7 @@ longest-open queries."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import Future
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -37,7 +38,7 @@ from engagement_report.models import CleanData
 from engagement_report.periods import Period, Window
 from engagement_report.questions import reported_datasets
 from engagement_report.repeats import ADDRESS, APPLICANT, RepeatCounts, window_repeats
-from engagement_report.results import CategoryFigures, Figures
+from engagement_report.results import CategoryFigures, Figures, YearToDate
 from engagement_report.standing import (
     Ask,
     ages,
@@ -116,6 +117,7 @@ def period_figures(
     *,
     on_partial: Callable[[Partial], object] | None = None,
     days: Dated | None = None,
+    ytd: Future[YearToDate | None] | None = None,
 ) -> tuple[Figures, Partial]:
     """Every figure of the window's period, as of its cut-off: the period's rows as one
     piece of :mod:`engagement_report.aggregates` (or the pieces ``combined`` already, as
@@ -126,7 +128,8 @@ def period_figures(
     a whole report. Each query's deadline is worked out once, here, and serves the deadline
     classes and the export's own overdue marks alike. ``on_partial`` is handed the
     period's partial aggregates as soon as they are known (the trend's own month);
-    ``days``: the days the data holds records on, when already worked out."""
+    ``days``: the days the data holds records on, when already worked out; ``ytd``: the
+    year to date as another thread works it out (:func:`history_figures`)."""
     rules = figure_rules(config) if rules is None else rules
     days = given_dated(combined) if days is None else days
     export_date = _export_date(data, days)
@@ -159,7 +162,7 @@ def period_figures(
         figures,
         export_date=export_date,
         open_queries=part.open_list.shown(),
-        **history_figures(data, window, config, combined, rules, days),
+        **history_figures(data, window, config, combined, rules, days, ytd),
         **accountable_figures(
             data, part, figures, config, export_date, repeat_counts(data, window, config, combined)
         ),
@@ -224,6 +227,7 @@ def history_figures(
     combined: Combined | None = None,
     rules: Rules | None = None,
     days: Dated | None = None,
+    ytd: Future[YearToDate | None] | None = None,
 ) -> dict[str, Any]:
     """What a period's figures say of the queries whenever received (the backlog at its
     end, the ages of those open at the cut-off) and of the year to date: of the whole
@@ -231,7 +235,8 @@ def history_figures(
     ``data.open_before``), from ``combined`` when given (the Dask engine's: the rows'
     :class:`~engagement_report.standing.Standing` and days, the year to date's totals).
     ``rules``: the figures' rules (:func:`figure_rules` of ``config`` when not given);
-    ``days``: the days the data holds records on, when already worked out."""
+    ``days``: the days the data holds records on, when already worked out; ``ytd``: the
+    year to date (:func:`data_year_to_date`) as another thread works it out, waited for."""
     rules = figure_rules(config) if rules is None else rules
     ask = Ask((window.period.end,), (window.cutoff,))
     rows = given_standing(combined)
@@ -241,18 +246,31 @@ def history_figures(
     return {
         "backlog": backlog(piece, ask.days)[0],
         "open_ages": ages(piece, window.cutoff),
-        "year_to_date": year_to_date(
-            {
-                d: data.frame(d)
-                for d in ("queries", "broadcasts", "press_events", "press_questions")
-            },
-            window,
-            reported_datasets(data.present),
-            rules,
-            combined,
-            given_dated(combined) if days is None else days,
-        ),
+        "year_to_date": data_year_to_date(data, window, rules, combined, days)
+        if ytd is None
+        else ytd.result(),
     }
+
+
+def data_year_to_date(
+    data: CleanData,
+    window: Window,
+    rules: Rules,
+    combined: Combined | None = None,
+    days: Dated | None = None,
+) -> YearToDate | None:
+    """The year to date of ``window`` beside the same part of last year
+    (:func:`~engagement_report.views.year_to_date`) of the whole data, its totals from
+    ``combined`` when given (``days``: the days the data holds records on, when already
+    worked out)."""
+    return year_to_date(
+        _frames(data),
+        window,
+        reported_datasets(data.present),
+        rules,
+        combined,
+        given_dated(combined) if days is None else days,
+    )
 
 
 def mapped_columns(data: CleanData, dataset: str = "queries") -> frozenset[str] | None:
