@@ -136,6 +136,57 @@ def test_a_csv_file_read_ahead_is_read_once_and_gives_the_same_data(
     assert len(ahead.queries) == 40
 
 
+def csv_registry(path: Path, rows: int = 400, topic: str = "Дороги") -> Path:
+    lines = ["Номер обращения;Дата поступления;Статус;Тема"]
+    lines += [
+        f"А-{i:04d};{i % 28 + 1:02d}.03.2021 10:{i % 60:02d};Исполнено;{topic}" for i in range(rows)
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def early_reads_done() -> None:
+    """Wait for the read-ahead threads, all of their work (a hash comes after the hand-over)."""
+    for thread in threading.enumerate():
+        if thread.name == "early-read":
+            thread.join(30)
+
+
+def test_a_csv_file_read_ahead_comes_with_each_column_in_one_piece(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from engagement_report.loading import csvfile
+
+    path = csv_registry(tmp_path / "queries.csv")
+    monkeypatch.setattr(csvfile, "READ_BLOCK_BYTES", 1024)  # Arrow reads it in pieces
+    pieces = csvfile._arrow_table(path, *csvfile.sniff_csv(path))
+    assert min(column.num_chunks for column in pieces.columns) > 1
+    ahead = csvfile.read_ahead(path)
+    assert [column.num_chunks for column in ahead.columns] == [1] * pieces.num_columns
+    assert ahead.equals(pieces) and ahead.column_names == pieces.column_names
+
+
+def test_a_csv_file_read_ahead_is_hashed_beside_the_imports_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import hashlib
+
+    from engagement_report import hashing
+
+    path = csv_registry(tmp_path / "queries.csv")
+    early.start([path], cache=False)
+    early_reads_done()
+    hashed = calls_to(monkeypatch, hashing.hashlib, "file_digest")
+    first = hashing.seen(path)
+    assert hashed == []  # the read-ahead's thread hashed it
+    assert first.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    # A file changed since is hashed again, its new content.
+    csv_registry(path, topic="Экология")
+    again = hashing.seen(path)
+    assert len(hashed) == 1
+    assert again.sha256 == hashlib.sha256(path.read_bytes()).hexdigest() != first.sha256
+
+
 def test_a_word_that_is_no_input_does_not_stop_the_others(tmp_path: Path) -> None:
     path = registry(tmp_path / "registry.xlsx")
     early.start(["2021-01", str(tmp_path / "missing.csv"), str(path)])

@@ -89,8 +89,25 @@ def sniff_csv(path: Path, encoding: str | None = None) -> tuple[str, str, int]:
 
 
 def read_ahead(path: Path) -> Any:
-    """Arrow's table of the file, or None when it needs pandas (used by :mod:`.early`)."""
-    return _arrow_table(path, *sniff_csv(path))
+    """Arrow's table of the file, or None when it needs pandas (used by :mod:`.early`),
+    each column in one piece: joined on the read-ahead's thread, beside the command's
+    imports, not on the way through :func:`_frame`."""
+    table = _arrow_table(path, *sniff_csv(path))
+    return None if table is None else _in_one_piece(table)
+
+
+def _in_one_piece(table: Any) -> Any:
+    """``table`` with each column in one chunk, joined one column at a time (each
+    column's pieces let go as it is joined: the text is held about once at the peak)."""
+    import pyarrow as pa
+
+    names = table.column_names
+    columns = list(table.columns)
+    del table
+    for i, column in enumerate(columns):
+        if column.num_chunks > 1:
+            columns[i] = pa.chunked_array([column.combine_chunks()], column.type)
+    return pa.table(columns, names=names)
 
 
 def _read_with_pandas(path: Path, encoding: str, delimiter: str, width: int) -> pd.DataFrame:

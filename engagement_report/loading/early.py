@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from engagement_report.errors import InputError
-from engagement_report.hashing import Identity, identity
+from engagement_report.hashing import Identity, identity, seen
 from engagement_report.loading.discover import CSV_SUFFIXES, discover_inputs
 
 # Below this a workbook reads in well under the time the imports take anyway.
@@ -140,20 +140,28 @@ def _read(path: Path, slot: _Slot) -> None:
             from engagement_report.loading.csvfile import read_ahead
 
             result = read_ahead(path)
-            return
-        from engagement_report.loading.xlsx import read_batches
+        else:
+            from engagement_report.loading.xlsx import read_batches
 
-        verify = threading.Thread(
-            target=_verify, args=(path, slot), name="early-verify", daemon=True
-        )
-        verify.start()
-        result = read_batches(path, inflate_check=False)
-        verify.join()
+            verify = threading.Thread(
+                target=_verify, args=(path, slot), name="early-verify", daemon=True
+            )
+            verify.start()
+            result = read_batches(path, inflate_check=False)
+            verify.join()
     except Exception:  # the normal path reads it again and reports the problem
         result = None
     finally:
         _running.release()
         slot.put(result)
+    if path.suffix.lower() in CSV_SUFFIXES:
+        # The command hashes each input before it reads it (hashing.seen), on its main
+        # thread once the imports are done; hashed here, beside them, a CSV file's digest
+        # is then waiting for it (kept for this version of the file only: a file changed
+        # since is hashed again, and any problem met again and reported). A workbook's
+        # read outlasts the imports: the command hashes it while calamine still reads.
+        with contextlib.suppress(Exception):
+            seen(path)
 
 
 def _verify(path: Path, slot: _Slot) -> None:
