@@ -3,7 +3,6 @@ all or nothing into one folder."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -57,16 +56,11 @@ from engagement_report.publish.pdf import PDF_NAME, pdf_bytes
 from engagement_report.publish.pdf import check_available as check_pdf
 from engagement_report.render.charts import CHART_FILES, attach_charts, chart_files
 from engagement_report.render.context import ReportContext
-from engagement_report.render.environment import compile_beside, compile_templates
+from engagement_report.render.environment import compile_templates
 from engagement_report.results import Figures
 
 if TYPE_CHECKING:
     from engagement_report.engines.dask import Cluster
-
-
-# How long rendering waits for the templates compiled beside the checking; past that
-# (their folder on a stalled mount, say) the render compiles what it needs itself.
-COMPILE_WAIT_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -201,27 +195,10 @@ def build(
     reports = {"md", "html", "pdf"} & set(config.formats)
     if early.reading():
         prepare_while_reading(config, lang, templates)
-    compiling: list[threading.Thread] = []
-
-    def compile_meanwhile() -> None:
-        # Inputs checked afresh are figures worked out and a report rendered: its
-        # templates are compiled on a thread of their own while the checking and the
-        # figures spend much of their time in Arrow and NumPy, without Python's lock.
-        # A rebuild the caches serve compiles nothing it will not render.
-        thread = compile_beside(lang or config.lang, templates)
-        if thread is not None:
-            compiling.append(thread)
-
     with engine_used.session():  # one cluster for the run's rounds of tasks
         months = archive_months(inputs, period, config, today, as_of, report=True)
         checked = check(
-            inputs,
-            config,
-            cache,
-            templates,
-            months=months,
-            rows=engine_used.reads_rows,
-            on_read=compile_meanwhile,
+            inputs, config, cache, templates, months=months, rows=engine_used.reads_rows
         )
         days, found = engine_used.record_days(
             checked.months, config.earliest_year, run_today(config, today, as_of)
@@ -255,8 +232,6 @@ def build(
             console.note("Drawing charts…")
             context = attach_charts(context)
         records = summary_records(figures)
-        for thread in compiling:
-            thread.join(COMPILE_WAIT_SECONDS)
         texts: dict[str, str | bytes] = dict(
             render_reports(context, templates, checked=checked, config=config)
         )

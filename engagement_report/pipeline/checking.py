@@ -3,7 +3,7 @@ archive in the months a command needs (:mod:`.archive_months`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -69,7 +69,6 @@ def check(
     months: ArchiveMonths | None = None,
     skip: Sequence[str] = (),
     rows: bool = True,
-    on_read: Callable[[], None] | None = None,
 ) -> Checked:
     """Read and check the inputs, through the checked-data cache when ``cache``.
 
@@ -78,8 +77,6 @@ def check(
     read, are the inputs.
     Not ``rows`` (the Dask engine): an archive's partition files are not opened, the data
     has no rows (:func:`~engagement_report.archive.reader.read_archive`).
-    ``on_read`` is called when files are about to be read and checked afresh (the cache
-    does not hold their check), not for an archive.
     """
     store = Store() if cache else None
     folders = tuple(template_dirs(templates))
@@ -100,8 +97,6 @@ def check(
             console.note("Inputs unchanged since they were last checked: using that check")
             _unchanged(files)
             return Checked(data, files, store, folders)
-    if on_read is not None:
-        on_read()
     loaded = load_inputs(inputs, config, files=[file.path for file in files])
     console.note("Checking rows…")
     data = validate(loaded, config)

@@ -148,30 +148,6 @@ def compile_templates(kind: Kind, lang: str = "en", user_dir: Path | None = None
             env.get_template(name)
 
 
-def compile_beside(lang: str = "en", user_dir: Path | None = None) -> threading.Thread | None:
-    """Start compiling the templates of both kinds (:func:`compile_templates`) on a
-    thread of its own, for a caller that will render them once other work is done; None
-    when the process has made both environments already (their templates are compiled,
-    or will be as they are rendered).
-
-    Nothing that fails there reaches the caller: a template that does not compile, an
-    environment that cannot be made, a folder that cannot be listed are met again by
-    :func:`render`, which reports them as it does without this thread.
-    """
-    with _prepared_lock:
-        if all((kind, lang, user_dir) in _prepared for kind in ("md", "html")):
-            return None
-
-    def both() -> None:
-        with contextlib.suppress(Exception):  # left for render (see above)
-            for kind in ("md", "html"):
-                compile_templates(kind, lang, user_dir)
-
-    thread = threading.Thread(target=both, name="templates-compile", daemon=True)
-    thread.start()
-    return thread
-
-
 def render(
     template: str,
     kind: Kind,
