@@ -172,14 +172,17 @@ def _beside_figures(
     aggregates as the figures work them out, for the trend's last month; ``days``: the
     days the data holds records on, when already worked out). ``ytd``: set first to the
     window's year to date, for the figures' thread waiting for it."""
-    rules = figure_rules(config) if rules is None else rules
-    days = given_dated(combined) if days is None else days
-    if ytd is not None:
-        try:
+    try:
+        rules = figure_rules(config) if rules is None else rules
+        days = given_dated(combined) if days is None else days
+        if ytd is not None:
             ytd.set_result(data_year_to_date(data, window, rules, combined, days))
-        except BaseException as error:  # the figures' thread raises it where it waits
+    except BaseException as error:
+        # Whatever fails before the year to date is set, the figures' thread waiting for
+        # it raises it instead of waiting for ever.
+        if ytd is not None and not ytd.done():
             ytd.set_exception(error)
-            raise
+        raise
     return (
         trend(data, window, config, rules, combined, own, days),
         coverage(data, window.period, days),

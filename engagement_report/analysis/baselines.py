@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from engagement_report.aggregates import (
-    DEADLINE_COLUMNS,
+    CLASSES_COLUMNS,
     PRESS_COUNTS,
     Combined,
     Detail,
@@ -183,18 +183,7 @@ def per_unit(part: Partial) -> dict[str, np.ndarray | None]:
 #: The columns the totals read: a million ids and labels are not copied for them (and
 #: without the other category columns no breakdown is counted; the topic's counts are
 #: what the topic shifts compare).
-_TOTALS_COLUMNS = (
-    "received_at",
-    "topic",
-    "answered_at",
-    "status",
-    "response_ok",
-    "response_days",
-    "deadline",
-    "deadline_timed",
-    "extended_until",
-    *DEADLINE_COLUMNS,
-)
+_TOTALS_COLUMNS = (*CLASSES_COLUMNS, "topic")
 
 
 def _totals(
