@@ -49,7 +49,7 @@ XLSX_SHEET = "Обращения"
 # Each floor runs with the memory settings the command line gives itself
 # (engagement_report/cli/memory.py: freed memory kept, small pages). Without them a plain
 # process here faults in every fresh page from the host: the CSV floor took 3.9-4.6 s
-# (6-7 s of system time) right after a build and 0.7 s otherwise, and the ratio measured
+# (5.9-6.9 s of system time) right after a build and 0.7 s otherwise, and the ratio measured
 # that rather than the work. With them: 0.75-0.76 s every time.
 KEEP_MEMORY = (
     "import ctypes, os, sys\n"
