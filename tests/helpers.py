@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -42,8 +43,8 @@ def build_twice(inputs: Path, folder: Path, names: tuple[str, ...]) -> list[dict
 
 def is_working_day(calendar: WorkingCalendar, day: date) -> bool:
     """Whether ``day`` is the first working day after the day before it, as deadlines count."""
-    before = pd.Series([pd.Timestamp(day - timedelta(days=1))])
-    return bool(calendar.add_working_days(before, 1)[0].date() == day)
+    before = np.array([day - timedelta(days=1)], dtype="datetime64[D]")
+    return bool(calendar.working_days_after(before, 1)[0] == np.datetime64(day, "D"))
 
 
 def _text_heights(page: Any) -> list[float]:

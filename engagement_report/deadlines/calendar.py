@@ -35,18 +35,9 @@ class WorkingCalendar:
     working_hours: tuple[time, time] = (time(9, 0), time(18, 0))
     subdivision: str | None = None  # a state's or region's own holidays too
 
-    def add_working_days(self, days: pd.Series, n: int) -> pd.Series:
-        """Date of the ``n``-th working day strictly after each day (``n >= 1``).
-
-        Only the date part of ``days`` is used; NaT stays NaT.  Returns normalised
-        ``datetime64[ns]`` with the index of ``days``.
-        """
-        out = self.working_days_after(_to_days(days), n)
-        return pd.Series(out.astype("datetime64[ns]"), index=days.index, name=days.name)
-
     def working_days_after(self, days: np.ndarray, n: int) -> np.ndarray:
-        """:meth:`add_working_days` on ``datetime64[D]`` days (NaT stays NaT), giving
-        ``datetime64[D]`` days: for a caller that works on days throughout."""
+        """The ``n``-th working day strictly after each of ``days`` (``n >= 1``), as
+        ``datetime64[D]`` days; NaT stays NaT."""
         if n < 1:
             raise ValueError(f"n must be at least 1, got {n}")
         out = np.full(days.shape, np.datetime64("NaT"), dtype="datetime64[D]")
