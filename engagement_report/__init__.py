@@ -4,4 +4,4 @@ The data flows one way: load → validate → compute → render/export.
 The public entry points live in :mod:`engagement_report.pipeline`.
 """
 
-__version__ = "0.5.2"
+__version__ = "0.5.3"
