@@ -35,6 +35,7 @@ from engagement_report.pipeline.archive_months import archive_months
 from engagement_report.pipeline.checking import Checked, check
 from engagement_report.pipeline.engine import Engine, resolve_engine
 from engagement_report.pipeline.period import (
+    pinned_today,
     plausible,
     require_rows,
     resolve_period,
@@ -187,6 +188,7 @@ def build(
     :func:`~engagement_report.pipeline.engine.resolve_engine`).
     """
     checks = [parse_check(text) for text in fail_on]
+    today = pinned_today(config, today)
     engine_used = resolve_engine(inputs, config, engine, scheduler, cluster)
     if formats is not None:
         config = replace(config, formats=tuple(dict.fromkeys(formats)))

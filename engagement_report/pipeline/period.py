@@ -28,6 +28,14 @@ from engagement_report.results import Figures
 from engagement_report.validation.plausible import flag_implausible_dates, plausible_window
 
 
+def pinned_today(config: Config, today: date | None) -> date:
+    """The run's today (``--today``, else the date now in the config's time zone), read
+    from the clock once, as a command starts: every period, cut-off and date check of one
+    run is then as of the same day. (A cron job running across midnight would otherwise
+    resolve its period on one day and check its dates against the next.)"""
+    return today if today is not None else today_in(config.timezone)
+
+
 def run_today(config: Config, today: date | None, as_of: date | None = None) -> date:
     """The last day an event in the inputs can have happened: the run's today (``--today``,
     else the date in the config's time zone), or ``--as-of`` when that is later."""

@@ -28,6 +28,7 @@ from engagement_report.pipeline.archive_months import FREE_TEXT, archive_months
 from engagement_report.pipeline.checking import check
 from engagement_report.pipeline.engine import resolve_engine
 from engagement_report.pipeline.period import (
+    pinned_today,
     plausible,
     require_rows,
     resolve_period,
@@ -103,6 +104,7 @@ def summarize_read(
     cluster: Cluster | None = None,
 ) -> Summarized:
     """:func:`summarize`'s records with the files they were computed from."""
+    today = pinned_today(config, today)
     engine_used = resolve_engine(inputs, config, engine, scheduler, cluster)
     with engine_used.session():  # one cluster for the run's rounds of tasks
         months = archive_months(inputs, period, config, today, as_of, report=False)
