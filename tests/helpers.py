@@ -41,10 +41,15 @@ def build_twice(inputs: Path, folder: Path, names: tuple[str, ...]) -> list[dict
     return outputs
 
 
+def next_working_day(calendar: WorkingCalendar, day: date) -> date:
+    """The first working day after ``day``, as deadlines count."""
+    after = calendar.working_days_after(np.array([day], dtype="datetime64[D]"), 1)[0]
+    return date.fromisoformat(str(after))
+
+
 def is_working_day(calendar: WorkingCalendar, day: date) -> bool:
     """Whether ``day`` is the first working day after the day before it, as deadlines count."""
-    before = np.array([day - timedelta(days=1)], dtype="datetime64[D]")
-    return bool(calendar.working_days_after(before, 1)[0] == np.datetime64(day, "D"))
+    return next_working_day(calendar, day - timedelta(days=1)) == day
 
 
 def _text_heights(page: Any) -> list[float]:

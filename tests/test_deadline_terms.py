@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-import numpy as np
 import pandas as pd
+from helpers import is_working_day, next_working_day
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -56,12 +56,11 @@ def _by_hand(
 
 
 def _working(day: date) -> bool:
-    return _next_working(day - timedelta(days=1)) == day
+    return is_working_day(KZ, day)
 
 
 def _next_working(day: date) -> date:
-    after = KZ.working_days_after(np.array([day], dtype="datetime64[D]"), 1)[0]
-    return date.fromisoformat(str(after))
+    return next_working_day(KZ, day)
 
 
 @given(rows=queries, kind=st.sampled_from(["working", "calendar", "given"]))

@@ -11,7 +11,7 @@ import holidays
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import is_working_day
+from helpers import is_working_day, next_working_day
 
 from engagement_report.aggregates import Rules, finish, partial
 from engagement_report.deadlines import (
@@ -37,8 +37,7 @@ def working_days(calendar: WorkingCalendar, start: date, end: date) -> list[date
     days: list[date] = []
     day = start - timedelta(days=1)
     while True:
-        after = calendar.working_days_after(np.array([day], dtype="datetime64[D]"), 1)[0]
-        day = date.fromisoformat(str(after))
+        day = next_working_day(calendar, day)
         if day > end:
             return days
         days.append(day)

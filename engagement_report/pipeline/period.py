@@ -39,7 +39,7 @@ def pinned_today(config: Config, today: date | None) -> date:
 def run_today(config: Config, today: date | None, as_of: date | None = None) -> date:
     """The last day an event in the inputs can have happened: the run's today (``--today``,
     else the date in the config's time zone), or ``--as-of`` when that is later."""
-    day = today or today_in(config.timezone)
+    day = pinned_today(config, today)
     return max(day, as_of) if as_of is not None else day
 
 

@@ -30,11 +30,10 @@ from engagement_report.periods import (
     Period,
     parse_period,
     period_for_span,
-    today_in,
 )
 from engagement_report.pipeline.building import period_analysis
 from engagement_report.pipeline.checking import check
-from engagement_report.pipeline.period import data_span, plausible, window
+from engagement_report.pipeline.period import data_span, pinned_today, plausible, window
 from engagement_report.pipeline.reporting import (
     DEFAULT_TITLE,
     SUMMARY_FILES,
@@ -115,7 +114,7 @@ def publish(
     )
 
     languages = tuple(dict.fromkeys(langs or (config.lang,)))
-    today = today or today_in(config.timezone)
+    today = pinned_today(config, today)
     files = discover_inputs(inputs)
     if not files:
         raise InputError("no input files found (give files or folders holding csv/xlsx files)")
