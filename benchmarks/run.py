@@ -50,13 +50,14 @@ XLSX_SHEET = "Обращения"
 # (engagement_report/cli/memory.py: freed memory kept, small pages). Without them a plain
 # process here faults in every fresh page from the host: the CSV floor took 3.9-4.6 s
 # (5.9-6.9 s of system time) right after a build and 0.7 s otherwise, and the ratio measured
-# that rather than the work. With them: 0.75-0.76 s every time.
+# that rather than the work. With them: 0.75-0.76 s every time. The module is run from its
+# file (argv[1]), so the floor pays no import of the command line (Typer) for it.
 KEEP_MEMORY = (
-    "import ctypes, os, sys\n"
-    "if sys.platform.startswith('linux') and "
-    "(os.confstr('CS_GNU_LIBC_VERSION') or '').startswith('glibc'):\n"
-    "    libc = ctypes.CDLL(None)\n"
-    "    libc.mallopt(-4, 0); libc.mallopt(-1, 2**31 - 1); libc.prctl(41, 1, 0, 0, 0)\n"
+    "import importlib.util, sys\n"
+    "spec = importlib.util.spec_from_file_location('memory', sys.argv.pop(1))\n"
+    "memory = importlib.util.module_from_spec(spec)\n"
+    "spec.loader.exec_module(memory)\n"
+    "memory.keep_freed_memory()\n"
 )
 FLOOR_XLSX = KEEP_MEMORY + (
     "import sys, fastexcel\n"
@@ -228,13 +229,16 @@ def workbook(folder: Path) -> Path:
 
 def run(args: argparse.Namespace) -> dict[str, object]:
     sizes = ["100k", "1m"] if args.quick else ["100k", "1m", "10m"]
-    preflight(args.python, args.tree or HERE.parent)
-    compiled(args.tree or HERE.parent, args.python)
+    tree = args.tree or HERE.parent
+    preflight(args.python, tree)
+    compiled(tree, args.python)
     data = {size: generate.generate(size, generate.DEFAULT_PLAN[size]) for size in sizes}
     bench = Bench(
         1 if args.quick else args.runs, args.tree, args.python, 1 if args.quick else args.rounds
     )
     out = bench.scratch / "out"
+    # the tree measured's own memory settings, for the floors (KEEP_MEMORY)
+    memory = str(tree / "engagement_report" / "cli" / "memory.py")
     try:
         one = data["1m"]
         build = ["build", "--today", TODAY, "--quiet", "--out", str(out)]
@@ -242,7 +246,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             (
                 "floor: fastexcel reads the sheet",
                 "1M",
-                [args.python, "-c", FLOOR_XLSX, str(workbook(one["xlsx"])), XLSX_SHEET],
+                [args.python, "-c", FLOOR_XLSX, memory, str(workbook(one["xlsx"])), XLSX_SHEET],
             ),
             ("build xlsx", "1M", bench.tool(*build, str(one["xlsx"]))),
         )
@@ -250,7 +254,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             (
                 "floor: import pandas + pyarrow reads the CSV",
                 "1M",
-                [args.python, "-c", FLOOR_CSV, str(one["csv"] / "обращения.csv")],
+                [args.python, "-c", FLOOR_CSV, memory, str(one["csv"] / "обращения.csv")],
             ),
             ("build csv", "1M", bench.tool(*build, str(one["csv"]))),
         )
